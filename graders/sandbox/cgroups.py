@@ -1,0 +1,125 @@
+"""A per-job cgroup with a process limit, to hand to the classic builder as `cgroup_parent`.
+
+The Engine API's `/build` has no pids limit, but build-step containers are created under the
+`cgroupparent` it is given; a `pids.max` on that parent stops a fork bomb in `RUN`. Only cgroup v1
+(the pids controller mounted at /sys/fs/cgroup/pids, as on our grading machines) is supported.
+"""
+
+import contextlib
+import logging
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from graders.sandbox.labels import checked_job_id
+
+logger = logging.getLogger(__name__)
+
+CGROUP_V1_ROOT = Path("/sys/fs/cgroup")
+PIDS_HIERARCHY = "pids"
+# Parent of all per-job build cgroups, so leftovers are easy to find and never mixed with others.
+BUILD_CGROUP_NAME = "quayside-build"
+# Docker removes a build container's cgroup shortly after the container; retry rmdir for a moment.
+RMDIR_ATTEMPTS = 20
+RMDIR_PAUSE_SECONDS = 0.1
+
+
+class CgroupUnavailable(RuntimeError):
+    """The host cannot give builds a process limit; building untrusted code would be unsafe."""
+
+
+@dataclass(frozen=True)
+class PidsCgroup:
+    """A job's build cgroup: `parent` is what Docker gets, `directory` the pids controller dir."""
+
+    parent: str
+    directory: Path
+
+    def limit_hits(self) -> int:
+        """How many forks failed because the job reached `pids.max` (0 if unknown)."""
+        try:
+            text = (self.directory / "pids.events").read_text()
+        except OSError:
+            return 0
+        for line in text.splitlines():
+            key, _, value = line.partition(" ")
+            if key == "max" and value.strip().isdigit():
+                return int(value)
+        return 0
+
+
+def _pids_root(root: Path) -> Path:
+    pids_root = root / PIDS_HIERARCHY
+    if not (pids_root / "cgroup.procs").is_file():
+        if (root / "cgroup.controllers").is_file():
+            raise CgroupUnavailable(
+                f"{root} is cgroup v2; the build sandbox only supports cgroup v1 (no pids limit)"
+            )
+        raise CgroupUnavailable(f"no cgroup v1 pids controller mounted at {pids_root}")
+    return pids_root
+
+
+def _make_job_directory(pids_root: Path, job_id: str, pids_max: int) -> Path:
+    directory = pids_root / BUILD_CGROUP_NAME / job_id
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        (directory / "pids.max").write_text(f"{pids_max}\n")
+    except OSError as error:
+        raise CgroupUnavailable(
+            f"cannot create {directory} with pids.max={pids_max} ({error}); "
+            "the grader needs root and a writable cgroup v1 pids hierarchy"
+        ) from error
+    return directory
+
+
+def remove_job_cgroups(job_id: str, *, root: Path = CGROUP_V1_ROOT) -> list[Path]:
+    """Remove the job's build cgroup from every v1 hierarchy Docker created it in.
+
+    Returns the directories that could not be removed (still busy); the janitor retries later.
+    """
+    left: list[Path] = []
+    for directory in sorted(root.glob(f"*/{BUILD_CGROUP_NAME}/{checked_job_id(job_id)}")):
+        if not _rmdir_with_retries(directory):
+            left.append(directory)
+    return left
+
+
+def _rmdir_with_retries(directory: Path) -> bool:
+    for _ in range(RMDIR_ATTEMPTS):
+        # Container cgroups Docker has not cleaned up yet (empty ones) sit below the job's.
+        for child in sorted(directory.iterdir()):
+            if child.is_dir():
+                with contextlib.suppress(OSError):
+                    child.rmdir()
+        try:
+            directory.rmdir()
+        except FileNotFoundError:
+            return True
+        except OSError:
+            time.sleep(RMDIR_PAUSE_SECONDS)
+        else:
+            return True
+    logger.warning("build cgroup %s still busy; leaving it for the janitor", directory)
+    return False
+
+
+def stale_job_ids(*, root: Path = CGROUP_V1_ROOT) -> set[str]:
+    """Job ids that still have a build cgroup under any hierarchy."""
+    return {path.name for path in root.glob(f"*/{BUILD_CGROUP_NAME}/*") if path.is_dir()}
+
+
+@contextlib.contextmanager
+def pids_limited_cgroup(
+    job_id: str, pids_max: int, *, root: Path = CGROUP_V1_ROOT
+) -> Iterator[PidsCgroup]:
+    """Create `/quayside-build/<job_id>` with `pids.max`, yield it, and remove it afterwards.
+
+    Raises `CgroupUnavailable` when cgroups are missing or not writable, before anything runs.
+    """
+    checked_job_id(job_id)
+    directory = _make_job_directory(_pids_root(root), job_id, pids_max)
+    try:
+        yield PidsCgroup(parent=f"/{BUILD_CGROUP_NAME}/{job_id}", directory=directory)
+    finally:
+        remove_job_cgroups(job_id, root=root)

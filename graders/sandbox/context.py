@@ -1,0 +1,171 @@
+"""Turn a learner's files into a Docker build context tar that we built and size-checked ourselves.
+
+Learner text is never handed to Docker as a build `path` (URLs and git addresses would become remote
+builds). `.dockerignore` is applied here with the Docker CLI's rules, because the Engine API expects
+the client to have done it.
+"""
+
+import io
+import posixpath
+import re
+import tarfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+DOCKERIGNORE = ".dockerignore"
+# A context of thousands of tiny files costs the daemon more than its byte size suggests.
+MAX_CONTEXT_FILES = 2_000
+# Fixed metadata so the same files always give the same tar (reproducible grading).
+_FILE_MODE = 0o644
+_FIXED_MTIME = 0
+# Characters the Docker CLI escapes when it turns a .dockerignore pattern into a regular expression.
+_REGEX_SPECIALS = set(".+()|{}$")
+
+
+class ContextRejected(ValueError):
+    """The submitted files cannot form a safe build context; the reason is shown to the learner."""
+
+
+@dataclass(frozen=True)
+class IgnoreRule:
+    """One `.dockerignore` line: a compiled pattern, and whether it re-includes (`!`)."""
+
+    pattern: str
+    regex: re.Pattern[str]
+    exclusion: bool
+
+
+@dataclass(frozen=True)
+class BuildContext:
+    """A ready context tar plus what went into it."""
+
+    tar: bytes
+    paths: tuple[str, ...]
+    content_bytes: int
+
+
+def _pattern_regex(pattern: str) -> re.Pattern[str]:
+    """The Docker CLI's (moby/patternmatcher) translation of a pattern into a regex."""
+    out = "^"
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        i += 1
+        if char == "*":
+            if i < len(pattern) and pattern[i] == "*":
+                i += 1
+                if i < len(pattern) and pattern[i] == "/":
+                    i += 1
+                out += ".*" if i == len(pattern) else "(.*/)?"
+            else:
+                out += "[^/]*"
+        elif char == "?":
+            out += "[^/]"
+        elif char == "\\":
+            if i < len(pattern):
+                out += re.escape(pattern[i])
+                i += 1
+        elif char in _REGEX_SPECIALS:
+            out += "\\" + char
+        else:
+            out += char
+    try:
+        return re.compile(out + "$")
+    except re.error as error:
+        raise ContextRejected(f"bad .dockerignore pattern {pattern!r}: {error}") from error
+
+
+def parse_dockerignore(text: str) -> list[IgnoreRule]:
+    """Parse `.dockerignore` the way the Docker CLI does (comments, `!`, leading `/`, cleaning)."""
+    rules: list[IgnoreRule] = []
+    for raw_line in text.splitlines():
+        if raw_line.startswith("#"):
+            continue
+        pattern = raw_line.strip()
+        exclusion = pattern.startswith("!")
+        if exclusion:
+            pattern = pattern[1:].strip()
+        if not pattern:
+            continue
+        pattern = posixpath.normpath(pattern)
+        if len(pattern) > 1 and pattern.startswith("/"):
+            pattern = pattern[1:]
+        rules.append(IgnoreRule(pattern, _pattern_regex(pattern), exclusion))
+    return rules
+
+
+def is_ignored(path: str, rules: list[IgnoreRule]) -> bool:
+    """True if the last rule matching `path` (or one of its parent directories) excludes it."""
+    parents = path.split("/")[:-1]
+    candidates = [path] + ["/".join(parents[: i + 1]) for i in range(len(parents))]
+    ignored = False
+    for rule in rules:
+        if any(rule.regex.match(candidate) for candidate in candidates):
+            ignored = not rule.exclusion
+    return ignored
+
+
+def _clean_path(path: str) -> str:
+    if not path or "\x00" in path or "\\" in path:
+        raise ContextRejected(f"invalid file name {path!r}")
+    if path.startswith("/"):
+        raise ContextRejected(f"absolute path {path!r} in the build context")
+    cleaned = posixpath.normpath(path)
+    if cleaned in {".", ".."} or cleaned.startswith("../"):
+        raise ContextRejected(f"path {path!r} leaves the build context")
+    return cleaned
+
+
+def clean_files(files: Mapping[str, bytes]) -> dict[str, bytes]:
+    """Normalise paths (`./a//b` -> `a/b`), refusing escapes, absolute paths and duplicates."""
+    cleaned: dict[str, bytes] = {}
+    for path, content in files.items():
+        name = _clean_path(path)
+        if name in cleaned:
+            raise ContextRejected(f"{path!r} appears twice in the build context")
+        cleaned[name] = content
+    return cleaned
+
+
+def build_context(
+    files: Mapping[str, bytes], *, dockerfile: str, max_bytes: int
+) -> BuildContext:
+    """Make the context tar from path -> content, applying `.dockerignore` and the size limits.
+
+    Like the Docker CLI, the Dockerfile and `.dockerignore` are always sent even if ignored.
+    """
+    cleaned = clean_files(files)
+    dockerfile = _clean_path(dockerfile)
+    if dockerfile not in cleaned:
+        raise ContextRejected(f"no {dockerfile} in the submission")
+    rules = parse_dockerignore(cleaned.get(DOCKERIGNORE, b"").decode("utf-8", "replace"))
+    always_sent = {dockerfile, DOCKERIGNORE}
+    kept = sorted(p for p in cleaned if p in always_sent or not is_ignored(p, rules))
+    if len(kept) > MAX_CONTEXT_FILES:
+        raise ContextRejected(f"build context has {len(kept)} files (limit {MAX_CONTEXT_FILES})")
+    content_bytes = sum(len(cleaned[p]) for p in kept)
+    if content_bytes > max_bytes:
+        raise ContextRejected(f"build context is {content_bytes} bytes (limit {max_bytes})")
+    tar = _tar(kept, cleaned)
+    if len(tar) > max_bytes + _tar_overhead(len(kept)):
+        raise ContextRejected(f"build context tar is {len(tar)} bytes (limit {max_bytes})")
+    return BuildContext(tar=tar, paths=tuple(kept), content_bytes=content_bytes)
+
+
+def _tar_overhead(file_count: int) -> int:
+    # A header block, padding and possible PAX headers per member, plus the end-of-archive blocks;
+    # the context limit is about content, not tar framing.
+    per_member = 3 * tarfile.BLOCKSIZE
+    return per_member * file_count + tarfile.RECORDSIZE
+
+
+def _tar(paths: list[str], files: Mapping[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as archive:
+        for path in paths:
+            info = tarfile.TarInfo(path)
+            info.size = len(files[path])
+            info.mode = _FILE_MODE
+            info.mtime = _FIXED_MTIME
+            archive.addfile(info, io.BytesIO(files[path]))
+    return buffer.getvalue()

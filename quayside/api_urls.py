@@ -1,0 +1,7 @@
+"""Every versioned API route, gathered from each app's own api_urls module."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("courses.api_urls")),
+]

@@ -1,0 +1,73 @@
+"""Liveness and readiness probes for load balancers, compose healthchecks and operators."""
+
+import logging
+from collections.abc import Callable
+
+import docker
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from kombu import Connection
+
+logger = logging.getLogger(__name__)
+
+# A probe must answer quickly even when a dependency hangs.
+PROBE_TIMEOUT_SECONDS = 2
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """The process is alive and serving requests; it checks nothing else on purpose."""
+    return JsonResponse({"status": "ok"})
+
+
+def _check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def _check_broker() -> None:
+    with Connection(
+        settings.CELERY_BROKER_URL,
+        transport_options=settings.CELERY_BROKER_TRANSPORT_OPTIONS,
+        connect_timeout=PROBE_TIMEOUT_SECONDS,
+    ) as broker:
+        broker.ensure_connection(max_retries=1, timeout=PROBE_TIMEOUT_SECONDS)
+
+
+def _check_docker_engine() -> None:
+    client = docker.DockerClient(base_url=settings.DOCKER_HOST, timeout=PROBE_TIMEOUT_SECONDS)
+    try:
+        client.ping()
+    finally:
+        client.close()
+
+
+READINESS_CHECKS: dict[str, Callable[[], None]] = {
+    "database": _check_database,
+    "broker": _check_broker,
+    "docker_engine": _check_docker_engine,
+}
+
+
+@never_cache
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Each dependency reported on its own; 503 if any one is unreachable."""
+    report: dict[str, dict[str, str]] = {}
+    for name, check in READINESS_CHECKS.items():
+        try:
+            check()
+        except Exception as error:  # noqa: BLE001 - any failure means "not ready", reported below
+            logger.warning("readiness check %s failed: %s", name, error)
+            report[name] = {"status": "unavailable", "detail": type(error).__name__}
+        else:
+            report[name] = {"status": "ok"}
+    ready = all(item["status"] == "ok" for item in report.values())
+    return JsonResponse(
+        {"status": "ok" if ready else "unavailable", "checks": report}, status=200 if ready else 503
+    )
