@@ -220,9 +220,7 @@ def parse_dockerfile(text: str) -> Dockerfile:
         _parse_instruction(logical) for logical in _logical_lines(lines, first_content, escape)
     ]
     global_args, stages = _group_stages(instructions, last_line=max(len(lines), 1))
-    return Dockerfile(
-        stages=stages, global_args=global_args, escape=escape, directives=directives
-    )
+    return Dockerfile(stages=stages, global_args=global_args, escape=escape, directives=directives)
 
 
 def _read_directives(lines: list[str]) -> tuple[tuple[tuple[str, str], ...], int]:
@@ -288,6 +286,7 @@ def _parse_instruction(logical: _LogicalLine) -> Instruction:
             "write the commands on one line chained with && and continued with '\\'",
             logical.line,
         )
+    _check_shape(keyword, arguments, exec_form, logical.line)
     key_values = _key_values(keyword, arguments, logical.line)
     return Instruction(
         keyword=keyword,
@@ -309,7 +308,7 @@ def _split_flags(
     flags: list[InstructionFlag] = []
     rest = arguments
     while rest.startswith("--"):
-        token, _, rest = _split_first_word(rest)
+        token, rest = _split_first_word(rest)
         name, has_value, value = token[2:].partition("=")
         if name not in allowed:
             known = ", ".join(f"--{flag}" for flag in sorted(allowed))
@@ -324,9 +323,27 @@ def _split_flags(
     return tuple(flags), rest
 
 
-def _split_first_word(text: str) -> tuple[str, str, str]:
+def _check_shape(
+    keyword: str, arguments: str, exec_form: tuple[str, ...] | None, line: int
+) -> None:
+    if keyword in {"COPY", "ADD"}:
+        words = exec_form if exec_form is not None else arguments.split()
+        if len(words) < 2:
+            raise DockerfileSyntaxError(
+                f"{keyword} needs at least one source and a destination, like {keyword} . /app",
+                line,
+            )
+    if keyword == "HEALTHCHECK":
+        kind = arguments.split()[0].upper()
+        if kind not in {"CMD", "NONE"}:
+            raise DockerfileSyntaxError(
+                "HEALTHCHECK expects 'CMD <command>' or 'NONE' after its options", line
+            )
+
+
+def _split_first_word(text: str) -> tuple[str, str]:
     first, *rest = text.split(maxsplit=1)
-    return first, " ", rest[0] if rest else ""
+    return first, rest[0].strip() if rest else ""
 
 
 def _exec_form(keyword: str, arguments: str) -> tuple[str, ...] | None:
@@ -351,7 +368,7 @@ def _key_values(keyword: str, arguments: str, line: int) -> tuple[tuple[str, str
         raise DockerfileSyntaxError(f"{keyword} has unbalanced quotes ({error})", line) from error
     if keyword == "ENV" and "=" not in words[0]:
         # Legacy `ENV KEY some value`: everything after the key is the value.
-        key, _, value = _split_first_word(arguments)
+        key, value = _split_first_word(arguments)
         return ((key, value),)
     pairs: list[tuple[str, str | None]] = []
     for word in words:
@@ -423,7 +440,7 @@ def _build_stage(
 def _check_stage_name(name: str, earlier: list[Stage], line: int) -> None:
     if not _STAGE_NAME.match(name):
         raise DockerfileSyntaxError(
-            f"invalid stage name {name!r}: start with a letter, then letters, digits, '-', '_', '.'",
+            f"invalid stage name {name!r}: use a letter, then letters, digits, '-', '_' or '.'",
             line,
         )
     if any(stage.name and stage.name.lower() == name.lower() for stage in earlier):

@@ -84,9 +84,7 @@ def _expand_strictly(document: Mapping[str, Any]) -> list[Any]:
     try:
         # base None keeps relative IRIs relative (pyld would otherwise resolve them against
         # http://example.org/base/), so that they can be refused below.
-        expanded: list[Any] = processor.expand(
-            dict(document), {"base": None, **_loader_options()}
-        )
+        expanded: list[Any] = processor.expand(dict(document), {"base": None, **_loader_options()})
     except jsonld.JsonLdError as error:
         not_bundled = _find_cause(error, ContextNotBundledError)
         if not_bundled is not None:

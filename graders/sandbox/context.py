@@ -42,6 +42,7 @@ class BuildContext:
     tar: bytes
     paths: tuple[str, ...]
     content_bytes: int
+    dockerfile: bytes
 
 
 def _pattern_regex(pattern: str) -> re.Pattern[str]:
@@ -127,9 +128,7 @@ def clean_files(files: Mapping[str, bytes]) -> dict[str, bytes]:
     return cleaned
 
 
-def build_context(
-    files: Mapping[str, bytes], *, dockerfile: str, max_bytes: int
-) -> BuildContext:
+def build_context(files: Mapping[str, bytes], *, dockerfile: str, max_bytes: int) -> BuildContext:
     """Make the context tar from path -> content, applying `.dockerignore` and the size limits.
 
     Like the Docker CLI, the Dockerfile and `.dockerignore` are always sent even if ignored.
@@ -149,7 +148,9 @@ def build_context(
     tar = _tar(kept, cleaned)
     if len(tar) > max_bytes + _tar_overhead(len(kept)):
         raise ContextRejected(f"build context tar is {len(tar)} bytes (limit {max_bytes})")
-    return BuildContext(tar=tar, paths=tuple(kept), content_bytes=content_bytes)
+    return BuildContext(
+        tar=tar, paths=tuple(kept), content_bytes=content_bytes, dockerfile=cleaned[dockerfile]
+    )
 
 
 def _tar_overhead(file_count: int) -> int:

@@ -1,0 +1,65 @@
+"""Import and export pages of the authoring UI (GIFT and Moodle XML)."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from assessments import selectors
+from assessments.authoring_forms import ImportForm
+from assessments.interchange.model import ExportError
+from assessments.services.interchange import FORMAT_GIFT, questions_export, questions_import
+from courses import api as courses_api
+
+_EXPORT_FILES = {
+    FORMAT_GIFT: ("quayside-questions.gift.txt", "text/plain; charset=utf-8"),
+    "moodle_xml": ("quayside-questions.xml", "application/xml"),
+}
+
+
+@require_http_methods(["GET", "POST"])
+def question_import(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None, sections=courses_api.section_choices())
+    outcome = None
+    if request.method == "POST" and form.is_valid():
+        outcome = questions_import(
+            data=form.cleaned_data["file"],
+            file_name=request.FILES["file"].name,
+            file_format=form.cleaned_data["format"],
+            default_section_id=form.cleaned_data["section"],
+            category_mapping=form.cleaned_data["category_mapping"],
+            author=request.user,  # type: ignore[arg-type]
+        )
+    status = 422 if outcome is not None and not outcome.ok else 200
+    return render(
+        request, "assessments/authoring/import.html", {"form": form, "outcome": outcome}, status=status
+    )
+
+
+@require_GET
+def question_export(request: HttpRequest) -> HttpResponse:
+    file_format = request.GET.get("format")
+    if file_format not in _EXPORT_FILES:
+        return render(
+            request,
+            "assessments/authoring/export.html",
+            {"sections": courses_api.section_choices(), "statuses": ["ready", "draft", "retired"]},
+        )
+    section = request.GET.get("section")
+    filters = selectors.QuestionFilter(
+        section_id=int(section) if section and section.isdigit() else None,
+        status=request.GET.get("status") or None,
+    )
+    try:
+        payload = questions_export(questions=selectors.question_list(filters=filters), file_format=file_format)
+    except ExportError as error:
+        return render(
+            request,
+            "assessments/authoring/export.html",
+            {"sections": courses_api.section_choices(), "statuses": ["ready", "draft", "retired"],
+             "problems": error.problems},
+            status=422,
+        )
+    name, content_type = _EXPORT_FILES[file_format]
+    response = HttpResponse(payload, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,0 +1,38 @@
+"""Renders a question version as a learner sees it: the one template the portal and previews share."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+
+from assessments.question_types import QUESTION_TYPES, instantiate
+from courses import api as courses_api
+
+
+def question_render_for_learner(
+    *,
+    question_type: str,
+    spec: Mapping[str, Any],
+    seed: int,
+    option_order: list[int] | None,
+    field_name: str,
+    response: Any = None,
+    disabled: bool = False,
+) -> SafeString:
+    """HTML of one question without any answer key: what the type's learner_view exposes only."""
+    variant, _ = instantiate(spec, seed)
+    view = QUESTION_TYPES[question_type].learner_view(variant, option_order=option_order)
+    return SafeString(
+        render_to_string(
+            "assessments/_question.html",
+            {
+                "type": question_type,
+                "view": view,
+                "prompt_html": courses_api.markdown_render(str(view.get("prompt", ""))),
+                "field_name": field_name,
+                "response": response,
+                "disabled": disabled,
+            },
+        )
+    )

@@ -1,0 +1,67 @@
+"""Reads of the question bank for authoring. Learner-facing reads live with attempts."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from assessments.models import Question, QuestionStatus, QuestionVersion
+
+
+@dataclass(frozen=True)
+class QuestionFilter:
+    section_id: int | None = None
+    objective_id: int | None = None
+    type: str | None = None
+    status: str | None = None
+    tag: str | None = None
+    provenance: str | None = None
+    text: str | None = None
+
+
+def question_list(*, filters: QuestionFilter) -> QuerySet[Question]:
+    questions = (
+        Question.objects.select_related("section", "current_version")
+        .prefetch_related("tags")
+        .annotate(version_count=Count("versions", distinct=True))
+    )
+    if filters.section_id:
+        questions = questions.filter(section_id=filters.section_id)
+    if filters.objective_id:
+        questions = questions.filter(current_version__objectives__id=filters.objective_id)
+    if filters.type:
+        questions = questions.filter(current_version__type=filters.type)
+    if filters.status:
+        questions = questions.filter(status=filters.status)
+    if filters.tag:
+        questions = questions.filter(tags__name=filters.tag)
+    if filters.provenance:
+        questions = questions.filter(provenance=filters.provenance)
+    if filters.text:
+        questions = questions.filter(
+            Q(key__icontains=filters.text) | Q(current_version__spec__prompt__icontains=filters.text)
+        )
+    return questions.distinct().order_by("section__position", "key")
+
+
+def question_get(*, question_id: int) -> Question:
+    """Raises Question.DoesNotExist; authoring views reach it only through instructor_required."""
+    return (
+        Question.objects.select_related("section", "current_version")
+        .prefetch_related(
+            "tags",
+            Prefetch("versions", queryset=QuestionVersion.objects.order_by("-number")),
+            "current_version__objectives",
+        )
+        .get(pk=question_id)
+    )
+
+
+def draft_queue() -> QuerySet[Question]:
+    return question_list(filters=QuestionFilter(status=QuestionStatus.DRAFT))
+
+
+def question_status_counts() -> dict[str, int]:
+    counts = dict.fromkeys(QuestionStatus.values, 0)
+    for row in Question.objects.values("status").annotate(total=Count("id")):
+        counts[row["status"]] = row["total"]
+    return counts

@@ -1,0 +1,148 @@
+"""Loads the question bank files (assessments/bank/*.yaml) into the database, idempotently."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.db import transaction
+
+from assessments.models import Provenance, Question, QuestionStatus
+from assessments.services.questions import (
+    QuestionContent,
+    QuestionSpecError,
+    question_content_validate,
+    question_create,
+    question_revise,
+    question_tags_set,
+)
+from courses import api as courses_api
+
+BANK_DIRECTORY = Path(__file__).resolve().parents[1] / "bank"
+# Fields of a bank item stored as columns or links; everything else is the version's spec.
+_NON_SPEC_FIELDS = frozenset({"key", "section", "objectives", "type", "points", "difficulty", "tags"})
+
+
+class BankError(ValueError):
+    """A bank file is invalid; `problems` names each file and question key at fault."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class BankLoadSummary:
+    created: list[str] = field(default_factory=list)
+    revised: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _BankItem:
+    source: str
+    key: str
+    section_id: int
+    tags: tuple[str, ...]
+    content: QuestionContent
+
+
+def _item_parse(
+    item: Mapping[str, Any],
+    *,
+    source: str,
+    sections: Mapping[str, int],
+    objectives: Mapping[int, int],
+) -> _BankItem:
+    key = str(item.get("key", ""))
+    where = f"{source}: {key or '(no key)'}"
+    if not key:
+        raise BankError([f"{where}: a question needs a key"])
+    section_id = sections.get(str(item.get("section")))
+    if section_id is None:
+        raise BankError([f"{where}: unknown section {item.get('section')!r}"])
+    positions = item.get("objectives") or []
+    unknown = [position for position in positions if position not in objectives]
+    if unknown:
+        raise BankError([f"{where}: unknown learning objective positions {unknown}"])
+    content = QuestionContent(
+        type=str(item.get("type")),
+        spec={name: value for name, value in item.items() if name not in _NON_SPEC_FIELDS},
+        points=float(item.get("points", 1)),
+        difficulty=float(item.get("difficulty", 0.5)),
+        objective_ids=tuple(sorted(objectives[position] for position in positions)),
+    )
+    try:
+        question_content_validate(content=content)
+    except QuestionSpecError as error:
+        raise BankError([f"{where}: {problem}" for problem in error.errors]) from None
+    return _BankItem(
+        source=source,
+        key=key,
+        section_id=section_id,
+        tags=tuple(str(tag) for tag in item.get("tags") or ()),
+        content=content,
+    )
+
+
+def bank_items_read(*, directory: Path, module_id: int) -> list[_BankItem]:
+    """Parse and validate every file first, so a bad file writes nothing."""
+    sections = courses_api.section_ids_by_slug(module_id=module_id)
+    objectives = courses_api.objective_ids_by_position(module_id=module_id)
+    items: list[_BankItem] = []
+    problems: list[str] = []
+    seen: set[str] = set()
+    for path in sorted(directory.glob("*.yaml")):
+        try:
+            documents = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        except yaml.YAMLError as error:
+            problems.append(f"{path.name}: not valid YAML: {error}")
+            continue
+        if not isinstance(documents, list):
+            problems.append(f"{path.name}: must hold a list of questions")
+            continue
+        for raw in documents:
+            try:
+                item = _item_parse(raw, source=path.name, sections=sections, objectives=objectives)
+            except BankError as error:
+                problems.extend(error.problems)
+                continue
+            if item.key in seen:
+                problems.append(f"{path.name}: {item.key}: the key is used twice")
+            seen.add(item.key)
+            items.append(item)
+    if problems:
+        raise BankError(problems)
+    return items
+
+
+@transaction.atomic
+def question_bank_load(*, module_id: int, directory: Path = BANK_DIRECTORY) -> BankLoadSummary:
+    """Create or revise every bank question; unchanged questions are not touched.
+
+    Idempotent: a second load with the same files writes no row. An instructor's status change
+    (for instance retiring a question) survives a reload.
+    """
+    summary = BankLoadSummary()
+    existing = {question.key: question for question in Question.objects.select_related("current_version")}
+    for item in bank_items_read(directory=directory, module_id=module_id):
+        question = existing.get(item.key)
+        if question is None:
+            question_create(
+                key=item.key,
+                section_id=item.section_id,
+                content=item.content,
+                provenance=Provenance.BANK,
+                status=QuestionStatus.READY,
+                tags=item.tags,
+                provenance_detail={"file": item.source},
+            )
+            summary.created.append(item.key)
+            continue
+        revised = question_revise(question=question, content=item.content, note=f"bank file {item.source}")
+        if set(question.tags.values_list("name", flat=True)) != {tag.lower() for tag in item.tags}:
+            question_tags_set(question=question, tags=item.tags)
+            revised = revised or question.current_version
+        (summary.revised if revised else summary.unchanged).append(item.key)
+    return summary

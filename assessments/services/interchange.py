@@ -1,0 +1,271 @@
+"""Moves questions between the bank and Moodle GIFT / Moodle XML files.
+
+The parsers and writers in assessments.interchange know nothing of the database; this module maps
+their dataclasses to question specs (docs/question-format.md) and back, and writes the bank.
+An import is all-or-nothing: a file with errors writes no question.
+"""
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from accounts.models import User
+from assessments.interchange import gift, moodle_xml
+from assessments.interchange.model import (
+    Answer,
+    ImportNotice,
+    ImportReport,
+    InterchangeQuestion,
+    MatchingPair,
+    ParseError,
+    QuestionType,
+    TextFormat,
+    UnsupportedQuestion,
+)
+from assessments.models import Provenance, Question, QuestionStatus, QuestionVersion
+from assessments.services.questions import QuestionContent, QuestionSpecError, question_create
+from courses import api as courses_api
+
+FORMAT_GIFT = "gift"
+FORMAT_MOODLE_XML = "moodle_xml"
+CATEGORY_TO_SECTION = "section"
+CATEGORY_TO_TAG = "tag"
+# Our bank has no "description" type: Moodle's text-only items carry no answer to grade.
+_NOT_IN_BANK = frozenset({QuestionType.DESCRIPTION})
+_MOODLE_WILDCARD = "*"
+
+
+@dataclass
+class ImportOutcome:
+    created: list[str] = field(default_factory=list)
+    unsupported: list[UnsupportedQuestion] = field(default_factory=list)
+    errors: list[ParseError] = field(default_factory=list)
+    notices: list[ImportNotice] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _short_text_answer(answer: Answer) -> dict[str, Any]:
+    entry: dict[str, Any] = {"fraction": answer.fraction, "feedback": answer.feedback}
+    if _MOODLE_WILDCARD in answer.text:
+        # Moodle's * matches any run of characters; our short text speaks regular expressions.
+        parts = [re.escape(part) for part in answer.text.split(_MOODLE_WILDCARD)]
+        entry["regex"] = ".*".join(parts)
+    else:
+        entry["text"] = answer.text
+    return entry
+
+
+def spec_from_interchange(question: InterchangeQuestion) -> tuple[str, dict[str, Any]]:
+    """Map one imported question to (type, spec); raises ValueError for what we cannot hold."""
+    spec: dict[str, Any] = {"prompt": question.text, "feedback": question.general_feedback}
+    kind = question.type
+    if kind == QuestionType.SINGLE_CHOICE:
+        best = max(answer.fraction for answer in question.answers)
+        spec["options"] = [
+            {"text": a.text, "correct": a.fraction == best and best > 0, "feedback": a.feedback}
+            for a in question.answers
+        ]
+    elif kind == QuestionType.MULTIPLE_RESPONSE:
+        spec["options"] = [
+            {"text": a.text, "correct": a.fraction > 0, "feedback": a.feedback} for a in question.answers
+        ]
+        spec["penalty"] = any(a.fraction < 0 for a in question.answers)
+    elif kind == QuestionType.TRUE_FALSE:
+        true_answer, false_answer = question.answers
+        spec["answer"] = true_answer.fraction >= false_answer.fraction
+        spec["feedback_true"] = true_answer.feedback
+        spec["feedback_false"] = false_answer.feedback
+    elif kind == QuestionType.SHORT_TEXT:
+        spec["answers"] = [_short_text_answer(a) for a in question.answers if a.text != _MOODLE_WILDCARD]
+        spec["case_sensitive"] = question.case_sensitive
+    elif kind == QuestionType.DOCKER_COMMAND:
+        spec["answers"] = [
+            {"command": a.text, "fraction": a.fraction, "feedback": a.feedback} for a in question.answers
+        ]
+    elif kind == QuestionType.NUMERIC:
+        spec["answers"] = [
+            {"value": float(a.text), "tolerance": a.tolerance or 0, "fraction": a.fraction, "feedback": a.feedback}
+            for a in question.answers
+            if a.text != _MOODLE_WILDCARD
+        ]
+        if question.units:
+            spec["unit"] = question.units[0].name
+    elif kind == QuestionType.MATCHING:
+        spec["pairs"] = [{"left": p.prompt, "right": p.answer} for p in question.pairs if p.prompt]
+        distractors = [p.answer for p in question.pairs if not p.prompt]
+        if distractors:
+            spec["distractors"] = distractors
+    elif kind == QuestionType.ORDERING:
+        spec["items"] = [answer.text for answer in question.answers]
+    elif kind == QuestionType.DOCKERFILE:
+        raise ValueError("Dockerfile questions travel only in Quayside's own format")
+    else:
+        raise ValueError(f"{kind} questions have no place in the question bank")
+    return str(kind), spec
+
+
+def interchange_from_version(*, question: Question, version: QuestionVersion) -> InterchangeQuestion:
+    spec = version.spec
+    base: dict[str, Any] = {
+        "name": question.key,
+        "text": str(spec.get("prompt", "")),
+        "text_format": TextFormat.MARKDOWN,
+        "general_feedback": str(spec.get("feedback", "")),
+        "general_feedback_format": TextFormat.MARKDOWN,
+        "points": float(version.points),
+        "category": (question.section.title,),
+        "id_number": question.key,
+        "tags": tuple(tag.name for tag in question.tags.all()),
+    }
+    kind = QuestionType(version.type)
+    answers: list[Answer] = []
+    pairs: list[MatchingPair] = []
+    if kind in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_RESPONSE):
+        options = spec["options"]
+        right = sum(1 for option in options if option["correct"]) or 1
+        wrong = sum(1 for option in options if not option["correct"]) or 1
+        for option in options:
+            if kind == QuestionType.SINGLE_CHOICE:
+                fraction = 1.0 if option["correct"] else 0.0
+            elif option["correct"]:
+                fraction = 1 / right
+            else:
+                fraction = -1 / wrong if spec.get("penalty", True) else 0.0
+            answers.append(
+                Answer(text=option["text"], fraction=fraction, feedback=option.get("feedback", ""),
+                       text_format=TextFormat.MARKDOWN)
+            )
+    elif kind == QuestionType.TRUE_FALSE:
+        truth = bool(spec["answer"])
+        answers = [
+            Answer(text="true", fraction=1.0 if truth else 0.0, feedback=spec.get("feedback_true", "")),
+            Answer(text="false", fraction=0.0 if truth else 1.0, feedback=spec.get("feedback_false", "")),
+        ]
+    elif kind in (QuestionType.SHORT_TEXT, QuestionType.DOCKER_COMMAND):
+        for entry in spec["answers"]:
+            text = entry.get("command") or entry.get("text")
+            if text is None:
+                raise ValueError(f"{question.key}: regular-expression answers cannot be exported")
+            answers.append(Answer(text=text, fraction=float(entry["fraction"]), feedback=entry.get("feedback", "")))
+        base["case_sensitive"] = bool(spec.get("case_sensitive", False))
+    elif kind == QuestionType.NUMERIC:
+        answers = [
+            Answer(text=str(entry["value"]), fraction=float(entry["fraction"]),
+                   feedback=entry.get("feedback", ""), tolerance=float(entry.get("tolerance", 0)))
+            for entry in spec["answers"]
+        ]
+    elif kind == QuestionType.MATCHING:
+        pairs = [MatchingPair(prompt=p["left"], answer=p["right"]) for p in spec["pairs"]]
+        pairs += [MatchingPair(prompt="", answer=d) for d in spec.get("distractors", [])]
+    elif kind == QuestionType.ORDERING:
+        answers = [Answer(text=item, fraction=1.0) for item in spec["items"]]
+    return InterchangeQuestion(type=kind, answers=tuple(answers), pairs=tuple(pairs), **base)
+
+
+def _report_read(*, data: bytes, file_format: str) -> ImportReport:
+    if file_format == FORMAT_GIFT:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            return ImportReport(errors=(ParseError(line=1, message=f"the file is not UTF-8 text: {error}"),))
+        return gift.parse_gift(text)
+    return moodle_xml.parse_moodle_xml(data)
+
+
+def _section_for(category: Sequence[str], *, mapping: str, default_section_id: int,
+                 sections_by_title: dict[str, int]) -> int:
+    if mapping == CATEGORY_TO_SECTION:
+        for name in reversed(category):
+            section_id = sections_by_title.get(slugify(name))
+            if section_id is not None:
+                return section_id
+    return default_section_id
+
+
+def _unique_key(name: str, file_name: str, position: int, taken: set[str]) -> str:
+    stem = slugify(name)[:60] or "question"
+    digest = hashlib.sha256(f"{file_name}:{position}:{name}".encode()).hexdigest()[:8]
+    key = f"imported-{stem}-{digest}"
+    while key in taken:
+        key = f"{key}-x"
+    taken.add(key)
+    return key
+
+
+@transaction.atomic
+def questions_import(
+    *,
+    data: bytes,
+    file_name: str,
+    file_format: str,
+    default_section_id: int,
+    category_mapping: str,
+    author: User | None,
+) -> ImportOutcome:
+    """Import every supported question of a file as a draft, or nothing when the file has errors.
+
+    Unsupported questions are listed by type name and position in the outcome, never dropped in
+    silence. Imported HTML has been sanitised by the parsers.
+    """
+    report = _report_read(data=data, file_format=file_format)
+    outcome = ImportOutcome(
+        unsupported=list(report.unsupported),
+        errors=list(report.errors),
+        notices=list(report.notices),
+        categories=["/".join(category.path) for category in report.categories],
+    )
+    if not report.ok:
+        return outcome
+    sections_by_title = {slugify(title): pk for pk, title in courses_api.section_titles().items()}
+    taken = set(Question.objects.values_list("key", flat=True))
+    for position, item in enumerate(report.questions, start=1):
+        if item.type in _NOT_IN_BANK:
+            outcome.unsupported.append(UnsupportedQuestion(type_name=str(item.type), line=position, name=item.name))
+            continue
+        try:
+            kind, spec = spec_from_interchange(item)
+            content = QuestionContent(type=kind, spec=spec, points=item.points or 1.0)
+            tags: Iterable[str] = list(item.tags)
+            if category_mapping == CATEGORY_TO_TAG:
+                tags = [*tags, *(slugify(name) for name in item.category if name and name != "top")]
+            key = _unique_key(item.name, file_name, position, taken)
+            question_create(
+                key=key,
+                section_id=_section_for(item.category, mapping=category_mapping,
+                                        default_section_id=default_section_id,
+                                        sections_by_title=sections_by_title),
+                content=content,
+                provenance=Provenance.IMPORTED,
+                status=QuestionStatus.DRAFT,
+                tags=[slugify(tag)[:64] for tag in tags if slugify(tag)],
+                provenance_detail={"file": file_name, "position": position, "name": item.name},
+                author=author,
+            )
+        except (ValueError, QuestionSpecError) as error:
+            outcome.errors.append(ParseError(line=position, message=f"{item.name}: {error}"))
+            continue
+        outcome.created.append(key)
+    if outcome.errors:
+        transaction.set_rollback(True)
+        outcome.created = []
+    return outcome
+
+
+def questions_export(*, questions: Iterable[Question], file_format: str) -> bytes:
+    """Write the current version of each question; raises ExportError for what a format cannot hold."""
+    items = []
+    for question in questions:
+        assert question.current_version is not None
+        items.append(interchange_from_version(question=question, version=question.current_version))
+    if file_format == FORMAT_GIFT:
+        return gift.export_gift(items).encode("utf-8")
+    return moodle_xml.export_moodle_xml(items)

@@ -1,0 +1,2 @@
+app_name = "courses_api"
+urlpatterns: list = []

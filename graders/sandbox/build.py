@@ -1,0 +1,275 @@
+"""Build a learner's Dockerfile safely: the build runs learner code too.
+
+Before building: the context tar is made here from the submitted files (`.dockerignore` applied,
+size-checked) and the Dockerfile is screened for anything the daemon itself would fetch (remote
+`ADD`, base images outside the allow-list). The build then runs with no network, no pulls, memory,
+CPU and process limits, a wall-clock deadline and a capped log.
+"""
+
+import json
+import logging
+import re
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+import docker
+
+from graders.sandbox.buildstream import BuildProgress, BuildStream
+from graders.sandbox.cgroups import CGROUP_V1_ROOT, PidsCgroup, pids_limited_cgroup
+from graders.sandbox.context import ContextRejected, build_context
+from graders.sandbox.labels import checked_job_id, job_labels
+from graders.sandbox.prescreen import Rejection, screen_dockerfile
+
+logger = logging.getLogger(__name__)
+
+KIB = 1024
+MIB = 1024 * KIB
+GIB = 1024 * MIB
+# Images built for a job are tagged `quayside-job:<job id>` so `docker images` shows whose they are.
+BUILT_IMAGE_REPOSITORY = "quayside-job"
+# How often the build is checked for a fork bomb while it runs.
+POLL_SECONDS = 0.25
+# A fork bomb makes thousands of forks fail per second; an honest build hits the limit rarely if at
+# all. Past this many failed forks the build is stopped at once instead of at the deadline.
+FORK_FAILURES_BEFORE_ABORT = 50
+# After the connection is dropped the daemon cancels within ~3 s (measured); allow some slack.
+CANCEL_GRACE_SECONDS = 10.0
+# The classic builder reports a RUN killed by SIGKILL (the OOM killer) as exit code 137.
+_KILLED_EXIT = re.compile(r"returned a non-zero code: 137\b")
+CPU_PERIOD_MICROSECONDS = 100_000
+
+Screen = Callable[[str, frozenset[str]], Rejection | None]
+
+
+class BuildStatus(StrEnum):
+    OK = "ok"
+    FAILED = "failed"
+    TIMEOUT = "timeout"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class BuildLimits:
+    """Resource limits of one learner build; defaults suit the course's small exercises."""
+
+    # Course exercises are a Dockerfile and a small app; bigger contexts are stray node_modules.
+    max_context_bytes: int = 10 * MIB
+    # Enough for apt-less Python/Node installs from the context; no swap (memswap = memory).
+    memory_bytes: int = 512 * MIB
+    # Half the default weight (1024): builds yield to the web app when the CPU is contended.
+    cpu_shares: int = 512
+    # A hard cap too, so one build never takes a whole 2-core grading machine.
+    cpus: float = 1.0
+    # Package installs and compilers spawn tens of processes; a fork bomb hits 256 at once.
+    pids: int = 256
+    nofile: int = 1024
+    # PrairieLearn's default check time is 30 s; builds do more, but 2 minutes is plenty here.
+    wall_clock_seconds: float = 120.0
+    # What a learner needs to see is the first and the last few screens of output.
+    log_cap_bytes: int = 64 * KIB
+    # overlay2 has no size quota on ext4: a `RUN dd` can fill the disk, so at least check after.
+    max_image_bytes: int = 1 * GIB
+
+
+@dataclass(frozen=True)
+class BuildOutcome:
+    status: BuildStatus
+    reason: str
+    image_id: str | None
+    size_bytes: int | None
+    log_excerpt: str
+    log_truncated: bool
+    seconds: float
+
+
+def build_image(
+    client: docker.DockerClient,
+    *,
+    job_id: str,
+    files: Mapping[str, bytes],
+    allowed_bases: frozenset[str],
+    limits: BuildLimits | None = None,
+    dockerfile: str = "Dockerfile",
+    screen: Screen = screen_dockerfile,
+    cgroup_root: Path = CGROUP_V1_ROOT,
+) -> BuildOutcome:
+    """Build `files` (path -> content) for `job_id` and return what happened; never raises for
+    learner mistakes.
+
+    The image is labelled with the job id and tagged `quayside-job:<job id>`; removing it is the
+    caller's job (`job_scope`). On anything but OK, the images of intermediate steps are removed.
+    Raises `CgroupUnavailable` if builds cannot get a process limit, and Docker/connection errors
+    when the engine fails (infrastructure: the submission is "not gradable", not failed).
+    """
+    limits = limits or BuildLimits()
+    checked_job_id(job_id)
+    started = time.monotonic()
+    try:
+        context = build_context(files, dockerfile=dockerfile, max_bytes=limits.max_context_bytes)
+    except ContextRejected as rejected:
+        return _rejected(str(rejected), started)
+    try:
+        text = context.dockerfile.decode("utf-8")
+    except UnicodeDecodeError:
+        return _rejected(f"{dockerfile} is not UTF-8 text", started)
+    rejection = screen(text, allowed_bases)
+    if rejection is not None:
+        return _rejected(f"line {rejection.line}: {rejection.reason}", started)
+    with pids_limited_cgroup(job_id, limits.pids, root=cgroup_root) as cgroup:
+        stream = BuildStream(
+            client,
+            params=_build_params(job_id, dockerfile, limits, cgroup),
+            context_tar=context.tar,
+            log_cap_bytes=limits.log_cap_bytes,
+        )
+        stream.start()
+        stopped_for = _watch(stream, cgroup, started + limits.wall_clock_seconds)
+        forks_failed = cgroup.limit_hits()
+        _remove_build_containers(client, cgroup)
+    return _outcome(client, stream.progress, limits, stopped_for, forks_failed, started)
+
+
+def _build_params(
+    job_id: str, dockerfile: str, limits: BuildLimits, cgroup: PidsCgroup
+) -> dict[str, str]:
+    return {
+        "t": f"{BUILT_IMAGE_REPOSITORY}:{job_id}",
+        "dockerfile": dockerfile,
+        "q": "0",
+        # No layer cache: learners' builds share nothing, and a failed build's layers are all ours
+        # to delete.
+        "nocache": "1",
+        "rm": "1",
+        "forcerm": "1",
+        "pull": "0",
+        "networkmode": "none",
+        "labels": json.dumps(job_labels(job_id)),
+        "cgroupparent": cgroup.parent,
+        "memory": str(limits.memory_bytes),
+        "memswap": str(limits.memory_bytes),
+        "cpushares": str(limits.cpu_shares),
+        "cpuperiod": str(CPU_PERIOD_MICROSECONDS),
+        "cpuquota": str(int(CPU_PERIOD_MICROSECONDS * limits.cpus)),
+        "ulimits": json.dumps([{"Name": "nofile", "Soft": limits.nofile, "Hard": limits.nofile}]),
+    }
+
+
+def _watch(stream: BuildStream, cgroup: PidsCgroup, deadline: float) -> str | None:
+    """Wait for the build; cancel it at the deadline or on a fork bomb. Returns why it was cut."""
+    stopped_for: str | None = None
+    while not stream.join(POLL_SECONDS):
+        if cgroup.limit_hits() >= FORK_FAILURES_BEFORE_ABORT:
+            stopped_for = "pids"
+        elif time.monotonic() >= deadline:
+            stopped_for = "deadline"
+        if stopped_for is not None:
+            stream.cancel()
+            if not stream.join(CANCEL_GRACE_SECONDS):
+                logger.error("build stream still open %ss after cancel", CANCEL_GRACE_SECONDS)
+            break
+    return stopped_for
+
+
+def _remove_build_containers(client: docker.DockerClient, cgroup: PidsCgroup) -> None:
+    """Make sure no build-step container outlives the build (each has a cgroup named by its id)."""
+    deadline = time.monotonic() + CANCEL_GRACE_SECONDS
+    while time.monotonic() < deadline:
+        container_ids = [p.name for p in cgroup.directory.iterdir() if p.is_dir()]
+        if not container_ids:
+            return
+        for container_id in container_ids:
+            try:
+                client.api.remove_container(container_id, force=True)
+            except docker.errors.NotFound:
+                continue
+            except docker.errors.APIError as error:
+                logger.warning("cannot remove build container %s: %s", container_id, error)
+        time.sleep(POLL_SECONDS)
+    logger.error("build containers of %s still present after cancel", cgroup.parent)
+
+
+def _outcome(
+    client: docker.DockerClient,
+    progress: BuildProgress,
+    limits: BuildLimits,
+    stopped_for: str | None,
+    forks_failed: int,
+    started: float,
+) -> BuildOutcome:
+    if progress.failure is not None and stopped_for is None:
+        raise progress.failure
+    if stopped_for is not None or progress.error is not None or progress.image_id is None:
+        _remove_step_images(client, progress.step_images)
+        status, reason = _failure_verdict(progress, limits, stopped_for, forks_failed)
+        return _finished(progress, status, reason, None, None, started)
+    size = int(client.images.get(progress.image_id).attrs["Size"])
+    if size > limits.max_image_bytes:
+        client.images.remove(progress.image_id, force=True)
+        reason = f"image is {size} bytes, over the limit of {limits.max_image_bytes}"
+        return _finished(progress, BuildStatus.FAILED, reason, None, size, started)
+    return _finished(progress, BuildStatus.OK, "built", progress.image_id, size, started)
+
+
+def _failure_verdict(
+    progress: BuildProgress, limits: BuildLimits, stopped_for: str | None, forks_failed: int
+) -> tuple[BuildStatus, str]:
+    if stopped_for == "pids" or forks_failed > 0:
+        return BuildStatus.FAILED, (
+            f"the build reached the limit of {limits.pids} processes "
+            f"({forks_failed} forks refused; a fork bomb?) and was stopped"
+        )
+    if stopped_for == "deadline":
+        return BuildStatus.TIMEOUT, (
+            f"the build did not finish within {limits.wall_clock_seconds:g} s and was stopped"
+        )
+    error = progress.error or "the build ended without producing an image"
+    if _KILLED_EXIT.search(error):
+        error += f" (killed: most likely over the memory limit of {limits.memory_bytes} bytes)"
+    return BuildStatus.FAILED, error
+
+
+def _remove_step_images(client: docker.DockerClient, step_images: list[str]) -> None:
+    """Delete what steps of a failed build committed; tagged images (the base) are left alone."""
+    for image_id in reversed(step_images):
+        try:
+            image = client.images.get(image_id)
+            if not image.tags:
+                client.images.remove(image.id, noprune=False)
+        except docker.errors.NotFound:
+            continue
+        except docker.errors.APIError as error:
+            logger.warning("cannot remove build step image %s: %s", image_id, error)
+
+
+def _rejected(reason: str, started: float) -> BuildOutcome:
+    return BuildOutcome(
+        status=BuildStatus.REJECTED,
+        reason=reason,
+        image_id=None,
+        size_bytes=None,
+        log_excerpt="",
+        log_truncated=False,
+        seconds=time.monotonic() - started,
+    )
+
+
+def _finished(
+    progress: BuildProgress,
+    status: BuildStatus,
+    reason: str,
+    image_id: str | None,
+    size: int | None,
+    started: float,
+) -> BuildOutcome:
+    return BuildOutcome(
+        status=status,
+        reason=reason,
+        image_id=image_id,
+        size_bytes=size,
+        log_excerpt=progress.log.excerpt(),
+        log_truncated=progress.log.truncated,
+        seconds=time.monotonic() - started,
+    )
