@@ -10,8 +10,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Final
 
-from pyld.documentloader.base import RemoteDocument
-
 CONTEXTS_DIR: Final = Path(__file__).resolve().parent / "contexts"
 
 VC_V2_CONTEXT_URL: Final = "https://www.w3.org/ns/credentials/v2"
@@ -50,11 +48,17 @@ def bundled_context(url: str) -> dict[str, Any]:
     return copy.deepcopy(_parsed_context(url))
 
 
-def load_bundled_document(url: str, options: dict[str, Any] | None = None) -> RemoteDocument:
-    """pyld `documentLoader`: serve a bundled context, refuse anything else."""
+def load_bundled_document(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
+    """pyld `documentLoader`: serve a bundled context, refuse anything else.
+
+    Returns pyld's RemoteDocument shape plus its `tag` extension.
+    """
     return {
         "contentType": "application/ld+json",
         "contextUrl": None,
         "documentUrl": url,
         "document": bundled_context(url),
+        # pyld keeps "static" documents in the resolver's shared cache, so each bundled context
+        # is processed once per process (canonicalization.py gives us our own cache).
+        "tag": "static",
     }

@@ -111,9 +111,14 @@ def _split_inline_comment(line: str) -> tuple[str, str]:
 
 
 def shell_commands(*, text: str) -> list[dict[str, str]]:
-    """Commands with the comment that explains them; unexplained commands are left out."""
+    """Commands with the comment that explains them; unexplained commands are left out.
+
+    The explanation is the comment group right above the command; a command with none takes the
+    comment lines directly below it ("docker run --network host app" / "# App binds to ...").
+    """
     commands: list[dict[str, str]] = []
     comment_group: list[str] = []
+    awaiting: dict[str, str] | None = None  # an unexplained command, open to a comment below
     previous_was_command = False
     lines = text.splitlines()
     index = 0
@@ -121,28 +126,33 @@ def shell_commands(*, text: str) -> list[dict[str, str]]:
         line = lines[index].rstrip()
         index += 1
         if not line.strip():
-            comment_group, previous_was_command = [], False
+            comment_group, awaiting, previous_was_command = [], None, False
             continue
         comment = _MARKED_COMMENT.match(line)
         if comment is not None:
             if previous_was_command:
                 comment_group, previous_was_command = [], False
             comment_group.append(comment.group("text").strip())
+            if awaiting is not None:
+                awaiting["explanation"] = " ".join(comment_group)
             continue
         command_lines = [line]
         while command_lines[-1].endswith("\\") and index < len(lines):
             command_lines.append(lines[index].rstrip())
             index += 1
-        previous_was_command = True
+        previous_was_command, awaiting = True, None
         last, inline = _split_inline_comment(command_lines[-1])
-        command = "\n".join([*command_lines[:-1], last.rstrip()])
-        if not _COMMAND_START.match(command.strip()) or not comment_group:
+        command = "\n".join([*command_lines[:-1], last.rstrip()]).strip()
+        if not _COMMAND_START.match(command):
             continue
         explanation = " ".join(comment_group).rstrip(":")
         if inline:
-            explanation = f"{explanation} ({inline})"
-        commands.append({"command": command.strip(), "explanation": explanation})
-    return commands
+            explanation = f"{explanation} ({inline})" if explanation else inline
+        entry = {"command": command, "explanation": explanation}
+        commands.append(entry)
+        if not explanation:
+            awaiting = entry
+    return [entry for entry in commands if entry["explanation"]]
 
 
 def _fence_blocks(token: Token, collector: _BlockCollector) -> None:

@@ -19,7 +19,7 @@ import docker
 
 from graders.sandbox.buildstream import BuildProgress, BuildStream
 from graders.sandbox.cgroups import CGROUP_V1_ROOT, PidsCgroup, pids_limited_cgroup
-from graders.sandbox.context import ContextRejected, build_context
+from graders.sandbox.context import ContextRejectedError, build_context
 from graders.sandbox.labels import checked_job_id, job_labels
 from graders.sandbox.prescreen import Rejection, screen_dockerfile
 
@@ -101,7 +101,7 @@ def build_image(
 
     The image is labelled with the job id and tagged `quayside-job:<job id>`; removing it is the
     caller's job (`job_scope`). On anything but OK, the images of intermediate steps are removed.
-    Raises `CgroupUnavailable` if builds cannot get a process limit, and Docker/connection errors
+    Raises `CgroupUnavailableError` if builds cannot get a process limit, and Docker/connection errors
     when the engine fails (infrastructure: the submission is "not gradable", not failed).
     """
     limits = limits or BuildLimits()
@@ -109,7 +109,7 @@ def build_image(
     started = time.monotonic()
     try:
         context = build_context(files, dockerfile=dockerfile, max_bytes=limits.max_context_bytes)
-    except ContextRejected as rejected:
+    except ContextRejectedError as rejected:
         return _rejected(str(rejected), started)
     try:
         text = context.dockerfile.decode("utf-8")

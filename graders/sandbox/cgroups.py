@@ -25,7 +25,7 @@ RMDIR_ATTEMPTS = 20
 RMDIR_PAUSE_SECONDS = 0.1
 
 
-class CgroupUnavailable(RuntimeError):
+class CgroupUnavailableError(RuntimeError):
     """The host cannot give builds a process limit; building untrusted code would be unsafe."""
 
 
@@ -53,10 +53,10 @@ def _pids_root(root: Path) -> Path:
     pids_root = root / PIDS_HIERARCHY
     if not (pids_root / "cgroup.procs").is_file():
         if (root / "cgroup.controllers").is_file():
-            raise CgroupUnavailable(
+            raise CgroupUnavailableError(
                 f"{root} is cgroup v2; the build sandbox only supports cgroup v1 (no pids limit)"
             )
-        raise CgroupUnavailable(f"no cgroup v1 pids controller mounted at {pids_root}")
+        raise CgroupUnavailableError(f"no cgroup v1 pids controller mounted at {pids_root}")
     return pids_root
 
 
@@ -66,7 +66,7 @@ def _make_job_directory(pids_root: Path, job_id: str, pids_max: int) -> Path:
         directory.mkdir(parents=True, exist_ok=True)
         (directory / "pids.max").write_text(f"{pids_max}\n")
     except OSError as error:
-        raise CgroupUnavailable(
+        raise CgroupUnavailableError(
             f"cannot create {directory} with pids.max={pids_max} ({error}); "
             "the grader needs root and a writable cgroup v1 pids hierarchy"
         ) from error
@@ -115,7 +115,7 @@ def pids_limited_cgroup(
 ) -> Iterator[PidsCgroup]:
     """Create `/quayside-build/<job_id>` with `pids.max`, yield it, and remove it afterwards.
 
-    Raises `CgroupUnavailable` when cgroups are missing or not writable, before anything runs.
+    Raises `CgroupUnavailableError` when cgroups are missing or not writable, before anything runs.
     """
     checked_job_id(job_id)
     directory = _make_job_directory(_pids_root(root), job_id, pids_max)

@@ -22,7 +22,7 @@ _FIXED_MTIME = 0
 _REGEX_SPECIALS = set(".+()|{}$")
 
 
-class ContextRejected(ValueError):
+class ContextRejectedError(ValueError):
     """The submitted files cannot form a safe build context; the reason is shown to the learner."""
 
 
@@ -73,7 +73,7 @@ def _pattern_regex(pattern: str) -> re.Pattern[str]:
     try:
         return re.compile(out + "$")
     except re.error as error:
-        raise ContextRejected(f"bad .dockerignore pattern {pattern!r}: {error}") from error
+        raise ContextRejectedError(f"bad .dockerignore pattern {pattern!r}: {error}") from error
 
 
 def parse_dockerignore(text: str) -> list[IgnoreRule]:
@@ -108,12 +108,12 @@ def is_ignored(path: str, rules: list[IgnoreRule]) -> bool:
 
 def _clean_path(path: str) -> str:
     if not path or "\x00" in path or "\\" in path:
-        raise ContextRejected(f"invalid file name {path!r}")
+        raise ContextRejectedError(f"invalid file name {path!r}")
     if path.startswith("/"):
-        raise ContextRejected(f"absolute path {path!r} in the build context")
+        raise ContextRejectedError(f"absolute path {path!r} in the build context")
     cleaned = posixpath.normpath(path)
     if cleaned in {".", ".."} or cleaned.startswith("../"):
-        raise ContextRejected(f"path {path!r} leaves the build context")
+        raise ContextRejectedError(f"path {path!r} leaves the build context")
     return cleaned
 
 
@@ -123,7 +123,7 @@ def clean_files(files: Mapping[str, bytes]) -> dict[str, bytes]:
     for path, content in files.items():
         name = _clean_path(path)
         if name in cleaned:
-            raise ContextRejected(f"{path!r} appears twice in the build context")
+            raise ContextRejectedError(f"{path!r} appears twice in the build context")
         cleaned[name] = content
     return cleaned
 
@@ -136,18 +136,18 @@ def build_context(files: Mapping[str, bytes], *, dockerfile: str, max_bytes: int
     cleaned = clean_files(files)
     dockerfile = _clean_path(dockerfile)
     if dockerfile not in cleaned:
-        raise ContextRejected(f"no {dockerfile} in the submission")
+        raise ContextRejectedError(f"no {dockerfile} in the submission")
     rules = parse_dockerignore(cleaned.get(DOCKERIGNORE, b"").decode("utf-8", "replace"))
     always_sent = {dockerfile, DOCKERIGNORE}
     kept = sorted(p for p in cleaned if p in always_sent or not is_ignored(p, rules))
     if len(kept) > MAX_CONTEXT_FILES:
-        raise ContextRejected(f"build context has {len(kept)} files (limit {MAX_CONTEXT_FILES})")
+        raise ContextRejectedError(f"build context has {len(kept)} files (limit {MAX_CONTEXT_FILES})")
     content_bytes = sum(len(cleaned[p]) for p in kept)
     if content_bytes > max_bytes:
-        raise ContextRejected(f"build context is {content_bytes} bytes (limit {max_bytes})")
+        raise ContextRejectedError(f"build context is {content_bytes} bytes (limit {max_bytes})")
     tar = _tar(kept, cleaned)
     if len(tar) > max_bytes + _tar_overhead(len(kept)):
-        raise ContextRejected(f"build context tar is {len(tar)} bytes (limit {max_bytes})")
+        raise ContextRejectedError(f"build context tar is {len(tar)} bytes (limit {max_bytes})")
     return BuildContext(
         tar=tar, paths=tuple(kept), content_bytes=content_bytes, dockerfile=cleaned[dockerfile]
     )

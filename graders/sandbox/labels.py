@@ -14,14 +14,14 @@ STANDIN_LABEL = "org.quayside.standin"
 _JOB_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
-class InvalidJobId(ValueError):
+class InvalidJobIdError(ValueError):
     """A job id that cannot safely name Docker objects and cgroup directories."""
 
 
 def checked_job_id(job_id: str) -> str:
     """Return `job_id` unchanged if it is safe to use in names and paths, else raise."""
     if not _JOB_ID_PATTERN.fullmatch(job_id) or ".." in job_id:
-        raise InvalidJobId(f"job id {job_id!r} must match {_JOB_ID_PATTERN.pattern}")
+        raise InvalidJobIdError(f"job id {job_id!r} must match {_JOB_ID_PATTERN.pattern}")
     return job_id
 
 

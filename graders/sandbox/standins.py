@@ -32,8 +32,8 @@ _BUSYBOX_DIRECTORIES = {
     "tmp": 0o1777,
 }
 # `id`, `ls -l` and `su` need names for the usual ids; same entries as the upstream busybox image.
-_PASSWD = "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\n"
-_GROUP = "root:x:0:\nnogroup:x:65534:\n"
+_USERS = "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\n"
+_GROUPS = "root:x:0:\nnogroup:x:65534:\n"
 # debootstrap downloads ~110 packages; minutes on a slow mirror, never an hour.
 DEBOOTSTRAP_TIMEOUT_SECONDS = 1800
 # Caches and documentation a slim image does without (debootstrap leaves ~90 MB of them).
@@ -88,7 +88,7 @@ def busybox_rootfs_tar(busybox_binary: Path = Path("/bin/busybox")) -> bytes:
         binary.uname = binary.gname = "root"
         with busybox_binary.open("rb") as content:
             archive.addfile(binary, content)
-        for name, text in (("etc/passwd", _PASSWD), ("etc/group", _GROUP)):
+        for name, text in (("etc/passwd", _USERS), ("etc/group", _GROUPS)):
             _add_text(archive, name, text)
         for applet in applets:
             if applet == BUSYBOX_PATH_IN_IMAGE or "/" not in applet:

@@ -6,9 +6,9 @@ from official_vector import OfficialVector
 
 from certificates.credentials import (
     canonical_nquads,
+    decode_secret_key,
     encode_public_key,
     encode_secret_key,
-    decode_secret_key,
     proof_hashes,
     sign_credential,
     verify_credential,

@@ -1,0 +1,136 @@
+"""Markdown to safe HTML for the reader: tables, Pygments highlighting, monospaced diagrams.
+
+Instructors will author content later, so the output always goes through nh3 with an allow-list;
+raw HTML in the Markdown is escaped, never passed through.
+"""
+
+import html
+from collections.abc import Sequence
+from functools import cache
+
+import nh3
+from django.utils.text import slugify
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+from mdit_py_plugins.anchors import anchors_plugin
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.token import STANDARD_TYPES
+from pygments.util import ClassNotFound
+
+from courses.diagrams import text_is_diagram
+
+HEADING_ID_PREFIX = "h-"
+# Section bodies are shown under the page's h1, so their top heading level becomes h2.
+TOP_BODY_HEADING_LEVEL = 2
+MAX_HEADING_LEVEL = 6
+
+_ALLOWED_TAGS = frozenset(
+    "a abbr b blockquote br code del div em h2 h3 h4 h5 h6 hr i img kbd li ol p pre s span "
+    "strong sub sup table tbody td th thead tr ul".split()
+)
+_ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title"},
+    "th": {"style"},
+    "td": {"style"},
+    "ol": {"start"},
+    "h2": {"id"},
+    "h3": {"id"},
+    "h4": {"id"},
+    "h5": {"id"},
+    "h6": {"id"},
+}
+_ALLOWED_CLASSES: dict[str, set[str]] = {
+    "div": {"highlight", "table-wrap"},
+    "pre": {"diagram"},
+}
+
+
+@cache
+def _pygments_classes() -> set[str]:
+    """The token classes Pygments' HTML formatter emits (k, nb, s2, ...)."""
+    return {name for name in STANDARD_TYPES.values() if name}
+
+
+def _fence(
+    renderer: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    token = tokens[idx]
+    language = token.info.strip().split(maxsplit=1)[0].lower() if token.info.strip() else ""
+    text = token.content
+    if not language:
+        css = ' class="diagram"' if text_is_diagram(text=text) else ""
+        return f"<pre{css}><code>{html.escape(text)}</code></pre>\n"
+    try:
+        lexer = get_lexer_by_name(language)
+    except ClassNotFound:
+        return f"<pre><code>{html.escape(text)}</code></pre>\n"
+    return highlight(text, lexer, HtmlFormatter(cssclass="highlight", wrapcode=True))
+
+
+def _table_open(
+    renderer: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    return '<div class="table-wrap">' + renderer.renderToken(tokens, idx, options, env)
+
+
+def _table_close(
+    renderer: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    return renderer.renderToken(tokens, idx, options, env) + "</div>\n"
+
+
+def _heading_slug(text: str) -> str:
+    return HEADING_ID_PREFIX + (slugify(text) or "heading")
+
+
+@cache
+def _markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False}).enable("table")
+    md.use(anchors_plugin, min_level=2, max_level=4, slug_func=_heading_slug)
+    md.add_render_rule("fence", _fence)
+    md.add_render_rule("table_open", _table_open)
+    md.add_render_rule("table_close", _table_close)
+    return md
+
+
+def _shift_headings(tokens: list[Token]) -> None:
+    levels = [int(token.tag[1]) for token in tokens if token.type == "heading_open"]
+    if not levels:
+        return
+    shift = TOP_BODY_HEADING_LEVEL - min(levels)
+    for token in tokens:
+        if token.type in {"heading_open", "heading_close"}:
+            level = min(max(int(token.tag[1]) + shift, TOP_BODY_HEADING_LEVEL), MAX_HEADING_LEVEL)
+            token.tag = f"h{level}"
+
+
+def html_sanitise(*, markup: str) -> str:
+    classes = {**_ALLOWED_CLASSES, "span": _pygments_classes()}
+    return nh3.clean(
+        markup,
+        tags=set(_ALLOWED_TAGS),
+        attributes=_ALLOWED_ATTRIBUTES,
+        allowed_classes=classes,
+        filter_style_properties={"text-align"},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+
+
+def markdown_render(*, text: str) -> str:
+    """Block Markdown to sanitised HTML; its highest heading becomes an h2 with an id."""
+    md = _markdown()
+    env: EnvType = {}
+    tokens = md.parse(text, env)
+    _shift_headings(tokens)
+    return html_sanitise(markup=md.renderer.render(tokens, md.options, env))
+
+
+def markdown_render_inline(*, text: str) -> str:
+    """One line of Markdown (a list item, a takeaway) to sanitised inline HTML."""
+    return html_sanitise(markup=_markdown().renderInline(text))

@@ -1,0 +1,200 @@
+"""Cleanup of everything a grading job creates: per job (`job_scope`) and periodically (`janitor`).
+
+Only objects labelled `org.quayside.job` are ever touched; base images and other people's
+containers carry no such label.
+"""
+
+import contextlib
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import docker
+from docker.models.networks import Network
+
+from graders.sandbox.cgroups import (
+    BUILD_CGROUP_NAME,
+    CGROUP_V1_ROOT,
+    PIDS_HIERARCHY,
+    remove_job_cgroups,
+    stale_job_ids,
+)
+from graders.sandbox.labels import JOB_LABEL, checked_job_id, job_filter, job_labels
+
+logger = logging.getLogger(__name__)
+
+NETWORK_PREFIX = "quayside-"
+
+
+@dataclass(frozen=True)
+class CleanupReport:
+    containers: int = 0
+    networks: int = 0
+    images: int = 0
+    cgroups: int = 0
+    errors: tuple[str, ...] = ()
+
+
+def job_network_name(job_id: str) -> str:
+    return f"{NETWORK_PREFIX}{checked_job_id(job_id)}"
+
+
+def job_network(client: docker.DockerClient, job_id: str) -> Network:
+    """The job's private network, created on first use: `internal=True` means no route out,
+    only traffic between the job's own containers (which find each other by name)."""
+    name = job_network_name(job_id)
+    existing = client.networks.list(names=[name], filters=job_filter(job_id))
+    if existing:
+        return existing[0]
+    return client.networks.create(
+        name, driver="bridge", internal=True, labels=job_labels(job_id), check_duplicate=True
+    )
+
+
+@dataclass(frozen=True)
+class JobScope:
+    """Handle given to code running inside `job_scope`."""
+
+    client: docker.DockerClient
+    job_id: str
+
+    def network(self) -> Network:
+        return job_network(self.client, self.job_id)
+
+
+@contextlib.contextmanager
+def job_scope(client: docker.DockerClient, job_id: str) -> Iterator[JobScope]:
+    """Run a grading job; whatever happens, remove its containers, networks, images, cgroups.
+
+    Cleanup problems are logged, not raised, so they never hide the job's own exception; the
+    janitor sweeps anything left.
+    """
+    checked_job_id(job_id)
+    try:
+        yield JobScope(client=client, job_id=job_id)
+    finally:
+        report = remove_job_resources(client, job_id)
+        if report.errors:
+            logger.error("cleanup of job %s incomplete: %s", job_id, "; ".join(report.errors))
+
+
+def remove_job_resources(client: docker.DockerClient, job_id: str) -> CleanupReport:
+    """Remove every container, network and image labelled with `job_id`, and its cgroups."""
+    filters = job_filter(job_id)
+    errors: list[str] = []
+    containers = _remove_containers(client, filters, None, errors)
+    networks = _remove_networks(client, filters, None, errors)
+    images = _remove_images(client, filters, None, errors)
+    left = remove_job_cgroups(job_id)
+    errors += [f"cgroup {path} busy" for path in left]
+    return CleanupReport(containers, networks, images, 0, tuple(errors))
+
+
+def janitor(
+    client: docker.DockerClient,
+    older_than: timedelta,
+    *,
+    cgroup_root: Path = CGROUP_V1_ROOT,
+) -> CleanupReport:
+    """Remove labelled leftovers created more than `older_than` ago (crashed workers, bugs).
+
+    `older_than` must exceed the longest job, or the janitor removes a running job's objects.
+    """
+    cutoff = datetime.now(UTC) - older_than
+    filters = {"label": JOB_LABEL}
+    errors: list[str] = []
+    containers = _remove_containers(client, filters, cutoff, errors)
+    networks = _remove_networks(client, filters, cutoff, errors)
+    images = _remove_images(client, filters, cutoff, errors)
+    cgroups = 0
+    for job_id in sorted(stale_job_ids(root=cgroup_root)):
+        job_dir = cgroup_root / PIDS_HIERARCHY / BUILD_CGROUP_NAME / job_id
+        # A job cgroup is recreated per build; its age is that of the directory.
+        if job_dir.exists() and _mtime(job_dir) > cutoff:
+            continue
+        if not remove_job_cgroups(job_id, root=cgroup_root):
+            cgroups += 1
+    return CleanupReport(containers, networks, images, cgroups, tuple(errors))
+
+
+def _mtime(path: Path) -> datetime:
+    return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+
+
+def _created(value: object) -> datetime:
+    """Docker's creation times: RFC 3339 with nanoseconds (objects) or Unix seconds."""
+    if isinstance(value, int | float):
+        return datetime.fromtimestamp(value, tz=UTC)
+    text = str(value).replace("Z", "+00:00")
+    stamp, dot, rest = text.partition(".")
+    if dot:
+        digits = "".join(c for c in rest if c.isdigit())
+        zone = rest[len(digits) :]
+        text = f"{stamp}.{digits[:6]}{zone}"
+    return datetime.fromisoformat(text)
+
+
+def _is_old(attrs: dict[str, object], cutoff: datetime | None) -> bool:
+    return cutoff is None or _created(attrs.get("Created", 0)) < cutoff
+
+
+def _remove_containers(
+    client: docker.DockerClient,
+    filters: dict[str, str],
+    cutoff: datetime | None,
+    errors: list[str],
+) -> int:
+    removed = 0
+    for container in client.containers.list(all=True, filters=filters, ignore_removed=True):
+        if not _is_old(container.attrs, cutoff):
+            continue
+        try:
+            container.remove(force=True, v=True)
+            removed += 1
+        except docker.errors.NotFound:
+            continue
+        except docker.errors.APIError as error:
+            errors.append(f"container {container.short_id}: {error}")
+    return removed
+
+
+def _remove_networks(
+    client: docker.DockerClient,
+    filters: dict[str, str],
+    cutoff: datetime | None,
+    errors: list[str],
+) -> int:
+    removed = 0
+    for network in client.networks.list(filters=filters):
+        if not _is_old(network.attrs, cutoff):
+            continue
+        try:
+            network.remove()
+            removed += 1
+        except docker.errors.NotFound:
+            continue
+        except docker.errors.APIError as error:
+            errors.append(f"network {network.name}: {error}")
+    return removed
+
+
+def _remove_images(
+    client: docker.DockerClient,
+    filters: dict[str, str],
+    cutoff: datetime | None,
+    errors: list[str],
+) -> int:
+    removed = 0
+    for image in client.images.list(filters=filters):
+        if not _is_old(image.attrs, cutoff):
+            continue
+        try:
+            client.images.remove(image.id, force=True, noprune=False)
+            removed += 1
+        except docker.errors.ImageNotFound:
+            continue
+        except docker.errors.APIError as error:
+            errors.append(f"image {image.short_id}: {error}")
+    return removed
