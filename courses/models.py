@@ -46,7 +46,9 @@ class Module(models.Model):
     class Meta:
         ordering = ["course", "number", "slug"]
         constraints = [
-            models.UniqueConstraint(fields=["course", "slug"], name="module_slug_unique_per_course"),
+            models.UniqueConstraint(
+                fields=["course", "slug"], name="module_slug_unique_per_course"
+            ),
             models.UniqueConstraint(
                 fields=["course", "number"],
                 condition=~models.Q(number=""),
@@ -83,13 +85,17 @@ class Section(models.Model):
     class Meta:
         ordering = ["module", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["module", "slug"], name="section_slug_unique_per_module"),
+            models.UniqueConstraint(
+                fields=["module", "slug"], name="section_slug_unique_per_module"
+            ),
             models.UniqueConstraint(
                 fields=["module", "position"],
                 condition=models.Q(is_archived=False),
                 name="section_position_unique_per_module",
             ),
-            models.CheckConstraint(condition=models.Q(position__gte=1), name="section_position_positive"),
+            models.CheckConstraint(
+                condition=models.Q(position__gte=1), name="section_position_positive"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -119,7 +125,9 @@ class LearningObjective(models.Model):
     class Meta:
         ordering = ["module", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["module", "slug"], name="objective_slug_unique_per_module"),
+            models.UniqueConstraint(
+                fields=["module", "slug"], name="objective_slug_unique_per_module"
+            ),
             models.UniqueConstraint(
                 fields=["module", "position"],
                 condition=models.Q(is_archived=False),
@@ -194,7 +202,8 @@ class ContentBlock(models.Model):
                 name="content_block_position_unique",
             ),
             models.CheckConstraint(
-                condition=models.Q(kind__in=ContentBlockKind.values), name="content_block_kind_valid"
+                condition=models.Q(kind__in=ContentBlockKind.values),
+                name="content_block_kind_valid",
             ),
             models.CheckConstraint(
                 condition=models.Q(position__gte=1), name="content_block_position_positive"

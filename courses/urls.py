@@ -1,4 +1,15 @@
 from django.urls import path
-from django.http import HttpResponse
+
+from courses import views
+
 app_name = "courses"
-urlpatterns = [path("", lambda r: HttpResponse(""), name="home")]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("<slug:course_slug>/<slug:module_slug>/", views.module_detail, name="module"),
+    path(
+        "<slug:course_slug>/<slug:module_slug>/<slug:section_slug>/",
+        views.section_detail,
+        name="section",
+    ),
+]

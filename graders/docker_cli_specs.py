@@ -9,12 +9,25 @@ missing here is reported as unknown rather than guessed at.
 from dataclasses import dataclass
 from enum import StrEnum
 
-from graders.docker_cli_values import (
-    ValueNormaliser,
-    byte_size,
-    decimal_number,
-    image_reference,
-    port_mapping,
+from graders.docker_cli_flags import (
+    BUILD_FLAGS,
+    COMPOSE_LOG_FLAGS,
+    ENV_FLAGS,
+    FORMAT,
+    FORMAT_F,
+    LIST_FILTER,
+    LIST_FLAGS,
+    NO_TRUNC,
+    PRUNE_FLAGS,
+    QUIET,
+    RUN_MULTI,
+    RUN_OPTIONS,
+    RUN_SWITCHES,
+    TERMINAL_FLAGS,
+    FlagSpec,
+    multi,
+    option,
+    switch,
 )
 
 
@@ -22,20 +35,6 @@ class ImageArguments(StrEnum):
     NONE = "none"
     FIRST = "first"
     ALL = "all"
-
-
-@dataclass(frozen=True)
-class FlagSpec:
-    name: str
-    short: str | None = None
-    takes_value: bool = False
-    repeatable: bool = False
-    normalise: ValueNormaliser | None = None
-    aliases: tuple[str, ...] = ()
-
-    @property
-    def label(self) -> str:
-        return f"`{self.name}` (`{self.short}`)" if self.short else f"`{self.name}`"
 
 
 @dataclass(frozen=True)
@@ -55,175 +54,27 @@ class CommandSpec:
         return "docker " + " ".join(self.path)
 
 
-def switch(name: str, short: str | None = None) -> FlagSpec:
-    return FlagSpec(name, short)
-
-
-def option(
-    name: str,
-    short: str | None = None,
-    normalise: ValueNormaliser | None = None,
-    aliases: tuple[str, ...] = (),
-) -> FlagSpec:
-    return FlagSpec(name, short, takes_value=True, normalise=normalise, aliases=aliases)
-
-
-def multi(
-    name: str,
-    short: str | None = None,
-    normalise: ValueNormaliser | None = None,
-    aliases: tuple[str, ...] = (),
-) -> FlagSpec:
-    return FlagSpec(
-        name, short, takes_value=True, repeatable=True, normalise=normalise, aliases=aliases
+def _spec(
+    path: str,
+    usage: str,
+    *flags: FlagSpec,
+    min_arguments: int = 0,
+    max_arguments: int | None = None,
+    images: ImageArguments = ImageArguments.NONE,
+    unordered_arguments: bool = False,
+    flags_end_at_first_argument: bool = False,
+) -> CommandSpec:
+    return CommandSpec(
+        path=tuple(path.split()),
+        usage=usage,
+        flags=flags,
+        min_arguments=min_arguments,
+        max_arguments=max_arguments,
+        images=images,
+        unordered_arguments=unordered_arguments,
+        flags_end_at_first_argument=flags_end_at_first_argument,
     )
 
-
-FORMAT = option("--format")
-FORMAT_F = option("--format", "-f")
-QUIET = switch("--quiet", "-q")
-NO_TRUNC = switch("--no-trunc")
-LIST_FILTER = multi("--filter", "-f")
-PRUNE_FLAGS = (switch("--force", "-f"), multi("--filter"))
-LIST_FLAGS = (LIST_FILTER, FORMAT, QUIET, NO_TRUNC)
-ENV_FLAGS = (multi("--env", "-e"), multi("--env-file"))
-TERMINAL_FLAGS = (switch("--interactive", "-i"), switch("--tty", "-t"))
-
-RUN_SWITCHES = (
-    switch("--detach", "-d"),
-    switch("--rm"),
-    switch("--publish-all", "-P"),
-    switch("--read-only"),
-    switch("--init"),
-    switch("--privileged"),
-    switch("--no-healthcheck"),
-    switch("--oom-kill-disable"),
-    switch("--sig-proxy"),
-    switch("--disable-content-trust"),
-    switch("--quiet", "-q"),
-)
-RUN_OPTIONS = tuple(
-    option(name, short)
-    for name, short in (
-        ("--name", None),
-        ("--workdir", "-w"),
-        ("--user", "-u"),
-        ("--entrypoint", None),
-        ("--restart", None),
-        ("--cpu-shares", "-c"),
-        ("--cpuset-cpus", None),
-        ("--pids-limit", None),
-        ("--hostname", "-h"),
-        ("--platform", None),
-        ("--pull", None),
-        ("--health-cmd", None),
-        ("--health-interval", None),
-        ("--health-timeout", None),
-        ("--health-retries", None),
-        ("--health-start-period", None),
-        ("--stop-signal", None),
-        ("--stop-timeout", None),
-        ("--log-driver", None),
-        ("--gpus", None),
-        ("--ipc", None),
-        ("--pid", None),
-        ("--ip", None),
-        ("--cidfile", None),
-        ("--detach-keys", None),
-        ("--runtime", None),
-        ("--userns", None),
-    )
-) + (
-    option("--network", aliases=("--net",)),
-    option("--memory", "-m", byte_size),
-    option("--memory-reservation", None, byte_size),
-    option("--memory-swap"),
-    option("--shm-size", None, byte_size),
-    option("--cpus", None, decimal_number),
-)
-RUN_MULTI = tuple(
-    multi(name, short)
-    for name, short in (
-        ("--volume", "-v"),
-        ("--mount", None),
-        ("--tmpfs", None),
-        ("--cap-add", None),
-        ("--cap-drop", None),
-        ("--security-opt", None),
-        ("--label", "-l"),
-        ("--label-file", None),
-        ("--add-host", None),
-        ("--dns", None),
-        ("--dns-search", None),
-        ("--dns-option", None),
-        ("--ulimit", None),
-        ("--log-opt", None),
-        ("--link", None),
-        ("--attach", "-a"),
-        ("--device", None),
-        ("--volumes-from", None),
-        ("--group-add", None),
-        ("--sysctl", None),
-    )
-) + (
-    multi("--publish", "-p", port_mapping),
-    multi("--expose", None, port_mapping),
-    multi("--network-alias", aliases=("--net-alias",)),
-)
-BUILD_FLAGS = (
-    multi("--tag", "-t", image_reference),
-    option("--file", "-f"),
-    option("--target"),
-    multi("--build-arg"),
-    switch("--no-cache"),
-    switch("--pull"),
-    QUIET,
-    option("--platform"),
-    multi("--label"),
-    option("--progress"),
-    option("--network"),
-    multi("--secret"),
-    multi("--ssh"),
-    multi("--cache-from"),
-    multi("--cache-to"),
-    switch("--rm"),
-    switch("--force-rm"),
-    switch("--load"),
-    switch("--push"),
-    multi("--output", "-o"),
-    option("--iidfile"),
-    multi("--add-host"),
-    option("--shm-size", None, byte_size),
-    option("--memory", "-m", byte_size),
-)
-COMPOSE_GLOBAL_FLAGS = (
-    multi("--file", "-f"),
-    option("--project-name", "-p"),
-    multi("--profile"),
-    multi("--env-file"),
-    option("--project-directory"),
-    option("--ansi"),
-    switch("--compatibility"),
-    switch("--dry-run"),
-)
-COMPOSE_LOG_FLAGS = (
-    switch("--follow", "-f"),
-    option("--tail", "-n"),
-    switch("--timestamps", "-t"),
-    switch("--no-color"),
-    switch("--no-log-prefix"),
-    option("--since"),
-    option("--until"),
-)
-
-
-def _spec(path: str, usage: str, *flags: FlagSpec, **shape: object) -> CommandSpec:
-    return CommandSpec(tuple(path.split()), usage, flags, **shape)  # type: ignore[arg-type]
-
-
-TARGETS = {"min_arguments": 1, "unordered_arguments": True}
-NO_ARGUMENTS = {"max_arguments": 0}
-ONE_IMAGE = {"min_arguments": 1, "max_arguments": 1, "images": ImageArguments.ALL}
 
 COMMAND_SPECS = (
     _spec(
@@ -246,7 +97,7 @@ COMMAND_SPECS = (
         switch("--latest", "-l"),
         switch("--size", "-s"),
         *LIST_FLAGS,
-        **NO_ARGUMENTS,
+        max_arguments=0,
     ),
     _spec(
         "container rm",
@@ -254,7 +105,8 @@ COMMAND_SPECS = (
         switch("--force", "-f"),
         switch("--volumes", "-v"),
         switch("--link", "-l"),
-        **TARGETS,
+        min_arguments=1,
+        unordered_arguments=True,
     ),
     _spec(
         "container exec",
@@ -286,14 +138,16 @@ COMMAND_SPECS = (
         "CONTAINER [CONTAINER...]",
         option("--time", "-t"),
         option("--signal", "-s"),
-        **TARGETS,
+        min_arguments=1,
+        unordered_arguments=True,
     ),
     _spec(
         "container restart",
         "CONTAINER [CONTAINER...]",
         option("--time", "-t"),
         option("--signal", "-s"),
-        **TARGETS,
+        min_arguments=1,
+        unordered_arguments=True,
     ),
     _spec(
         "container start",
@@ -301,15 +155,23 @@ COMMAND_SPECS = (
         switch("--attach", "-a"),
         switch("--interactive", "-i"),
         option("--detach-keys"),
-        **TARGETS,
+        min_arguments=1,
+        unordered_arguments=True,
     ),
-    _spec("container kill", "CONTAINER [CONTAINER...]", option("--signal", "-s"), **TARGETS),
+    _spec(
+        "container kill",
+        "CONTAINER [CONTAINER...]",
+        option("--signal", "-s"),
+        min_arguments=1,
+        unordered_arguments=True,
+    ),
     _spec(
         "container inspect",
         "CONTAINER [CONTAINER...]",
         FORMAT_F,
         switch("--size", "-s"),
-        **TARGETS,
+        min_arguments=1,
+        unordered_arguments=True,
     ),
     _spec(
         "container stats",
@@ -320,14 +182,15 @@ COMMAND_SPECS = (
         NO_TRUNC,
         unordered_arguments=True,
     ),
-    _spec("container prune", "(no arguments)", *PRUNE_FLAGS, **NO_ARGUMENTS),
+    _spec("container prune", "(no arguments)", *PRUNE_FLAGS, max_arguments=0),
     _spec(
         "inspect",
         "NAME|ID [NAME|ID...]",
         FORMAT_F,
         switch("--size", "-s"),
         option("--type"),
-        **TARGETS,
+        min_arguments=1,
+        unordered_arguments=True,
     ),
     _spec(
         "image ls",
@@ -344,7 +207,8 @@ COMMAND_SPECS = (
         switch("--no-prune"),
         option("--platform"),
         images=ImageArguments.ALL,
-        **TARGETS,
+        min_arguments=1,
+        unordered_arguments=True,
     ),
     _spec("image build", "PATH | URL | -", *BUILD_FLAGS, min_arguments=1, max_arguments=1),
     _spec(
@@ -354,7 +218,9 @@ COMMAND_SPECS = (
         QUIET,
         option("--platform"),
         switch("--disable-content-trust"),
-        **ONE_IMAGE,
+        min_arguments=1,
+        max_arguments=1,
+        images=ImageArguments.ALL,
     ),
     _spec(
         "image push",
@@ -363,7 +229,9 @@ COMMAND_SPECS = (
         QUIET,
         option("--platform"),
         switch("--disable-content-trust"),
-        **ONE_IMAGE,
+        min_arguments=1,
+        max_arguments=1,
+        images=ImageArguments.ALL,
     ),
     _spec(
         "image tag",
@@ -380,7 +248,9 @@ COMMAND_SPECS = (
         QUIET,
         FORMAT,
         option("--platform"),
-        **ONE_IMAGE,
+        min_arguments=1,
+        max_arguments=1,
+        images=ImageArguments.ALL,
     ),
     _spec(
         "image inspect",
@@ -388,9 +258,10 @@ COMMAND_SPECS = (
         FORMAT_F,
         option("--platform"),
         images=ImageArguments.ALL,
-        **TARGETS,
+        min_arguments=1,
+        unordered_arguments=True,
     ),
-    _spec("image prune", "(no arguments)", switch("--all", "-a"), *PRUNE_FLAGS, **NO_ARGUMENTS),
+    _spec("image prune", "(no arguments)", switch("--all", "-a"), *PRUNE_FLAGS, max_arguments=0),
     _spec(
         "network create",
         "NETWORK",
@@ -407,8 +278,14 @@ COMMAND_SPECS = (
         min_arguments=1,
         max_arguments=1,
     ),
-    _spec("network ls", "(no arguments)", *LIST_FLAGS, **NO_ARGUMENTS),
-    _spec("network rm", "NETWORK [NETWORK...]", switch("--force", "-f"), **TARGETS),
+    _spec("network ls", "(no arguments)", *LIST_FLAGS, max_arguments=0),
+    _spec(
+        "network rm",
+        "NETWORK [NETWORK...]",
+        switch("--force", "-f"),
+        min_arguments=1,
+        unordered_arguments=True,
+    ),
     _spec(
         "network connect",
         "NETWORK CONTAINER",
@@ -432,9 +309,10 @@ COMMAND_SPECS = (
         "NETWORK [NETWORK...]",
         FORMAT_F,
         switch("--verbose", "-v"),
-        **TARGETS,
+        min_arguments=1,
+        unordered_arguments=True,
     ),
-    _spec("network prune", "(no arguments)", *PRUNE_FLAGS, **NO_ARGUMENTS),
+    _spec("network prune", "(no arguments)", *PRUNE_FLAGS, max_arguments=0),
     _spec(
         "volume create",
         "[VOLUME]",
@@ -444,20 +322,28 @@ COMMAND_SPECS = (
         option("--name"),
         max_arguments=1,
     ),
-    _spec("volume ls", "(no arguments)", LIST_FILTER, FORMAT, QUIET, **NO_ARGUMENTS),
-    _spec("volume rm", "VOLUME [VOLUME...]", switch("--force", "-f"), **TARGETS),
-    _spec("volume inspect", "VOLUME [VOLUME...]", FORMAT_F, **TARGETS),
-    _spec("volume prune", "(no arguments)", switch("--all", "-a"), *PRUNE_FLAGS, **NO_ARGUMENTS),
+    _spec("volume ls", "(no arguments)", LIST_FILTER, FORMAT, QUIET, max_arguments=0),
+    _spec(
+        "volume rm",
+        "VOLUME [VOLUME...]",
+        switch("--force", "-f"),
+        min_arguments=1,
+        unordered_arguments=True,
+    ),
+    _spec(
+        "volume inspect", "VOLUME [VOLUME...]", FORMAT_F, min_arguments=1, unordered_arguments=True
+    ),
+    _spec("volume prune", "(no arguments)", switch("--all", "-a"), *PRUNE_FLAGS, max_arguments=0),
     _spec(
         "system prune",
         "(no arguments)",
         switch("--all", "-a"),
         switch("--volumes"),
         *PRUNE_FLAGS,
-        **NO_ARGUMENTS,
+        max_arguments=0,
     ),
-    _spec("system info", "(no arguments)", FORMAT_F, **NO_ARGUMENTS),
-    _spec("version", "(no arguments)", FORMAT_F, **NO_ARGUMENTS),
+    _spec("system info", "(no arguments)", FORMAT_F, max_arguments=0),
+    _spec("version", "(no arguments)", FORMAT_F, max_arguments=0),
     _spec(
         "compose up",
         "[SERVICE...]",
@@ -538,6 +424,9 @@ _ALIASES_AS_TEXT = {
 }
 COMMAND_ALIASES: dict[tuple[str, ...], tuple[str, ...]] = {
     **{path: path for path in SPECS_BY_PATH},
-    **{tuple(typed.split()): tuple(canonical.split()) for typed, canonical in _ALIASES_AS_TEXT.items()},
+    **{
+        tuple(typed.split()): tuple(canonical.split())
+        for typed, canonical in _ALIASES_AS_TEXT.items()
+    },
 }
 MANAGEMENT_GROUPS = frozenset(path[0] for path in SPECS_BY_PATH if len(path) == 2) | {"builder"}

@@ -171,7 +171,10 @@ CELERY_TASK_QUEUES = (Queue("default"), Queue("grading"), Queue("certificates"))
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # No attempt stays open past its deadline for more than a minute, even if nobody looks at it.
+    "finalise-expired-attempts": {"task": "assessments.finalise_expired_attempts", "schedule": 60.0},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 DOCKER_HOST = env_str("DOCKER_HOST", "unix:///var/run/docker.sock")

@@ -1,3 +1,15 @@
+from assessments.models.attempts import (
+    Assessment,
+    AssessmentKind,
+    AssessmentSlot,
+    Attempt,
+    AttemptQuestion,
+    AttemptStatus,
+    FeedbackPolicy,
+    FinalisedBy,
+    GradingMethod,
+    LearnerOverride,
+)
 from assessments.models.questions import (
     Provenance,
     Question,
@@ -6,4 +18,20 @@ from assessments.models.questions import (
     Tag,
 )
 
-__all__ = ["Provenance", "Question", "QuestionStatus", "QuestionVersion", "Tag"]
+__all__ = [
+    "Assessment",
+    "AssessmentKind",
+    "AssessmentSlot",
+    "Attempt",
+    "AttemptQuestion",
+    "AttemptStatus",
+    "FeedbackPolicy",
+    "FinalisedBy",
+    "GradingMethod",
+    "LearnerOverride",
+    "Provenance",
+    "Question",
+    "QuestionStatus",
+    "QuestionVersion",
+    "Tag",
+]

@@ -19,6 +19,8 @@ type ParameterValue = int | float | str
 
 PARAMETERS_FIELD = "parameters"
 INTEGER_KIND = "integer"
+# integer: [low, high], both inclusive
+BOUNDS_LENGTH = 2
 CHOICE_KIND = "choice"
 # `{{ name }}` with an identifier inside. Docker's Go templates (`{{.State.Running}}`,
 # `{{json .Config}}`) never look like this, so format strings in commands stay untouched.
@@ -64,7 +66,7 @@ def _definition_errors(definition: object, where: str) -> list[str]:
 
 
 def _integer_errors(bounds: object, where: str) -> list[str]:
-    is_pair = isinstance(bounds, list) and len(bounds) == 2  # noqa: PLR2004
+    is_pair = isinstance(bounds, list) and len(bounds) == BOUNDS_LENGTH
     if not is_pair or not all(isinstance(b, int) and not isinstance(b, bool) for b in bounds):
         return [f"{where}.{INTEGER_KIND}: must be [low, high], two whole numbers"]
     low, high = bounds

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
 from pyld import jsonld
+from pyld.canon import URDNA2015
 from pyld.context_resolver import ContextResolver
 
 from certificates.credentials.document_loader import ContextNotBundledError, load_bundled_document
@@ -32,9 +33,14 @@ class _ResolvedContextCache(dict[str, Any]):
 # network loader; ours only ever holds contexts resolved from the bundled files.
 _resolved_contexts = _ResolvedContextCache()
 
-# RFC 3987 scheme; blank node identifiers (`_:b0`) match it too, which is what we want.
-_ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+# An RFC 3987 scheme, or a blank node identifier (`_:b0`): anything else is relative.
+_ABSOLUTE_IRI_OR_BLANK_NODE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.\-]*|_):")
 _VALUE_TYPES_WITHOUT_IRI: Final = frozenset({"@json"})
+# pyld recurses per level; a credential is ~6 levels deep, and a crafted one thousands deep would
+# otherwise end in RecursionError instead of a refusal.
+MAX_DOCUMENT_DEPTH: Final = 64
+# Our credentials need none; a few hundred still allow ordinary graphs with look-alike nodes.
+MAX_DEEP_ITERATIONS: Final = 256
 
 
 class CanonicalizationError(ValueError):
@@ -49,22 +55,38 @@ def canonical_nquads(document: Mapping[str, Any]) -> str:
     """Return the RDFC-1.0 canonical N-Quads of a JSON-LD document, strictly.
 
     Raises ContextNotBundledError for a context URL that is not bundled, UndefinedTermError if
-    expansion would drop or leave relative any term, CanonicalizationError for invalid JSON-LD.
+    expansion would drop or leave relative any term, CanonicalizationError for invalid JSON-LD
+    or a document too deep or too costly to canonicalise.
     """
+    _check_depth(document)
     expanded = _expand_strictly(document)
     try:
-        nquads: str = jsonld.normalize(
-            expanded,
-            {
-                "algorithm": "URDNA2015",
-                "format": "application/n-quads",
-                "base": None,
-                **_loader_options(),
-            },
-        )
-    except jsonld.JsonLdError as error:
+        dataset = jsonld.to_rdf(expanded, {"base": None, **_loader_options()})
+        nquads: str = _BoundedURDNA2015().main(dataset, {"format": "application/n-quads"})
+    except (jsonld.JsonLdError, ValueError) as error:
         raise CanonicalizationError(f"canonicalization failed: {error}") from error
     return nquads
+
+
+class _BoundedURDNA2015(URDNA2015):
+    """URDNA2015 that gives up on "poison" graphs instead of running for exponential time.
+
+    Hash N-Degree Quads only runs for blank nodes that first-degree hashing cannot tell apart;
+    a credential has none, while crafted symmetric graphs need factorially many runs. RDFC-1.0
+    section 4.4 asks implementations to bound this work.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.deep_iterations = 0
+
+    def hash_n_degree_quads(self, id_: str, issuer: Any) -> Any:
+        self.deep_iterations += 1
+        if self.deep_iterations > MAX_DEEP_ITERATIONS:
+            raise CanonicalizationError(
+                f"canonicalization needs more than {MAX_DEEP_ITERATIONS} deep iterations"
+            )
+        return super().hash_n_degree_quads(id_, issuer)
 
 
 def _loader_options() -> dict[str, Any]:
@@ -72,6 +94,18 @@ def _loader_options() -> dict[str, Any]:
         "documentLoader": load_bundled_document,
         "contextResolver": ContextResolver(_resolved_contexts, load_bundled_document),
     }
+
+
+def _check_depth(document: Mapping[str, Any]) -> None:
+    pending: list[tuple[object, int]] = [(document, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if depth > MAX_DOCUMENT_DEPTH:
+            raise CanonicalizationError(f"the document nests deeper than {MAX_DOCUMENT_DEPTH}")
+        if isinstance(value, Mapping):
+            pending.extend((child, depth + 1) for child in value.values())
+        elif isinstance(value, list):
+            pending.extend((child, depth + 1) for child in value)
 
 
 def _expand_strictly(document: Mapping[str, Any]) -> list[Any]:
@@ -85,13 +119,17 @@ def _expand_strictly(document: Mapping[str, Any]) -> list[Any]:
         # base None keeps relative IRIs relative (pyld would otherwise resolve them against
         # http://example.org/base/), so that they can be refused below.
         expanded: list[Any] = processor.expand(dict(document), {"base": None, **_loader_options()})
+    except CanonicalizationError:
+        raise  # our own refusal from refuse_dropped_property, already precise
     except jsonld.JsonLdError as error:
         not_bundled = _find_cause(error, ContextNotBundledError)
         if not_bundled is not None:
             raise not_bundled from error
         raise CanonicalizationError(f"JSON-LD expansion failed: {error}") from error
+    except ValueError as error:  # pyld's IRI resolver, e.g. a relative context URL
+        raise CanonicalizationError(f"JSON-LD expansion failed: {error}") from error
     for iri, role in _iris_in(expanded):
-        if not _ABSOLUTE_IRI.match(iri):
+        if not _ABSOLUTE_IRI_OR_BLANK_NODE.match(iri):
             raise UndefinedTermError(f"{role} {iri!r} is not an absolute IRI after expansion")
     return expanded
 

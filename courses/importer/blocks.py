@@ -105,7 +105,11 @@ def bad_good_pairs(*, text: str) -> list[tuple[_Example, _Example]]:
 
 def _split_inline_comment(line: str) -> tuple[str, str]:
     match = _INLINE_COMMENT.search(line)
-    if match is None or line[: match.start()].count('"') % 2 or line[: match.start()].count("'") % 2:
+    if (
+        match is None
+        or line[: match.start()].count('"') % 2
+        or line[: match.start()].count("'") % 2
+    ):
         return line, ""
     return line[: match.start()], match.group("comment").strip()
 
@@ -229,4 +233,3 @@ def blocks_extract(*, tokens: list[Token]) -> tuple[ParsedBlock, ...]:
             key = f"{key}-{seen[key]}"
         parsed.append(ParsedBlock(kind=kind, key=key, position=position, payload=payload))
     return tuple(parsed)
-

@@ -70,12 +70,15 @@ def _split(text: str) -> tuple[str, str, list[_Part]]:
             starts.append((token.map[0], token.map[1], _clean_heading(tokens[index + 1])))
     if not title:
         raise CourseImportError(
-            "No module title: the file needs a '# Module 1.1: Title' heading on its first line."
+            "No module title: the file needs a level-1 heading such as '# Module 1.1: Title'."
         )
     first_part = starts[0][0] if starts else len(lines)
     intro = _strip_breaks(lines[title_end:first_part])
     parts = [
-        _Part(heading, _strip_breaks(lines[body : (starts[i + 1][0] if i + 1 < len(starts) else None)]))
+        _Part(
+            heading,
+            _strip_breaks(lines[body : (starts[i + 1][0] if i + 1 < len(starts) else None)]),
+        )
         for i, (_, body, heading) in enumerate(starts)
     ]
     return title, intro, parts
@@ -112,7 +115,7 @@ def _clean_body_headings(markdown: str) -> tuple[str, tuple[str, ...]]:
 
 
 def _unique_slug(text: str, taken: set[str]) -> str:
-    base = slugify(text)[:SLUG_MAX_LENGTH - 4].strip("-") or "untitled"
+    base = slugify(text)[: SLUG_MAX_LENGTH - 4].strip("-") or "untitled"
     slug, counter = base, 2
     while slug in taken:
         slug, counter = f"{base}-{counter}", counter + 1
@@ -150,7 +153,9 @@ def _sections(parts: list[_Part]) -> tuple[list[ParsedSection], str, str]:
 
 
 def _part_items(parts: list[_Part], pattern: re.Pattern[str]) -> list[str]:
-    return [item for part in parts if pattern.match(part.heading) for item in _list_items(part.body)]
+    return [
+        item for part in parts if pattern.match(part.heading) for item in _list_items(part.body)
+    ]
 
 
 def module_parse(*, raw: bytes) -> ParsedModule:

@@ -101,8 +101,8 @@ def build_image(
 
     The image is labelled with the job id and tagged `quayside-job:<job id>`; removing it is the
     caller's job (`job_scope`). On anything but OK, the images of intermediate steps are removed.
-    Raises `CgroupUnavailableError` if builds cannot get a process limit, and Docker/connection errors
-    when the engine fails (infrastructure: the submission is "not gradable", not failed).
+    Raises `CgroupUnavailableError` if builds cannot get a process limit, and Docker or connection
+    errors when the engine fails (infrastructure: the submission is "not gradable", not failed).
     """
     limits = limits or BuildLimits()
     checked_job_id(job_id)
@@ -126,10 +126,9 @@ def build_image(
             log_cap_bytes=limits.log_cap_bytes,
         )
         stream.start()
-        stopped_for = _watch(stream, cgroup, started + limits.wall_clock_seconds)
-        forks_failed = cgroup.limit_hits()
+        watch = _watch(stream, cgroup, started + limits.wall_clock_seconds)
         _remove_build_containers(client, cgroup)
-    return _outcome(client, stream.progress, limits, stopped_for, forks_failed, started)
+    return _outcome(client, stream.progress, limits, watch, started)
 
 
 def _build_params(
@@ -157,11 +156,19 @@ def _build_params(
     }
 
 
-def _watch(stream: BuildStream, cgroup: PidsCgroup, deadline: float) -> str | None:
-    """Wait for the build; cancel it at the deadline or on a fork bomb. Returns why it was cut."""
+@dataclass(frozen=True)
+class _Watch:
+    stopped_for: str | None  # "pids", "deadline" or None when the build ended by itself
+    forks_refused: int
+
+
+def _watch(stream: BuildStream, cgroup: PidsCgroup, deadline: float) -> _Watch:
+    """Wait for the build; cancel it at the deadline or on a fork bomb."""
     stopped_for: str | None = None
+    forks_refused = 0
     while not stream.join(POLL_SECONDS):
-        if cgroup.limit_hits() >= FORK_FAILURES_BEFORE_ABORT:
+        forks_refused = max(forks_refused, cgroup.limit_hits())
+        if forks_refused >= FORK_FAILURES_BEFORE_ABORT:
             stopped_for = "pids"
         elif time.monotonic() >= deadline:
             stopped_for = "deadline"
@@ -170,7 +177,7 @@ def _watch(stream: BuildStream, cgroup: PidsCgroup, deadline: float) -> str | No
             if not stream.join(CANCEL_GRACE_SECONDS):
                 logger.error("build stream still open %ss after cancel", CANCEL_GRACE_SECONDS)
             break
-    return stopped_for
+    return _Watch(stopped_for, max(forks_refused, cgroup.limit_hits()))
 
 
 def _remove_build_containers(client: docker.DockerClient, cgroup: PidsCgroup) -> None:
@@ -195,15 +202,14 @@ def _outcome(
     client: docker.DockerClient,
     progress: BuildProgress,
     limits: BuildLimits,
-    stopped_for: str | None,
-    forks_failed: int,
+    watch: _Watch,
     started: float,
 ) -> BuildOutcome:
-    if progress.failure is not None and stopped_for is None:
+    if progress.failure is not None and watch.stopped_for is None:
         raise progress.failure
-    if stopped_for is not None or progress.error is not None or progress.image_id is None:
+    if watch.stopped_for or progress.error is not None or progress.image_id is None:
         _remove_step_images(client, progress.step_images)
-        status, reason = _failure_verdict(progress, limits, stopped_for, forks_failed)
+        status, reason = _failure_verdict(progress, limits, watch)
         return _finished(progress, status, reason, None, None, started)
     size = int(client.images.get(progress.image_id).attrs["Size"])
     if size > limits.max_image_bytes:
@@ -214,14 +220,14 @@ def _outcome(
 
 
 def _failure_verdict(
-    progress: BuildProgress, limits: BuildLimits, stopped_for: str | None, forks_failed: int
+    progress: BuildProgress, limits: BuildLimits, watch: _Watch
 ) -> tuple[BuildStatus, str]:
-    if stopped_for == "pids" or forks_failed > 0:
+    if watch.stopped_for == "pids" or watch.forks_refused > 0:
         return BuildStatus.FAILED, (
             f"the build reached the limit of {limits.pids} processes "
-            f"({forks_failed} forks refused; a fork bomb?) and was stopped"
+            f"({watch.forks_refused} forks refused; a fork bomb?) and was stopped"
         )
-    if stopped_for == "deadline":
+    if watch.stopped_for == "deadline":
         return BuildStatus.TIMEOUT, (
             f"the build did not finish within {limits.wall_clock_seconds:g} s and was stopped"
         )
@@ -237,7 +243,7 @@ def _remove_step_images(client: docker.DockerClient, step_images: list[str]) -> 
         try:
             image = client.images.get(image_id)
             if not image.tags:
-                client.images.remove(image.id, noprune=False)
+                client.images.remove(image_id, noprune=False)
         except docker.errors.NotFound:
             continue
         except docker.errors.APIError as error:

@@ -27,6 +27,8 @@ READ_CHUNK_BYTES = 64 * 1024
 # The classic builder prints "---> <12 hex>" for each image a step commits.
 _STEP_IMAGE = re.compile(r"^ ---> ([0-9a-f]{12})\s*$", re.MULTILINE)
 _SUCCESS = re.compile(r"Successfully built ([0-9a-f]{12})")
+# The daemon wraps a step's stderr in terminal colour codes; learners read the log in a browser.
+_ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 
 
 @dataclass
@@ -138,6 +140,7 @@ class BuildStream:
             return
         text = message.get("stream")
         if isinstance(text, str):
+            text = _ANSI_COLOUR.sub("", text)
             self.progress.log.append(text)
             self.progress.step_images.extend(_STEP_IMAGE.findall(text))
             success = _SUCCESS.search(text)

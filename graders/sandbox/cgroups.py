@@ -37,16 +37,26 @@ class PidsCgroup:
     directory: Path
 
     def limit_hits(self) -> int:
-        """How many forks failed because the job reached `pids.max` (0 if unknown)."""
-        try:
-            text = (self.directory / "pids.events").read_text()
-        except OSError:
-            return 0
-        for line in text.splitlines():
-            key, _, value = line.partition(" ")
-            if key == "max" and value.strip().isdigit():
-                return int(value)
-        return 0
+        """How many forks failed in the job's cgroup and its containers' cgroups so far.
+
+        On cgroup v1 the kernel counts a refused fork in the cgroup of the forking task (the build
+        container's, below ours), so the children are read too; they vanish with the containers,
+        so callers sample this while the build runs.
+        """
+        events = [self.directory / "pids.events", *self.directory.glob("*/pids.events")]
+        return sum(_max_events(path) for path in events)
+
+
+def _max_events(path: Path) -> int:
+    try:
+        text = path.read_text()
+    except OSError:
+        return 0  # the container (and its cgroup) just went away
+    for line in text.splitlines():
+        key, _, value = line.partition(" ")
+        if key == "max" and value.strip().isdigit():
+            return int(value)
+    return 0
 
 
 def _pids_root(root: Path) -> Path:

@@ -141,7 +141,9 @@ def build_context(files: Mapping[str, bytes], *, dockerfile: str, max_bytes: int
     always_sent = {dockerfile, DOCKERIGNORE}
     kept = sorted(p for p in cleaned if p in always_sent or not is_ignored(p, rules))
     if len(kept) > MAX_CONTEXT_FILES:
-        raise ContextRejectedError(f"build context has {len(kept)} files (limit {MAX_CONTEXT_FILES})")
+        raise ContextRejectedError(
+            f"build context has {len(kept)} files (limit {MAX_CONTEXT_FILES})"
+        )
     content_bytes = sum(len(cleaned[p]) for p in kept)
     if content_bytes > max_bytes:
         raise ContextRejectedError(f"build context is {content_bytes} bytes (limit {max_bytes})")

@@ -4,7 +4,7 @@ For each catalog image: use it if the engine has it; else try a pull (short time
 registry on the grading machines); else make a labelled stand-in locally. Stand-ins are named after
 what they contain: Debian bookworm's busybox-static is 1.35, so the busybox image is `busybox:1.35`
 (not 1.36); its Python is 3.11, so the Python image is `python:3.11-slim-bookworm`. Unlike the
-upstream image, Python lives in /usr/bin (with a `python` link in /usr/local/bin) and there is no pip.
+upstream image, Python lives in /usr/bin (with a `python` link in /usr/local/bin); there is no pip.
 
 Run `python -m graders.sandbox.images` to do this from a shell.
 """
@@ -187,9 +187,9 @@ def _pull(client: docker.DockerClient, reference: str) -> str | None:
             return response.text.strip()[:500]
         try:
             for line in response.iter_lines():
-                error = _stream_error(line)
-                if error is not None:
-                    return error
+                stream_error = _stream_error(line)
+                if stream_error is not None:
+                    return stream_error
                 if time.monotonic() > deadline:
                     return f"pull took longer than {PULL_DEADLINE_SECONDS:g} s"
         except requests.RequestException as error:

@@ -2,6 +2,9 @@
 
 import re
 
+# The Docker SDK's type for list filters.
+DockerFilters = dict[str, str | list[str] | bool]
+
 # Every container, network and image made for a grading job carries this label with the job id.
 # `job_scope` and `janitor` select on it; nothing without it is ever removed by the sandbox.
 JOB_LABEL = "org.quayside.job"
@@ -30,6 +33,6 @@ def job_labels(job_id: str) -> dict[str, str]:
     return {JOB_LABEL: checked_job_id(job_id)}
 
 
-def job_filter(job_id: str) -> dict[str, str]:
+def job_filter(job_id: str) -> DockerFilters:
     """A Docker list filter selecting the objects of one job."""
     return {"label": f"{JOB_LABEL}={checked_job_id(job_id)}"}

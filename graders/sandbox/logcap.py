@@ -36,8 +36,14 @@ class CappedLog:
         self._tail.append(text)
         self._tail_bytes += len(text.encode("utf-8", "replace"))
         while self._tail_bytes > self._tail_budget and self._tail:
-            dropped = self._tail.popleft()
-            self._tail_bytes -= len(dropped.encode("utf-8", "replace"))
+            oldest = self._tail.popleft()
+            oldest_bytes = len(oldest.encode("utf-8", "replace"))
+            excess = self._tail_bytes - self._tail_budget
+            self._tail_bytes -= oldest_bytes
+            if oldest_bytes > excess:
+                kept = _suffix(oldest, oldest_bytes - excess)
+                self._tail.appendleft(kept)
+                self._tail_bytes += len(kept.encode("utf-8", "replace"))
 
     @property
     def kept_bytes(self) -> int:

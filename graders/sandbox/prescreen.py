@@ -120,7 +120,7 @@ class _Screen:
         self.variables: dict[str, str] = {}
 
     def check(self, instruction: Instruction) -> Rejection | None:
-        keyword, arguments, line = instruction
+        keyword, arguments, line = instruction.keyword, instruction.arguments, instruction.line
         if keyword == "ONBUILD":
             return self.check(_instruction(arguments, line))
         if keyword == "FROM":

@@ -44,6 +44,8 @@ KIB = 1024
 MIB = 1024 * KIB
 NANO = 1_000_000_000
 NETWORK_NONE = "none"
+# The only writable path under the read-only root: a tmpfs inside the container, not the host's.
+CONTAINER_TMP = "/tmp"  # noqa: S108
 # How often a starting service's health is looked at.
 HEALTH_POLL_SECONDS = 0.2
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
@@ -136,7 +138,7 @@ def hardened_options(
     options: dict[str, Any] = {
         "labels": job_labels(job_id),
         "read_only": True,
-        "tmpfs": {"/tmp": f"rw,nosuid,nodev,size={limits.tmpfs_bytes}"},
+        "tmpfs": {CONTAINER_TMP: f"rw,nosuid,nodev,size={limits.tmpfs_bytes}"},
         "cap_drop": ["ALL"],
         "security_opt": ["no-new-privileges:true"],
         "mem_limit": limits.memory_bytes,

@@ -21,7 +21,13 @@ from graders.sandbox.cgroups import (
     remove_job_cgroups,
     stale_job_ids,
 )
-from graders.sandbox.labels import JOB_LABEL, checked_job_id, job_filter, job_labels
+from graders.sandbox.labels import (
+    JOB_LABEL,
+    DockerFilters,
+    checked_job_id,
+    job_filter,
+    job_labels,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +109,7 @@ def janitor(
     `older_than` must exceed the longest job, or the janitor removes a running job's objects.
     """
     cutoff = datetime.now(UTC) - older_than
-    filters = {"label": JOB_LABEL}
+    filters: DockerFilters = {"label": JOB_LABEL}
     errors: list[str] = []
     containers = _remove_containers(client, filters, cutoff, errors)
     networks = _remove_networks(client, filters, cutoff, errors)
@@ -142,7 +148,7 @@ def _is_old(attrs: dict[str, object], cutoff: datetime | None) -> bool:
 
 def _remove_containers(
     client: docker.DockerClient,
-    filters: dict[str, str],
+    filters: DockerFilters,
     cutoff: datetime | None,
     errors: list[str],
 ) -> int:
@@ -162,7 +168,7 @@ def _remove_containers(
 
 def _remove_networks(
     client: docker.DockerClient,
-    filters: dict[str, str],
+    filters: DockerFilters,
     cutoff: datetime | None,
     errors: list[str],
 ) -> int:
@@ -182,7 +188,7 @@ def _remove_networks(
 
 def _remove_images(
     client: docker.DockerClient,
-    filters: dict[str, str],
+    filters: DockerFilters,
     cutoff: datetime | None,
     errors: list[str],
 ) -> int:
@@ -191,7 +197,7 @@ def _remove_images(
         if not _is_old(image.attrs, cutoff):
             continue
         try:
-            client.images.remove(image.id, force=True, noprune=False)
+            client.images.remove(str(image.id), force=True, noprune=False)
             removed += 1
         except docker.errors.ImageNotFound:
             continue

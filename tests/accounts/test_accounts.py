@@ -28,7 +28,11 @@ def test_sign_up_creates_a_learner_and_logs_them_in(client):
 
     assert response.status_code == 302
     user = User.objects.get()
-    assert (user.email, user.display_name, user.role) == ("grace@example.org", "Grace Hopper", "learner")
+    assert (user.email, user.display_name, user.role) == (
+        "grace@example.org",
+        "Grace Hopper",
+        "learner",
+    )
     assert client.session["_auth_user_id"] == str(user.pk)
 
 
@@ -54,7 +58,9 @@ def test_sign_up_refuses_a_taken_email_and_differing_passwords(client):
 def test_a_user_logs_in_with_email_and_logs_out_with_post(client):
     make_user()
 
-    response = client.post("/accounts/log-in/", {"username": "ada@example.org", "password": PASSWORD})
+    response = client.post(
+        "/accounts/log-in/", {"username": "ada@example.org", "password": PASSWORD}
+    )
     assert response.status_code == 302
     assert "_auth_user_id" in client.session
 

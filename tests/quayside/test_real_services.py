@@ -40,7 +40,12 @@ def test_a_message_round_trips_through_redis():
         with Connection(url, connect_timeout=3) as broker:
             broker.ensure_connection(max_retries=1)
             with broker.Producer() as producer:
-                producer.publish({"hello": "redis"}, exchange=queue.exchange, routing_key=queue.name, declare=[queue])
+                producer.publish(
+                    {"hello": "redis"},
+                    exchange=queue.exchange,
+                    routing_key=queue.name,
+                    declare=[queue],
+                )
             message = queue(broker.channel()).get(no_ack=True)
     except OSError as error:
         service_missing(f"Redis is unreachable at {url}: {error}")

@@ -67,7 +67,12 @@ def test_embedded_defaults_use_sqlite_and_the_filesystem_broker(tmp_path):
 
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
     assert result.returncode == 0, result.stderr
@@ -84,4 +89,7 @@ def test_celery_keeps_jobs_from_being_lost():
     assert app.conf.task_reject_on_worker_lost is True
     assert app.conf.worker_prefetch_multiplier == 1
     assert {queue.name for queue in app.conf.task_queues} == {"default", "grading", "certificates"}
-    assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] > settings.LONGEST_JOB_SECONDS
+    assert (
+        settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+        > settings.LONGEST_JOB_SECONDS
+    )

@@ -1,0 +1,110 @@
+"""Validation of a whole spec: the common fields, the parameters and the type's own fields.
+
+Stored specs leave out what the database keeps in columns (key, section, objectives, type,
+points, difficulty, tags); bank items carry them. Both are accepted: a common field is checked
+when present, and only `prompt` and `feedback` are required.
+"""
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from assessments.question_types.base import SpecError
+from assessments.question_types.spec_checks import (
+    number_errors,
+    text_errors,
+    unknown_field_errors,
+)
+from assessments.question_types.variants import PARAMETERS_FIELD, instantiate, parameter_errors
+
+COMMON_FIELDS = frozenset(
+    {
+        "key",
+        "section",
+        "objectives",
+        "type",
+        "points",
+        "difficulty",
+        "tags",
+        "prompt",
+        "feedback",
+        PARAMETERS_FIELD,
+    }
+)
+KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# General feedback must point the learner back to the course: "Section 3: Writing ...".
+SECTION_CITATION_PATTERN = re.compile(r"\bSection \d+\b")
+# Seeds tried when validating a parameterised spec: enough to catch a command that only parses
+# for some values or an expression that divides by zero for some, cheap enough for every save.
+VALIDATION_SEEDS = range(20)
+
+type FieldErrors = Callable[[Mapping[str, Any]], list[str]]
+
+
+def validate_question_spec(
+    spec: object, *, type_name: str, type_fields: frozenset[str], field_errors: FieldErrors
+) -> list[str]:
+    """Every problem with `spec` as a question of type `type_name`, without repeats."""
+    if not isinstance(spec, Mapping):
+        return ["the spec must be a mapping of fields"]
+    errors = unknown_field_errors(spec, COMMON_FIELDS | type_fields, where="")
+    errors += _common_errors(spec, type_name)
+    parameters_errors = parameter_errors(spec.get(PARAMETERS_FIELD))
+    errors += parameters_errors
+    if parameters_errors:
+        errors += field_errors(spec)
+    else:
+        errors += _instance_errors(spec, field_errors)
+    return list(dict.fromkeys(errors))
+
+
+def _common_errors(spec: Mapping[str, Any], type_name: str) -> list[str]:
+    errors = text_errors(spec, "prompt") + _feedback_errors(spec)
+    if "type" in spec and spec["type"] != type_name:
+        errors.append(f"type: is {spec['type']!r}, but the spec is validated as {type_name!r}")
+    key = spec.get("key")
+    if "key" in spec and not (isinstance(key, str) and KEY_PATTERN.fullmatch(key)):
+        errors.append(f"key: must match {KEY_PATTERN.pattern}")
+    if "section" in spec:
+        errors += text_errors(spec, "section")
+    objectives = spec.get("objectives")
+    if "objectives" in spec and not _is_list_of_positive_ints(objectives):
+        errors.append("objectives: must be a list of positions (whole numbers from 1)")
+    tags = spec.get("tags")
+    if "tags" in spec and not (isinstance(tags, list) and all(isinstance(t, str) for t in tags)):
+        errors.append("tags: must be a list of strings")
+    errors += number_errors(spec, "points", required=False, minimum=0)
+    if spec.get("points") == 0:
+        errors.append("points: must be positive")
+    errors += number_errors(spec, "difficulty", required=False, minimum=0, maximum=1)
+    return errors
+
+
+def _feedback_errors(spec: Mapping[str, Any]) -> list[str]:
+    errors = text_errors(spec, "feedback")
+    if errors:
+        return errors
+    if not SECTION_CITATION_PATTERN.search(spec["feedback"]):
+        return ['feedback: must cite its section, e.g. "Section 3: Writing Production-Ready ..."']
+    return []
+
+
+def _is_list_of_positive_ints(value: object) -> bool:
+    return isinstance(value, list) and all(
+        isinstance(item, int) and not isinstance(item, bool) and item >= 1 for item in value
+    )
+
+
+def _instance_errors(spec: Mapping[str, Any], field_errors: FieldErrors) -> list[str]:
+    """Type errors of the variants: a parameterised spec is only valid if its variants are."""
+    seeds = VALIDATION_SEEDS if spec.get(PARAMETERS_FIELD) else range(1)
+    errors: list[str] = []
+    for seed in seeds:
+        try:
+            variant, values = instantiate(spec, seed)
+        except SpecError as error:
+            return [*errors, str(error)]
+        shown = ", ".join(f"{name}={value!r}" for name, value in values.items())
+        suffix = f" (with {shown})" if shown else ""
+        errors += [f"{error}{suffix}" for error in field_errors(variant)]
+    return errors

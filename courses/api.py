@@ -1,0 +1,145 @@
+"""The courses app's door for other apps: plain frozen dataclasses, never model instances.
+
+Other apps (assessments, certificates) read course content through these functions only.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from courses.models import ContentBlock, LearningObjective, Module, Section
+
+
+class CourseContentNotFound(LookupError):
+    """The requested module or section does not exist."""
+
+
+@dataclass(frozen=True)
+class ModuleData:
+    id: int
+    course_slug: str
+    slug: str
+    number: str
+    title: str
+
+
+@dataclass(frozen=True)
+class SectionData:
+    id: int
+    module_id: int
+    course_slug: str
+    module_slug: str
+    slug: str
+    position: int
+    title: str
+    body_markdown: str
+    body_html: str
+    is_archived: bool
+
+
+@dataclass(frozen=True)
+class ObjectiveData:
+    id: int
+    module_id: int
+    position: int
+    slug: str
+    text: str
+    section_ids: tuple[int, ...]
+    is_archived: bool
+
+
+@dataclass(frozen=True)
+class ContentBlockData:
+    id: int
+    section_id: int
+    key: str
+    position: int
+    kind: str
+    payload: dict[str, Any]
+
+
+def _section_data(section: Section) -> SectionData:
+    return SectionData(
+        id=section.pk,
+        module_id=section.module_id,
+        course_slug=section.module.course.slug,
+        module_slug=section.module.slug,
+        slug=section.slug,
+        position=section.position,
+        title=section.title,
+        body_markdown=section.body_markdown,
+        body_html=section.body_html,
+        is_archived=section.is_archived,
+    )
+
+
+def module_get(*, course_slug: str, module_slug: str) -> ModuleData:
+    module = (
+        Module.objects.select_related("course")
+        .filter(course__slug=course_slug, slug=module_slug)
+        .first()
+    )
+    if module is None:
+        raise CourseContentNotFound(f"No module {course_slug}/{module_slug}.")
+    return ModuleData(
+        id=module.pk,
+        course_slug=module.course.slug,
+        slug=module.slug,
+        number=module.number,
+        title=module.title,
+    )
+
+
+def section_get(*, section_id: int) -> SectionData:
+    """A section by id, archived or not (questions may point at archived sections)."""
+    section = Section.objects.select_related("module__course").filter(pk=section_id).first()
+    if section is None:
+        raise CourseContentNotFound(f"No section {section_id}.")
+    return _section_data(section)
+
+
+def section_list_for_module(*, module_id: int, include_archived: bool = False) -> list[SectionData]:
+    sections = Section.objects.select_related("module__course").filter(module_id=module_id)
+    if not include_archived:
+        sections = sections.filter(is_archived=False)
+    return [_section_data(section) for section in sections.order_by("is_archived", "position")]
+
+
+def content_blocks_for_section(
+    *, section_id: int, kind: str | None = None
+) -> list[ContentBlockData]:
+    """The live content blocks of a section in reading order, optionally of one kind."""
+    blocks = ContentBlock.objects.filter(section_id=section_id, is_archived=False)
+    if kind is not None:
+        blocks = blocks.filter(kind=kind)
+    return [
+        ContentBlockData(
+            id=block.pk,
+            section_id=block.section_id,
+            key=block.key,
+            position=block.position,
+            kind=block.kind,
+            payload=block.payload,
+        )
+        for block in blocks.order_by("position")
+    ]
+
+
+def objective_list_for_module(*, module_id: int) -> list[ObjectiveData]:
+    """The module's live learning objectives with the ids of the sections teaching each."""
+    objectives = (
+        LearningObjective.objects.filter(module_id=module_id, is_archived=False)
+        .prefetch_related("taught_in")
+        .order_by("position")
+    )
+    return [
+        ObjectiveData(
+            id=objective.pk,
+            module_id=objective.module_id,
+            position=objective.position,
+            slug=objective.slug,
+            text=objective.text,
+            section_ids=tuple(sorted(section.pk for section in objective.taught_in.all())),
+            is_archived=objective.is_archived,
+        )
+        for objective in objectives
+    ]

@@ -1,0 +1,72 @@
+"""Read-only REST endpoints for course content (authenticated users). Thin: selector → serializer."""
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from courses import selectors
+from courses.models import Course, Module, Section
+from courses.serializers import (
+    CourseOutputSerializer,
+    ModuleDetailOutputSerializer,
+    ModuleListOutputSerializer,
+    SectionDetailOutputSerializer,
+    SectionListOutputSerializer,
+)
+
+TAG = "courses"
+
+
+@extend_schema(tags=[TAG], summary="List courses")
+class CourseListApi(generics.ListAPIView[Course]):
+    serializer_class = CourseOutputSerializer
+
+    def get_queryset(self) -> QuerySet[Course]:
+        return selectors.course_list()
+
+
+@extend_schema(tags=[TAG], summary="List a course's modules")
+class ModuleListApi(generics.ListAPIView[Module]):
+    serializer_class = ModuleListOutputSerializer
+
+    def get_queryset(self) -> QuerySet[Module]:
+        return selectors.module_list_for_course(course_slug=self.kwargs["course_slug"])
+
+
+class ModuleDetailApi(APIView):
+    @extend_schema(
+        tags=[TAG],
+        summary="A module with its objectives, sections and key takeaways",
+        responses=ModuleDetailOutputSerializer,
+    )
+    def get(self, request: Request, course_slug: str, module_slug: str) -> Response:
+        overview = selectors.module_get_for_reader(course_slug=course_slug, module_slug=module_slug)
+        return Response(ModuleDetailOutputSerializer(overview).data)
+
+
+@extend_schema(tags=[TAG], summary="List a module's sections")
+class SectionListApi(generics.ListAPIView[Section]):
+    serializer_class = SectionListOutputSerializer
+
+    def get_queryset(self) -> QuerySet[Section]:
+        return selectors.section_list_for_module(
+            course_slug=self.kwargs["course_slug"], module_slug=self.kwargs["module_slug"]
+        )
+
+
+class SectionDetailApi(APIView):
+    @extend_schema(
+        tags=[TAG],
+        summary="A section with its rendered body and structured content blocks",
+        responses=SectionDetailOutputSerializer,
+    )
+    def get(
+        self, request: Request, course_slug: str, module_slug: str, section_slug: str
+    ) -> Response:
+        section = selectors.section_get_with_blocks(
+            course_slug=course_slug, module_slug=module_slug, section_slug=section_slug
+        )
+        return Response(SectionDetailOutputSerializer(section).data)

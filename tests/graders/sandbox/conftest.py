@@ -1,0 +1,79 @@
+"""Fixtures for the sandbox's integration tests: a real Docker engine, the base images, a job id.
+
+Without an engine these tests skip on a laptop but FAIL in CI (`CI=true`): they are the proof that
+the sandbox holds, and must never silently not run there.
+"""
+
+import os
+import shutil
+import subprocess
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import docker
+import pytest
+
+from graders.sandbox.images import (
+    DEFAULT_CACHE_DIR,
+    DEFAULT_CATALOG,
+    ImageAction,
+    ImageOutcome,
+    ensure_base_images,
+)
+from graders.sandbox.labels import JOB_LABEL
+from graders.sandbox.scope import remove_job_resources
+
+
+@pytest.fixture(scope="session")
+def docker_client() -> Iterator[docker.DockerClient]:
+    try:
+        client = docker.from_env()
+        client.ping()
+    except docker.errors.DockerException as error:
+        message = f"Docker engine unreachable ({error}); run scripts/ensure-docker"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def image_cache_dir() -> Path:
+    return DEFAULT_CACHE_DIR
+
+
+@pytest.fixture(scope="session")
+def base_images(docker_client: docker.DockerClient, image_cache_dir: Path) -> list[ImageOutcome]:
+    """The allowed base images, made once per session (a cold run bootstraps Debian, ~1 min)."""
+    outcomes = ensure_base_images(docker_client, DEFAULT_CATALOG, cache_dir=image_cache_dir)
+    failed = [o for o in outcomes if o.action is ImageAction.FAILED]
+    assert not failed, failed
+    return outcomes
+
+
+def labelled_leftovers(job_id: str) -> dict[str, list[str]]:
+    """What `docker ps -a` / `network ls` / `images` still list with the job's label."""
+    docker_cli = shutil.which("docker")
+    assert docker_cli is not None
+    selector = f"label={JOB_LABEL}={job_id}"
+    commands = {
+        "containers": [docker_cli, "ps", "-a", "-q", "--filter", selector],
+        "networks": [docker_cli, "network", "ls", "-q", "--filter", selector],
+        "images": [docker_cli, "images", "-a", "-q", "--filter", selector],
+    }
+    return {
+        kind: subprocess.run(command, capture_output=True, text=True, check=True).stdout.split()
+        for kind, command in commands.items()
+    }
+
+
+@pytest.fixture
+def job_id(docker_client: docker.DockerClient) -> Iterator[str]:
+    """A fresh job id; after the test nothing labelled with it may be left in the engine."""
+    job = f"test-{uuid.uuid4().hex[:12]}"
+    yield job
+    leftovers = labelled_leftovers(job)
+    remove_job_resources(docker_client, job)  # keep the engine clean even when the check fails
+    assert leftovers == {"containers": [], "networks": [], "images": []}
