@@ -11,13 +11,13 @@ from courses.services import section_body_update
 
 
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin[Course]):
+class CourseAdmin(admin.ModelAdmin):
     list_display = ("title", "slug", "created_at")
     search_fields = ("title", "slug")
     prepopulated_fields = {"slug": ("title",)}
 
 
-class SectionInline(admin.TabularInline[Section, Module]):
+class SectionInline(admin.TabularInline):
     model = Section
     fields = ("position", "title", "slug", "is_archived")
     readonly_fields = ("position", "title", "slug", "is_archived")
@@ -26,7 +26,7 @@ class SectionInline(admin.TabularInline[Section, Module]):
     can_delete = False
 
 
-class KeyTakeawayInline(admin.TabularInline[KeyTakeaway, Module]):
+class KeyTakeawayInline(admin.TabularInline):
     model = KeyTakeaway
     fields = ("position", "text")
     readonly_fields = ("position", "text")
@@ -35,7 +35,7 @@ class KeyTakeawayInline(admin.TabularInline[KeyTakeaway, Module]):
 
 
 @admin.register(Module)
-class ModuleAdmin(admin.ModelAdmin[Module]):
+class ModuleAdmin(admin.ModelAdmin):
     list_display = ("__str__", "course", "slug", "imported_at")
     list_filter = ("course",)
     search_fields = ("title", "slug", "number")
@@ -43,7 +43,7 @@ class ModuleAdmin(admin.ModelAdmin[Module]):
     inlines = (SectionInline, KeyTakeawayInline)
 
 
-class ContentBlockInline(admin.TabularInline[ContentBlock, Section]):
+class ContentBlockInline(admin.TabularInline):
     model = ContentBlock
     fields = ("position", "kind", "key", "payload", "is_archived")
     readonly_fields = fields
@@ -52,7 +52,7 @@ class ContentBlockInline(admin.TabularInline[ContentBlock, Section]):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin[Section]):
+class SectionAdmin(admin.ModelAdmin):
     list_display = ("title", "module", "position", "slug", "is_archived", "updated_at")
     list_filter = ("module__course", "module", "is_archived")
     search_fields = ("title", "slug", "body_markdown")
@@ -67,7 +67,7 @@ class SectionAdmin(admin.ModelAdmin[Section]):
 
 
 @admin.register(LearningObjective)
-class LearningObjectiveAdmin(admin.ModelAdmin[LearningObjective]):
+class LearningObjectiveAdmin(admin.ModelAdmin):
     list_display = ("text", "module", "position", "is_archived")
     list_filter = ("module", "is_archived")
     search_fields = ("text", "slug")
@@ -75,13 +75,13 @@ class LearningObjectiveAdmin(admin.ModelAdmin[LearningObjective]):
 
 
 @admin.register(KeyTakeaway)
-class KeyTakeawayAdmin(admin.ModelAdmin[KeyTakeaway]):
+class KeyTakeawayAdmin(admin.ModelAdmin):
     list_display = ("text", "module", "position")
     list_filter = ("module",)
 
 
 @admin.register(ContentBlock)
-class ContentBlockAdmin(admin.ModelAdmin[ContentBlock]):
+class ContentBlockAdmin(admin.ModelAdmin):
     list_display = ("key", "kind", "section", "position", "is_archived")
     list_filter = ("kind", "is_archived", "section__module")
     search_fields = ("key",)

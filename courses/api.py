@@ -9,7 +9,7 @@ from typing import Any
 from courses.models import ContentBlock, LearningObjective, Module, Section
 
 
-class CourseContentNotFound(LookupError):
+class CourseContentNotFoundError(LookupError):
     """The requested module or section does not exist."""
 
 
@@ -79,7 +79,7 @@ def module_get(*, course_slug: str, module_slug: str) -> ModuleData:
         .first()
     )
     if module is None:
-        raise CourseContentNotFound(f"No module {course_slug}/{module_slug}.")
+        raise CourseContentNotFoundError(f"No module {course_slug}/{module_slug}.")
     return ModuleData(
         id=module.pk,
         course_slug=module.course.slug,
@@ -93,7 +93,7 @@ def section_get(*, section_id: int) -> SectionData:
     """A section by id, archived or not (questions may point at archived sections)."""
     section = Section.objects.select_related("module__course").filter(pk=section_id).first()
     if section is None:
-        raise CourseContentNotFound(f"No section {section_id}.")
+        raise CourseContentNotFoundError(f"No section {section_id}.")
     return _section_data(section)
 
 

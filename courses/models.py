@@ -9,8 +9,7 @@ attempts keep their evidence.
 from django.db import models
 from django.urls import reverse
 
-SLUG_MAX_LENGTH = 120
-TITLE_MAX_LENGTH = 200
+from courses.content_shape import SLUG_MAX_LENGTH, TITLE_MAX_LENGTH, BlockKind
 
 
 class Course(models.Model):
@@ -166,11 +165,11 @@ class KeyTakeaway(models.Model):
 
 
 class ContentBlockKind(models.TextChoices):
-    CODE = "code", "Code"
-    TABLE = "table", "Table"
-    BAD_GOOD_PAIR = "bad_good_pair", "Bad / good example pair"
-    COMMAND = "command", "Shell command"
-    DIAGRAM = "diagram", "Diagram"
+    CODE = BlockKind.CODE.value, "Code"
+    TABLE = BlockKind.TABLE.value, "Table"
+    BAD_GOOD_PAIR = BlockKind.BAD_GOOD_PAIR.value, "Bad / good example pair"
+    COMMAND = BlockKind.COMMAND.value, "Shell command"
+    DIAGRAM = BlockKind.DIAGRAM.value, "Diagram"
 
 
 class ContentBlock(models.Model):

@@ -15,11 +15,11 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.anchors import anchors_plugin
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexers import get_lexer_by_name
-from pygments.token import STANDARD_TYPES
-from pygments.util import ClassNotFound
+from pygments import highlight  # type: ignore[import-untyped]  # no stubs; see report
+from pygments.formatters import HtmlFormatter  # type: ignore[import-untyped]  # no stubs; see report
+from pygments.lexers import get_lexer_by_name  # type: ignore[import-untyped]  # no stubs; see report
+from pygments.token import STANDARD_TYPES  # type: ignore[import-untyped]  # no stubs; see report
+from pygments.util import ClassNotFound  # type: ignore[import-untyped]  # no stubs; see report
 
 from courses.diagrams import text_is_diagram
 
@@ -29,8 +29,42 @@ TOP_BODY_HEADING_LEVEL = 2
 MAX_HEADING_LEVEL = 6
 
 _ALLOWED_TAGS = frozenset(
-    "a abbr b blockquote br code del div em h2 h3 h4 h5 h6 hr i img kbd li ol p pre s span "
-    "strong sub sup table tbody td th thead tr ul".split()
+    [
+        "a",
+        "abbr",
+        "b",
+        "blockquote",
+        "br",
+        "code",
+        "del",
+        "div",
+        "em",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "i",
+        "img",
+        "kbd",
+        "li",
+        "ol",
+        "p",
+        "pre",
+        "s",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    ]
 )
 _ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "a": {"href", "title"},

@@ -4,7 +4,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -22,9 +22,6 @@ logger = logging.getLogger(__name__)
 # Rows changing position first move out of the way, so UNIQUE(parent, position) holds throughout.
 TEMPORARY_POSITION_OFFSET = 1_000_000
 ENTITIES = ("courses", "modules", "sections", "objectives", "takeaways", "blocks")
-
-RowT = TypeVar("RowT", bound=models.Model)
-SpecT = TypeVar("SpecT")
 
 
 @dataclass
@@ -122,7 +119,7 @@ def _retire(rows: Sequence[models.Model], counts: RowCounts) -> None:
             counts.deleted += 1
 
 
-def _match(
+def _match[RowT: models.Model, SpecT](
     rows: Sequence[RowT],
     specs: Sequence[SpecT],
     *,

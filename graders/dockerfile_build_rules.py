@@ -67,6 +67,22 @@ DEPENDENCY_INSTALLERS: dict[str, frozenset[str]] = {
     "bundle": frozenset({"install"}),
     "composer": frozenset({"install"}),
 }
+# What to copy before installing, per installer, for the learner-facing advice.
+MANIFEST_EXAMPLES = {
+    "pip": "requirements.txt",
+    "pip3": "requirements.txt",
+    "python": "requirements.txt",
+    "python3": "requirements.txt",
+    "npm": "package*.json",
+    "yarn": "package.json yarn.lock",
+    "pnpm": "package.json pnpm-lock.yaml",
+    "poetry": "pyproject.toml poetry.lock",
+    "pipenv": "Pipfile Pipfile.lock",
+    "uv": "pyproject.toml uv.lock",
+    "go": "go.mod go.sum",
+    "bundle": "Gemfile Gemfile.lock",
+    "composer": "composer.json composer.lock",
+}
 BUILD_TOOL_PACKAGES = frozenset(
     {
         "autoconf",
@@ -112,7 +128,7 @@ def dependencies_before_source(dockerfile: Dockerfile) -> RuleResult:
                     f"`RUN {install.arguments}` (line {install.line}) installs dependencies after "
                     f"`COPY {source_copy.arguments}` (line {source_copy.line}), so any source "
                     "change re-runs the whole install. Copy the dependency files first "
-                    "(e.g. `COPY package*.json ./`), install, then copy the rest."
+                    f"(`COPY {_manifest_example(install)} ./`), install, then copy the rest."
                 ),
                 line=install.line,
             )
@@ -138,6 +154,13 @@ def _late_install(stage: Stage) -> tuple[Instruction, Instruction] | None:
     if manifests and any(manifests[0] < i < source_at for i in installs):
         return None
     return body[late[0]], body[source_at]
+
+
+def _manifest_example(install: Instruction) -> str:
+    programs = [
+        command.program for command in shell_commands(install) if _is_dependency_install(command)
+    ]
+    return MANIFEST_EXAMPLES.get(programs[0], "package*.json") if programs else "package*.json"
 
 
 def _local_sources(instruction: Instruction) -> tuple[str, ...]:

@@ -140,8 +140,9 @@ def dockerignore_excludes_dependencies(
     return rule_result(
         DOCKERIGNORE_EXCLUDES_DEPENDENCIES,
         passed=False,
-        message=f".dockerignore does not exclude `{names}`: local dependencies would be sent to "
-        "the build and could overwrite the ones installed in the image. Add it to .dockerignore.",
+        message=f".dockerignore does not exclude `{names}`: folders your machine generates would "
+        "be sent with every build and could overwrite what the image installs. Add it to "
+        ".dockerignore.",
     )
 
 

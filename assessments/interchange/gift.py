@@ -8,6 +8,8 @@ description, and text after the answer block makes a missing-word question whose
 ``}``, a second answer block, text that is not a number) we report an error with its line.
 """
 
+import math
+
 from assessments.interchange.categories import parse_category_path
 from assessments.interchange.gift_answers import AnswerBlock, parse_answer_block
 from assessments.interchange.gift_export import export_gift, find_gift_export_problems
@@ -18,13 +20,16 @@ from assessments.interchange.gift_text import (
     GiftSyntaxError,
     Segment,
     find_reserved_character,
+    read_grading_weights,
     read_id_number_and_tags,
     restore_escapes,
     split_blocks,
     split_format,
+    unprotect_escapes,
 )
 from assessments.interchange.model import (
     DEFAULT_PENALTY,
+    DEFAULT_POINTS,
     DESCRIPTION_POINTS,
     MISSING_WORD_MARKER,
     TRUE_FALSE_PENALTY,
@@ -81,7 +86,9 @@ def _read_category(
         raise GiftSyntaxError(
             block.line_at(line_end + 1), "a $CATEGORY line must be followed by a blank line"
         )
-    path = parse_category_path(restore_escapes(block.text[start + len(CATEGORY_PREFIX) : line_end]))
+    # Moodle takes the path raw; undo our escape protection so a backslash stays a backslash.
+    raw = block.text[start + len(CATEGORY_PREFIX) : line_end]
+    path = parse_category_path(unprotect_escapes(raw))
     builder.add_category(InterchangeCategory(path))
     return path
 
@@ -94,6 +101,23 @@ def _read_title(block: GiftBlock, start: int, end: int) -> tuple[str, int]:
         raise GiftSyntaxError(block.line_at(start), "the '::' title is never closed")
     name = restore_escapes(block.text[start + len(TITLE_MARK) : close]).strip()
     return name, close + len(TITLE_MARK)
+
+
+def _grading_weights(block: GiftBlock) -> tuple[float | None, float | None]:
+    raw_points, raw_penalty = read_grading_weights(block.comments)
+    return _weight(block, raw_points), _weight(block, raw_penalty)
+
+
+def _weight(block: GiftBlock, raw: str | None) -> float | None:
+    if raw is None:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        raise GiftSyntaxError(block.first_line, f"{raw!r} is not a valid points or penalty value")
+    return value
 
 
 def _find_answer_block(block: GiftBlock, start: int, end: int) -> tuple[int, int] | None:
@@ -125,6 +149,7 @@ def _read_question(
     line = block.line_at(start)
     name, body_start = _read_title(block, start, end)
     id_number, tags = read_id_number_and_tags(block.comments)
+    points, penalty = _grading_weights(block)
     braces = _find_answer_block(block, body_start, end)
     if braces is None:
         text, text_format = split_format(block.text[body_start:end], DEFAULT_FORMAT)
@@ -134,7 +159,8 @@ def _read_question(
                 text=text,
                 type=QuestionType.DESCRIPTION,
                 text_format=text_format,
-                points=DESCRIPTION_POINTS,
+                points=DESCRIPTION_POINTS if points is None else points,
+                penalty=DEFAULT_PENALTY if penalty is None else penalty,
                 general_feedback_format=text_format,
                 category=category,
                 id_number=id_number,
@@ -158,13 +184,15 @@ def _read_question(
         return
     general_feedback, general_format = split_format(general_raw, text_format)
     parsed = parse_answer_block(AnswerBlock(block, answer_segment, text_format))
-    penalty = TRUE_FALSE_PENALTY if parsed.type is QuestionType.TRUE_FALSE else DEFAULT_PENALTY
+    if penalty is None:
+        penalty = TRUE_FALSE_PENALTY if parsed.type is QuestionType.TRUE_FALSE else DEFAULT_PENALTY
     builder.add_question(
         InterchangeQuestion(
             name=name,
             text=text,
             type=parsed.type,
             text_format=text_format,
+            points=DEFAULT_POINTS if points is None else points,
             penalty=penalty,
             general_feedback=general_feedback,
             general_feedback_format=general_format,

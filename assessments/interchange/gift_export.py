@@ -1,8 +1,10 @@
 """Writing questions as GIFT, refusing (ExportError) rather than losing anything.
 
-GIFT has no room for points, penalties, case sensitivity, numeric units or embedded files,
-so a question that needs any of them other than Moodle's defaults is reported by
-``find_gift_export_problems`` and makes ``export_gift`` raise: use Moodle XML for those.
+GIFT has no syntax for case sensitivity, numeric units or embedded files, so a question that
+needs them is reported by ``find_gift_export_problems`` and makes ``export_gift`` raise: use
+Moodle XML for those. Points and penalty other than Moodle's defaults go into the metadata
+comment (``// [quayside-points:2] [quayside-penalty:0.5]``): Moodle ignores it, we read it
+back. The format of an empty feedback is not written (there is nothing to render).
 """
 
 from collections.abc import Iterable
@@ -22,7 +24,7 @@ from assessments.interchange.gift_text import (
     escape_gift,
     format_number,
     format_percent,
-    write_id_number_and_tags,
+    write_metadata,
 )
 from assessments.interchange.model import (
     CATCH_ALL_ANSWER,
@@ -79,7 +81,8 @@ def export_gift(questions: Iterable[InterchangeQuestion]) -> str:
     for question in questions:
         if question.category != category:
             category = question.category
-            chunks.append(f"{CATEGORY_PREFIX} {escape_gift(format_category_path(category))}\n")
+            # Moodle reads category paths raw: no GIFT escapes.
+            chunks.append(f"{CATEGORY_PREFIX} {format_category_path(category)}\n")
         chunks.append(_write_question(mark_docker_command(question)))
     return "\n".join(chunks)
 
@@ -88,16 +91,6 @@ def _problems(question: InterchangeQuestion) -> list[str]:
     if question.type in NOT_IN_GIFT:
         return ["GIFT has no equivalent question type"]
     problems = []
-    expected_points = (
-        DESCRIPTION_POINTS if question.type is QuestionType.DESCRIPTION else DEFAULT_POINTS
-    )
-    expected_penalty = (
-        TRUE_FALSE_PENALTY if question.type is QuestionType.TRUE_FALSE else DEFAULT_PENALTY
-    )
-    if question.points != expected_points:
-        problems.append(f"GIFT cannot carry points other than {expected_points:g}")
-    if question.penalty != expected_penalty:
-        problems.append(f"GIFT cannot carry a penalty other than {expected_penalty:g}")
     if question.files:
         problems.append("GIFT cannot carry embedded files")
     if question.case_sensitive:
@@ -142,19 +135,27 @@ def _type_problems(question: InterchangeQuestion) -> list[str]:
     return []
 
 
+def _default_points(question: InterchangeQuestion) -> float:
+    return DESCRIPTION_POINTS if question.type is QuestionType.DESCRIPTION else DEFAULT_POINTS
+
+
+def _default_penalty(question: InterchangeQuestion) -> float:
+    return TRUE_FALSE_PENALTY if question.type is QuestionType.TRUE_FALSE else DEFAULT_PENALTY
+
+
 def _formatted(text: str, text_format: TextFormat, default: TextFormat) -> str:
     prefix = "" if text_format is default else f"[{text_format.value}]"
     return prefix + escape_gift(text)
 
 
 def _feedback(text: str, text_format: TextFormat, question: InterchangeQuestion) -> str:
-    if not text and text_format is question.text_format:
+    if not text:
         return ""
     return "#" + _formatted(text, text_format, question.text_format)
 
 
 def _general_feedback(question: InterchangeQuestion) -> str:
-    if not question.general_feedback and question.general_feedback_format is question.text_format:
+    if not question.general_feedback:
         return ""
     formatted = _formatted(
         question.general_feedback, question.general_feedback_format, question.text_format
@@ -163,7 +164,9 @@ def _general_feedback(question: InterchangeQuestion) -> str:
 
 
 def _write_question(question: InterchangeQuestion) -> str:
-    header = write_id_number_and_tags(question.id_number, question.tags)
+    points = None if question.points == _default_points(question) else question.points
+    penalty = None if question.penalty == _default_penalty(question) else question.penalty
+    header = write_metadata(question.id_number, question.tags, points, penalty)
     title = f"::{escape_gift(question.name)}::"
     if question.type is QuestionType.DESCRIPTION:
         return f"{header}{title}{_formatted(question.text, question.text_format, DEFAULT_FORMAT)}\n"

@@ -21,6 +21,7 @@ _PLACEHOLDERS = {char: chr(_PLACEHOLDER_BASE + i) for i, char in enumerate(ESCAP
 _RESTORED = {
     ord(placeholder): ("\n" if char == "n" else char) for char, placeholder in _PLACEHOLDERS.items()
 }
+_UNPROTECTED = {ord(placeholder): "\\" + char for char, placeholder in _PLACEHOLDERS.items()}
 _RESERVED_PLACEHOLDER = re.compile("[\ufdd0-\ufdef]")
 # Characters escaped on export, in the order that keeps the result unambiguous.
 _EXPORT_ESCAPES = (("\\", "\\\\"), ("~", "\\~"), ("=", "\\="), ("#", "\\#"), ("{", "\\{"))
@@ -41,6 +42,11 @@ PERCENT_DIGITS = 5
 _WEIGHT = re.compile(r"%(-?\d+(?:\.\d+)?)%")
 _ID_NUMBER = re.compile(r"\[id:((?:\\\]|[^\]\x00-\x1f])+)\]")
 _TAG = re.compile(r"\[tag:((?:\\\]|[^\]\x00-\x1f])+)\]")
+# Our own metadata, in comments Moodle ignores: grading weights GIFT has no syntax for.
+POINTS_KEY = "quayside-points"
+PENALTY_KEY = "quayside-penalty"
+_POINTS = re.compile(rf"\[{POINTS_KEY}:([^\]]*)\]")
+_PENALTY = re.compile(rf"\[{PENALTY_KEY}:([^\]]*)\]")
 
 
 class GiftSyntaxError(Exception):
@@ -91,6 +97,11 @@ def protect_escapes(text: str) -> str:
 
 def restore_escapes(text: str) -> str:
     return text.translate(_RESTORED)
+
+
+def unprotect_escapes(text: str) -> str:
+    """Put escape sequences back exactly as written, for text GIFT reads raw."""
+    return text.translate(_UNPROTECTED)
 
 
 def escape_gift(text: str) -> str:
@@ -193,11 +204,25 @@ def read_id_number_and_tags(comments: tuple[str, ...]) -> tuple[str, tuple[str, 
     return id_number, tags
 
 
+def read_grading_weights(comments: tuple[str, ...]) -> tuple[str | None, str | None]:
+    """Raw ``[quayside-points:...]`` and ``[quayside-penalty:...]`` values, if present."""
+    joined = "\n".join(comments)
+    points, penalty = _POINTS.search(joined), _PENALTY.search(joined)
+    return (points.group(1) if points else None), (penalty.group(1) if penalty else None)
+
+
 def _escape_bracket(text: str) -> str:
     return text.replace("]", "\\]")
 
 
-def write_id_number_and_tags(id_number: str, tags: tuple[str, ...]) -> str:
+def write_metadata(
+    id_number: str, tags: tuple[str, ...], points: float | None, penalty: float | None
+) -> str:
+    """The metadata comment line; None weights are Moodle's defaults and left out."""
     parts = [f"[id:{_escape_bracket(id_number)}]"] if id_number else []
     parts += [f"[tag:{_escape_bracket(tag)}]" for tag in tags]
+    if points is not None:
+        parts.append(f"[{POINTS_KEY}:{format_number(points)}]")
+    if penalty is not None:
+        parts.append(f"[{PENALTY_KEY}:{format_number(penalty)}]")
     return f"{COMMENT_PREFIX} {' '.join(parts)}\n" if parts else ""

@@ -106,7 +106,11 @@ def text_list(spec: Mapping[str, Any], field: str, *, minimum: int) -> tuple[lis
         return [], [f"{field}: must be a list of strings"]
     if len(value) < minimum:
         return [], [f"{field}: needs at least {minimum} entries"]
-    empty = [f"{field}[{index}]: must not be empty" for index, item in enumerate(value) if not item.strip()]
+    empty = [
+        f"{field}[{index}]: must not be empty"
+        for index, item in enumerate(value)
+        if not item.strip()
+    ]
     return (value, empty) if not empty else ([], empty)
 
 

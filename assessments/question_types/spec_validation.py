@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from assessments.question_types.base import SpecError
+from assessments.question_types.errors import SpecError
 from assessments.question_types.spec_checks import (
     number_errors,
     text_errors,

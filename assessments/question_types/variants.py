@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from assessments.question_types.base import SpecError
+from assessments.question_types.errors import SpecError
 from assessments.question_types.expressions import ExpressionError, evaluate
 from assessments.question_types.spec_checks import is_number
 
@@ -42,7 +42,9 @@ def parameter_errors(parameters: object) -> list[str]:
     if parameters is None:
         return []
     if not isinstance(parameters, Mapping):
-        return [f"{PARAMETERS_FIELD}: must be a mapping of name to {{integer: [low, high]}} or {{choice: [...]}}"]
+        return [
+            f"{PARAMETERS_FIELD}: must map names to {{integer: [low, high]}} or {{choice: [...]}}"
+        ]
     if len(parameters) > MAX_PARAMETERS:
         return [f"{PARAMETERS_FIELD}: at most {MAX_PARAMETERS} parameters are allowed"]
     errors = []
@@ -66,8 +68,11 @@ def _definition_errors(definition: object, where: str) -> list[str]:
 
 
 def _integer_errors(bounds: object, where: str) -> list[str]:
-    is_pair = isinstance(bounds, list) and len(bounds) == BOUNDS_LENGTH
-    if not is_pair or not all(isinstance(b, int) and not isinstance(b, bool) for b in bounds):
+    if not (
+        isinstance(bounds, list)
+        and len(bounds) == BOUNDS_LENGTH
+        and all(isinstance(b, int) and not isinstance(b, bool) for b in bounds)
+    ):
         return [f"{where}.{INTEGER_KIND}: must be [low, high], two whole numbers"]
     low, high = bounds
     if low > high:
@@ -105,7 +110,9 @@ def draw_parameters(parameters: Mapping[str, Any], seed: int) -> dict[str, Param
     return values
 
 
-def instantiate(spec: Mapping[str, Any], seed: int) -> tuple[dict[str, Any], dict[str, ParameterValue]]:
+def instantiate(
+    spec: Mapping[str, Any], seed: int
+) -> tuple[dict[str, Any], dict[str, ParameterValue]]:
     """The spec with parameters drawn for `seed`, and the drawn values.
 
     Every `{{param}}` in every string is replaced, numeric `value: "= ..."` expressions are
@@ -117,7 +124,9 @@ def instantiate(spec: Mapping[str, Any], seed: int) -> tuple[dict[str, Any], dic
     return apply_parameters(spec, values), values
 
 
-def apply_parameters(spec: Mapping[str, Any], values: Mapping[str, ParameterValue]) -> dict[str, Any]:
+def apply_parameters(
+    spec: Mapping[str, Any], values: Mapping[str, ParameterValue]
+) -> dict[str, Any]:
     """The spec with `values` substituted and numeric expressions evaluated."""
     substituted = {
         name: _substitute(value, values, where=name, in_regex=False)
@@ -128,7 +137,9 @@ def apply_parameters(spec: Mapping[str, Any], values: Mapping[str, ParameterValu
     return substituted
 
 
-def _substitute(value: Any, values: Mapping[str, ParameterValue], *, where: str, in_regex: bool) -> Any:
+def _substitute(
+    value: Any, values: Mapping[str, ParameterValue], *, where: str, in_regex: bool
+) -> Any:
     if isinstance(value, str):
         return _substitute_text(value, values, where=where, in_regex=in_regex)
     if isinstance(value, list):
@@ -144,7 +155,9 @@ def _substitute(value: Any, values: Mapping[str, ParameterValue], *, where: str,
     return value
 
 
-def _substitute_text(text: str, values: Mapping[str, ParameterValue], *, where: str, in_regex: bool) -> str:
+def _substitute_text(
+    text: str, values: Mapping[str, ParameterValue], *, where: str, in_regex: bool
+) -> str:
     def replacement(match: re.Match[str]) -> str:
         name = match.group(1)
         if name not in values:

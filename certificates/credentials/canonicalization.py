@@ -33,7 +33,7 @@ class _ResolvedContextCache(dict[str, Any]):
 # network loader; ours only ever holds contexts resolved from the bundled files.
 _resolved_contexts = _ResolvedContextCache()
 
-# An RFC 3987 scheme, or a blank node identifier (`_:b0`): anything else is relative.
+# An RFC 3986 scheme, or a blank node identifier (`_:b0`): anything else is relative.
 _ABSOLUTE_IRI_OR_BLANK_NODE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.\-]*|_):")
 _VALUE_TYPES_WITHOUT_IRI: Final = frozenset({"@json"})
 # pyld recurses per level; a credential is ~6 levels deep, and a crafted one thousands deep would
@@ -63,6 +63,8 @@ def canonical_nquads(document: Mapping[str, Any]) -> str:
     try:
         dataset = jsonld.to_rdf(expanded, {"base": None, **_loader_options()})
         nquads: str = _BoundedURDNA2015().main(dataset, {"format": "application/n-quads"})
+    except CanonicalizationError:
+        raise
     except (jsonld.JsonLdError, ValueError) as error:
         raise CanonicalizationError(f"canonicalization failed: {error}") from error
     return nquads
@@ -72,8 +74,8 @@ class _BoundedURDNA2015(URDNA2015):
     """URDNA2015 that gives up on "poison" graphs instead of running for exponential time.
 
     Hash N-Degree Quads only runs for blank nodes that first-degree hashing cannot tell apart;
-    a credential has none, while crafted symmetric graphs need factorially many runs. RDFC-1.0
-    section 4.4 asks implementations to bound this work.
+    a credential has none, while crafted symmetric graphs need factorially many. RDFC-1.0
+    ("dataset poisoning") asks implementations to bound this work.
     """
 
     def __init__(self) -> None:

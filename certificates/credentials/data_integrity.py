@@ -1,4 +1,4 @@
-"""`DataIntegrityProof` with the `eddsa-rdfc-2022` cryptosuite (W3C vc-di-eddsa, section 3.3).
+"""`DataIntegrityProof` with the `eddsa-rdfc-2022` cryptosuite (W3C vc-di-eddsa).
 
 Signing: canonicalise the proof options (carrying the document's `@context`) and the document
 without its proof with RDFC-1.0, SHA-256 each, sign proofHash || documentHash with Ed25519 and
@@ -224,7 +224,7 @@ def _check_created(proof: dict[str, Any]) -> None:
 
 
 def _check_proof_context(unsecured: dict[str, Any], proof: dict[str, Any]) -> None:
-    """vc-di-eddsa 3.3.2: a proof's own @context must be a prefix of the document's."""
+    """vc-di-eddsa, Verify Proof: a proof's own @context must be a prefix of the document's."""
     if "@context" not in proof:
         return
     proof_context = _as_list(proof["@context"])

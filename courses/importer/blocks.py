@@ -22,10 +22,10 @@ from typing import Any
 
 from markdown_it.token import Token
 
+from courses.content_shape import BlockKind
 from courses.diagrams import text_is_diagram
 from courses.importer.data import ParsedBlock
 from courses.importer.tokens import inline_plain_text
-from courses.models import ContentBlockKind
 
 KEY_HASH_LENGTH = 12
 SHELL_LANGUAGES = frozenset({"bash", "sh", "shell", "console", "zsh", "shell-session"})
@@ -166,7 +166,7 @@ def _fence_blocks(token: Token, collector: _BlockCollector) -> None:
     if pairs:
         for bad, good in pairs:
             collector.add(
-                ContentBlockKind.BAD_GOOD_PAIR,
+                BlockKind.BAD_GOOD_PAIR,
                 {
                     "language": language,
                     "topic": collector.heading,
@@ -178,11 +178,11 @@ def _fence_blocks(token: Token, collector: _BlockCollector) -> None:
     commands = shell_commands(text=text) if language in SHELL_LANGUAGES else []
     if commands:
         for command in commands:
-            collector.add(ContentBlockKind.COMMAND, command)
+            collector.add(BlockKind.COMMAND, command)
     elif not language and text_is_diagram(text=text):
-        collector.add(ContentBlockKind.DIAGRAM, {"text": text})
+        collector.add(BlockKind.DIAGRAM, {"text": text})
     else:
-        collector.add(ContentBlockKind.CODE, {"language": language, "text": text})
+        collector.add(BlockKind.CODE, {"language": language, "text": text})
 
 
 def _table_block(tokens: list[Token], start: int) -> tuple[dict[str, Any], int]:
@@ -222,7 +222,7 @@ def blocks_extract(*, tokens: list[Token]) -> tuple[ParsedBlock, ...]:
             _fence_blocks(token, collector)
         elif token.type == "table_open":
             payload, index = _table_block(tokens, index)
-            collector.add(ContentBlockKind.TABLE, payload)
+            collector.add(BlockKind.TABLE, payload)
         index += 1
     parsed: list[ParsedBlock] = []
     seen: dict[str, int] = {}

@@ -10,7 +10,9 @@ The repair works on runs of characters that map back to high bytes. A run is rew
 its bytes form UTF-8 sequences of two or more bytes (a real "é" or "—" is left alone). A sequence
 missing exactly one byte is restored when exactly one character from `RECOVERABLE_CHARACTERS`
 fits (e.g. "âŒ" can only be ❌ among them, "â”" only ┐); otherwise the fragment is dropped and
-counted, since guessing among 🍯 🎯 🏯 🐯 would invent content.
+counted, since guessing among 🍯 🎯 🏯 🐯 would invent content. The prior has a cost: a
+character outside it that loses a byte the same way as one inside it comes back as the one inside
+(🐯 would read 🎯), so keep the set to characters course text really uses.
 """
 
 import re
@@ -35,8 +37,9 @@ def _light_box_drawing() -> str:
 # not a guess: a lost byte is restored only when one of these is the single character that fits.
 RECOVERABLE_CHARACTERS = frozenset(
     _light_box_drawing()
-    + "←↑→↓↔↕⇐⇒⇔▲►▶▼◄◀•…–—‘’“”™€©®°±×÷≈≠≤≥✓✔✕✖✗✘✅❌❎❓❗⚠⛔★☆ℹ\ufe0f"
-    + "🎯📖📝🎉🚀💡🔥📦🐳🔒🔑🔐📌📚📊📋🧪🛠⏱⏳🏁👉"
+    + "←↑→↓↔↕⇐⇒⇔▲►▶▼◄◀•…\u2013\u2014\u2018\u2019\u201c\u201d™€©®°±\u00d7÷≈≠≤≥"
+    + "✓✔✕✖✗✘✅❌❎❓❗⚠⛔★☆\u2139\ufe0f"
+    + "🎯📖📝🎉🚀💡🔥📦🐳🔒🔑📌📚📊📋🧪🛠⏱⏳🏁👉"
 )
 
 
@@ -85,6 +88,8 @@ def _is_continuation(byte: int) -> bool:
 def _restore_one_lost_byte(present: bytes, length: int) -> str | None:
     """The single recoverable character that `present` plus one lost byte can encode, if any."""
     fits: set[str] = set()
+    if len(present) != length - 1:
+        return None
     for gap in range(1, length):
         for lost in LOST_BYTES:
             candidate = present[:gap] + bytes([lost]) + present[gap:]
@@ -120,7 +125,7 @@ class _RunDecoder:
                     self.text += present.decode("utf-8")
                 except UnicodeDecodeError:
                     return False
-            elif len(present) == length - 1 and len(present) >= 2:
+            elif len(present) >= 2:  # a lead and a continuation byte: mojibake, bytes lost
                 restored = _restore_one_lost_byte(present, length)
                 if restored is None:
                     self.dropped += 1

@@ -4,7 +4,7 @@
    stop words dropped, and crudely stemmed (containers → container, writing/write → writ) so that
    "Write production-ready Dockerfiles" meets "Writing Production-Ready Dockerfiles".
 2. A section's words are its title (weight TITLE_WEIGHT) and the headings inside it (weight 1).
-3. Each shared stem scores its weight × its inverse document frequency over the sections, so a
+3. Each shared stem scores its weight times its inverse document frequency over the sections, so a
    word every section uses ("docker") counts for little and a distinctive one ("network") a lot.
 4. An objective is taught in every section scoring at least SHARE_OF_BEST of the best score.
    An objective that shares no word with any section is taught nowhere (the reader says so).
@@ -13,7 +13,7 @@ Same input, same mapping: ties keep section order, nothing is random.
 
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 TITLE_WEIGHT = 3.0
@@ -21,8 +21,45 @@ TITLE_WEIGHT = 3.0
 SHARE_OF_BEST = 0.6
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP_WORDS = frozenset(
-    "a an and are as at be between by for from how in into is it of on or the their this to "
-    "use using vs what when with you your will by able basic basics fundamental".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "between",
+        "by",
+        "for",
+        "from",
+        "how",
+        "in",
+        "into",
+        "is",
+        "it",
+        "of",
+        "on",
+        "or",
+        "the",
+        "their",
+        "this",
+        "to",
+        "use",
+        "using",
+        "vs",
+        "what",
+        "when",
+        "with",
+        "you",
+        "your",
+        "will",
+        "by",
+        "able",
+        "basic",
+        "basics",
+        "fundamental",
+    ]
 )
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "es", "ed", "s", "e")
 MIN_STEM_LENGTH = 3
@@ -40,7 +77,7 @@ def keyword_stems(*, text: str) -> list[str]:
 
 
 def _section_weights(title: str, subheadings: Sequence[str]) -> dict[str, float]:
-    weights: Counter[str] = Counter()
+    weights: defaultdict[str, float] = defaultdict(float)
     for stem in set(keyword_stems(text=title)):
         weights[stem] += TITLE_WEIGHT
     for stem in set(keyword_stems(text=" ".join(subheadings))):

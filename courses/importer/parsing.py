@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.utils.text import slugify
 from markdown_it.token import Token
 
+from courses.content_shape import SLUG_MAX_LENGTH, TITLE_MAX_LENGTH
 from courses.importer.blocks import blocks_extract
 from courses.importer.data import ParsedModule, ParsedObjective, ParsedSection
 from courses.importer.errors import CourseImportError
@@ -23,10 +24,13 @@ from courses.importer.mojibake import decorative_symbols_strip, mojibake_repair
 from courses.importer.objectives import objective_sections_map
 from courses.importer.source import source_decode, source_reject_other_formats
 from courses.importer.tokens import inline_plain_text, markdown_parser
-from courses.models import SLUG_MAX_LENGTH, TITLE_MAX_LENGTH
 
-_MODULE_HEADING = re.compile(r"^module\s+(?P<number>\d+(\.\d+)*)\s*[:.\-–—]\s*(?P<title>.+)$", re.I)
-_SECTION_HEADING = re.compile(r"^section\s+\d+\s*[:.\-–—]\s*(?P<title>.+)$", re.IGNORECASE)
+_MODULE_HEADING = re.compile(
+    r"^module\s+(?P<number>\d+(\.\d+)*)\s*[:.\-\u2013\u2014]\s*(?P<title>.+)$", re.I
+)
+_SECTION_HEADING = re.compile(
+    r"^section\s+\d+\s*[:.\-\u2013\u2014]\s*(?P<title>.+)$", re.IGNORECASE
+)
 _OBJECTIVES_HEADING = re.compile(r"^(learning\s+)?objectives$", re.IGNORECASE)
 _TAKEAWAYS_HEADING = re.compile(r"^(key\s+)?takeaways$", re.IGNORECASE)
 _THEMATIC_BREAK = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")

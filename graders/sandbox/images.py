@@ -41,6 +41,7 @@ DEFAULT_CACHE_DIR = Path(os.environ.get("QUAYSIDE_IMAGE_CACHE", "/var/cache/quay
 PULL_IDLE_TIMEOUT_SECONDS = 10.0
 PULL_DEADLINE_SECONDS = 300.0
 SOURCE_LABEL = f"{STANDIN_LABEL}.source"
+RECIPE_LABEL = f"{STANDIN_LABEL}.recipe"
 _STANDARD_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 
@@ -49,6 +50,12 @@ class Recipe(StrEnum):
 
     BUSYBOX = "busybox"
     DEBIAN = "debian"
+
+
+# Bump a recipe's version when what it makes changes: stand-ins made by an older version (recorded
+# in RECIPE_LABEL, and in the Debian cache file name) are then replaced on the next run.
+# busybox 2: /etc/nsswitch.conf, without which name lookups crash.
+RECIPE_VERSIONS = {Recipe.BUSYBOX: "2", Recipe.DEBIAN: "1"}
 
 
 @dataclass(frozen=True)
@@ -133,8 +140,11 @@ def _ensure(
         image_id = _local_id(client, image.reference)
         return ImageOutcome(image.reference, action, image_id, time.monotonic() - started, detail)
 
-    if _local_id(client, image.reference) is not None:
-        return outcome(ImageAction.PRESENT, _describe(client, image.reference))
+    labels = _local_labels(client, image.reference)
+    outdated = labels is not None and _outdated_standin(image, labels)
+    previous_id = _local_id(client, image.reference)
+    if labels is not None and not outdated:
+        return outcome(ImageAction.PRESENT, _describe(labels))
     if try_pull:
         pull_error = _pull(client, image.reference)
         if pull_error is None:
@@ -144,7 +154,10 @@ def _ensure(
         source = _make_standin(client, image, cache_dir, mirror)
     except (StandinError, docker.errors.DockerException, OSError) as error:
         return outcome(ImageAction.FAILED, str(error))
-    return outcome(ImageAction.BUILT, f"stand-in from {source}")
+    if outdated and previous_id is not None:
+        _remove_if_unused(client, previous_id)
+    replaced = "replaced an outdated stand-in: " if outdated else ""
+    return outcome(ImageAction.BUILT, f"{replaced}stand-in from {source}")
 
 
 def _local_id(client: docker.DockerClient, reference: str) -> str | None:
@@ -154,8 +167,28 @@ def _local_id(client: docker.DockerClient, reference: str) -> str | None:
         return None
 
 
-def _describe(client: docker.DockerClient, reference: str) -> str:
-    labels = client.images.get(reference).labels or {}
+def _local_labels(client: docker.DockerClient, reference: str) -> dict[str, str] | None:
+    """The image's labels ({} if none), or None if the engine does not have it."""
+    try:
+        return dict(client.images.get(reference).labels or {})
+    except docker.errors.ImageNotFound:
+        return None
+
+
+def _remove_if_unused(client: docker.DockerClient, image_id: str) -> None:
+    # Images built on the old stand-in keep it alive; the daemon refuses and it stays, untagged.
+    try:
+        client.images.remove(image_id)
+    except docker.errors.APIError as error:
+        logger.info("outdated stand-in %s kept: %s", image_id, error)
+
+
+def _outdated_standin(image: BaseImage, labels: dict[str, str]) -> bool:
+    is_standin = labels.get(STANDIN_LABEL) == "true"
+    return is_standin and labels.get(RECIPE_LABEL) != RECIPE_VERSIONS[image.recipe]
+
+
+def _describe(labels: dict[str, str]) -> str:
     if labels.get(STANDIN_LABEL) == "true":
         return f"stand-in from {labels.get(SOURCE_LABEL, 'unknown source')}"
     return "upstream image"
@@ -214,6 +247,7 @@ def _changes(image: BaseImage, source: str) -> list[str]:
     return [
         f"LABEL {STANDIN_LABEL}=true",
         f"LABEL {SOURCE_LABEL}={json.dumps(source)}",
+        f"LABEL {RECIPE_LABEL}={RECIPE_VERSIONS[image.recipe]}",
         *(f"ENV {name}={json.dumps(value)}" for name, value in env.items()),
         f"CMD {json.dumps(list(image.cmd))}",
     ]
@@ -241,6 +275,7 @@ def _make_standin(
         packages=image.packages,
         symlinks=image.symlinks,
         mirror=mirror,
+        recipe_version=RECIPE_VERSIONS[image.recipe],
     )
     source = f"debootstrap minbase {image.suite} +{','.join(image.packages)}"
     client.api.import_image_from_file(

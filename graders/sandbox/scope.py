@@ -6,6 +6,7 @@ containers carry no such label.
 
 import contextlib
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -32,6 +33,7 @@ from graders.sandbox.labels import (
 logger = logging.getLogger(__name__)
 
 NETWORK_PREFIX = "quayside-"
+_NANOSECONDS = re.compile(r"(\.\d{6})\d+")
 
 
 @dataclass(frozen=True)
@@ -133,13 +135,10 @@ def _created(value: object) -> datetime:
     """Docker's creation times: RFC 3339 with nanoseconds (objects) or Unix seconds."""
     if isinstance(value, int | float):
         return datetime.fromtimestamp(value, tz=UTC)
-    text = str(value).replace("Z", "+00:00")
-    stamp, dot, rest = text.partition(".")
-    if dot:
-        digits = "".join(c for c in rest if c.isdigit())
-        zone = rest[len(digits) :]
-        text = f"{stamp}.{digits[:6]}{zone}"
-    return datetime.fromisoformat(text)
+    # Python parses at most microseconds: drop the extra fraction digits.
+    text = _NANOSECONDS.sub(r"\1", str(value).replace("Z", "+00:00"))
+    parsed = datetime.fromisoformat(text)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _is_old(attrs: dict[str, object], cutoff: datetime | None) -> bool:

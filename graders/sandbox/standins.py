@@ -34,6 +34,9 @@ _BUSYBOX_DIRECTORIES = {
 # `id`, `ls -l` and `su` need names for the usual ids; same entries as the upstream busybox image.
 _USERS = "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\n"
 _GROUPS = "root:x:0:\nnogroup:x:65534:\n"
+# Without it, the static glibc resolver in busybox-static crashes (SIGSEGV) looking a name up, so
+# `wget http://service:port/` from a probe container would never work.
+_NSSWITCH = "passwd: files\ngroup: files\nhosts: files dns\n"
 # debootstrap downloads ~110 packages; minutes on a slow mirror, never an hour.
 DEBOOTSTRAP_TIMEOUT_SECONDS = 1800
 # Caches and documentation a slim image does without (debootstrap leaves ~90 MB of them).
@@ -88,7 +91,11 @@ def busybox_rootfs_tar(busybox_binary: Path = Path("/bin/busybox")) -> bytes:
         binary.uname = binary.gname = "root"
         with busybox_binary.open("rb") as content:
             archive.addfile(binary, content)
-        for name, text in (("etc/passwd", _USERS), ("etc/group", _GROUPS)):
+        for name, text in (
+            ("etc/passwd", _USERS),
+            ("etc/group", _GROUPS),
+            ("etc/nsswitch.conf", _NSSWITCH),
+        ):
             _add_text(archive, name, text)
         for applet in applets:
             if applet == BUSYBOX_PATH_IN_IMAGE or "/" not in applet:
@@ -168,13 +175,14 @@ def debian_rootfs_tar(
     packages: tuple[str, ...],
     symlinks: tuple[tuple[str, str], ...] = (),
     mirror: str | None = None,
+    recipe_version: str = "1",
 ) -> Path:
     """Path of a cached tar of a minbase Debian root filesystem, bootstrapping it if absent.
 
     Idempotent: the tar is written under a temporary name and renamed, so a cache hit is always
     a complete file. Needs root (debootstrap) and the Debian mirror.
     """
-    name = "-".join(("debian", suite, "minbase", *packages)) + ".tar"
+    name = "-".join(("debian", suite, "minbase", *packages, f"r{recipe_version}")) + ".tar"
     cached = cache_dir / name
     if cached.is_file():
         return cached

@@ -13,6 +13,7 @@ from certificates.credentials import (
     canonical_nquads,
     load_bundled_document,
 )
+from certificates.credentials.canonicalization import MAX_DOCUMENT_DEPTH
 from certificates.credentials.document_loader import (
     BUNDLED_CONTEXT_FILES,
     CONTEXTS_DIR,
@@ -118,3 +119,38 @@ def test_the_bundled_ob_context_is_the_3_0_3_fixture() -> None:
 @pytest.mark.parametrize("name", [*VECTOR_FILES, "context-3.0.3.json"])
 def test_local_fixture_copies_match_shared(name: str) -> None:
     assert (FIXTURES_DIR / name).read_bytes() == (SHARED_OPENBADGES / name).read_bytes()
+
+
+def _blank_node_clique(size: int) -> dict[str, object]:
+    """Blank nodes all linked to each other: indistinguishable, so URDNA2015 explodes."""
+    return {
+        "@graph": [
+            {
+                "@id": f"_:b{i}",
+                "http://example.org/knows": [{"@id": f"_:b{j}"} for j in range(size) if j != i],
+            }
+            for i in range(size)
+        ]
+    }
+
+
+def test_it_canonicalizes_a_small_graph_of_look_alike_blank_nodes() -> None:
+    assert canonical_nquads(_blank_node_clique(3)).count("_:c14n") == 12
+
+
+def test_it_gives_up_on_a_poison_graph_instead_of_running_for_exponential_time() -> None:
+    with pytest.raises(CanonicalizationError, match="deep iterations"):
+        canonical_nquads(_blank_node_clique(8))
+
+
+def test_it_refuses_a_document_nested_too_deep_for_pyld(vector: OfficialVector) -> None:
+    # given
+    document = vector.unsigned_credential
+    node = document["credentialSubject"]
+    for _ in range(MAX_DOCUMENT_DEPTH):
+        node["achievement"] = {"type": ["Achievement"], "name": "nested"}
+        node = node["achievement"]
+
+    # when / then
+    with pytest.raises(CanonicalizationError, match="deeper than"):
+        canonical_nquads(document)

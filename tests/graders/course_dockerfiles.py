@@ -1,7 +1,8 @@
 """Dockerfile examples copied from course module 1.1 (sections 3, 4 and 6), as test fixtures.
 
 Text is verbatim from the course. Where the course shows a fragment without a FROM line, the
-constant adds one (the line above a `# added for the test` comment) so that the fragment parses on its own.
+constant adds one (the line above a `# added for the test` comment) so that the fragment
+parses on its own.
 """
 
 SECTION_3_BASIC_STRUCTURE = """\

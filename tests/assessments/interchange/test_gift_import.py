@@ -4,6 +4,8 @@ import pytest
 
 from assessments.interchange import (
     Answer,
+    ImportReport,
+    InterchangeQuestion,
     MatchingPair,
     ParseError,
     QuestionType,
@@ -13,17 +15,20 @@ from assessments.interchange import (
 )
 from assessments.interchange.model import DEFAULT_PENALTY, TRUE_FALSE_PENALTY
 
+from .fixture_files import FixtureReader
+
 M = TextFormat.MOODLE
+
 H = TextFormat.HTML
 P = TextFormat.PLAIN
 
 
-def by_name(report, name):  # type: ignore[no-untyped-def]
+def by_name(report: ImportReport, name: str) -> InterchangeQuestion:
     [question] = [q for q in report.questions if q.name == name]
     return question
 
 
-def only(text: str):  # type: ignore[no-untyped-def]
+def only(text: str) -> InterchangeQuestion:
     report = parse_gift(text)
     assert report.errors == ()
     [question] = report.questions
@@ -32,10 +37,10 @@ def only(text: str):  # type: ignore[no-untyped-def]
 
 class TestMoodleQuestionsFixture:
     @pytest.fixture
-    def report(self, fixture_text):  # type: ignore[no-untyped-def]
+    def report(self, fixture_text: FixtureReader) -> ImportReport:
         return parse_gift(fixture_text.text("questions.gift.txt"))
 
-    def test_it_imports_every_supported_question_in_file_order(self, report) -> None:  # type: ignore[no-untyped-def]
+    def test_it_imports_every_supported_question_in_file_order(self, report: ImportReport) -> None:
         assert report.errors == ()
         assert [(q.name, q.type) for q in report.questions] == [
             ("Moodle activities", QuestionType.MATCHING),
@@ -48,10 +53,10 @@ class TestMoodleQuestionsFixture:
             ("2-08 TSL", QuestionType.TRUE_FALSE),
         ]
 
-    def test_it_reports_the_essay_with_its_line_and_name(self, report) -> None:  # type: ignore[no-untyped-def]
+    def test_it_reports_the_essay_with_its_line_and_name(self, report: ImportReport) -> None:
         assert report.unsupported == (UnsupportedQuestion("essay", 2, "Q8"),)
 
-    def test_matching_keeps_per_prompt_formats_and_the_distractor(self, report) -> None:  # type: ignore[no-untyped-def]
+    def test_matching_keeps_prompt_formats_and_distractor(self, report: ImportReport) -> None:
         question = by_name(report, "Moodle activities")
         assert question.text == "Match the <b>activity</b> to the description."
         assert question.text_format is H
@@ -71,7 +76,7 @@ class TestMoodleQuestionsFixture:
             MatchingPair("", "Chat", H),
         )
 
-    def test_single_choice_has_answer_and_feedback_formats(self, report) -> None:  # type: ignore[no-untyped-def]
+    def test_single_choice_has_answer_and_feedback_formats(self, report: ImportReport) -> None:
         question = by_name(report, "Q2")
         assert question.text == "What's between orange and green in the spectrum?"
         assert question.text_format is M
@@ -83,7 +88,7 @@ class TestMoodleQuestionsFixture:
         assert question.penalty == DEFAULT_PENALTY
         assert question.points == 1.0
 
-    def test_multiple_response_keeps_positive_and_negative_weights(self, report) -> None:  # type: ignore[no-untyped-def]
+    def test_multiple_response_keeps_signed_weights(self, report: ImportReport) -> None:
         question = by_name(report, "colours")
         assert [(a.text, a.fraction, a.feedback) for a in question.answers] == [
             ("yellow", 0.5, "right; good!"),
@@ -94,7 +99,7 @@ class TestMoodleQuestionsFixture:
         assert question.answers[1].feedback_format is H
         assert question.answers[3].text_format is P
 
-    def test_numeric_has_tolerance_and_a_catch_all_wrong_answer(self, report) -> None:  # type: ignore[no-untyped-def]
+    def test_numeric_has_tolerance_and_a_catch_all_wrong_answer(self, report: ImportReport) -> None:
         question = by_name(report, "Q5")
         assert question.answers == (
             Answer("3", 1.0, "", P, M, tolerance=2.0),
@@ -104,7 +109,7 @@ class TestMoodleQuestionsFixture:
         # it a missing-word question exactly as in Moodle.
         assert question.text == 'What is a number from 1 to 5? _____";'
 
-    def test_short_text_keeps_weights_wildcard_and_feedback(self, report) -> None:  # type: ignore[no-untyped-def]
+    def test_short_text_keeps_weights_wildcard_and_feedback(self, report: ImportReport) -> None:
         question = by_name(report, "Shortanswer")
         assert [(a.text, a.fraction, a.feedback) for a in question.answers] == [
             ("Frog", 1.0, "Good!"),
@@ -113,7 +118,7 @@ class TestMoodleQuestionsFixture:
         ]
         assert question.case_sensitive is False
 
-    def test_true_false_assigns_both_feedbacks_and_general_feedback(self, report) -> None:  # type: ignore[no-untyped-def]
+    def test_true_false_assigns_both_feedbacks(self, report: ImportReport) -> None:
         question = by_name(report, "Q1")
         # {FALSE#wrong#right}: the first text is for a learner who picked "true".
         assert question.answers == (
@@ -125,7 +130,7 @@ class TestMoodleQuestionsFixture:
         )
         assert question.penalty == TRUE_FALSE_PENALTY
 
-    def test_t_and_true_both_mean_true(self, report) -> None:  # type: ignore[no-untyped-def]
+    def test_t_and_true_both_mean_true(self, report: ImportReport) -> None:
         short, long = [q for q in report.questions if q.name == "2-08 TSL"]
         assert short.answers == long.answers
         assert [(a.text, a.fraction) for a in short.answers] == [("true", 1.0), ("false", 0.0)]
@@ -133,10 +138,10 @@ class TestMoodleQuestionsFixture:
 
 class TestMoodleCategoryFixture:
     @pytest.fixture
-    def report(self, fixture_text):  # type: ignore[no-untyped-def]
+    def report(self, fixture_text: FixtureReader) -> ImportReport:
         return parse_gift(fixture_text.text("questions_in_category.gift.txt"))
 
-    def test_questions_land_in_the_declared_category(self, report) -> None:  # type: ignore[no-untyped-def]
+    def test_questions_land_in_the_declared_category(self, report: ImportReport) -> None:
         assert [c.path for c in report.categories] == [("Default for New Features",)]
         assert {q.category for q in report.questions} == {("Default for New Features",)}
         assert [q.type for q in report.questions] == [
@@ -146,7 +151,7 @@ class TestMoodleCategoryFixture:
             QuestionType.TRUE_FALSE,
         ]
 
-    def test_escaped_characters_are_restored_and_html_is_sanitised(self, report) -> None:  # type: ignore[no-untyped-def]
+    def test_escapes_are_restored_and_html_sanitised(self, report: ImportReport) -> None:
         greeting = by_name(report, "Greeting")
         assert greeting.text == (
             '<a href="http://demo.moodle.net/file.php/5/media/bonjour.mp3" '
@@ -165,7 +170,7 @@ class TestMoodleCategoryFixture:
             "Object-Oriented Dynamic Learning Environment</span>."
         )
 
-    def test_an_empty_feedback_after_hash_is_empty(self, report) -> None:  # type: ignore[no-untyped-def]
+    def test_an_empty_feedback_after_hash_is_empty(self, report: ImportReport) -> None:
         assert by_name(report, "Moodle user").answers == (Answer("Moodler", 1.0, "", P, H),)
 
 
@@ -270,6 +275,10 @@ class TestBrokenFiles:
         report = parse_gift("What? {banana}")
         assert report.errors[0].line == 1
         assert report.questions == ()
+
+    def test_a_bad_points_comment_is_an_error(self) -> None:
+        report = parse_gift("Fine {T}\n\n// [quayside-points:lots]\nQ {T}")
+        assert [e.line for e in report.errors] == [3]
 
     def test_a_category_line_followed_by_a_question_without_a_blank_line_is_an_error(self) -> None:
         report = parse_gift("$CATEGORY: A\nQ? {T}")

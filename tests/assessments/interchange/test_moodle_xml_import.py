@@ -9,7 +9,9 @@ from assessments.interchange import (
     EmbeddedFile,
     FileArea,
     ImportNotice,
+    ImportReport,
     InterchangeCategory,
+    InterchangeQuestion,
     MatchingPair,
     NumericUnit,
     QuestionType,
@@ -17,6 +19,8 @@ from assessments.interchange import (
     UnsupportedQuestion,
     parse_moodle_xml,
 )
+
+from .fixture_files import FixtureReader
 
 H = TextFormat.HTML
 P = TextFormat.PLAIN
@@ -28,17 +32,17 @@ def line_of(document: bytes, needle: bytes) -> int:
     return document[: document.index(needle)].count(b"\n") + 1
 
 
-def by_name(report, name):  # type: ignore[no-untyped-def]
+def by_name(report: ImportReport, name: str) -> InterchangeQuestion:
     [question] = [q for q in report.questions if q.name == name]
     return question
 
 
 class TestNestedCategoriesFixture:
     @pytest.fixture
-    def report(self, fixture_text):  # type: ignore[no-untyped-def]
+    def report(self, fixture_text: FixtureReader) -> ImportReport:
         return parse_moodle_xml(fixture_text.bytes("nested_categories_with_questions.xml"))
 
-    def test_categories_become_paths_with_their_descriptions(self, report) -> None:  # type: ignore[no-untyped-def]
+    def test_categories_become_paths_with_their_descriptions(self, report: ImportReport) -> None:
         assert report.categories == (
             InterchangeCategory(("Iota",), "This is Iota category for test", P),
             InterchangeCategory(
@@ -50,7 +54,7 @@ class TestNestedCategoriesFixture:
             InterchangeCategory(("Iota", "Mu"), "This is Mu category for test", TextFormat.MOODLE),
         )
 
-    def test_each_question_lands_in_the_category_before_it(self, report) -> None:  # type: ignore[no-untyped-def]
+    def test_each_question_lands_in_the_category_before_it(self, report: ImportReport) -> None:
         assert [(q.name, q.category) for q in report.questions] == [
             ("Iota Question", ("Iota",)),
             ("Kappa Question", ("Iota", "Kappa")),
@@ -58,7 +62,7 @@ class TestNestedCategoriesFixture:
             ("Mu Question", ("Iota", "Mu")),
         ]
 
-    def test_true_false_questions_keep_cdata_html_grade_and_penalty(self, report) -> None:  # type: ignore[no-untyped-def]
+    def test_true_false_keeps_cdata_html_grade_and_penalty(self, report: ImportReport) -> None:
         question = by_name(report, "Kappa Question")
         assert question.type is QuestionType.TRUE_FALSE
         assert question.text == "<p>Testing Kappa Question</p>"
@@ -66,7 +70,7 @@ class TestNestedCategoriesFixture:
         assert (question.points, question.penalty) == (1.0, 1.0)
         assert question.answers == (Answer("true", 1.0, "", P, H), Answer("false", 0.0, "", P, H))
 
-    def test_the_essay_is_reported_with_its_element_line_and_name(self, report) -> None:  # type: ignore[no-untyped-def]
+    def test_the_essay_is_reported_with_line_and_name(self, report: ImportReport) -> None:
         assert report.unsupported == (UnsupportedQuestion("essay", 55, "Kappa Essay Question"),)
         assert report.errors == ()
 
@@ -79,7 +83,8 @@ ALL_TYPES = f"""<?xml version="1.0" encoding="UTF-8"?>
   <question type="multichoice">
     <name><text>Volumes</text></name>
     <questiontext format="html">
-      <text><![CDATA[<p>Which <code>-v</code> form is a bind mount? <img src="@@PLUGINFILE@@/mount.png" alt="m"></p>]]></text>
+      <text><![CDATA[<p>Which <code>-v</code> form is a bind mount?
+<img src="@@PLUGINFILE@@/mount.png" alt="m"></p>]]></text>
       <file name="mount.png" path="/" encoding="base64">{PNG_B64}</file>
     </questiontext>
     <generalfeedback format="markdown"><text>See **docs**.</text></generalfeedback>
@@ -123,20 +128,24 @@ ALL_TYPES = f"""<?xml version="1.0" encoding="UTF-8"?>
   <question type="matching">
     <name><text>Instructions</text></name>
     <questiontext format="html"><text>Match them</text></questiontext>
-    <subquestion format="html"><text>Sets the base image</text><answer><text>FROM</text></answer></subquestion>
-    <subquestion format="plain_text"><text>Runs at build</text><answer><text>RUN</text></answer></subquestion>
+    <subquestion format="html"><text>Sets the base image</text>
+      <answer><text>FROM</text></answer></subquestion>
+    <subquestion format="plain_text"><text>Runs at build</text>
+      <answer><text>RUN</text></answer></subquestion>
     <subquestion format="html"><text></text><answer><text>EXPOSE</text></answer></subquestion>
   </question>
   <question type="ordering">
     <name><text>Build order</text></name>
     <questiontext format="html"><text>Order</text></questiontext>
-    <answer fraction="2.0000000" format="html"><text>COPY</text><feedback format="html"><text></text></feedback></answer>
-    <answer fraction="1.0000000" format="html"><text>FROM</text><feedback format="html"><text></text></feedback></answer>
-    <answer fraction="3.0000000" format="html"><text>CMD</text><feedback format="html"><text></text></feedback></answer>
+    <answer fraction="2.0000000" format="html"><text>COPY</text><feedback/></answer>
+    <answer fraction="1.0000000" format="html"><text>FROM</text><feedback/></answer>
+    <answer fraction="3.0000000" format="html"><text>CMD</text><feedback/></answer>
   </question>
   <question type="description">
     <name><text>Intro</text></name>
-    <questiontext format="html"><text><![CDATA[<h2>Part 2</h2><script>x()</script>]]></text></questiontext>
+    <questiontext format="html">
+      <text><![CDATA[<h2>Part 2</h2><script>x()</script>]]></text>
+    </questiontext>
     <defaultgrade>0</defaultgrade>
   </question>
   <question type="calculated">
@@ -154,15 +163,16 @@ ALL_TYPES = f"""<?xml version="1.0" encoding="UTF-8"?>
 
 class TestAllTypes:
     @pytest.fixture
-    def report(self):  # type: ignore[no-untyped-def]
+    def report(self) -> ImportReport:
         return parse_moodle_xml(ALL_TYPES)
 
-    def test_multiple_response_keeps_every_field(self, report) -> None:  # type: ignore[no-untyped-def]
+    def test_multiple_response_keeps_every_field(self, report: ImportReport) -> None:
         question = by_name(report, "Volumes")
         assert question.type is QuestionType.MULTIPLE_RESPONSE
         assert question.category == ("Docker", "Storage")
         assert question.text == (
-            '<p>Which <code>-v</code> form is a bind mount? <img src="@@PLUGINFILE@@/mount.png" alt="m"></p>'
+            "<p>Which <code>-v</code> form is a bind mount?\n"
+            '<img src="@@PLUGINFILE@@/mount.png" alt="m"></p>'
         )
         assert (question.points, question.penalty, question.id_number) == (2.5, 0.1, "vol-1")
         assert (question.general_feedback, question.general_feedback_format) == (
@@ -179,7 +189,7 @@ class TestAllTypes:
             EmbeddedFile("mount.png", PNG, FileArea.QUESTION_TEXT, "/", None),
         )
 
-    def test_dropped_combined_feedback_and_hints_are_noticed(self, report) -> None:  # type: ignore[no-untyped-def]
+    def test_dropped_combined_feedback_and_hints_are_noticed(self, report: ImportReport) -> None:
         assert report.notices == (
             ImportNotice(
                 line_of(ALL_TYPES, b'<question type="multichoice">'),
@@ -188,7 +198,7 @@ class TestAllTypes:
             ),
         )
 
-    def test_short_answer_keeps_case_sensitivity_and_partial_credit(self, report) -> None:  # type: ignore[no-untyped-def]
+    def test_short_answer_keeps_case_and_partial_credit(self, report: ImportReport) -> None:
         question = by_name(report, "Env var")
         assert question.case_sensitive is True
         assert question.text_format is TextFormat.MOODLE
@@ -197,7 +207,7 @@ class TestAllTypes:
             ("port", 0.3333333, "Case"),
         ]
 
-    def test_numerical_keeps_tolerance_catch_all_and_units(self, report) -> None:  # type: ignore[no-untyped-def]
+    def test_numerical_keeps_tolerance_catch_all_and_units(self, report: ImportReport) -> None:
         question = by_name(report, "Layers")
         assert question.answers == (
             Answer("120", 1.0, "Close enough", P, H, 5.0),
@@ -205,19 +215,19 @@ class TestAllTypes:
         )
         assert question.units == (NumericUnit("MB", 1.0), NumericUnit("kB", 0.001))
 
-    def test_matching_keeps_pairs_and_distractors(self, report) -> None:  # type: ignore[no-untyped-def]
+    def test_matching_keeps_pairs_and_distractors(self, report: ImportReport) -> None:
         assert by_name(report, "Instructions").pairs == (
             MatchingPair("Sets the base image", "FROM", H),
             MatchingPair("Runs at build", "RUN", P),
             MatchingPair("", "EXPOSE", H),
         )
 
-    def test_ordering_items_come_back_in_their_correct_order(self, report) -> None:  # type: ignore[no-untyped-def]
+    def test_ordering_items_come_back_in_their_correct_order(self, report: ImportReport) -> None:
         question = by_name(report, "Build order")
         assert question.type is QuestionType.ORDERING
         assert [a.text for a in question.answers] == ["FROM", "COPY", "CMD"]
 
-    def test_description_is_sanitised(self, report) -> None:  # type: ignore[no-untyped-def]
+    def test_description_is_sanitised(self, report: ImportReport) -> None:
         question = by_name(report, "Intro")
         assert (question.type, question.text, question.points) == (
             QuestionType.DESCRIPTION,
@@ -225,11 +235,11 @@ class TestAllTypes:
             0.0,
         )
 
-    def test_unsupported_types_are_reported_by_name_and_line(self, report) -> None:  # type: ignore[no-untyped-def]
+    def test_unsupported_types_are_reported_by_name_and_line(self, report: ImportReport) -> None:
         line = line_of(ALL_TYPES, b'<question type="calculated">')
         assert report.unsupported == (UnsupportedQuestion("calculated", line, "Calc"),)
 
-    def test_marked_short_answer_is_a_docker_command(self, report) -> None:  # type: ignore[no-untyped-def]
+    def test_marked_short_answer_is_a_docker_command(self, report: ImportReport) -> None:
         question = by_name(report, "Run")
         assert question.type is QuestionType.DOCKER_COMMAND
         assert question.tags == ()
@@ -241,7 +251,8 @@ BILLION_LAUGHS = b"""<?xml version="1.0"?>
  <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
  <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
 ]>
-<quiz><question type="description"><questiontext><text>&lol3;</text></questiontext></question></quiz>
+<quiz><question type="description">
+<questiontext><text>&lol3;</text></questiontext></question></quiz>
 """
 XXE = b"""<?xml version="1.0"?>
 <!DOCTYPE quiz [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
@@ -289,6 +300,7 @@ class TestUnsafeAndBrokenFiles:
 
     def test_a_true_false_without_both_answers_is_an_error(self) -> None:
         report = parse_moodle_xml(
-            b'<quiz>\n<question type="truefalse"><answer><text>yes</text></answer></question></quiz>'
+            b'<quiz>\n<question type="truefalse">'
+            b"<answer><text>yes</text></answer></question></quiz>"
         )
         assert [e.line for e in report.errors] == [2]

@@ -64,7 +64,7 @@ def test_a_trivial_build_succeeds_with_a_labelled_image(
         outcome = build(
             docker_client,
             job_id,
-            "FROM busybox:1.35\nCOPY greeting.txt /\nCMD [\"cat\", \"/greeting.txt\"]\n",
+            'FROM busybox:1.35\nCOPY greeting.txt /\nCMD ["cat", "/greeting.txt"]\n',
             **{"greeting.txt": b"hello"},
         )
 
@@ -79,9 +79,7 @@ def test_a_trivial_build_succeeds_with_a_labelled_image(
     assert_build_left_nothing(docker_client, job_id)
 
 
-def test_dockerignored_files_are_not_sent(
-    docker_client: docker.DockerClient, job_id: str
-) -> None:
+def test_dockerignored_files_are_not_sent(docker_client: docker.DockerClient, job_id: str) -> None:
     with job_scope(docker_client, job_id):
         outcome = build(
             docker_client,

@@ -102,4 +102,5 @@ def test_a_debian_stand_in_is_imported_from_the_cached_root_filesystem(
 
     assert outcome.action is ImageAction.BUILT
     assert image.labels[STANDIN_LABEL] == "true"
-    assert image.id == docker_client.images.get(PYTHON.reference).id  # same content, same id
+    python = docker_client.images.get(PYTHON.reference)
+    assert image.attrs["RootFS"]["Layers"] == python.attrs["RootFS"]["Layers"]  # same content

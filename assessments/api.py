@@ -1,0 +1,91 @@
+"""What other apps may ask of assessments. Plain values out; no model crosses this door."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from assessments import events
+from assessments.attempt_selectors import grades_visible, mastery_for_learner
+from assessments.models import Assessment, Attempt, AttemptStatus, GradingMethod
+
+__all__ = [
+    "AssessmentResult",
+    "SectionMasteryValue",
+    "assessment_result_for_learner",
+    "attempt_learner_id",
+    "section_mastery_for_learner",
+    "subscribe_attempt_graded",
+]
+
+subscribe_attempt_graded = events.subscribe_attempt_graded
+
+
+@dataclass(frozen=True)
+class AssessmentResult:
+    assessment_slug: str
+    assessment_title: str
+    passed: bool
+    percent: Decimal
+    # The attempt that decides the result under the grading method (evidence for certificates).
+    deciding_attempt_id: int
+    submitted_at: datetime
+    attempts: int
+
+
+@dataclass(frozen=True)
+class SectionMasteryValue:
+    section_id: int
+    section_title: str
+    percent: int
+
+
+def attempt_learner_id(*, attempt_id: int) -> int | None:
+    return Attempt.objects.filter(pk=attempt_id).values_list("learner_id", flat=True).first()
+
+
+def assessment_result_for_learner(*, learner_id: int, assessment_slug: str, now: datetime | None = None) -> AssessmentResult | None:
+    """The learner's result under the assessment's grading method; None before any visible grade."""
+    now = now or timezone.now()
+    assessment = Assessment.objects.filter(slug=assessment_slug).first()
+    if assessment is None:
+        return None
+    attempts = [
+        attempt
+        for attempt in Attempt.objects.filter(
+            assessment=assessment, learner_id=learner_id, status=AttemptStatus.SUBMITTED
+        ).select_related("assessment").order_by("submitted_at")
+        if grades_visible(attempt=attempt, now=now)
+    ]
+    if not attempts:
+        return None
+    if assessment.grading_method == GradingMethod.LAST:
+        deciding = attempts[-1]
+        percent = deciding.percent or Decimal(0)
+    elif assessment.grading_method == GradingMethod.AVERAGE:
+        deciding = attempts[-1]
+        percent = (sum((a.percent or Decimal(0) for a in attempts), Decimal(0)) / len(attempts)).quantize(Decimal("0.01"))
+    else:
+        deciding = max(attempts, key=lambda attempt: (attempt.percent or Decimal(0), attempt.submitted_at))
+        percent = deciding.percent or Decimal(0)
+    assert deciding.submitted_at is not None
+    return AssessmentResult(
+        assessment_slug=assessment.slug,
+        assessment_title=assessment.title,
+        passed=percent >= assessment.passing_percent,
+        percent=percent,
+        deciding_attempt_id=deciding.pk,
+        submitted_at=deciding.submitted_at,
+        attempts=len(attempts),
+    )
+
+
+def section_mastery_for_learner(*, learner_id: int, now: datetime | None = None) -> list[SectionMasteryValue]:
+    from accounts.models import User
+
+    learner = User.objects.get(pk=learner_id)
+    return [
+        SectionMasteryValue(section_id=m.section_id, section_title=m.section_title, percent=m.percent)
+        for m in mastery_for_learner(learner=learner, now=now or timezone.now())
+    ]

@@ -1,0 +1,181 @@
+"""Choice types: single_choice, multiple_response and true_false.
+
+Learners answer with option ids (`option_order.option_id` of the option's text), never with
+positions, so a response means the same option whatever order the attempt showed.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from assessments.question_types.base import QuestionType
+from assessments.question_types.errors import ResponseError
+from assessments.question_types.grades import Grade, PartFeedback
+from assessments.question_types.option_order import option_id
+from assessments.question_types.spec_checks import (
+    bool_errors,
+    duplicate_errors,
+    mapping_list,
+    text_errors,
+    unknown_field_errors,
+)
+
+OPTION_FIELDS = frozenset({"text", "correct", "feedback"})
+MIN_OPTIONS = 2
+# Forms post booleans as text; these are the spellings accepted for true/false answers.
+TRUE_WORDS = frozenset({"true"})
+FALSE_WORDS = frozenset({"false"})
+
+
+def _options(spec: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    return list(spec["options"])
+
+
+def _options_by_id(spec: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    return {option_id(option["text"]): option for option in _options(spec)}
+
+
+def _option_list_errors(spec: Mapping[str, Any]) -> list[str]:
+    options, errors = mapping_list(spec, "options", minimum=MIN_OPTIONS)
+    for index, option in enumerate(options):
+        where = f"options[{index}]"
+        errors += unknown_field_errors(option, OPTION_FIELDS, where)
+        errors += text_errors(option, "text", where=where)
+        errors += bool_errors(option, "correct", where=where, required=True)
+        errors += text_errors(option, "feedback", where=where, required=False)
+    texts = [option["text"] for option in options if isinstance(option.get("text"), str)]
+    errors += duplicate_errors([text.strip() for text in texts], where="options")
+    errors += bool_errors(spec, "shuffle")
+    return errors
+
+
+def _correct_count(spec: Mapping[str, Any]) -> int:
+    options = spec.get("options")
+    if not isinstance(options, list):
+        return 0
+    return sum(
+        1 for option in options if isinstance(option, Mapping) and option.get("correct") is True
+    )
+
+
+def _picked_part(option: Mapping[str, Any]) -> PartFeedback:
+    return PartFeedback(option["text"], bool(option["correct"]), option.get("feedback", ""))
+
+
+class _ChoiceQuestion(QuestionType):
+    def option_texts(self, spec: Mapping[str, Any]) -> list[str]:
+        return [option["text"] for option in _options(spec)]
+
+    def shuffles(self, spec: Mapping[str, Any]) -> bool:
+        return bool(spec.get("shuffle", True)) and super().shuffles(spec)
+
+    def view_fields(self, spec: Mapping[str, Any], order: list[int]) -> dict[str, Any]:
+        options = _options(spec)
+        return {
+            "options": [
+                {"id": option_id(options[index]["text"]), "text": options[index]["text"]}
+                for index in order
+            ]
+        }
+
+    def _known_option(self, spec: Mapping[str, Any], raw: object) -> str:
+        if not isinstance(raw, str):
+            raise ResponseError("An option must be given by its id (a string).")
+        chosen = raw.strip()
+        if not chosen:
+            raise ResponseError("Choose an option.")
+        if chosen not in _options_by_id(spec):
+            raise ResponseError(f"Unknown option id {chosen!r}: choose one of the options shown.")
+        return chosen
+
+
+class SingleChoice(_ChoiceQuestion):
+    """Exactly one option is correct; 1 or 0."""
+
+    name = "single_choice"
+    fields = frozenset({"options", "shuffle"})
+
+    def field_errors(self, spec: Mapping[str, Any]) -> list[str]:
+        errors = _option_list_errors(spec)
+        if not errors and _correct_count(spec) != 1:
+            errors.append(f"options: exactly one must be correct, not {_correct_count(spec)}")
+        return errors
+
+    def normalise_response(self, spec: Mapping[str, Any], raw: object) -> str:
+        return self._known_option(spec, raw)
+
+    def grade_normalised(self, spec: Mapping[str, Any], response: str) -> Grade:
+        option = _options_by_id(spec)[response]
+        return Grade.of(1 if option["correct"] else 0, parts=[_picked_part(option)])
+
+
+class MultipleResponse(_ChoiceQuestion):
+    """Each correct pick adds 1/correct-count; with `penalty` each wrong pick removes
+    1/wrong-count; the total is floored at 0."""
+
+    name = "multiple_response"
+    fields = frozenset({"options", "shuffle", "penalty"})
+
+    def field_errors(self, spec: Mapping[str, Any]) -> list[str]:
+        errors = _option_list_errors(spec) + bool_errors(spec, "penalty")
+        if not errors and _correct_count(spec) < 1:
+            errors.append("options: at least one must be correct")
+        return errors
+
+    def normalise_response(self, spec: Mapping[str, Any], raw: object) -> list[str]:
+        if not isinstance(raw, list | tuple):
+            raise ResponseError("A multiple-response answer is a list of option ids.")
+        if not raw:
+            raise ResponseError("Choose at least one option.")
+        chosen = [self._known_option(spec, item) for item in raw]
+        if len(set(chosen)) != len(chosen):
+            raise ResponseError("Each option can be chosen only once.")
+        # Canonical order is the authoring order, so equal answers are equal lists.
+        return [identity for identity in _options_by_id(spec) if identity in chosen]
+
+    def grade_normalised(self, spec: Mapping[str, Any], response: list[str]) -> Grade:
+        by_id = _options_by_id(spec)
+        picked = [by_id[identity] for identity in response]
+        correct_total = _correct_count(spec)
+        wrong_total = len(by_id) - correct_total
+        right_picks = sum(1 for option in picked if option["correct"])
+        wrong_picks = len(picked) - right_picks
+        fraction = right_picks / correct_total
+        if spec.get("penalty", True) and wrong_picks:
+            fraction -= wrong_picks / wrong_total
+        explanation = f"You chose {right_picks} of the {correct_total} correct options"
+        explanation += f" and {wrong_picks} wrong one(s)." if wrong_picks else "."
+        return Grade.of(
+            fraction, parts=[_picked_part(option) for option in picked], explanation=explanation
+        )
+
+
+class TrueFalse(QuestionType):
+    """A statement that is true or false; 1 or 0."""
+
+    name = "true_false"
+    fields = frozenset({"answer", "feedback_true", "feedback_false"})
+
+    def field_errors(self, spec: Mapping[str, Any]) -> list[str]:
+        return (
+            bool_errors(spec, "answer", required=True)
+            + text_errors(spec, "feedback_true", required=False)
+            + text_errors(spec, "feedback_false", required=False)
+        )
+
+    def normalise_response(self, spec: Mapping[str, Any], raw: object) -> bool:
+        if isinstance(raw, bool):
+            return raw
+        word = raw.strip().lower() if isinstance(raw, str) else None
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+        if word == "":
+            raise ResponseError("Choose true or false.")
+        raise ResponseError("A true/false answer must be true or false.")
+
+    def grade_normalised(self, spec: Mapping[str, Any], response: bool) -> Grade:
+        feedback = spec.get("feedback_true" if response else "feedback_false", "")
+        correct = response == spec["answer"]
+        part = PartFeedback("True" if response else "False", correct, feedback)
+        return Grade.of(1 if correct else 0, parts=[part])

@@ -1,0 +1,122 @@
+"""dockerfile: the learner edits a Dockerfile (and optionally a .dockerignore); static rules from
+`graders.dockerfile_rules` grade it. The fraction is the share of the listed rules that pass.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from assessments.question_types.base import QuestionType
+from assessments.question_types.errors import ResponseError
+from assessments.question_types.grades import Grade, PartFeedback
+from assessments.question_types.spec_checks import duplicate_errors, text_list
+from graders.dockerfile_parser import DockerfileSyntaxError
+from graders.dockerfile_rules import RULE_IDS, run_all
+from graders.dockerignore_rules import DOCKERIGNORE_RULE_IDS
+
+DOCKERFILE_KEY = "dockerfile"
+DOCKERIGNORE_KEY = "dockerignore"
+DOCKERIGNORE_STARTER_FIELD = "dockerignore_starter"
+# A Dockerfile for one question fits in a few kilobytes; this keeps parsing cheap.
+MAX_FILE_CHARACTERS = 64 * 1024
+# Shown when a listed .dockerignore rule produced no result (no .dockerignore was graded).
+NO_DOCKERIGNORE_MESSAGE = "No .dockerignore was submitted, so this rule could not pass."
+
+
+def _uses_dockerignore(spec: Mapping[str, Any]) -> bool:
+    return DOCKERIGNORE_STARTER_FIELD in spec
+
+
+def _starter_errors(spec: Mapping[str, Any], field: str, *, required: bool) -> list[str]:
+    if field not in spec:
+        return [f"{field}: is required"] if required else []
+    if not isinstance(spec[field], str):
+        return [f"{field}: must be a string (it may be empty)"]
+    if len(spec[field]) > MAX_FILE_CHARACTERS:
+        return [f"{field}: is longer than {MAX_FILE_CHARACTERS} characters"]
+    return []
+
+
+def _rule_errors(spec: Mapping[str, Any]) -> list[str]:
+    rules, errors = text_list(spec, "rules", minimum=1)
+    known = set(RULE_IDS)
+    for index, rule_id in enumerate(rules):
+        if rule_id not in known:
+            errors.append(f"rules[{index}]: unknown rule id {rule_id!r}")
+        elif rule_id in DOCKERIGNORE_RULE_IDS and not _uses_dockerignore(spec):
+            errors.append(
+                f"rules[{index}]: {rule_id} checks a .dockerignore, "
+                f"so the spec needs {DOCKERIGNORE_STARTER_FIELD}"
+            )
+    return errors + duplicate_errors(rules, where="rules")
+
+
+def _file_text(raw: object, name: str) -> str:
+    if not isinstance(raw, str):
+        raise ResponseError(f"The {name} must be text.")
+    if len(raw) > MAX_FILE_CHARACTERS:
+        raise ResponseError(f"The {name} is longer than {MAX_FILE_CHARACTERS} characters.")
+    return raw
+
+
+class Dockerfile(QuestionType):
+    """The share of the listed rules that pass; 0 with the parser's message if it does not parse."""
+
+    name = "dockerfile"
+    fields = frozenset({"starter", "rules", DOCKERIGNORE_STARTER_FIELD})
+
+    def field_errors(self, spec: Mapping[str, Any]) -> list[str]:
+        return (
+            _starter_errors(spec, "starter", required=True)
+            + _starter_errors(spec, DOCKERIGNORE_STARTER_FIELD, required=False)
+            + _rule_errors(spec)
+        )
+
+    def view_fields(self, spec: Mapping[str, Any], order: list[int]) -> dict[str, Any]:
+        view = {"starter": spec["starter"]}
+        if _uses_dockerignore(spec):
+            view[DOCKERIGNORE_STARTER_FIELD] = spec[DOCKERIGNORE_STARTER_FIELD]
+        return view
+
+    def normalise_response(self, spec: Mapping[str, Any], raw: object) -> dict[str, str]:
+        """{"dockerfile": text} plus "dockerignore" when the question has one; a bare string is
+        the Dockerfile."""
+        files = {DOCKERFILE_KEY: raw} if isinstance(raw, str) else raw
+        if not isinstance(files, Mapping):
+            raise ResponseError("The answer must be the Dockerfile's text.")
+        allowed = (
+            {DOCKERFILE_KEY, DOCKERIGNORE_KEY} if _uses_dockerignore(spec) else {DOCKERFILE_KEY}
+        )
+        unexpected = sorted(str(name) for name in files if name not in allowed)
+        if unexpected:
+            raise ResponseError(f"Unexpected file(s) in the answer: {', '.join(unexpected)}.")
+        dockerfile = _file_text(files.get(DOCKERFILE_KEY), "Dockerfile")
+        if not dockerfile.strip():
+            raise ResponseError("The Dockerfile is empty.")
+        normalised = {DOCKERFILE_KEY: dockerfile}
+        if _uses_dockerignore(spec):
+            normalised[DOCKERIGNORE_KEY] = _file_text(
+                files.get(DOCKERIGNORE_KEY, ""), ".dockerignore"
+            )
+        return normalised
+
+    def grade_normalised(self, spec: Mapping[str, Any], response: dict[str, str]) -> Grade:
+        rules: list[str] = list(spec["rules"])
+        try:
+            results = run_all(
+                response[DOCKERFILE_KEY], response.get(DOCKERIGNORE_KEY), rule_ids=rules
+            )
+        except DockerfileSyntaxError as error:
+            message = f"The Dockerfile does not parse (line {error.line}): {error.message}"
+            return Grade.of(
+                0, parts=[PartFeedback(DOCKERFILE_KEY, False, message)], explanation=message
+            )
+        by_rule = {result.rule_id: result for result in results}
+        parts = [
+            PartFeedback(rule_id, by_rule[rule_id].passed, by_rule[rule_id].message)
+            if rule_id in by_rule
+            else PartFeedback(rule_id, False, NO_DOCKERIGNORE_MESSAGE)
+            for rule_id in rules
+        ]
+        passed = sum(1 for part in parts if part.correct)
+        explanation = f"{passed} of {len(rules)} checks pass."
+        return Grade.of(passed / len(rules), parts=parts, explanation=explanation)

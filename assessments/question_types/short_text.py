@@ -1,0 +1,107 @@
+"""short_text: a typed answer compared with accepted texts or whole-answer regexes."""
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from assessments.question_types.base import QuestionType
+from assessments.question_types.errors import ResponseError
+from assessments.question_types.grades import Grade, PartFeedback
+from assessments.question_types.spec_checks import (
+    answer_fraction,
+    bool_errors,
+    fraction_errors,
+    full_credit_errors,
+    mapping_list,
+    path,
+    text_errors,
+    unknown_field_errors,
+)
+
+ANSWER_FIELDS = frozenset({"text", "regex", "fraction", "feedback"})
+# A short answer is a word or a phrase; the cap also bounds the work a regex can do on it.
+MAX_RESPONSE_LENGTH = 500
+MAX_REGEX_LENGTH = 500
+WHITESPACE = re.compile(r"\s+")
+
+
+def collapse_spaces(text: str) -> str:
+    """Runs of whitespace become one space and the ends are trimmed, as the doc promises."""
+    return WHITESPACE.sub(" ", text).strip()
+
+
+def _regex_flags(spec: Mapping[str, Any]) -> re.RegexFlag:
+    return re.NOFLAG if spec.get("case_sensitive", False) else re.IGNORECASE
+
+
+def _answer_errors(spec: Mapping[str, Any], answer: Mapping[str, Any], where: str) -> list[str]:
+    errors = unknown_field_errors(answer, ANSWER_FIELDS, where)
+    if ("text" in answer) == ("regex" in answer):
+        errors.append(f"{where}: needs exactly one of text or regex")
+    elif "text" in answer:
+        errors += text_errors(answer, "text", where=where)
+    else:
+        errors += _regex_errors(spec, answer, where)
+    return (
+        errors
+        + fraction_errors(answer, where=where)
+        + text_errors(answer, "feedback", where=where, required=False)
+    )
+
+
+def _regex_errors(spec: Mapping[str, Any], answer: Mapping[str, Any], where: str) -> list[str]:
+    errors = text_errors(answer, "regex", where=where)
+    if errors:
+        return errors
+    if len(answer["regex"]) > MAX_REGEX_LENGTH:
+        return [f"{path(where, 'regex')}: is longer than {MAX_REGEX_LENGTH} characters"]
+    try:
+        re.compile(answer["regex"], _regex_flags(spec))
+    except re.error as error:
+        return [f"{path(where, 'regex')}: does not compile: {error}"]
+    return []
+
+
+def _matches(spec: Mapping[str, Any], answer: Mapping[str, Any], response: str) -> bool:
+    if "regex" in answer:
+        return re.fullmatch(answer["regex"], response, _regex_flags(spec)) is not None
+    expected = collapse_spaces(answer["text"])
+    if spec.get("case_sensitive", False):
+        return expected == response
+    return expected.casefold() == response.casefold()
+
+
+class ShortText(QuestionType):
+    """The best fraction among the answers the response matches; 0 when none matches."""
+
+    name = "short_text"
+    fields = frozenset({"answers", "case_sensitive"})
+
+    def field_errors(self, spec: Mapping[str, Any]) -> list[str]:
+        answers, errors = mapping_list(spec, "answers", minimum=1)
+        for index, answer in enumerate(answers):
+            errors += _answer_errors(spec, answer, f"answers[{index}]")
+        return (
+            errors
+            + full_credit_errors(answers, field="answers")
+            + bool_errors(spec, "case_sensitive")
+        )
+
+    def normalise_response(self, spec: Mapping[str, Any], raw: object) -> str:
+        if not isinstance(raw, str):
+            raise ResponseError("The answer must be text.")
+        answer = collapse_spaces(raw)
+        if not answer:
+            raise ResponseError("Type an answer.")
+        if len(answer) > MAX_RESPONSE_LENGTH:
+            raise ResponseError(f"The answer is longer than {MAX_RESPONSE_LENGTH} characters.")
+        return answer
+
+    def grade_normalised(self, spec: Mapping[str, Any], response: str) -> Grade:
+        matching = [answer for answer in spec["answers"] if _matches(spec, answer, response)]
+        if not matching:
+            return Grade.of(0, parts=[PartFeedback(response, False)])
+        best = max(matching, key=answer_fraction)
+        fraction = answer_fraction(best)
+        part = PartFeedback(response, fraction == 1, best.get("feedback", ""))
+        return Grade.of(fraction, parts=[part])

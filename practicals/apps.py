@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PracticalsConfig(AppConfig):
+    name = "practicals"
+    verbose_name = "Practical tasks and grading"

@@ -1,0 +1,162 @@
+"""Practical tasks (versioned like questions), learners' submissions and their grading runs.
+
+The database is the source of truth for every grading job: a Submission's status moves
+queued -> building -> checking -> done, claimed by a worker with a lease (see services).
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class SubmissionKind(models.TextChoices):
+    DOCKERFILE = "dockerfile", "A Dockerfile typed in the browser"
+    ARCHIVE = "archive", "A project archive (.zip, .tar.gz)"
+    COMMANDS = "commands", "Docker commands"
+
+
+class PracticalTask(models.Model):
+    slug = models.SlugField(max_length=120, unique=True)
+    title = models.CharField(max_length=200)
+    module = models.ForeignKey("courses.Module", on_delete=models.PROTECT, related_name="practical_tasks")
+    sections = models.ManyToManyField("courses.Section", blank=True, related_name="practical_tasks")
+    current_version = models.ForeignKey(
+        "PracticalTaskVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    is_published = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PracticalTaskVersion(models.Model):
+    """Immutable once a submission points at it; an edit makes the next number."""
+
+    task = models.ForeignKey(PracticalTask, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    instructions_markdown = models.TextField()
+    objectives = models.ManyToManyField("courses.LearningObjective", blank=True, related_name="+")
+    submission_kind = models.CharField(max_length=16, choices=SubmissionKind.choices)
+    # {"relative/path": "text"}: what the learner downloads as the starter project.
+    starter_files = models.JSONField(default=dict, blank=True)
+    allowed_base_images = models.JSONField(default=list)
+    # Named limits (context bytes, memory, pids, seconds per phase...), see graders.data.
+    limits = models.JSONField(default=dict, blank=True)
+    time_budget_seconds = models.PositiveIntegerField(default=300)
+    pass_percent = models.DecimalField(max_digits=5, decimal_places=2, default=70)
+    # Ordered checks: [{"check": id, "points": n, "section": slug, "params": {...}}].
+    rubric = models.JSONField()
+    spec_sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["task", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "number"], name="task_version_unique"),
+            models.CheckConstraint(
+                condition=models.Q(submission_kind__in=SubmissionKind.values), name="task_version_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task.slug} v{self.number}"
+
+
+class SubmissionStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    BUILDING = "building", "Building"
+    CHECKING = "checking", "Checking"
+    DONE = "done", "Done"
+
+
+class Verdict(models.TextChoices):
+    PASSED = "passed", "Passed"
+    FAILED = "failed", "Failed"
+    # Unsafe or invalid input, refused before building; counts as an attempt.
+    REJECTED = "rejected", "Rejected"
+    # An infrastructure fault that retries could not overcome; never costs an attempt.
+    ERROR = "error", "Error"
+
+
+class Submission(models.Model):
+    task_version = models.ForeignKey(PracticalTaskVersion, on_delete=models.PROTECT, related_name="submissions")
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions")
+    attempt_number = models.PositiveIntegerField()
+    kind = models.CharField(max_length=16, choices=SubmissionKind.choices)
+    file_name = models.CharField(max_length=255)
+    content = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    size_bytes = models.PositiveIntegerField()
+    status = models.CharField(max_length=16, choices=SubmissionStatus.choices, default=SubmissionStatus.QUEUED)
+    verdict = models.CharField(max_length=16, choices=Verdict.choices, blank=True)
+    phase = models.CharField(max_length=32, blank=True)
+    phase_started_at = models.DateTimeField(null=True, blank=True)
+    # The worker's claim: another worker may take over once the lease has run out.
+    lease_owner = models.CharField(max_length=200, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    claims = models.PositiveIntegerField(default=0)
+    queued_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    score = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    max_score = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["-queued_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "task_version", "attempt_number"], name="submission_attempt_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=SubmissionStatus.values), name="submission_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(verdict="") | models.Q(verdict__in=Verdict.values), name="submission_verdict_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="done") | ~models.Q(verdict=""), name="submission_done_has_verdict"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "lease_expires_at"])]
+
+
+class GradingRun(models.Model):
+    """One grading of a submission. Regrading adds a run; earlier runs stay as history."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="runs")
+    number = models.PositiveIntegerField()
+    task_version = models.ForeignKey(PracticalTaskVersion, on_delete=models.PROTECT, related_name="+")
+    verdict = models.CharField(max_length=16, choices=Verdict.choices)
+    score = models.DecimalField(max_digits=7, decimal_places=2)
+    max_score = models.DecimalField(max_digits=7, decimal_places=2)
+    image_digest = models.CharField(max_length=100, blank=True)
+    image_size_bytes = models.BigIntegerField(null=True, blank=True)
+    # Seconds per phase, e.g. {"static": 0.02, "build": 3.1, "run": 1.4}.
+    timings = models.JSONField(default=dict)
+    log_excerpt = models.TextField(blank=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["submission", "-number"]
+        constraints = [models.UniqueConstraint(fields=["submission", "number"], name="grading_run_unique")]
+
+
+class CheckResult(models.Model):
+    run = models.ForeignKey(GradingRun, on_delete=models.CASCADE, related_name="checks")
+    position = models.PositiveIntegerField()
+    check_id = models.CharField(max_length=80)
+    passed = models.BooleanField()
+    points = models.DecimalField(max_digits=6, decimal_places=2)
+    max_points = models.DecimalField(max_digits=6, decimal_places=2)
+    message = models.TextField()
+    section_slug = models.SlugField(max_length=120)
+    evidence = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["run", "position"]
+        constraints = [models.UniqueConstraint(fields=["run", "position"], name="check_result_unique")]

@@ -1,0 +1,172 @@
+"""The learner view of every type shows the question and never its answer."""
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from assessments.question_types import QUESTION_TYPES, SpecError, instantiate, option_id
+
+from .examples import ANSWER_STRINGS, EXAMPLES
+
+# Keys that only the answer side of a spec has; none may appear anywhere in a view.
+ANSWER_KEYS = frozenset(
+    {
+        "correct",
+        "fraction",
+        "feedback",
+        "feedback_true",
+        "feedback_false",
+        "answer",
+        "answers",
+        "regex",
+        "command",
+        "value",
+        "tolerance",
+        "rules",
+        "pairs",
+        "right",
+        "distractors",
+        "parameters",
+        "key",
+    }
+)
+SEEDS = range(25)
+
+
+def _walk(node: Any) -> Iterator[tuple[str | None, Any]]:
+    """Every (key, value) in a nested structure; list items have the key None."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield key, value
+            yield from _walk(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield None, item
+            yield from _walk(item)
+
+
+def _views(type_name: str) -> Iterator[dict[str, Any]]:
+    question_type = QUESTION_TYPES[type_name]
+    spec, _ = instantiate(EXAMPLES[type_name](), 0)
+    yield question_type.learner_view(spec, option_order=None)
+    for seed in SEEDS:
+        order = question_type.draw_option_order(spec, seed)
+        yield question_type.learner_view(spec, option_order=order)
+
+
+@pytest.mark.parametrize("type_name", sorted(QUESTION_TYPES))
+def test_the_learner_view_never_contains_an_answer_key(type_name: str) -> None:
+    for view in _views(type_name):
+        keys = {key for key, _ in _walk(view) if key is not None}
+        assert not keys & ANSWER_KEYS, keys & ANSWER_KEYS
+
+
+@pytest.mark.parametrize("type_name", sorted(QUESTION_TYPES))
+def test_the_learner_view_never_contains_an_answer_value(type_name: str) -> None:
+    assert set(EXAMPLES) == set(QUESTION_TYPES) == set(ANSWER_STRINGS)
+    for view in _views(type_name):
+        shown = [value for _, value in _walk(view) if isinstance(value, str)]
+        shown += [key for key, _ in _walk(view) if key is not None]
+        for secret in ANSWER_STRINGS[type_name]:
+            leaks = [text for text in shown if secret in text]
+            assert not leaks, f"{secret!r} leaks in {leaks}"
+        values = [value for _, value in _walk(view)]
+        assert not any(isinstance(value, bool | int | float) for value in values), values
+
+
+@pytest.mark.parametrize("type_name", sorted(QUESTION_TYPES))
+def test_the_learner_view_is_json_with_type_and_prompt(type_name: str) -> None:
+    spec, _ = instantiate(EXAMPLES[type_name](), 0)
+
+    view = QUESTION_TYPES[type_name].learner_view(spec, option_order=None)
+
+    assert json.loads(json.dumps(view)) == view
+    assert view["type"] == type_name
+    assert view["prompt"] == spec["prompt"]
+
+
+@pytest.mark.parametrize("type_name", ["single_choice", "multiple_response"])
+def test_options_are_shown_in_the_frozen_order_with_ids_from_their_text(type_name: str) -> None:
+    question_type = QUESTION_TYPES[type_name]
+    spec = EXAMPLES[type_name]()
+    order = list(reversed(range(question_type.option_count(spec))))
+
+    view = question_type.learner_view(spec, option_order=order)
+
+    texts = [spec["options"][index]["text"] for index in order]
+    assert view["options"] == [{"id": option_id(text), "text": text} for text in texts]
+
+
+def test_shuffle_false_keeps_the_authoring_order() -> None:
+    question_type = QUESTION_TYPES["single_choice"]
+    spec = EXAMPLES["single_choice"]() | {"shuffle": False}
+
+    view = question_type.learner_view(spec, option_order=[2, 1, 0])
+
+    assert [option["text"] for option in view["options"]] == [o["text"] for o in spec["options"]]
+    assert question_type.draw_option_order(spec, 7) is None
+
+
+@pytest.mark.parametrize("type_name", ["ordering", "matching"])
+def test_order_revealing_types_never_show_the_authoring_order(type_name: str) -> None:
+    question_type = QUESTION_TYPES[type_name]
+    spec = EXAMPLES[type_name]()
+    authoring = question_type.option_texts(spec)
+    field = "items" if type_name == "ordering" else "choices"
+
+    for view in _views(type_name):
+        assert [entry["text"] for entry in view[field]] != authoring
+        assert sorted(entry["text"] for entry in view[field]) == sorted(authoring)
+
+
+def test_two_item_ordering_is_shown_reversed() -> None:
+    question_type = QUESTION_TYPES["ordering"]
+    spec = EXAMPLES["ordering"]() | {"items": ["docker build", "docker run"]}
+
+    orders = {tuple(question_type.draw_option_order(spec, seed) or []) for seed in SEEDS}
+
+    assert orders == {(1, 0)}
+
+
+def test_matching_shows_lefts_in_order_and_every_choice_once() -> None:
+    spec = EXAMPLES["matching"]()
+    spec["pairs"].append({"left": "--detach", "right": "run in the background"})
+
+    view = QUESTION_TYPES["matching"].learner_view(spec, option_order=None)
+
+    assert [left["text"] for left in view["lefts"]] == ["-d", "-p", "-v", "--detach"]
+    assert sorted(choice["text"] for choice in view["choices"]) == [
+        "mount a volume",
+        "publish a port",
+        "run in the background",
+        "set the hostname",
+    ]
+
+
+def test_dockerfile_view_shows_the_starter() -> None:
+    spec = EXAMPLES["dockerfile"]()
+
+    view = QUESTION_TYPES["dockerfile"].learner_view(spec)
+
+    assert view["starter"] == spec["starter"]
+
+
+def test_numeric_view_shows_the_unit() -> None:
+    view = QUESTION_TYPES["numeric"].learner_view(EXAMPLES["numeric"]())
+
+    assert view["unit"] == "%"
+
+
+@pytest.mark.parametrize("order", [[0, 1], [0, 1, 1], [0, 1, 2, 3], [-1, 0, 1]])
+def test_an_option_order_that_is_not_a_permutation_is_refused(order: list[int]) -> None:
+    with pytest.raises(ValueError, match="permutation"):
+        QUESTION_TYPES["single_choice"].learner_view(EXAMPLES["single_choice"](), option_order=order)
+
+
+def test_a_spec_with_parameters_must_be_instantiated_first() -> None:
+    spec = EXAMPLES["short_text"]() | {"parameters": {"n": {"integer": [1, 3]}}}
+
+    with pytest.raises(SpecError, match="instantiate"):
+        QUESTION_TYPES["short_text"].learner_view(spec)

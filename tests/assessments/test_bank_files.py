@@ -1,0 +1,580 @@
+"""Static checks of the question bank in assessments/bank/ (module 1.1, Docker basics).
+
+Pure pytest, no Django: run with
+`.venv/bin/pytest tests/assessments/test_bank_files.py -p no:django`.
+
+The checks follow docs/question-format.md. When the project's own validators exist
+(`assessments.question_types.QUESTION_TYPES`, `graders.docker_cli`, `graders.dockerfile_parser`)
+every item is also run through them, so a bank item the engine would reject fails here too.
+"""
+
+import ast
+import importlib
+import importlib.util
+import itertools
+import re
+import shlex
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+BANK = REPO / "assessments" / "bank"
+
+SECTIONS = {
+    1: (
+        "understanding-containers-vs-virtual-machines",
+        "Understanding Containers vs Virtual Machines",
+    ),
+    2: ("docker-architecture", "Docker Architecture"),
+    3: ("writing-production-ready-dockerfiles", "Writing Production-Ready Dockerfiles"),
+    4: ("multi-stage-builds-for-optimization", "Multi-Stage Builds for Optimization"),
+    5: ("docker-networking-basics", "Docker Networking Basics"),
+    6: ("container-security-best-practices", "Container Security Best Practices"),
+    7: ("essential-docker-commands", "Essential Docker Commands"),
+}
+OBJECTIVE_COUNT = 5  # the module's learning objectives, 1-based
+MIN_QUESTIONS_PER_SECTION = 12
+MIN_TYPES_PER_SECTION = 4
+MIN_TYPES_OVERALL = 7
+MIN_PARAMETERISED = 3
+
+COMMON_REQUIRED = (
+    "key",
+    "section",
+    "objectives",
+    "type",
+    "points",
+    "difficulty",
+    "tags",
+    "prompt",
+    "feedback",
+)
+COMMON_OPTIONAL = ("parameters",)
+TYPE_FIELDS: dict[str, tuple[set[str], set[str]]] = {
+    # type: (required fields, optional fields)
+    "single_choice": ({"options"}, {"shuffle"}),
+    "multiple_response": ({"options"}, {"penalty", "shuffle"}),
+    "true_false": ({"answer", "feedback_true", "feedback_false"}, set()),
+    "short_text": ({"answers"}, {"case_sensitive"}),
+    "docker_command": ({"answers"}, set()),
+    "numeric": ({"answers"}, {"unit"}),
+    "ordering": ({"items"}, set()),
+    "matching": ({"pairs"}, {"distractors"}),
+    "dockerfile": ({"starter", "rules"}, set()),
+}
+# The rule ids of graders.dockerfile_rules (the registry the dockerfile type validates against).
+# The brief named them differently (pinned-base-image, non-root-user, healthcheck, exec-form-cmd,
+# chained-run-cleanup, no-build-tools-in-final-stage, no-secrets, copy-not-add); the engine only
+# accepts the ids below, so the bank uses these.
+DOCKERFILE_RULE_IDS = {
+    "base-image-tag-pinned",
+    "base-image-digest-pinned",
+    "final-stage-non-root-user",
+    "final-stage-healthcheck",
+    "exec-form-cmd-entrypoint",
+    "dependencies-before-source",
+    "apt-get-chained-with-cleanup",
+    "final-stage-without-build-tools",
+    "no-secrets-in-env-or-arg",
+    "no-env-file-copied",
+    "no-remote-add",
+    "copy-instead-of-add",
+}
+# Where each kind of item belongs (docker_command mainly in 2, 5 and 7; dockerfile in 3, 4 and 6).
+DOCKER_COMMAND_SECTIONS = {2, 4, 5, 6, 7}
+DOCKERFILE_SECTIONS = {3, 4, 6}
+
+KEY_PATTERN = re.compile(r"^s(\d)-[a-z0-9][a-z0-9-]*$")
+PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+EXPRESSION_PREFIX = "="
+PARAMETER_COMBINATION_LIMIT = 2000
+
+
+def _bank_files() -> list[Path]:
+    return sorted(BANK.glob("*.yaml"))
+
+
+def _load(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def _all_questions() -> list[tuple[int, dict[str, Any]]]:
+    questions = []
+    for path in _bank_files():
+        number = int(path.name.split("-", 1)[0])
+        questions += [(number, question) for question in _load(path)]
+    return questions
+
+
+QUESTIONS = _all_questions()
+QUESTION_IDS = [question.get("key", f"#{index}") for index, (_, question) in enumerate(QUESTIONS)]
+
+
+def _strings(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from _strings(item)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _nonempty_text(value: object) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+# --- files -----------------------------------------------------------------------------------
+
+
+def test_one_file_per_section_named_after_its_slug() -> None:
+    expected = {f"{number:02d}-{slug}.yaml" for number, (slug, _) in SECTIONS.items()}
+    assert {path.name for path in _bank_files()} == expected
+
+
+@pytest.mark.parametrize("path", _bank_files(), ids=lambda path: path.name)
+def test_file_is_a_list_of_questions_for_its_section(path: Path) -> None:
+    questions = _load(path)
+    assert isinstance(questions, list)
+    assert all(isinstance(question, dict) for question in questions)
+    number = int(path.name.split("-", 1)[0])
+    slug = SECTIONS[number][0]
+    assert path.name == f"{number:02d}-{slug}.yaml"
+    assert {question["section"] for question in questions} == {slug}
+    assert len(questions) >= MIN_QUESTIONS_PER_SECTION
+
+
+@pytest.mark.parametrize("number", sorted(SECTIONS))
+def test_each_section_mixes_question_types(number: int) -> None:
+    types = {question["type"] for section, question in QUESTIONS if section == number}
+    assert len(types) >= MIN_TYPES_PER_SECTION, types
+
+
+def test_bank_uses_many_types_and_parameterised_variants() -> None:
+    types = Counter(question["type"] for _, question in QUESTIONS)
+    assert len(types) >= MIN_TYPES_OVERALL, types
+    assert set(types) <= set(TYPE_FIELDS)
+    parameterised = [question["key"] for _, question in QUESTIONS if question.get("parameters")]
+    assert len(parameterised) >= MIN_PARAMETERISED, parameterised
+
+
+def test_keys_are_unique_across_the_bank() -> None:
+    keys = Counter(question["key"] for _, question in QUESTIONS)
+    assert [key for key, count in keys.items() if count > 1] == []
+
+
+def test_docker_command_and_dockerfile_items_sit_in_their_sections() -> None:
+    for number, question in QUESTIONS:
+        if question["type"] == "docker_command":
+            assert number in DOCKER_COMMAND_SECTIONS, question["key"]
+        if question["type"] == "dockerfile":
+            assert number in DOCKERFILE_SECTIONS, question["key"]
+
+
+# --- common fields ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("number", "question"), QUESTIONS, ids=QUESTION_IDS)
+def test_common_fields(number: int, question: dict[str, Any]) -> None:
+    missing = [field for field in COMMON_REQUIRED if field not in question]
+    assert missing == []
+    match = KEY_PATTERN.fullmatch(question["key"])
+    assert match is not None, "keys look like s<section>-words-with-dashes"
+    assert int(match.group(1)) == number
+    assert question["section"] == SECTIONS[number][0]
+    objectives = question["objectives"]
+    assert isinstance(objectives, list)
+    assert objectives
+    assert all(isinstance(o, int) and not isinstance(o, bool) for o in objectives)
+    assert all(1 <= o <= OBJECTIVE_COUNT for o in objectives)
+    assert len(set(objectives)) == len(objectives)
+    assert _is_number(question["points"])
+    assert question["points"] > 0
+    assert _is_number(question["difficulty"])
+    assert 0 <= question["difficulty"] <= 1
+    assert isinstance(question["tags"], list)
+    assert question["tags"]
+    assert all(_nonempty_text(tag) for tag in question["tags"])
+    assert _nonempty_text(question["prompt"])
+    assert question["type"] in TYPE_FIELDS
+
+
+@pytest.mark.parametrize(("number", "question"), QUESTIONS, ids=QUESTION_IDS)
+def test_feedback_cites_its_section(number: int, question: dict[str, Any]) -> None:
+    feedback = question["feedback"]
+    assert _nonempty_text(feedback)
+    title = SECTIONS[number][1]
+    assert f"Section {number}: {title}" in " ".join(feedback.split())
+    cited = {int(n) for n in re.findall(r"\bSection (\d+)\b", feedback)}
+    assert number in cited
+
+
+@pytest.mark.parametrize(("number", "question"), QUESTIONS, ids=QUESTION_IDS)
+def test_no_unknown_fields(number: int, question: dict[str, Any]) -> None:
+    required, optional = TYPE_FIELDS[question["type"]]
+    allowed = set(COMMON_REQUIRED) | set(COMMON_OPTIONAL) | required | optional
+    assert sorted(set(question) - allowed) == []
+    assert sorted(required - set(question)) == []
+
+
+# --- type-specific fields --------------------------------------------------------------------
+
+
+def _check_options(question: dict[str, Any]) -> list[dict[str, Any]]:
+    options = question["options"]
+    assert isinstance(options, list)
+    assert len(options) >= 2
+    for option in options:
+        assert set(option) == {"text", "correct", "feedback"}, option
+        assert _nonempty_text(option["text"])
+        assert isinstance(option["correct"], bool)
+        assert _nonempty_text(option["feedback"])
+    texts = [option["text"] for option in options]
+    assert len(set(texts)) == len(texts), "option texts must differ"
+    return options
+
+
+def _check_answer_list(question: dict[str, Any], fields: set[str]) -> list[dict[str, Any]]:
+    answers = question["answers"]
+    assert isinstance(answers, list)
+    assert answers
+    for answer in answers:
+        assert set(answer) <= fields, answer
+        fraction = answer.get("fraction", 1)
+        assert _is_number(fraction)
+        assert 0 <= fraction <= 1
+        assert _nonempty_text(answer.get("feedback")), f"answer without feedback: {answer}"
+    assert any(answer.get("fraction", 1) == 1 for answer in answers), "no full-credit answer"
+    return answers
+
+
+def _check_single_choice(question: dict[str, Any]) -> None:
+    options = _check_options(question)
+    assert sum(option["correct"] for option in options) == 1
+    if "shuffle" in question:
+        assert isinstance(question["shuffle"], bool)
+
+
+def _check_multiple_response(question: dict[str, Any]) -> None:
+    options = _check_options(question)
+    assert sum(option["correct"] for option in options) >= 1
+    assert any(not option["correct"] for option in options), "needs at least one distractor"
+    if "penalty" in question:
+        assert isinstance(question["penalty"], bool)
+
+
+def _check_true_false(question: dict[str, Any]) -> None:
+    assert isinstance(question["answer"], bool)
+    assert _nonempty_text(question["feedback_true"])
+    assert _nonempty_text(question["feedback_false"])
+
+
+def _check_short_text(question: dict[str, Any]) -> None:
+    answers = _check_answer_list(question, {"text", "regex", "fraction", "feedback"})
+    for answer in answers:
+        assert ("text" in answer) != ("regex" in answer), "an answer has text or regex, not both"
+        if "regex" in answer:
+            re.compile(answer["regex"])
+        else:
+            assert _nonempty_text(answer["text"])
+    if "case_sensitive" in question:
+        assert isinstance(question["case_sensitive"], bool)
+    # A full-credit text must not also be caught by a lower-scoring answer listed before it.
+    flags = 0 if question.get("case_sensitive") else re.IGNORECASE
+    for better in answers:
+        if "text" not in better:
+            continue
+        typed = " ".join(better["text"].split())
+        for other in answers:
+            if other is better or "regex" not in other:
+                continue
+            if re.fullmatch(other["regex"], typed, flags):
+                assert other.get("fraction", 1) >= better.get("fraction", 1), (typed, other)
+
+
+def _check_docker_command(question: dict[str, Any]) -> None:
+    answers = _check_answer_list(question, {"command", "fraction", "feedback"})
+    for answer in answers:
+        words = shlex.split(answer["command"])
+        assert words[0] == "docker", answer["command"]
+        assert len(words) >= 2
+
+
+def _check_numeric(question: dict[str, Any]) -> None:
+    answers = _check_answer_list(question, {"value", "tolerance", "fraction", "feedback"})
+    for answer in answers:
+        value = answer["value"]
+        assert _is_number(value) or (
+            isinstance(value, str) and value.strip().startswith(EXPRESSION_PREFIX)
+        ), value
+        assert _is_number(answer.get("tolerance", 0))
+        assert answer.get("tolerance", 0) >= 0
+    if "unit" in question:
+        assert _nonempty_text(question["unit"])
+
+
+def _check_ordering(question: dict[str, Any]) -> None:
+    items = question["items"]
+    assert isinstance(items, list)
+    assert len(items) >= 3
+    assert all(_nonempty_text(item) for item in items)
+    assert len(set(items)) == len(items)
+
+
+def _check_matching(question: dict[str, Any]) -> None:
+    pairs = question["pairs"]
+    assert isinstance(pairs, list)
+    assert len(pairs) >= 2
+    for pair in pairs:
+        assert set(pair) == {"left", "right"}
+        assert _nonempty_text(pair["left"])
+        assert _nonempty_text(pair["right"])
+    lefts = [pair["left"] for pair in pairs]
+    rights = [pair["right"] for pair in pairs]
+    assert len(set(lefts)) == len(lefts)
+    assert len(set(rights)) == len(rights), "each right must identify one left"
+    distractors = question.get("distractors", [])
+    assert isinstance(distractors, list)
+    assert all(_nonempty_text(item) for item in distractors)
+    assert not set(distractors) & set(rights)
+    assert len(set(distractors)) == len(distractors)
+
+
+def _check_dockerfile(question: dict[str, Any]) -> None:
+    assert _nonempty_text(question["starter"])
+    assert question["starter"].lstrip().upper().startswith(("FROM", "#", "ARG"))
+    rules = question["rules"]
+    assert isinstance(rules, list)
+    assert rules
+    assert len(set(rules)) == len(rules)
+    assert set(rules) <= DOCKERFILE_RULE_IDS, set(rules) - DOCKERFILE_RULE_IDS
+
+
+TYPE_CHECKS = {
+    "single_choice": _check_single_choice,
+    "multiple_response": _check_multiple_response,
+    "true_false": _check_true_false,
+    "short_text": _check_short_text,
+    "docker_command": _check_docker_command,
+    "numeric": _check_numeric,
+    "ordering": _check_ordering,
+    "matching": _check_matching,
+    "dockerfile": _check_dockerfile,
+}
+
+
+@pytest.mark.parametrize(("number", "question"), QUESTIONS, ids=QUESTION_IDS)
+def test_type_specific_fields(number: int, question: dict[str, Any]) -> None:
+    TYPE_CHECKS[question["type"]](question)
+
+
+# --- parameters ------------------------------------------------------------------------------
+
+
+def _parameter_values(definition: Mapping[str, Any]) -> list[Any]:
+    ((kind, values),) = definition.items()
+    if kind == "integer":
+        low, high = values
+        assert isinstance(low, int)
+        assert isinstance(high, int)
+        assert low <= high
+        # The ends and the middle are enough to exercise every variant's shape.
+        return sorted({low, (low + high) // 2, high})
+    assert kind == "choice", kind
+    assert isinstance(values, list)
+    assert values
+    assert all(isinstance(value, str) or _is_number(value) for value in values)
+    return list(values)
+
+
+def _evaluate(expression: str, names: Mapping[str, float]) -> float:
+    """The expression subset the format allows: numbers, parameters, + - * / ( ) and round()."""
+
+    def walk(node: ast.expr) -> float:
+        if isinstance(node, ast.Constant) and _is_number(node.value):
+            return float(node.value)
+        if isinstance(node, ast.Name):
+            assert node.id in names, f"unknown name {node.id!r} in {expression!r}"
+            return float(names[node.id])
+        if isinstance(node, ast.BinOp) and isinstance(
+            node.op, ast.Add | ast.Sub | ast.Mult | ast.Div
+        ):
+            left, right = walk(node.left), walk(node.right)
+            operations = {
+                ast.Add: left.__add__,
+                ast.Sub: left.__sub__,
+                ast.Mult: left.__mul__,
+                ast.Div: left.__truediv__,
+            }
+            return float(operations[type(node.op)](right))
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+            operand = walk(node.operand)
+            return -operand if isinstance(node.op, ast.USub) else operand
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "round"
+        ):
+            assert not node.keywords
+            assert 1 <= len(node.args) <= 2
+            arguments = [walk(argument) for argument in node.args]
+            return float(round(arguments[0], *(int(a) for a in arguments[1:])))
+        raise AssertionError(f"{ast.dump(node)} is not allowed in {expression!r}")
+
+    return walk(ast.parse(expression.strip(), mode="eval").body)
+
+
+def _substitute(value: Any, values: Mapping[str, Any]) -> Any:
+    if isinstance(value, str):
+        return PLACEHOLDER.sub(lambda match: str(values[match.group(1)]), value)
+    if isinstance(value, list):
+        return [_substitute(item, values) for item in value]
+    if isinstance(value, Mapping):
+        return {name: _substitute(item, values) for name, item in value.items()}
+    return value
+
+
+def _variants(question: dict[str, Any]) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+    parameters = question.get("parameters") or {}
+    names = list(parameters)
+    choices = [_parameter_values(parameters[name]) for name in names]
+    combinations = itertools.islice(itertools.product(*choices), PARAMETER_COMBINATION_LIMIT)
+    for combination in combinations:
+        values = dict(zip(names, combination, strict=True))
+        body = {name: item for name, item in question.items() if name != "parameters"}
+        variant = _substitute(body, values)
+        for answer in variant.get("answers", []) if question["type"] == "numeric" else []:
+            if isinstance(answer["value"], str):
+                numbers = {
+                    name: float(value) for name, value in values.items() if _is_number(value)
+                }
+                answer["value"] = _evaluate(answer["value"].strip()[1:], numbers)
+        yield variant, values
+
+
+@pytest.mark.parametrize(("number", "question"), QUESTIONS, ids=QUESTION_IDS)
+def test_placeholders_name_parameters_and_parameters_are_shown(
+    number: int, question: dict[str, Any]
+) -> None:
+    parameters = question.get("parameters") or {}
+    assert isinstance(parameters, dict)
+    used = {name for text in _strings(question) for name in PLACEHOLDER.findall(text)}
+    assert used <= set(parameters), f"placeholders without a parameter: {used - set(parameters)}"
+    in_prompt = set(PLACEHOLDER.findall(question["prompt"]))
+    assert set(parameters) <= in_prompt, "every parameter must appear in the prompt"
+    for name in parameters:
+        assert re.fullmatch(r"[a-z_][a-z0-9_]*", name)
+    for answer in question.get("answers", []):
+        value = answer.get("value")
+        if isinstance(value, str):
+            assert question["type"] == "numeric"
+            assert re.fullmatch(r"=[\sA-Za-z0-9_.+\-*/(),]+", value.strip()), value
+
+
+@pytest.mark.parametrize(("number", "question"), QUESTIONS, ids=QUESTION_IDS)
+def test_every_variant_is_well_formed(number: int, question: dict[str, Any]) -> None:
+    for variant, values in _variants(question):
+        leftovers = [text for text in _strings(variant) if PLACEHOLDER.search(text)]
+        assert leftovers == [], values
+        if question["type"] == "numeric":
+            _check_numeric_variant(variant, values)
+        TYPE_CHECKS[question["type"]](variant)
+
+
+def _check_numeric_variant(variant: dict[str, Any], values: Mapping[str, Any]) -> None:
+    """A full-credit range must not overlap a lower-scoring one, or the feedback would lie."""
+    answers = variant["answers"]
+    for answer in answers:
+        assert _is_number(answer["value"])
+    best = [answer for answer in answers if answer.get("fraction", 1) == 1]
+    others = [answer for answer in answers if answer.get("fraction", 1) < 1]
+    for good, bad in itertools.product(best, others):
+        good_low = good["value"] - good.get("tolerance", 0)
+        good_high = good["value"] + good.get("tolerance", 0)
+        bad_low = bad["value"] - bad.get("tolerance", 0)
+        bad_high = bad["value"] + bad.get("tolerance", 0)
+        assert good_high < bad_low or bad_high < good_low, (values, good, bad)
+
+
+# --- the project's own validators, where they exist ------------------------------------------
+
+
+def _module_exists(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def _question_types() -> Mapping[str, Any] | None:
+    if not _module_exists("assessments.question_types"):
+        return None
+    module = importlib.import_module("assessments.question_types")
+    return getattr(module, "QUESTION_TYPES", None)
+
+
+def _spec_errors(question_types: Mapping[str, Any], question: dict[str, Any]) -> list[str]:
+    question_type = question_types[question["type"]]
+    validate = getattr(question_type, "validate_spec", None)
+    if validate is None:  # a registry of classes rather than instances
+        validate = question_type().validate_spec
+    return list(validate(question))
+
+
+@pytest.mark.parametrize(("number", "question"), QUESTIONS, ids=QUESTION_IDS)
+def test_engine_accepts_every_spec(number: int, question: dict[str, Any]) -> None:
+    question_types = _question_types()
+    if question_types is None:
+        pytest.skip("assessments.question_types does not expose QUESTION_TYPES yet")
+    assert question["type"] in question_types
+    assert _spec_errors(question_types, question) == []
+
+
+@pytest.mark.parametrize(("number", "question"), QUESTIONS, ids=QUESTION_IDS)
+def test_docker_commands_parse_with_the_grader(number: int, question: dict[str, Any]) -> None:
+    if question["type"] != "docker_command":
+        return
+    if not _module_exists("graders.docker_cli"):
+        pytest.skip("graders.docker_cli is not available")
+    docker_cli = importlib.import_module("graders.docker_cli")
+    for variant, values in _variants(question):
+        for answer in variant["answers"]:
+            try:
+                docker_cli.parse_command(answer["command"])
+            except docker_cli.DockerCommandError as error:
+                pytest.fail(f"{answer['command']!r} ({values}) does not parse: {error}")
+
+
+@pytest.mark.parametrize(("number", "question"), QUESTIONS, ids=QUESTION_IDS)
+def test_dockerfile_starters_parse(number: int, question: dict[str, Any]) -> None:
+    if question["type"] != "dockerfile":
+        return
+    if not _module_exists("graders.dockerfile_parser"):
+        pytest.skip("graders.dockerfile_parser is not available")
+    parser = importlib.import_module("graders.dockerfile_parser")
+    parser.parse_dockerfile(question["starter"])
+
+
+@pytest.mark.parametrize(("number", "question"), QUESTIONS, ids=QUESTION_IDS)
+def test_dockerfile_starters_fail_every_listed_rule(number: int, question: dict[str, Any]) -> None:
+    """The starter is the flawed Dockerfile the learner fixes: each listed rule must start red."""
+    if question["type"] != "dockerfile":
+        return
+    if not _module_exists("graders.dockerfile_rules"):
+        pytest.skip("graders.dockerfile_rules is not available")
+    rules = importlib.import_module("graders.dockerfile_rules")
+    assert set(question["rules"]) <= set(rules.RULE_IDS)
+    results = rules.run_all(question["starter"], rule_ids=question["rules"])
+    assert sorted(result.rule_id for result in results) == sorted(question["rules"])
+    assert [result.rule_id for result in results if result.passed] == []
