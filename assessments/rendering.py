@@ -23,12 +23,16 @@ def question_render_for_learner(
     """HTML of one question without any answer key: what the type's learner_view exposes only."""
     variant, _ = instantiate(spec, seed)
     view = QUESTION_TYPES[question_type].learner_view(variant, option_order=option_order)
+    # Options may hold Markdown (code fences in "which is better" items); render them safely.
+    options = [
+        {**option, "html": courses_api.markdown_render(str(option["text"]))} for option in view.get("options", [])
+    ]
     return SafeString(
         render_to_string(
             "assessments/_question.html",
             {
                 "type": question_type,
-                "view": view,
+                "view": {**view, "options": options},
                 "prompt_html": courses_api.markdown_render(str(view.get("prompt", ""))),
                 "field_name": field_name,
                 "response": response,

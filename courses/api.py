@@ -6,6 +6,7 @@ Other apps (assessments, certificates) read course content through these functio
 from dataclasses import dataclass
 from typing import Any
 
+from courses import rendering
 from courses.models import ContentBlock, LearningObjective, Module, Section
 
 
@@ -143,3 +144,93 @@ def objective_list_for_module(*, module_id: int) -> list[ObjectiveData]:
         )
         for objective in objectives
     ]
+
+
+# The demo course that scripts/start imports (demo/courses/module-1-1-docker-basics.md).
+DEMO_COURSE_SLUG = "docker-basics"
+DEMO_MODULE_SLUG = "module-1-1"
+
+
+@dataclass(frozen=True)
+class BlockInSection:
+    """A content block with the section facts a question generator cites."""
+
+    key: str
+    kind: str
+    payload: dict[str, Any]
+    section_id: int
+    section_position: int
+    section_title: str
+
+
+def module_id_for(*, course_slug: str, module_slug: str) -> int | None:
+    return (
+        Module.objects.filter(course__slug=course_slug, slug=module_slug)
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def section_ids_by_slug(*, module_id: int) -> dict[str, int]:
+    return dict(
+        Section.objects.filter(module_id=module_id, is_archived=False).values_list("slug", "pk")
+    )
+
+
+def objective_ids_by_position(*, module_id: int) -> dict[int, int]:
+    return dict(
+        LearningObjective.objects.filter(module_id=module_id, is_archived=False).values_list(
+            "position", "pk"
+        )
+    )
+
+
+def section_choices() -> list[tuple[int, str]]:
+    """Every live section as (id, "Module N · position. title"), for instructors' forms."""
+    sections = Section.objects.filter(is_archived=False).select_related("module")
+    return [
+        (section.pk, f"{section.module.number} · {section.position}. {section.title}")
+        for section in sections.order_by("module__number", "position")
+    ]
+
+
+def objective_choices() -> list[tuple[int, str]]:
+    objectives = LearningObjective.objects.filter(is_archived=False).select_related("module")
+    return [
+        (objective.pk, f"{objective.module.number} · {objective.position}. {objective.text}")
+        for objective in objectives.order_by("module__number", "position")
+    ]
+
+
+def section_citations() -> dict[int, str]:
+    """{section id: "Section N: Title"}: how feedback sends a learner back to the course."""
+    return {
+        pk: f"Section {position}: {title}"
+        for pk, position, title in Section.objects.values_list("pk", "position", "title")
+    }
+
+
+def content_blocks_for_module(*, module_id: int) -> list[BlockInSection]:
+    blocks = (
+        ContentBlock.objects.filter(
+            section__module_id=module_id, section__is_archived=False, is_archived=False
+        )
+        .select_related("section")
+        .order_by("section__position", "position")
+    )
+    return [
+        BlockInSection(
+            key=block.key,
+            kind=block.kind,
+            payload=block.payload,
+            section_id=block.section_id,
+            section_position=block.section.position,
+            section_title=block.section.title,
+        )
+        for block in blocks
+    ]
+
+
+def markdown_render(text: str) -> str:
+    """Sanitised HTML for Markdown written by instructors (question prompts, options, feedback)."""
+    return rendering.markdown_render(text=text)

@@ -15,11 +15,11 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.anchors import anchors_plugin
-from pygments import highlight  # type: ignore[import-untyped]  # no stubs; see report
-from pygments.formatters import HtmlFormatter  # type: ignore[import-untyped]  # no stubs; see report
-from pygments.lexers import get_lexer_by_name  # type: ignore[import-untyped]  # no stubs; see report
-from pygments.token import STANDARD_TYPES  # type: ignore[import-untyped]  # no stubs; see report
-from pygments.util import ClassNotFound  # type: ignore[import-untyped]  # no stubs; see report
+from pygments import highlight  # no stubs; see report
+from pygments.formatters import HtmlFormatter  # no stubs; see report
+from pygments.lexers import get_lexer_by_name  # no stubs; see report
+from pygments.token import STANDARD_TYPES  # no stubs; see report
+from pygments.util import ClassNotFound  # no stubs; see report
 
 from courses.diagrams import text_is_diagram
 

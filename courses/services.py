@@ -330,9 +330,10 @@ def _module_sync(
         "intro_html": markdown_render(text=parsed.intro_markdown),
         "summary_markdown": parsed.summary_markdown,
         "summary_html": markdown_render(text=parsed.summary_markdown),
-        "source_name": source_name,
         "source_sha256": parsed.source_sha256,
     }
+    if source_name:  # an import from text keeps the file name of the last file import
+        values["source_name"] = source_name
     slug = module_slug_for(number=parsed.number, title=parsed.title)
     lookup = {"number": parsed.number} if parsed.number else {"slug": slug}
     module = Module.objects.filter(course=course, **lookup).first()

@@ -180,6 +180,13 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 DOCKER_HOST = env_str("DOCKER_HOST", "unix:///var/run/docker.sock")
 
+# Certificates. The Ed25519 issuer key ring lives outside the database, in a 0700 directory of
+# 0600 files (created on first use); back it up, since credentials are verified against it.
+CERTIFICATE_KEY_DIR = Path(env_str("CERTIFICATE_KEY_DIR", str(VAR_DIR / "keys"))).resolve()
+CERTIFICATE_ISSUER_NAME = env_str("CERTIFICATE_ISSUER_NAME", "Quayside")
+# Rendered PDFs go to the default storage (MEDIA_ROOT) under this prefix, served only by views.
+CERTIFICATE_PDF_DIR = "certificates/pdf"
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",

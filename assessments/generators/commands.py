@@ -10,7 +10,7 @@ import shlex
 from collections.abc import Sequence
 
 from assessments.generators.types import DraftQuestion, SourceBlock
-from graders.docker_cli import DockerCommandError, commands_equivalent, parse_docker_command
+from graders.docker_cli import DockerCommandError, commands_equivalent, parse_command
 
 REVERSE_DISTRACTORS = 3
 
@@ -20,7 +20,7 @@ def _readable(block: SourceBlock) -> bool:
     if "\n" in command or not command.startswith("docker "):
         return False
     try:
-        parse_docker_command(command)
+        parse_command(command)
     except DockerCommandError:
         return False
     return bool(block.payload.get("explanation"))

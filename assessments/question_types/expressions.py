@@ -33,10 +33,11 @@ class ExpressionError(ValueError):
 
 def evaluate(expression: str, names: Mapping[str, float]) -> float:
     """Evaluate `expression` with `names` (the numeric parameters) as its only variables."""
+    expression = expression.strip()
     if len(expression) > MAX_EXPRESSION_LENGTH:
         raise ExpressionError(f"the expression is longer than {MAX_EXPRESSION_LENGTH} characters")
     try:
-        tree = ast.parse(expression.strip(), mode="eval")
+        tree = ast.parse(expression, mode="eval")
     except SyntaxError as error:
         raise ExpressionError(f"the expression {expression!r} is not valid: {error.msg}") from None
     if sum(1 for _ in ast.walk(tree)) > MAX_EXPRESSION_NODES:
@@ -70,6 +71,8 @@ def _evaluate_node(node: ast.expr, names: Mapping[str, float]) -> float:
         return -operand if isinstance(node.op, ast.USub) else operand
     if isinstance(node, ast.Call):
         return _round_call(node, names)
+    if isinstance(node, ast.BinOp | ast.UnaryOp):
+        raise ExpressionError(f"the operator {type(node.op).__name__} is not allowed: use + - * /")
     raise ExpressionError(
         f"{type(node).__name__} is not allowed: use numbers, parameters, + - * / ( ) and round()"
     )

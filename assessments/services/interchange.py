@@ -191,6 +191,13 @@ def _section_for(category: Sequence[str], *, mapping: str, default_section_id: i
     return default_section_id
 
 
+def _with_citation(feedback: str, citation: str) -> str:
+    """Feedback in the bank sends the learner back to the course; imported files do not know it."""
+    if not citation or re.search(r"\bSection \d+\b", feedback):
+        return feedback
+    return f"{feedback}\n\nSee {citation}.".strip()
+
+
 def _unique_key(name: str, file_name: str, position: int, taken: set[str]) -> str:
     stem = slugify(name)[:60] or "question"
     digest = hashlib.sha256(f"{file_name}:{position}:{name}".encode()).hexdigest()[:8]
@@ -225,7 +232,8 @@ def questions_import(
     )
     if not report.ok:
         return outcome
-    sections_by_title = {slugify(title): pk for pk, title in courses_api.section_titles().items()}
+    citations = courses_api.section_citations()
+    sections_by_title = {slugify(citation.split(": ", 1)[-1]): pk for pk, citation in citations.items()}
     taken = set(Question.objects.values_list("key", flat=True))
     for position, item in enumerate(report.questions, start=1):
         if item.type in _NOT_IN_BANK:
@@ -233,6 +241,11 @@ def questions_import(
             continue
         try:
             kind, spec = spec_from_interchange(item)
+            section_id = _section_for(
+                item.category, mapping=category_mapping,
+                default_section_id=default_section_id, sections_by_title=sections_by_title,
+            )
+            spec["feedback"] = _with_citation(spec["feedback"], citations.get(section_id, ""))
             content = QuestionContent(type=kind, spec=spec, points=item.points or 1.0)
             tags: Iterable[str] = list(item.tags)
             if category_mapping == CATEGORY_TO_TAG:
@@ -240,9 +253,7 @@ def questions_import(
             key = _unique_key(item.name, file_name, position, taken)
             question_create(
                 key=key,
-                section_id=_section_for(item.category, mapping=category_mapping,
-                                        default_section_id=default_section_id,
-                                        sections_by_title=sections_by_title),
+                section_id=section_id,
                 content=content,
                 provenance=Provenance.IMPORTED,
                 status=QuestionStatus.DRAFT,

@@ -41,6 +41,7 @@ from certificates.credentials.multikey import (
 from certificates.credentials.open_badge import (
     AchievementDefinition,
     BadgeAward,
+    EvidenceRecord,
     IssuerProfile,
     RecipientEmail,
     StatusListPosition,
@@ -60,6 +61,7 @@ __all__ = [
     "BadgeAward",
     "CanonicalizationError",
     "ContextNotBundledError",
+    "EvidenceRecord",
     "IssuerKey",
     "IssuerProfile",
     "KeyFileError",

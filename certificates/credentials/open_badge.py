@@ -62,6 +62,15 @@ class StatusListPosition:
 
 
 @dataclass(frozen=True)
+class EvidenceRecord:
+    """What the achievement rests on (an exam attempt, a graded submission), as OB `Evidence`."""
+
+    name: str
+    description: str
+    id: str | None = None  # an absolute URL or urn, when the evidence has a stable address
+
+
+@dataclass(frozen=True)
 class BadgeAward:
     credential_id: str  # a URL or urn:uuid
     issuer: IssuerProfile
@@ -71,6 +80,9 @@ class BadgeAward:
     valid_until: datetime | None = None
     status: StatusListPosition | None = None
     name: str | None = None  # the credential's name; defaults to the achievement's
+    # The learner's name as they chose it, as an unhashed OB IdentityObject of type "name".
+    recipient_name: str | None = None
+    evidence: tuple[EvidenceRecord, ...] = ()
 
 
 def new_identity_salt() -> str:
@@ -102,11 +114,16 @@ def build_open_badge_credential(award: BadgeAward) -> dict[str, Any]:
     }
     if award.valid_until is not None:
         credential["validUntil"] = to_xsd_datetime(award.valid_until)
+    identifiers = [_identity_object(award.recipient)]
+    if award.recipient_name is not None:
+        identifiers.append(_name_identity_object(award.recipient_name))
     credential["credentialSubject"] = {
         "type": ["AchievementSubject"],
-        "identifier": [_identity_object(award.recipient)],
+        "identifier": identifiers,
         "achievement": _achievement(award.achievement),
     }
+    if award.evidence:
+        credential["evidence"] = [_evidence(record) for record in award.evidence]
     if award.status is not None:
         credential["credentialStatus"] = status_list_entry(
             status_list_credential=award.status.status_list_credential,
@@ -146,3 +163,22 @@ def _identity_object(recipient: RecipientEmail) -> dict[str, Any]:
         "hashed": True,
         "salt": recipient.salt,
     }
+
+
+def _name_identity_object(name: str) -> dict[str, Any]:
+    if not name.strip():
+        raise ValueError("a recipient name, when given, is not blank")
+    return {
+        "type": "IdentityObject",
+        "identityHash": name,
+        "identityType": "name",
+        "hashed": False,
+    }
+
+
+def _evidence(record: EvidenceRecord) -> dict[str, Any]:
+    described: dict[str, Any] = {"type": ["Evidence"], "name": record.name}
+    if record.id is not None:
+        described["id"] = record.id
+    described["description"] = record.description
+    return described

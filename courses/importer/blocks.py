@@ -52,8 +52,8 @@ class _BlockCollector:
     heading: str = ""
     blocks: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
-    def add(self, kind: str, payload: dict[str, Any]) -> None:
-        self.blocks.append((kind, {**payload, "heading": self.heading}))
+    def add(self, kind: BlockKind, payload: dict[str, Any]) -> None:
+        self.blocks.append((kind.value, {**payload, "heading": self.heading}))
 
 
 def _verdict(comment: str) -> tuple[str, str] | None:

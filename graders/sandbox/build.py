@@ -6,6 +6,7 @@ size-checked) and the Dockerfile is screened for anything the daemon itself woul
 CPU and process limits, a wall-clock deadline and a capped log.
 """
 
+import contextlib
 import json
 import logging
 import re
@@ -14,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import docker
 
@@ -37,6 +39,8 @@ POLL_SECONDS = 0.25
 FORK_FAILURES_BEFORE_ABORT = 50
 # After the connection is dropped the daemon cancels within ~3 s (measured); allow some slack.
 CANCEL_GRACE_SECONDS = 10.0
+# Image creation times are whole seconds on the daemon's clock (the same host's).
+CLOCK_SLACK_SECONDS = 2
 # The classic builder reports a RUN killed by SIGKILL (the OOM killer) as exit code 137.
 _KILLED_EXIT = re.compile(r"returned a non-zero code: 137\b")
 CPU_PERIOD_MICROSECONDS = 100_000
@@ -107,6 +111,7 @@ def build_image(
     limits = limits or BuildLimits()
     checked_job_id(job_id)
     started = time.monotonic()
+    started_at = time.time()
     try:
         context = build_context(files, dockerfile=dockerfile, max_bytes=limits.max_context_bytes)
     except ContextRejectedError as rejected:
@@ -128,7 +133,7 @@ def build_image(
         stream.start()
         watch = _watch(stream, cgroup, started + limits.wall_clock_seconds)
         _remove_build_containers(client, cgroup)
-    return _outcome(client, stream.progress, limits, watch, started)
+    return _outcome(client, stream.progress, limits, watch, _Start(started, started_at))
 
 
 def _build_params(
@@ -154,6 +159,12 @@ def _build_params(
         "cpuquota": str(int(CPU_PERIOD_MICROSECONDS * limits.cpus)),
         "ulimits": json.dumps([{"Name": "nofile", "Soft": limits.nofile, "Hard": limits.nofile}]),
     }
+
+
+@dataclass(frozen=True)
+class _Start:
+    monotonic: float  # for durations
+    wall_clock: float  # to compare with the daemon's image creation times
 
 
 @dataclass(frozen=True)
@@ -191,7 +202,9 @@ def _remove_build_containers(client: docker.DockerClient, cgroup: PidsCgroup) ->
             try:
                 client.api.remove_container(container_id, force=True)
             except docker.errors.NotFound:
-                continue
+                # Gone already; an empty cgroup directory may linger a moment.
+                with contextlib.suppress(OSError):
+                    (cgroup.directory / container_id).rmdir()
             except docker.errors.APIError as error:
                 logger.warning("cannot remove build container %s: %s", container_id, error)
         time.sleep(POLL_SECONDS)
@@ -203,12 +216,13 @@ def _outcome(
     progress: BuildProgress,
     limits: BuildLimits,
     watch: _Watch,
-    started: float,
+    start: _Start,
 ) -> BuildOutcome:
+    started, started_at = start.monotonic, start.wall_clock
     if progress.failure is not None and watch.stopped_for is None:
         raise progress.failure
     if watch.stopped_for or progress.error is not None or progress.image_id is None:
-        _remove_step_images(client, progress.step_images)
+        _remove_build_images(client, progress, started_at)
         status, reason = _failure_verdict(progress, limits, watch)
         return _finished(progress, status, reason, None, None, started)
     size = int(client.images.get(progress.image_id).attrs["Size"])
@@ -237,17 +251,47 @@ def _failure_verdict(
     return BuildStatus.FAILED, error
 
 
-def _remove_step_images(client: docker.DockerClient, step_images: list[str]) -> None:
-    """Delete what steps of a failed build committed; tagged images (the base) are left alone."""
-    for image_id in reversed(step_images):
+def _remove_build_images(
+    client: docker.DockerClient, progress: BuildProgress, started_at: float
+) -> None:
+    """Delete the images steps of a failed or cancelled build committed.
+
+    Ours are the untagged images created since the build started that the log names, or that were
+    committed from a container the log names (a step cut off by cancel commits unannounced), plus
+    their children. Builds run without cache, so no other build shares them; tagged images (the
+    base images) are never touched.
+    """
+    recent = {
+        summary["Id"]: summary
+        for summary in client.api.images(all=True)
+        if summary["Created"] >= started_at - CLOCK_SLACK_SECONDS and not _tagged(summary)
+    }
+    ours = {image_id for image_id in recent if _committed_by_build(client, image_id, progress)}
+    while children := {i for i, s in recent.items() if s["ParentId"] in ours} - ours:
+        ours |= children
+    for image_id in sorted(ours, key=lambda i: recent[i]["Created"], reverse=True):
         try:
-            image = client.images.get(image_id)
-            if not image.tags:
-                client.images.remove(image_id, noprune=False)
+            client.images.remove(image_id, noprune=True)
         except docker.errors.NotFound:
             continue
         except docker.errors.APIError as error:
             logger.warning("cannot remove build step image %s: %s", image_id, error)
+
+
+def _tagged(summary: dict[str, Any]) -> bool:
+    return any(tag != "<none>:<none>" for tag in summary.get("RepoTags") or [])
+
+
+def _committed_by_build(
+    client: docker.DockerClient, image_id: str, progress: BuildProgress
+) -> bool:
+    if image_id.removeprefix("sha256:")[:12] in progress.step_images:
+        return True
+    try:
+        container = str(client.api.inspect_image(image_id).get("Container") or "")
+    except docker.errors.NotFound:
+        return False
+    return container[:12] in progress.step_containers
 
 
 def _rejected(reason: str, started: float) -> BuildOutcome:

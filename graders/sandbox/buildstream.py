@@ -26,6 +26,7 @@ MAX_MESSAGE_BYTES = 1024 * 1024
 READ_CHUNK_BYTES = 64 * 1024
 # The classic builder prints "---> <12 hex>" for each image a step commits.
 _STEP_IMAGE = re.compile(r"^ ---> ([0-9a-f]{12})\s*$", re.MULTILINE)
+_STEP_CONTAINER = re.compile(r"^ ---> Running in ([0-9a-f]{12})\s*$", re.MULTILINE)
 _SUCCESS = re.compile(r"Successfully built ([0-9a-f]{12})")
 # The daemon wraps a step's stderr in terminal colour codes; learners read the log in a browser.
 _ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
@@ -39,6 +40,7 @@ class BuildProgress:
     image_id: str | None = None
     error: str | None = None
     step_images: list[str] = field(default_factory=list)
+    step_containers: list[str] = field(default_factory=list)
     failure: BaseException | None = None
     finished: bool = False
 
@@ -143,6 +145,7 @@ class BuildStream:
             text = _ANSI_COLOUR.sub("", text)
             self.progress.log.append(text)
             self.progress.step_images.extend(_STEP_IMAGE.findall(text))
+            self.progress.step_containers.extend(_STEP_CONTAINER.findall(text))
             success = _SUCCESS.search(text)
             if success and self.progress.image_id is None:
                 self.progress.image_id = success.group(1)

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from subprocess import SubprocessError
 
 import docker
 import requests
@@ -152,7 +153,7 @@ def _ensure(
         logger.info("pull of %s failed (%s); making a stand-in", image.reference, pull_error)
     try:
         source = _make_standin(client, image, cache_dir, mirror)
-    except (StandinError, docker.errors.DockerException, OSError) as error:
+    except (StandinError, docker.errors.DockerException, OSError, SubprocessError) as error:
         return outcome(ImageAction.FAILED, str(error))
     if outdated and previous_id is not None:
         _remove_if_unused(client, previous_id)

@@ -133,6 +133,12 @@ class _Screen:
             return self._copy(keyword, arguments, line)
         return None
 
+    def _is_stage(self, reference: str) -> bool:
+        """A previous stage, by name or by index (`COPY --from=0`)."""
+        if reference.isdigit():
+            return int(reference) < len(self.stages)
+        return reference.lower() in self.stages
+
     def _image_allowed(self, image: str) -> bool:
         return image == SCRATCH or normalize_reference(image) in self.allowed
 
@@ -157,8 +163,7 @@ class _Screen:
         sources = [w for w in words if not w.startswith("--")][:-1]
         for flag in flags:
             name, _, value = flag.partition("=")
-            source_stage = value.lower()
-            if name == "--from" and not (source_stage in self.stages or self._image_allowed(value)):
+            if name == "--from" and not (self._is_stage(value) or self._image_allowed(value)):
                 return Rejection(f"{keyword} --from={value} names an image not allowed", line)
         for source in sources:
             if _REMOTE_SOURCE.match(_substitute(source, self.variables)):

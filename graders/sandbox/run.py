@@ -6,10 +6,11 @@ json-file log, the job label, and either no network or the job's internal networ
 always killed and removed here or by `job_scope`; `wait(timeout=...)` alone would not stop them.
 """
 
+import logging
 import re
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -39,6 +40,8 @@ __all__ = [
     "start_service",
     "wait_healthy",
 ]
+
+logger = logging.getLogger(__name__)
 
 KIB = 1024
 MIB = 1024 * KIB
@@ -186,7 +189,7 @@ def run_command(
         container.start()
         exit_code = _wait(container, limits.wall_clock_seconds)
         if exit_code is None:
-            container.kill()
+            _kill(container)
         container.reload()
         oom_killed = bool(container.attrs["State"].get("OOMKilled"))
         stdout, stdout_cut = _capped(container.logs(stdout=True, stderr=False), limits)
@@ -205,12 +208,17 @@ def run_command(
 
 
 def _wait(container: Container, timeout: float) -> int | None:
+    """The exit code, or None if the container still runs after `timeout` seconds."""
+    started = time.monotonic()
     try:
         return int(container.wait(timeout=timeout)["StatusCode"])
-    except requests.exceptions.ConnectionError:
-        # requests reports the read timeout of a long poll as a ConnectionError.
-        return None
     except requests.exceptions.Timeout:
+        return None
+    except requests.exceptions.ConnectionError:
+        # Some urllib3/requests combinations report the read timeout as a ConnectionError; before
+        # the timeout it means the engine went away, which is not the learner's doing.
+        if time.monotonic() - started < timeout:
+            raise
         return None
 
 
@@ -218,6 +226,14 @@ def _capped(raw: bytes, limits: RunLimits) -> tuple[str, bool]:
     log = CappedLog(limits.output_cap_bytes)
     log.append(raw.decode("utf-8", "replace"))
     return log.excerpt(), log.truncated
+
+
+def _kill(container: Container) -> None:
+    try:
+        container.kill()
+    except docker.errors.APIError as error:
+        # It may have exited between the timeout and the kill; removal follows either way.
+        logger.info("kill of %s: %s", container.short_id, error)
 
 
 def _remove(container: Container) -> None:
@@ -306,20 +322,22 @@ def probe_http(
     target_name: str,
     port: int,
     path: str = "/",
-    timeout_seconds: int = 5,
+    timeout_seconds: float = 5.0,
     limits: RunLimits | None = None,
 ) -> HttpProbe:
     """GET http://target_name:port/path from a second (busybox) container on the job's network.
 
-    Nothing is published on the host and the probe runs as hardened as the service.
+    Nothing is published on the host and the probe runs as hardened as the service. The probe
+    container's wall-clock limit is the timeout: busybox 1.35's `wget -T` crashes (SIGSEGV).
     """
     if not _NAME.fullmatch(target_name) or not 0 < port < 2**16 or not _URL_PATH.fullmatch(path):
         raise ValueError(f"refusing to probe {target_name!r}:{port}{path!r}")
     url = f"http://{target_name}:{port}{path}"
+    limits = replace(limits or RunLimits(), wall_clock_seconds=timeout_seconds)
     result = run_command(
         client,
         PROBE_IMAGE,
-        ["wget", "-S", "-O", "-", "-T", str(timeout_seconds), url],
+        ["wget", "-S", "-O", "-", url],
         job_id=job_id,
         network=network,
         limits=limits,

@@ -16,4 +16,6 @@ def module_source() -> bytes:
 
 @pytest.fixture
 def imported_module(db: None, module_source: bytes) -> ImportSummary:
-    return module_import(source=module_source, course_slug=COURSE_SLUG, source_name=DEMO_MODULE.name)
+    return module_import(
+        source=module_source, course_slug=COURSE_SLUG, source_name=DEMO_MODULE.name
+    )

@@ -127,7 +127,10 @@ def test_block_keys_are_unique_and_derived_from_content(parsed: ParsedModule) ->
     for section in parsed.sections:
         keys = [block.key for block in section.blocks]
         assert len(keys) == len(set(keys))
-        assert all(key.startswith(f"{block.kind}-") for key, block in zip(keys, section.blocks))
+        assert all(
+            key.startswith(f"{block.kind}-")
+            for key, block in zip(keys, section.blocks, strict=True)
+        )
 
 
 def test_objectives_map_to_the_sections_that_teach_them(parsed: ParsedModule) -> None:

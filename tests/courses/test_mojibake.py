@@ -19,9 +19,9 @@ def _mis_decode(text: str, code_page: str) -> str:
         ("â”Œâ”€â”€â”", "┌──┐"),  # 0x90 of ┐ was lost
         ("# âœ… Good", "# ✅ Good"),
         ("# âŒ Bad", "# ❌ Bad"),  # 0x9D of ❌ was lost
-        ("## ğŸ“– Section", "## 📖 Section"),  # cp1254: F0 read as ğ
+        ("## \u011f\u0178\u201c\u2013 Section", "## 📖 Section"),  # cp1254: F0 read as ğ
         ("## ğŸ¯ Learning", "## 🎯 Learning"),  # 0x8E lost (undefined in cp1254)
-        ("âš\xa0ï¸ **Not recommended**", "⚠\ufe0f **Not recommended**"),
+        ("\u00e2\u0161\xa0\u00ef\u00b8 **Not recommended**", "⚠\ufe0f **Not recommended**"),
     ],
 )
 def test_it_repairs_the_sequences_found_in_the_course_file(broken: str, expected: str) -> None:
@@ -44,7 +44,7 @@ def test_it_round_trips_text_mis_decoded_by_either_code_page(code_page: str) -> 
 
 
 def test_it_leaves_genuine_non_ascii_text_alone() -> None:
-    text = "Café — naïve “quotes”, São Paulo, Ãlvaro, 50 × 2 ≥ 99"
+    text = "Café — naïve “quotes”, São Paulo, Ãlvaro, 50 \u00d7 2 ≥ 99"
 
     repaired, report = mojibake_repair(text=text)
 

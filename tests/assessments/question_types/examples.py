@@ -124,9 +124,7 @@ def dockerfile() -> dict[str, Any]:
     }
 
 
-GOOD_DOCKERFILE = (
-    "FROM node:18.17.1-alpine3.18\nCOPY . .\nUSER node\nCMD [\"node\", \"server.js\"]\n"
-)
+GOOD_DOCKERFILE = 'FROM node:18.17.1-alpine3.18\nCOPY . .\nUSER node\nCMD ["node", "server.js"]\n'
 
 EXAMPLES = {
     "single_choice": single_choice,
@@ -149,9 +147,7 @@ RIGHT_RESPONSES: dict[str, object] = {
     "docker_command": "docker container ls --all",
     "numeric": "75 %",
     "ordering": [option_id(item) for item in ordering()["items"]],
-    "matching": {
-        option_id(pair["left"]): option_id(pair["right"]) for pair in matching()["pairs"]
-    },
+    "matching": {option_id(pair["left"]): option_id(pair["right"]) for pair in matching()["pairs"]},
     "dockerfile": GOOD_DOCKERFILE,
 }
 

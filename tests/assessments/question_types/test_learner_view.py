@@ -162,7 +162,9 @@ def test_numeric_view_shows_the_unit() -> None:
 @pytest.mark.parametrize("order", [[0, 1], [0, 1, 1], [0, 1, 2, 3], [-1, 0, 1]])
 def test_an_option_order_that_is_not_a_permutation_is_refused(order: list[int]) -> None:
     with pytest.raises(ValueError, match="permutation"):
-        QUESTION_TYPES["single_choice"].learner_view(EXAMPLES["single_choice"](), option_order=order)
+        QUESTION_TYPES["single_choice"].learner_view(
+            EXAMPLES["single_choice"](), option_order=order
+        )
 
 
 def test_a_spec_with_parameters_must_be_instantiated_first() -> None:
@@ -170,3 +172,16 @@ def test_a_spec_with_parameters_must_be_instantiated_first() -> None:
 
     with pytest.raises(SpecError, match="instantiate"):
         QUESTION_TYPES["short_text"].learner_view(spec)
+
+
+def test_the_leak_checks_catch_a_planted_answer() -> None:
+    # given a view that (wrongly) carries the correct flag and a feedback text
+    view = {"options": [{"id": "x", "text": "RUN", "correct": True}], "hint": "It only changes"}
+
+    # when it is walked as the leak tests walk views
+    keys = {key for key, _ in _walk(view) if key is not None}
+    strings = [value for _, value in _walk(view) if isinstance(value, str)]
+
+    # then both leaks are visible
+    assert "correct" in keys & ANSWER_KEYS
+    assert any("It only changes" in text for text in strings)

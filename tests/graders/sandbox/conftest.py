@@ -7,29 +7,22 @@ the sandbox holds, and must never silently not run there.
 import os
 import shutil
 import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-# These tests run without Django (`-p no:django`), so pytest-django does not put the project root
-# on sys.path for us.
-_PROJECT_ROOT = str(Path(__file__).resolve().parents[3])
-if _PROJECT_ROOT not in sys.path:
-    sys.path.insert(0, _PROJECT_ROOT)
+import docker
+import pytest
 
-import docker  # noqa: E402
-import pytest  # noqa: E402
-
-from graders.sandbox.images import (  # noqa: E402
+from graders.sandbox.images import (
     DEFAULT_CACHE_DIR,
     DEFAULT_CATALOG,
     ImageAction,
     ImageOutcome,
     ensure_base_images,
 )
-from graders.sandbox.labels import JOB_LABEL  # noqa: E402
-from graders.sandbox.scope import remove_job_resources  # noqa: E402
+from graders.sandbox.labels import JOB_LABEL
+from graders.sandbox.scope import remove_job_resources
 
 
 @pytest.fixture(scope="session")

@@ -22,6 +22,7 @@ pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("base_images")]
 ALLOWED = DEFAULT_CATALOG.references()
 # Short enough to keep the suite quick, long enough for a trivial busybox build (~0.5 s).
 TEST_DEADLINE_SECONDS = 6.0
+STEP_SECONDS = 1
 
 
 def build(
@@ -224,7 +225,8 @@ def test_the_deadline_covers_the_whole_build(
     docker_client: docker.DockerClient, job_id: str
 ) -> None:
     # given: a build whose every step is quick but which is long in total
-    steps = "".join("RUN sleep 1\n" for _ in range(10))
+    steps = "".join(f"RUN sleep {STEP_SECONDS}\n" for _ in range(10))
+    images_before = {image.id for image in docker_client.images.list(all=True)}
     started = time.monotonic()
 
     # when
@@ -240,3 +242,6 @@ def test_the_deadline_covers_the_whole_build(
     assert outcome.status is BuildStatus.TIMEOUT
     assert time.monotonic() - started < 3 + CANCEL_GRACE_SECONDS
     assert_build_left_nothing(docker_client, job_id)
+    time.sleep(STEP_SECONDS * 2)  # a build that went on would commit another step by now
+    images_after = {image.id for image in docker_client.images.list(all=True)}
+    assert images_after - images_before == set()  # committed steps were removed, no new ones

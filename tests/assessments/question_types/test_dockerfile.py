@@ -1,0 +1,101 @@
+"""dockerfile: the share of the listed graders.dockerfile_rules that pass."""
+
+import pytest
+
+from assessments.question_types import QUESTION_TYPES, ResponseError
+
+from .examples import GOOD_DOCKERFILE, dockerfile
+
+DOCKERFILE = QUESTION_TYPES["dockerfile"]
+
+
+def test_a_dockerfile_passing_every_listed_rule_gets_full_credit() -> None:
+    grade = DOCKERFILE.grade(dockerfile(), GOOD_DOCKERFILE)
+
+    assert grade.fraction == 1
+    assert grade.correct
+    assert [part.label for part in grade.parts] == dockerfile()["rules"]
+    assert all(part.correct and part.feedback for part in grade.parts)
+
+
+def test_the_fraction_is_the_share_of_passing_rules() -> None:
+    # given a pinned base image, but root and a shell-form CMD
+    text = "FROM node:18.17.1-alpine3.18\nCOPY . .\nCMD node server.js\n"
+
+    grade = DOCKERFILE.grade(dockerfile(), text)
+
+    assert grade.fraction == pytest.approx(1 / 3)
+    assert [part.correct for part in grade.parts] == [True, False, False]
+    assert "USER" in grade.parts[1].feedback
+    assert grade.explanation.endswith("1 of 3 checks pass.")
+
+
+def test_the_starter_scores_zero() -> None:
+    assert DOCKERFILE.grade(dockerfile(), dockerfile()["starter"]).fraction == 0
+
+
+def test_a_dockerfile_that_does_not_parse_scores_zero_with_the_parser_message() -> None:
+    grade = DOCKERFILE.grade(dockerfile(), "RUN echo hi\nFROM node:18\n")
+
+    assert grade.fraction == 0
+    assert "line 1" in grade.explanation
+    assert "before the first FROM" in grade.explanation
+
+
+def test_only_the_listed_rules_count() -> None:
+    spec = dockerfile() | {"rules": ["base-image-tag-pinned"]}
+
+    grade = DOCKERFILE.grade(spec, "FROM node:18.17.1\nCMD node server.js\n")
+
+    assert grade.fraction == 1
+    assert len(grade.parts) == 1
+
+
+def test_dockerignore_rules_grade_the_submitted_dockerignore() -> None:
+    spec = dockerfile() | {"rules": ["dockerignore-excludes-env"], "dockerignore_starter": ""}
+
+    good = DOCKERFILE.grade(spec, {"dockerfile": GOOD_DOCKERFILE, "dockerignore": ".env\n"})
+    bad = DOCKERFILE.grade(spec, {"dockerfile": GOOD_DOCKERFILE, "dockerignore": "node_modules\n"})
+
+    assert good.fraction == 1
+    assert bad.fraction == 0
+
+
+def test_a_dockerignore_rule_needs_a_dockerignore_starter() -> None:
+    spec = dockerfile() | {"rules": ["dockerignore-excludes-env"]}
+
+    assert DOCKERFILE.validate_spec(spec) == [
+        "rules[0]: dockerignore-excludes-env checks a .dockerignore, "
+        "so the spec needs dockerignore_starter"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "error"),
+    [
+        ({"rules": ["no-such-rule"]}, "rules[0]: unknown rule id 'no-such-rule'"),
+        ({"rules": []}, "rules: needs at least 1 entries"),
+        ({"rules": ["non-root-user"]}, "rules[0]: unknown rule id 'non-root-user'"),
+        ({"rules": ["no-remote-add", "no-remote-add"]}, "rules[1]: repeats 'no-remote-add'"),
+        ({"starter": None}, "starter: must be a string (it may be empty)"),
+    ],
+)
+def test_spec_errors(change: dict[str, object], error: str) -> None:
+    assert error in DOCKERFILE.validate_spec(dockerfile() | change)
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("", "empty"),
+        ("  \n", "empty"),
+        (42, "text"),
+        ({"dockerfile": GOOD_DOCKERFILE, "dockerignore": ".env"}, "Unexpected file"),
+        ({"dockerignore": ".env"}, "Unexpected file"),
+        ({}, "must be text"),
+        ("FROM x\n" * 20_000, "longer"),
+    ],
+)
+def test_it_rejects_malformed_responses(raw: object, message: str) -> None:
+    with pytest.raises(ResponseError, match=message):
+        DOCKERFILE.normalise_response(dockerfile(), raw)
