@@ -16,4 +16,12 @@ class UserAdmin(DjangoUserAdmin):
         ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "display_name", "role", "password1", "password2")}),)
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "display_name", "role", "password1", "password2"),
+            },
+        ),
+    )

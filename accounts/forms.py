@@ -28,7 +28,9 @@ class SignUpForm(forms.Form):
         if password and again and password != again:
             self.add_error("password_again", "The two passwords differ.")
         if password:
-            candidate = User(email=cleaned.get("email", ""), display_name=cleaned.get("display_name", ""))
+            candidate = User(
+                email=cleaned.get("email", ""), display_name=cleaned.get("display_name", "")
+            )
             try:
                 password_validation.validate_password(password, candidate)
             except forms.ValidationError as error:

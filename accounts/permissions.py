@@ -11,6 +11,8 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from accounts.models import User
+
 ViewFunction = Callable[..., HttpResponse]
 
 
@@ -37,3 +39,11 @@ class IsInstructor(BasePermission):
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         return user_is_instructor(request.user)
+
+
+def request_user(request: HttpRequest | Request) -> User:
+    """The signed-in user of a request that a permission check has already let through."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied("Log in first.")
+    return user

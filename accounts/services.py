@@ -19,7 +19,9 @@ def user_ensure(*, email: str, password: str, display_name: str, role: Role) -> 
     """
     user = User.objects.filter(email=email.lower()).first()
     if user is None:
-        return user_create(email=email, password=password, display_name=display_name, role=role), True
+        return user_create(
+            email=email, password=password, display_name=display_name, role=role
+        ), True
     user.display_name = display_name
     user.role = role
     user.set_password(password)

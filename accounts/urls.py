@@ -9,7 +9,9 @@ urlpatterns = [
     path("sign-up/", views.sign_up, name="sign_up"),
     path(
         "log-in/",
-        auth_views.LoginView.as_view(template_name="accounts/log_in.html", redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            template_name="accounts/log_in.html", redirect_authenticated_user=True
+        ),
         name="login",
     ),
     path("log-out/", auth_views.LogoutView.as_view(), name="logout"),

@@ -45,7 +45,9 @@ def attempt_learner_id(*, attempt_id: int) -> int | None:
     return Attempt.objects.filter(pk=attempt_id).values_list("learner_id", flat=True).first()
 
 
-def assessment_result_for_learner(*, learner_id: int, assessment_slug: str, now: datetime | None = None) -> AssessmentResult | None:
+def assessment_result_for_learner(
+    *, learner_id: int, assessment_slug: str, now: datetime | None = None
+) -> AssessmentResult | None:
     """The learner's result under the assessment's grading method; None before any visible grade."""
     now = now or timezone.now()
     assessment = Assessment.objects.filter(slug=assessment_slug).first()
@@ -55,7 +57,9 @@ def assessment_result_for_learner(*, learner_id: int, assessment_slug: str, now:
         attempt
         for attempt in Attempt.objects.filter(
             assessment=assessment, learner_id=learner_id, status=AttemptStatus.SUBMITTED
-        ).select_related("assessment").order_by("submitted_at")
+        )
+        .select_related("assessment")
+        .order_by("submitted_at")
         if grades_visible(attempt=attempt, now=now)
     ]
     if not attempts:
@@ -65,9 +69,13 @@ def assessment_result_for_learner(*, learner_id: int, assessment_slug: str, now:
         percent = deciding.percent or Decimal(0)
     elif assessment.grading_method == GradingMethod.AVERAGE:
         deciding = attempts[-1]
-        percent = (sum((a.percent or Decimal(0) for a in attempts), Decimal(0)) / len(attempts)).quantize(Decimal("0.01"))
+        percent = (
+            sum((a.percent or Decimal(0) for a in attempts), Decimal(0)) / len(attempts)
+        ).quantize(Decimal("0.01"))
     else:
-        deciding = max(attempts, key=lambda attempt: (attempt.percent or Decimal(0), attempt.submitted_at))
+        deciding = max(
+            attempts, key=lambda attempt: (attempt.percent or Decimal(0), attempt.submitted_at)
+        )
         percent = deciding.percent or Decimal(0)
     assert deciding.submitted_at is not None
     return AssessmentResult(
@@ -81,11 +89,15 @@ def assessment_result_for_learner(*, learner_id: int, assessment_slug: str, now:
     )
 
 
-def section_mastery_for_learner(*, learner_id: int, now: datetime | None = None) -> list[SectionMasteryValue]:
+def section_mastery_for_learner(
+    *, learner_id: int, now: datetime | None = None
+) -> list[SectionMasteryValue]:
     from accounts.models import User
 
     learner = User.objects.get(pk=learner_id)
     return [
-        SectionMasteryValue(section_id=m.section_id, section_title=m.section_title, percent=m.percent)
+        SectionMasteryValue(
+            section_id=m.section_id, section_title=m.section_title, percent=m.percent
+        )
         for m in mastery_for_learner(learner=learner, now=now or timezone.now())
     ]

@@ -38,7 +38,9 @@ def attempt_get_for_learner(*, attempt_id: int, learner: User) -> Attempt:
         raise AttemptNotFound(f"No attempt {attempt_id} of yours.") from None
 
 
-def attempt_question_get_for_learner(*, attempt_id: int, position: int, learner: User) -> AttemptQuestion:
+def attempt_question_get_for_learner(
+    *, attempt_id: int, position: int, learner: User
+) -> AttemptQuestion:
     """One query: the item with its attempt, assessment and frozen question version."""
     try:
         return AttemptQuestion.objects.select_related(
@@ -48,7 +50,9 @@ def attempt_question_get_for_learner(*, attempt_id: int, position: int, learner:
         raise AttemptNotFound(f"No question {position} in attempt {attempt_id} of yours.") from None
 
 
-def attempt_list_for_learner(*, learner: User, assessment: Assessment | None = None) -> QuerySet[Attempt]:
+def attempt_list_for_learner(
+    *, learner: User, assessment: Assessment | None = None
+) -> QuerySet[Attempt]:
     attempts = Attempt.objects.filter(learner=learner).select_related("assessment")
     if assessment is not None:
         attempts = attempts.filter(assessment=assessment)
@@ -95,7 +99,9 @@ def item_for_learner(*, attempt: Attempt, item: AttemptQuestion, now: datetime) 
     variant, _ = instantiate(version.spec, item.seed)
     view = QUESTION_TYPES[version.type].learner_view(variant, option_order=item.option_order)
     assessment = attempt.assessment
-    shows_response = attempt.status == AttemptStatus.IN_PROGRESS or assessment.review_shows_responses
+    shows_response = (
+        attempt.status == AttemptStatus.IN_PROGRESS or assessment.review_shows_responses
+    )
     base = ItemForLearner(
         position=item.position,
         type=version.type,
@@ -111,13 +117,17 @@ def item_for_learner(*, attempt: Attempt, item: AttemptQuestion, now: datetime) 
         fraction=item.fraction,
         points=item.points,
         feedback=item.feedback if assessment.review_shows_feedback else None,
-        general_feedback=str(variant.get("feedback", "")) if assessment.review_shows_correct_answers else None,
+        general_feedback=str(variant.get("feedback", ""))
+        if assessment.review_shows_correct_answers
+        else None,
         section_id=item.question_version.question.section_id,
     )
 
 
 def attempt_items_for_learner(*, attempt: Attempt, now: datetime) -> list[ItemForLearner]:
-    items = attempt.questions.select_related("question_version", "question_version__question").order_by("position")
+    items = attempt.questions.select_related(
+        "question_version", "question_version__question"
+    ).order_by("position")
     return [item_for_learner(attempt=attempt, item=item, now=now) for item in items]
 
 
@@ -149,7 +159,9 @@ def mastery_for_learner(*, learner: User, now: datetime) -> list[SectionMastery]
     Only attempts whose grades the learner may see count, so mastery never leaks a hidden grade.
     """
     items = (
-        AttemptQuestion.objects.filter(attempt__learner=learner, attempt__status=AttemptStatus.SUBMITTED)
+        AttemptQuestion.objects.filter(
+            attempt__learner=learner, attempt__status=AttemptStatus.SUBMITTED
+        )
         .select_related(
             "attempt__assessment", "question_version__question__section__module__course"
         )
@@ -168,8 +180,14 @@ def mastery_for_learner(*, learner: User, now: datetime) -> list[SectionMastery]
         entry[2] += item.max_points
     return [
         SectionMastery(
-            section_id=section.pk, section_title=section.title, section_position=section.position,
-            section_url=section.get_absolute_url(), points=points, max_points=max_points,
+            section_id=section.pk,
+            section_title=section.title,
+            section_position=section.position,
+            section_url=section.get_absolute_url(),
+            points=points,
+            max_points=max_points,
         )
-        for section, points, max_points in sorted(totals.values(), key=lambda entry: entry[0].position)
+        for section, points, max_points in sorted(
+            totals.values(), key=lambda entry: entry[0].position
+        )
     ]

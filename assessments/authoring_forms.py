@@ -7,7 +7,11 @@ from django import forms
 
 from assessments.models import QuestionStatus
 from assessments.question_types import QUESTION_TYPES
-from assessments.services.questions import QuestionContent, QuestionSpecError, question_content_validate
+from assessments.services.questions import (
+    QuestionContent,
+    QuestionSpecError,
+    question_content_validate,
+)
 
 # Authors paste whole Dockerfiles and long prompts; a spec beyond this is a mistake, not a question.
 SPEC_MAX_CHARACTERS = 50_000
@@ -22,7 +26,9 @@ class QuestionForm(forms.Form):
         error_messages={"invalid": "Use lower-case letters, digits and hyphens only."},
     )
     section = forms.TypedChoiceField(coerce=int)
-    type = forms.ChoiceField(choices=[(name, name.replace("_", " ")) for name in sorted(QUESTION_TYPES)])
+    type = forms.ChoiceField(
+        choices=[(name, name.replace("_", " ")) for name in sorted(QUESTION_TYPES)]
+    )
     objectives = forms.TypedMultipleChoiceField(coerce=int, required=False)
     tags = forms.CharField(required=False, help_text="Comma-separated.")
     points = forms.FloatField(min_value=0.01, max_value=1000, initial=1)
@@ -54,7 +60,9 @@ class QuestionForm(forms.Form):
         except yaml.YAMLError as error:
             raise forms.ValidationError(f"The spec is not valid YAML: {error}") from None
         if not isinstance(spec, dict):
-            raise forms.ValidationError("The spec must be a YAML mapping (prompt: ..., options: ...).")
+            raise forms.ValidationError(
+                "The spec must be a YAML mapping (prompt: ..., options: ...)."
+            )
         return spec
 
     def clean_tags(self) -> list[str]:
@@ -76,7 +84,7 @@ class QuestionForm(forms.Form):
             type=values["type"],
             spec=values["spec"],
             points=values.get("points") or 1,
-            difficulty=values.get("difficulty") if values.get("difficulty") is not None else 0.5,
+            difficulty=float(values.get("difficulty") or 0),
             objective_ids=tuple(values.get("objectives") or ()),
         )
 

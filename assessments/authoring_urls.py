@@ -9,11 +9,25 @@ app_name = "authoring"
 urlpatterns = [
     path("", instructor_required(views.question_list), name="question_list"),
     path("questions/new/", instructor_required(views.question_new), name="question_new"),
-    path("questions/preview/", instructor_required(views.question_preview), name="question_preview"),
+    path(
+        "questions/preview/", instructor_required(views.question_preview), name="question_preview"
+    ),
     path("questions/bulk/", instructor_required(views.bulk_action), name="bulk_action"),
-    path("questions/<int:question_id>/", instructor_required(views.question_detail), name="question_detail"),
-    path("questions/<int:question_id>/edit/", instructor_required(views.question_edit), name="question_edit"),
-    path("questions/<int:question_id>/diff/", instructor_required(views.question_diff), name="question_diff"),
+    path(
+        "questions/<int:question_id>/",
+        instructor_required(views.question_detail),
+        name="question_detail",
+    ),
+    path(
+        "questions/<int:question_id>/edit/",
+        instructor_required(views.question_edit),
+        name="question_edit",
+    ),
+    path(
+        "questions/<int:question_id>/diff/",
+        instructor_required(views.question_diff),
+        name="question_diff",
+    ),
     path(
         "questions/<int:question_id>/approve/",
         instructor_required(views.draft_approve_view),

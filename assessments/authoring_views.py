@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.permissions import request_user
 from assessments import selectors
 from assessments.authoring_forms import BulkActionForm, QuestionForm, RejectForm, spec_to_yaml
 from assessments.models import Provenance, Question, QuestionStatus, QuestionVersion
@@ -94,14 +95,16 @@ def question_new(request: HttpRequest) -> HttpResponse:
                 provenance=Provenance.AUTHORED,
                 status=QuestionStatus.DRAFT,
                 tags=form.cleaned_data["tags"],
-                author=request.user,  # type: ignore[arg-type]
+                author=request_user(request),
             )
         except IntegrityError:
             form.add_error("key", "A question with this key exists already.")
         else:
             messages.success(request, f"Created {question.key} as a draft.")
             return redirect("authoring:question_detail", question_id=question.pk)
-    return render(request, "assessments/authoring/question_form.html", {"form": form, "question": None})
+    return render(
+        request, "assessments/authoring/question_form.html", {"form": form, "question": None}
+    )
 
 
 def _initial_from(question: Question) -> dict[str, Any]:
@@ -129,14 +132,14 @@ def question_edit(request: HttpRequest, question_id: int) -> HttpResponse:
         version = question_revise(
             question=question,
             content=form.content(),
-            author=request.user,  # type: ignore[arg-type]
+            author=request_user(request),
             note=form.cleaned_data["change_note"],
         )
         question_tags_set(question=question, tags=form.cleaned_data["tags"])
         if form.cleaned_data["section"] != question.section_id:
             Question.objects.filter(pk=question.pk).update(section_id=form.cleaned_data["section"])
         if request.POST.get("approve") and question.status == QuestionStatus.DRAFT:
-            draft_approve(question=question, reviewer=request.user)  # type: ignore[arg-type]
+            draft_approve(question=question, reviewer=request_user(request))
             messages.success(request, f"Saved and approved {question.key}.")
         elif version is None:
             messages.info(request, "Nothing changed in the content; no new version was made.")
@@ -195,13 +198,19 @@ def question_diff(request: HttpRequest, question_id: int) -> HttpResponse:
     return render(
         request,
         "assessments/authoring/question_diff.html",
-        {"question": question, "old": old, "new": new, "diff_lines": list(diff), "versions": versions},
+        {
+            "question": question,
+            "old": old,
+            "new": new,
+            "diff_lines": list(diff),
+            "versions": versions,
+        },
     )
 
 
 @require_POST
 def question_preview(request: HttpRequest) -> HttpResponse:
-    """Live preview for the editor: renders the posted, unsaved spec exactly as a learner sees it."""
+    """Live preview for the editor: the posted, unsaved spec exactly as a learner sees it."""
     form = QuestionForm(request.POST, **_form_kwargs())
     if not form.is_valid():
         return render(
@@ -221,7 +230,9 @@ def question_preview(request: HttpRequest) -> HttpResponse:
 def review_queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.draft_queue(), QUESTIONS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
-        request, "assessments/authoring/review_queue.html", {"page": page, "reject_form": RejectForm()}
+        request,
+        "assessments/authoring/review_queue.html",
+        {"page": page, "reject_form": RejectForm()},
     )
 
 
@@ -229,7 +240,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 def draft_approve_view(request: HttpRequest, question_id: int) -> HttpResponse:
     question = _question_or_404(question_id)
     try:
-        draft_approve(question=question, reviewer=request.user)  # type: ignore[arg-type]
+        draft_approve(question=question, reviewer=request_user(request))
     except ValueError as error:
         messages.error(request, str(error))
     else:
@@ -245,7 +256,9 @@ def draft_reject_view(request: HttpRequest, question_id: int) -> HttpResponse:
         messages.error(request, "Give a reason for the rejection.")
         return redirect("authoring:question_detail", question_id=question.pk)
     try:
-        draft_reject(question=question, reviewer=request.user, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+        draft_reject(
+            question=question, reviewer=request_user(request), reason=form.cleaned_data["reason"]
+        )
     except ValueError as error:
         messages.error(request, str(error))
     else:
@@ -260,11 +273,12 @@ def bulk_action(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Pick at least one question and an action.")
     elif (status := form.status()) is not None:
-        count = questions_bulk_status_set(question_ids=form.cleaned_data["question_ids"], status=status)
+        count = questions_bulk_status_set(
+            question_ids=form.cleaned_data["question_ids"], status=status
+        )
         messages.success(request, f"{count} question(s) now {status.label.lower()}.")
     else:
         tags = [tag.strip() for tag in form.cleaned_data["tags"].split(",")]
         count = questions_bulk_tag(question_ids=form.cleaned_data["question_ids"], tags=tags)
         messages.success(request, f"Tagged {count} question(s).")
     return redirect(f"{reverse('authoring:question_list')}?{request.POST.get('query', '')}")
-

@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.permissions import request_user
 from assessments import selectors
 from assessments.authoring_forms import ImportForm
 from assessments.interchange.model import ExportError
@@ -18,20 +19,25 @@ _EXPORT_FILES = {
 
 @require_http_methods(["GET", "POST"])
 def question_import(request: HttpRequest) -> HttpResponse:
-    form = ImportForm(request.POST or None, request.FILES or None, sections=courses_api.section_choices())
+    form = ImportForm(
+        request.POST or None, request.FILES or None, sections=courses_api.section_choices()
+    )
     outcome = None
     if request.method == "POST" and form.is_valid():
         outcome = questions_import(
             data=form.cleaned_data["file"],
-            file_name=request.FILES["file"].name,
+            file_name=str(request.FILES["file"].name),  # type: ignore[union-attr]
             file_format=form.cleaned_data["format"],
             default_section_id=form.cleaned_data["section"],
             category_mapping=form.cleaned_data["category_mapping"],
-            author=request.user,  # type: ignore[arg-type]
+            author=request_user(request),
         )
     status = 422 if outcome is not None and not outcome.ok else 200
     return render(
-        request, "assessments/authoring/import.html", {"form": form, "outcome": outcome}, status=status
+        request,
+        "assessments/authoring/import.html",
+        {"form": form, "outcome": outcome},
+        status=status,
     )
 
 
@@ -50,13 +56,18 @@ def question_export(request: HttpRequest) -> HttpResponse:
         status=request.GET.get("status") or None,
     )
     try:
-        payload = questions_export(questions=selectors.question_list(filters=filters), file_format=file_format)
+        payload = questions_export(
+            questions=selectors.question_list(filters=filters), file_format=file_format
+        )
     except ExportError as error:
         return render(
             request,
             "assessments/authoring/export.html",
-            {"sections": courses_api.section_choices(), "statuses": ["ready", "draft", "retired"],
-             "problems": error.problems},
+            {
+                "sections": courses_api.section_choices(),
+                "statuses": ["ready", "draft", "retired"],
+                "problems": error.problems,
+            },
             status=422,
         )
     name, content_type = _EXPORT_FILES[file_format]

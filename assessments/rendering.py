@@ -1,4 +1,4 @@
-"""Renders a question version as a learner sees it: the one template the portal and previews share."""
+"""Renders a question as a learner sees it: the one template the portal and previews share."""
 
 from collections.abc import Mapping
 from typing import Any
@@ -25,7 +25,8 @@ def question_render_for_learner(
     view = QUESTION_TYPES[question_type].learner_view(variant, option_order=option_order)
     # Options may hold Markdown (code fences in "which is better" items); render them safely.
     options = [
-        {**option, "html": courses_api.markdown_render(str(option["text"]))} for option in view.get("options", [])
+        {**option, "html": courses_api.markdown_render(str(option["text"]))}
+        for option in view.get("options", [])
     ]
     return SafeString(
         render_to_string(

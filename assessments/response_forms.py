@@ -12,20 +12,24 @@ PLACE_MARKER = "__place__"
 MATCH_MARKER = "__match__"
 
 
+def _fields(post: QueryDict, prefix: str) -> dict[str, str]:
+    """The posted single values whose names start with `prefix`, keyed by the rest of the name."""
+    return {
+        name.removeprefix(prefix): str(post.get(name, ""))
+        for name in post
+        if name.startswith(prefix) and post.get(name)
+    }
+
+
 def response_from_post(*, question_type: str, post: QueryDict, field_name: str) -> Any:
     if question_type == "multiple_response":
         return post.getlist(field_name)
     if question_type == "ordering":
-        prefix = f"{field_name}{PLACE_MARKER}"
-        places = [
-            (int(value), name.removeprefix(prefix))
-            for name, value in post.items()
-            if name.startswith(prefix) and value.isdigit()
-        ]
-        return [item for _, item in sorted(places)]
+        places = _fields(post, f"{field_name}{PLACE_MARKER}")
+        ranked = sorted((int(place), item) for item, place in places.items() if place.isdigit())
+        return [item for _, item in ranked]
     if question_type == "matching":
-        prefix = f"{field_name}{MATCH_MARKER}"
-        return {name.removeprefix(prefix): value for name, value in post.items() if name.startswith(prefix) and value}
+        return _fields(post, f"{field_name}{MATCH_MARKER}")
     if question_type == "dockerfile":
         files = {"dockerfile": post.get(field_name, "")}
         if f"{field_name}__dockerignore" in post:

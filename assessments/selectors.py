@@ -38,7 +38,8 @@ def question_list(*, filters: QuestionFilter) -> QuerySet[Question]:
         questions = questions.filter(provenance=filters.provenance)
     if filters.text:
         questions = questions.filter(
-            Q(key__icontains=filters.text) | Q(current_version__spec__prompt__icontains=filters.text)
+            Q(key__icontains=filters.text)
+            | Q(current_version__spec__prompt__icontains=filters.text)
         )
     return questions.distinct().order_by("section__position", "key")
 

@@ -4,12 +4,13 @@ Getters that take a person raise CertificateNotFound for anything that person ma
 no view checks ownership itself. Results of other apps come only through their `api` modules.
 """
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -27,6 +28,9 @@ from certificates.models import (
 )
 from courses.api import section_list_for_module
 from practicals.api import TaskResult, task_result_for_learner
+
+
+CREDENTIAL_ID_PREFIX = "urn:uuid:"
 
 
 class CertificateNotFound(Exception):
@@ -280,13 +284,19 @@ def certificate_find_by_code(*, code: str) -> Certificate | None:
     )
 
 
-def certificate_find_by_credential_id(*, credential_id: str) -> Certificate | None:
-    prefix = "urn:uuid:"
-    if not credential_id.startswith(prefix):
+def certificate_find_by_credential_id(*, credential_id: object) -> Certificate | None:
+    """The certificate whose credential has this `id` (`urn:uuid:...`), if we issued one."""
+    if not isinstance(credential_id, str) or not credential_id.startswith(CREDENTIAL_ID_PREFIX):
         return None
-    return Certificate.objects.filter(
-        Q(credential_uuid=credential_id.removeprefix(prefix))
-    ).first()
+    try:
+        credential_uuid = uuid.UUID(credential_id.removeprefix(CREDENTIAL_ID_PREFIX))
+    except ValueError:
+        return None
+    return (
+        Certificate.objects.select_related("program", "replaced_by")
+        .filter(credential_uuid=credential_uuid)
+        .first()
+    )
 
 
 def certificate_list_for_program(*, program: CertificationProgram) -> QuerySet[Certificate]:

@@ -31,6 +31,7 @@ class CourseListApi(generics.ListAPIView):
 @extend_schema(tags=[TAG], summary="List a course's modules")
 class ModuleListApi(generics.ListAPIView):
     serializer_class = ModuleListOutputSerializer
+    queryset = Module.objects.none()  # the schema generator's model hint
 
     def get_queryset(self) -> QuerySet[Module]:
         return selectors.module_list_for_course(course_slug=self.kwargs["course_slug"])
@@ -50,6 +51,7 @@ class ModuleDetailApi(APIView):
 @extend_schema(tags=[TAG], summary="List a module's sections")
 class SectionListApi(generics.ListAPIView):
     serializer_class = SectionListOutputSerializer
+    queryset = Section.objects.none()  # the schema generator's model hint
 
     def get_queryset(self) -> QuerySet[Section]:
         return selectors.section_list_for_module(

@@ -40,16 +40,24 @@ def submission_learner_id(*, submission_id: int) -> int | None:
 
 def task_result_for_learner(*, learner_id: int, task_slug: str) -> TaskResult | None:
     """The learner's best graded submission of the task (a passing one if any), or None."""
-    submissions = Submission.objects.filter(
-        learner_id=learner_id, task_version__task__slug=task_slug, status=SubmissionStatus.DONE
-    ).exclude(verdict=Verdict.ERROR).select_related("task_version__task")
+    submissions = (
+        Submission.objects.filter(
+            learner_id=learner_id, task_version__task__slug=task_slug, status=SubmissionStatus.DONE
+        )
+        .exclude(verdict=Verdict.ERROR)
+        .select_related("task_version__task")
+    )
     best: tuple[Submission, GradingRun] | None = None
     for submission in submissions:
         run = submission.runs.order_by("-number").first()
         if run is None:
             continue
         key = (run.verdict == Verdict.PASSED, run.score, run.finished_at)
-        if best is None or key > (best[1].verdict == Verdict.PASSED, best[1].score, best[1].finished_at):
+        if best is None or key > (
+            best[1].verdict == Verdict.PASSED,
+            best[1].score,
+            best[1].finished_at,
+        ):
             best = (submission, run)
     if best is None:
         return None

@@ -17,7 +17,9 @@ class SubmissionKind(models.TextChoices):
 class PracticalTask(models.Model):
     slug = models.SlugField(max_length=120, unique=True)
     title = models.CharField(max_length=200)
-    module = models.ForeignKey("courses.Module", on_delete=models.PROTECT, related_name="practical_tasks")
+    module = models.ForeignKey(
+        "courses.Module", on_delete=models.PROTECT, related_name="practical_tasks"
+    )
     sections = models.ManyToManyField("courses.Section", blank=True, related_name="practical_tasks")
     current_version = models.ForeignKey(
         "PracticalTaskVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -58,7 +60,8 @@ class PracticalTaskVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["task", "number"], name="task_version_unique"),
             models.CheckConstraint(
-                condition=models.Q(submission_kind__in=SubmissionKind.values), name="task_version_kind_valid"
+                condition=models.Q(submission_kind__in=SubmissionKind.values),
+                name="task_version_kind_valid",
             ),
         ]
 
@@ -83,15 +86,21 @@ class Verdict(models.TextChoices):
 
 
 class Submission(models.Model):
-    task_version = models.ForeignKey(PracticalTaskVersion, on_delete=models.PROTECT, related_name="submissions")
-    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions")
+    task_version = models.ForeignKey(
+        PracticalTaskVersion, on_delete=models.PROTECT, related_name="submissions"
+    )
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions"
+    )
     attempt_number = models.PositiveIntegerField()
     kind = models.CharField(max_length=16, choices=SubmissionKind.choices)
     file_name = models.CharField(max_length=255)
     content = models.BinaryField()
     sha256 = models.CharField(max_length=64)
     size_bytes = models.PositiveIntegerField()
-    status = models.CharField(max_length=16, choices=SubmissionStatus.choices, default=SubmissionStatus.QUEUED)
+    status = models.CharField(
+        max_length=16, choices=SubmissionStatus.choices, default=SubmissionStatus.QUEUED
+    )
     verdict = models.CharField(max_length=16, choices=Verdict.choices, blank=True)
     phase = models.CharField(max_length=32, blank=True)
     phase_started_at = models.DateTimeField(null=True, blank=True)
@@ -109,19 +118,26 @@ class Submission(models.Model):
         ordering = ["-queued_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["learner", "task_version", "attempt_number"], name="submission_attempt_unique"
+                fields=["learner", "task_version", "attempt_number"],
+                name="submission_attempt_unique",
             ),
             models.CheckConstraint(
-                condition=models.Q(status__in=SubmissionStatus.values), name="submission_status_valid"
+                condition=models.Q(status__in=SubmissionStatus.values),
+                name="submission_status_valid",
             ),
             models.CheckConstraint(
-                condition=models.Q(verdict="") | models.Q(verdict__in=Verdict.values), name="submission_verdict_valid"
+                condition=models.Q(verdict="") | models.Q(verdict__in=Verdict.values),
+                name="submission_verdict_valid",
             ),
             models.CheckConstraint(
-                condition=~models.Q(status="done") | ~models.Q(verdict=""), name="submission_done_has_verdict"
+                condition=~models.Q(status="done") | ~models.Q(verdict=""),
+                name="submission_done_has_verdict",
             ),
         ]
         indexes = [models.Index(fields=["status", "lease_expires_at"])]
+
+    def __str__(self) -> str:
+        return f"submission {self.pk} ({self.status})"
 
 
 class GradingRun(models.Model):
@@ -129,7 +145,9 @@ class GradingRun(models.Model):
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="runs")
     number = models.PositiveIntegerField()
-    task_version = models.ForeignKey(PracticalTaskVersion, on_delete=models.PROTECT, related_name="+")
+    task_version = models.ForeignKey(
+        PracticalTaskVersion, on_delete=models.PROTECT, related_name="+"
+    )
     verdict = models.CharField(max_length=16, choices=Verdict.choices)
     score = models.DecimalField(max_digits=7, decimal_places=2)
     max_score = models.DecimalField(max_digits=7, decimal_places=2)
@@ -143,7 +161,12 @@ class GradingRun(models.Model):
 
     class Meta:
         ordering = ["submission", "-number"]
-        constraints = [models.UniqueConstraint(fields=["submission", "number"], name="grading_run_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "number"], name="grading_run_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"run {self.number} of submission {self.submission_id}"
 
 
 class CheckResult(models.Model):
@@ -159,4 +182,9 @@ class CheckResult(models.Model):
 
     class Meta:
         ordering = ["run", "position"]
-        constraints = [models.UniqueConstraint(fields=["run", "position"], name="check_result_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "position"], name="check_result_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.check_id}: {'passed' if self.passed else 'failed'}"

@@ -5,4 +5,5 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("courses.api_urls")),
     path("", include("assessments.api_urls")),
+    path("", include("certificates.api_urls")),
 ]

@@ -21,7 +21,9 @@ def _raw(name: str, environ: Mapping[str, str] | None) -> str | None:
     return value.strip()
 
 
-def env_str(name: str, default: str | None = None, *, environ: Mapping[str, str] | None = None) -> str:
+def env_str(
+    name: str, default: str | None = None, *, environ: Mapping[str, str] | None = None
+) -> str:
     value = _raw(name, environ)
     if value is not None:
         return value
@@ -80,5 +82,7 @@ def env_list(
         return list(default)
     items = [item.strip() for item in value.split(",")]
     if any(item == "" for item in items):
-        raise ImproperlyConfigured(f"{name}={value!r} has an empty item; separate items with commas.")
+        raise ImproperlyConfigured(
+            f"{name}={value!r} has an empty item; separate items with commas."
+        )
     return items

@@ -14,11 +14,12 @@ from quayside.environment import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("QUAYSIDE_VAR_DIR", str(BASE_DIR / "var"))).resolve()
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", default=False)
 
 # A development key is only acceptable while DEBUG is on; production must set its own.
-_DEVELOPMENT_SECRET_KEY = "django-insecure-quayside-development-only-key-change-me-in-production"
+_DEVELOPMENT_SECRET_KEY = "django-insecure-quayside-development-only-key"  # noqa: S105
 SECRET_KEY = env_str("SECRET_KEY", _DEVELOPMENT_SECRET_KEY if DEBUG else None)
 if not DEBUG and SECRET_KEY == _DEVELOPMENT_SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set to a private value when DEBUG is off.")
@@ -110,6 +111,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
+# WhiteNoise serves from here; it must exist even before the first collectstatic.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
@@ -123,8 +126,23 @@ STORAGES = {
     },
 }
 
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
-EMAIL_FILE_PATH = VAR_DIR / "mail"
+# Development writes mail to files under var/mail; production sends it over SMTP.
+_FILE_MAILER = "django.core.mail.backends.filebased.EmailBackend"
+_SMTP_MAILER = "django.core.mail.backends.smtp.EmailBackend"
+_mailer_backend = env_str("EMAIL_BACKEND", _FILE_MAILER if DEBUG else _SMTP_MAILER)
+_mailer_options: dict[str, object] = {}
+if _mailer_backend == _FILE_MAILER:
+    _mailer_options = {"file_path": str(VAR_DIR / "mail")}
+elif _mailer_backend == _SMTP_MAILER:
+    _mailer_options = {
+        "host": env_str("EMAIL_HOST", "localhost"),
+        "port": env_int("EMAIL_PORT", 587, minimum=1, maximum=65535),
+        "username": env_str("EMAIL_HOST_USER", ""),
+        "password": env_str("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("EMAIL_USE_TLS", default=True),
+        "timeout": env_int("EMAIL_TIMEOUT_SECONDS", 10, minimum=1),
+    }
+MAILERS = {"default": {"BACKEND": _mailer_backend, "OPTIONS": _mailer_options}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Quayside <no-reply@quayside.localhost>")
 
 # Security: strict when DEBUG is off; each switch can be relaxed explicitly behind a TLS proxy.
@@ -145,7 +163,7 @@ if not DEBUG:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Celery. The database is the source of truth for jobs; these settings keep a message from being
-# lost when a worker dies: acknowledge after the task ran, requeue on worker loss, take one at a time.
+# lost when a worker dies: acknowledge after the task ran, requeue on worker loss, one at a time.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
 LONGEST_JOB_SECONDS = env_int("LONGEST_JOB_SECONDS", 900, minimum=60)
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
@@ -174,7 +192,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # No attempt stays open past its deadline for more than a minute, even if nobody looks at it.
-    "finalise-expired-attempts": {"task": "assessments.finalise_expired_attempts", "schedule": 60.0},
+    "finalise-expired-attempts": {
+        "task": "assessments.finalise_expired_attempts",
+        "schedule": 60.0,
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -206,6 +227,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "QuestionTypeEnum": "assessments.models.questions.QUESTION_TYPE_CHOICES",
+    },
 }
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
@@ -216,4 +240,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
-

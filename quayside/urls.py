@@ -13,5 +13,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("quayside.api_urls")),
+    path("certificates/", include("certificates.urls")),
+    path("", include("certificates.public_urls")),
     path("", include("courses.urls")),
 ]

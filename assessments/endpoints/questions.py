@@ -15,11 +15,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import IsInstructor
+from accounts.permissions import IsInstructor, request_user
 from assessments import selectors
 from assessments.interchange.model import ExportError
 from assessments.models import Provenance, Question, QuestionStatus, QuestionVersion
-from assessments.question_types import QUESTION_TYPES
+from assessments.models.questions import QUESTION_TYPE_CHOICES
 from assessments.services.interchange import (
     CATEGORY_TO_SECTION,
     CATEGORY_TO_TAG,
@@ -42,25 +42,50 @@ MAX_IMPORT_BYTES = 10 * 1024 * 1024
 
 
 class QuestionVersionOutput(serializers.ModelSerializer[QuestionVersion]):
-    objectives = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    objectives: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
 
     class Meta:
         model = QuestionVersion
-        fields = ["number", "type", "spec", "points", "difficulty", "objectives", "change_note", "created_at", "first_shown_at"]
+        fields = [
+            "number",
+            "type",
+            "spec",
+            "points",
+            "difficulty",
+            "objectives",
+            "change_note",
+            "created_at",
+            "first_shown_at",
+        ]
 
 
 class QuestionOutput(serializers.ModelSerializer[Question]):
-    tags = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    tags: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="name"
+    )
     current_version = QuestionVersionOutput(read_only=True)
 
     class Meta:
         model = Question
-        fields = ["id", "key", "section", "status", "tags", "provenance", "provenance_detail", "current_version", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "key",
+            "section",
+            "status",
+            "tags",
+            "provenance",
+            "provenance_detail",
+            "current_version",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class QuestionContentInput(serializers.Serializer[Any]):
     section = serializers.IntegerField()
-    type = serializers.ChoiceField(choices=sorted(QUESTION_TYPES))
+    type = serializers.ChoiceField(choices=QUESTION_TYPE_CHOICES)
     spec = serializers.DictField()
     points = serializers.FloatField(min_value=0.01, default=1)
     difficulty = serializers.FloatField(min_value=0, max_value=1, default=0.5)
@@ -71,8 +96,11 @@ class QuestionContentInput(serializers.Serializer[Any]):
     def content(self) -> QuestionContent:
         data = self.validated_data
         return QuestionContent(
-            type=data["type"], spec=data["spec"], points=data["points"],
-            difficulty=data["difficulty"], objective_ids=tuple(data["objectives"]),
+            type=data["type"],
+            spec=data["spec"],
+            points=data["points"],
+            difficulty=data["difficulty"],
+            objective_ids=tuple(data["objectives"]),
         )
 
 
@@ -87,9 +115,12 @@ def _spec_error(error: QuestionSpecError) -> Response:
 @extend_schema(
     tags=["authoring"],
     parameters=[
-        OpenApiParameter("section", int), OpenApiParameter("objective", int),
-        OpenApiParameter("type", str), OpenApiParameter("status", str),
-        OpenApiParameter("tag", str), OpenApiParameter("q", str),
+        OpenApiParameter("section", int),
+        OpenApiParameter("objective", int),
+        OpenApiParameter("type", str),
+        OpenApiParameter("status", str),
+        OpenApiParameter("tag", str),
+        OpenApiParameter("q", str),
     ],
 )
 class QuestionListCreate(generics.ListAPIView[Question]):
@@ -102,9 +133,12 @@ class QuestionListCreate(generics.ListAPIView[Question]):
         number = lambda name: int(params[name]) if params.get(name, "").isdigit() else None  # noqa: E731
         return selectors.question_list(
             filters=selectors.QuestionFilter(
-                section_id=number("section"), objective_id=number("objective"),
-                type=params.get("type") or None, status=params.get("status") or None,
-                tag=params.get("tag") or None, text=params.get("q") or None,
+                section_id=number("section"),
+                objective_id=number("objective"),
+                type=params.get("type") or None,
+                status=params.get("status") or None,
+                tag=params.get("tag") or None,
+                text=params.get("q") or None,
             )
         ).prefetch_related("current_version__objectives")
 
@@ -114,15 +148,25 @@ class QuestionListCreate(generics.ListAPIView[Question]):
         payload.is_valid(raise_exception=True)
         try:
             question = question_create(
-                key=payload.validated_data["key"], section_id=payload.validated_data["section"],
-                content=payload.content(), provenance=Provenance.AUTHORED, status=QuestionStatus.DRAFT,
-                tags=payload.validated_data["tags"], author=request.user,  # type: ignore[arg-type]
+                key=payload.validated_data["key"],
+                section_id=payload.validated_data["section"],
+                content=payload.content(),
+                provenance=Provenance.AUTHORED,
+                status=QuestionStatus.DRAFT,
+                tags=payload.validated_data["tags"],
+                author=request_user(request),
             )
         except QuestionSpecError as error:
             return _spec_error(error)
         except IntegrityError:
-            return Response({"key": ["A question with this key exists already."]}, status=status.HTTP_409_CONFLICT)
-        return Response(QuestionOutput(selectors.question_get(question_id=question.pk)).data, status=status.HTTP_201_CREATED)
+            return Response(
+                {"key": ["A question with this key exists already."]},
+                status=status.HTTP_409_CONFLICT,
+            )
+        return Response(
+            QuestionOutput(selectors.question_get(question_id=question.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 @extend_schema(tags=["authoring"])
@@ -131,7 +175,9 @@ class QuestionDetail(APIView):
 
     @extend_schema(responses=QuestionOutput)
     def get(self, request: Request, question_id: int) -> Response:
-        question = get_object_or_404(Question.objects.select_related("current_version"), pk=question_id)
+        question = get_object_or_404(
+            Question.objects.select_related("current_version"), pk=question_id
+        )
         return Response(QuestionOutput(question).data)
 
     @extend_schema(request=QuestionContentInput, responses=QuestionOutput)
@@ -141,8 +187,12 @@ class QuestionDetail(APIView):
         payload = QuestionContentInput(data=request.data)
         payload.is_valid(raise_exception=True)
         try:
-            question_revise(question=question, content=payload.content(), author=request.user,  # type: ignore[arg-type]
-                            note=payload.validated_data["change_note"])
+            question_revise(
+                question=question,
+                content=payload.content(),
+                author=request_user(request),
+                note=payload.validated_data["change_note"],
+            )
         except QuestionSpecError as error:
             return _spec_error(error)
         question_tags_set(question=question, tags=payload.validated_data["tags"])
@@ -156,7 +206,11 @@ class QuestionVersionList(generics.ListAPIView[QuestionVersion]):
     filter_backends: list[Any] = []
 
     def get_queryset(self) -> Any:
-        return QuestionVersion.objects.filter(question_id=self.kwargs["question_id"]).prefetch_related("objectives").order_by("-number")
+        return (
+            QuestionVersion.objects.filter(question_id=self.kwargs["question_id"])
+            .prefetch_related("objectives")
+            .order_by("-number")
+        )
 
 
 class RejectInput(serializers.Serializer[Any]):
@@ -170,7 +224,7 @@ class DraftApprove(APIView):
     def post(self, request: Request, question_id: int) -> Response:
         question = get_object_or_404(Question, pk=question_id)
         try:
-            draft_approve(question=question, reviewer=request.user)  # type: ignore[arg-type]
+            draft_approve(question=question, reviewer=request_user(request))
         except ValueError as error:
             return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
         return Response(QuestionOutput(selectors.question_get(question_id=question.pk)).data)
@@ -185,7 +239,11 @@ class DraftReject(APIView):
         payload = RejectInput(data=request.data)
         payload.is_valid(raise_exception=True)
         try:
-            draft_reject(question=question, reviewer=request.user, reason=payload.validated_data["reason"])  # type: ignore[arg-type]
+            draft_reject(
+                question=question,
+                reviewer=request_user(request),
+                reason=payload.validated_data["reason"],
+            )
         except ValueError as error:
             return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
         return Response(QuestionOutput(selectors.question_get(question_id=question.pk)).data)
@@ -195,11 +253,15 @@ class ImportInput(serializers.Serializer[Any]):
     file = serializers.FileField()
     format = serializers.ChoiceField(choices=[FORMAT_GIFT, FORMAT_MOODLE_XML])
     section = serializers.IntegerField()
-    category_mapping = serializers.ChoiceField(choices=[CATEGORY_TO_SECTION, CATEGORY_TO_TAG], default=CATEGORY_TO_TAG)
+    category_mapping = serializers.ChoiceField(
+        choices=[CATEGORY_TO_SECTION, CATEGORY_TO_TAG], default=CATEGORY_TO_TAG
+    )
 
     def validate_file(self, upload: Any) -> Any:
         if upload.size > MAX_IMPORT_BYTES:
-            raise serializers.ValidationError(f"The file is {upload.size} bytes; the limit is {MAX_IMPORT_BYTES}.")
+            raise serializers.ValidationError(
+                f"The file is {upload.size} bytes; the limit is {MAX_IMPORT_BYTES}."
+            )
         return upload
 
 
@@ -217,11 +279,15 @@ class UnsupportedOutput(serializers.Serializer[Any]):
 class ImportOutput(serializers.Serializer[Any]):
     created = serializers.ListField(child=serializers.CharField())
     unsupported = UnsupportedOutput(many=True)
-    errors = ImportProblemOutput(many=True)
+    problems = ImportProblemOutput(many=True, source="errors")
     categories = serializers.ListField(child=serializers.CharField())
 
 
-@extend_schema(tags=["authoring"], request={"multipart/form-data": ImportInput}, responses={201: ImportOutput, 422: ImportOutput})
+@extend_schema(
+    tags=["authoring"],
+    request={"multipart/form-data": ImportInput},
+    responses={201: ImportOutput, 422: ImportOutput},
+)
 class QuestionImport(APIView):
     permission_classes = [IsInstructor]
     parser_classes = [MultiPartParser]
@@ -231,18 +297,27 @@ class QuestionImport(APIView):
         payload.is_valid(raise_exception=True)
         upload = payload.validated_data["file"]
         outcome = questions_import(
-            data=upload.read(), file_name=upload.name, file_format=payload.validated_data["format"],
+            data=upload.read(),
+            file_name=upload.name,
+            file_format=payload.validated_data["format"],
             default_section_id=payload.validated_data["section"],
-            category_mapping=payload.validated_data["category_mapping"], author=request.user,  # type: ignore[arg-type]
+            category_mapping=payload.validated_data["category_mapping"],
+            author=request_user(request),
         )
         body = ImportOutput(outcome).data
-        return Response(body, status=status.HTTP_201_CREATED if outcome.ok else status.HTTP_422_UNPROCESSABLE_ENTITY)
+        return Response(
+            body,
+            status=status.HTTP_201_CREATED if outcome.ok else status.HTTP_422_UNPROCESSABLE_ENTITY,
+        )
 
 
 @extend_schema(
     tags=["authoring"],
-    parameters=[OpenApiParameter("format", str, enum=[FORMAT_GIFT, FORMAT_MOODLE_XML], required=True),
-                OpenApiParameter("section", int), OpenApiParameter("status", str)],
+    parameters=[
+        OpenApiParameter("format", str, enum=[FORMAT_GIFT, FORMAT_MOODLE_XML], required=True),
+        OpenApiParameter("section", int),
+        OpenApiParameter("status", str),
+    ],
     responses={(200, "application/octet-stream"): bytes},
 )
 class QuestionExport(APIView):
@@ -251,18 +326,30 @@ class QuestionExport(APIView):
     def get(self, request: Request) -> HttpResponse | Response:
         file_format = request.query_params.get("format")
         if file_format not in (FORMAT_GIFT, FORMAT_MOODLE_XML):
-            return Response({"format": ["Use gift or moodle_xml."]}, status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {"format": ["Use gift or moodle_xml."]}, status=status.HTTP_400_BAD_REQUEST
+            )
         section = request.query_params.get("section", "")
         filters = selectors.QuestionFilter(
             section_id=int(section) if section.isdigit() else None,
             status=request.query_params.get("status") or None,
         )
         try:
-            payload = questions_export(questions=selectors.question_list(filters=filters), file_format=file_format)
+            payload = questions_export(
+                questions=selectors.question_list(filters=filters), file_format=file_format
+            )
         except ExportError as error:
             return Response(
-                {"detail": str(error), "problems": [{"name": p.name, "type": str(p.type), "message": p.message} for p in error.problems]},
+                {
+                    "detail": str(error),
+                    "problems": [
+                        {"name": p.name, "type": str(p.type), "message": p.message}
+                        for p in error.problems
+                    ],
+                },
                 status=status.HTTP_422_UNPROCESSABLE_ENTITY,
             )
-        content_type = "text/plain; charset=utf-8" if file_format == FORMAT_GIFT else "application/xml"
+        content_type = (
+            "text/plain; charset=utf-8" if file_format == FORMAT_GIFT else "application/xml"
+        )
         return HttpResponse(payload, content_type=content_type)

@@ -36,7 +36,9 @@ def _forward(block: SourceBlock) -> DraftQuestion:
     command = str(block.payload["command"])
     explanation = str(block.payload["explanation"]).rstrip(".")
     names = _names_in(command)
-    hint = f" Use these names and values: {', '.join(f'`{name}`' for name in names)}." if names else ""
+    hint = (
+        f" Use these names and values: {', '.join(f'`{name}`' for name in names)}." if names else ""
+    )
     return DraftQuestion(
         generator="command-write",
         block=block,
@@ -74,8 +76,10 @@ def _reverse(block: SourceBlock, others: Sequence[SourceBlock]) -> DraftQuestion
             "prompt": f"What does `{command}` do?",
             "options": [
                 {"text": explanation, "correct": True, "feedback": "Right."},
-                *({"text": text, "correct": False, "feedback": "That is another command's job."}
-                  for text in distractors),
+                *(
+                    {"text": text, "correct": False, "feedback": "That is another command's job."}
+                    for text in distractors
+                ),
             ],
             "feedback": f"`{command}`: {explanation}. See {block.citation}.",
         },
@@ -96,7 +100,11 @@ def drafts_from_commands(blocks: Sequence[SourceBlock]) -> list[DraftQuestion]:
     drafts: list[DraftQuestion] = []
     for block in distinct:
         drafts.append(_forward(block))
-        same_section = [other for other in distinct if other.section_id == block.section_id and other is not block]
+        same_section = [
+            other
+            for other in distinct
+            if other.section_id == block.section_id and other is not block
+        ]
         reverse = _reverse(block, same_section)
         if reverse is not None:
             drafts.append(reverse)

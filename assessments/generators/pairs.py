@@ -17,7 +17,9 @@ def _failed_rules(text: str) -> dict[str, str] | None:
     """Rule id -> learner message for each failing rule; None when the text does not parse."""
     for candidate in (text, NEUTRAL_BASE + text):
         try:
-            return {result.rule_id: result.message for result in run_all(candidate) if not result.passed}
+            return {
+                result.rule_id: result.message for result in run_all(candidate) if not result.passed
+            }
         except DockerfileSyntaxError:
             continue
     return None
@@ -60,10 +62,16 @@ def drafts_from_bad_good_pair(block: SourceBlock) -> list[DraftQuestion]:
             spec={
                 "prompt": f"Which is better for **{topic}**, and why? Pick the better version.",
                 "options": [
-                    {"text": _fence(fence_language, good_code), "correct": True,
-                     "feedback": f"Better: {why}" if why else "Better."},
-                    {"text": _fence(fence_language, bad_code), "correct": False,
-                     "feedback": f"Worse: {why_not}" if why_not else "Worse."},
+                    {
+                        "text": _fence(fence_language, good_code),
+                        "correct": True,
+                        "feedback": f"Better: {why}" if why else "Better.",
+                    },
+                    {
+                        "text": _fence(fence_language, bad_code),
+                        "correct": False,
+                        "feedback": f"Worse: {why_not}" if why_not else "Worse.",
+                    },
                 ],
                 "feedback": f"{why_not} {why} See {block.citation}.".strip(),
             },

@@ -17,11 +17,15 @@ def _rows(block: SourceBlock) -> tuple[list[str], list[list[str]]] | None:
     rows = [[str(cell).strip() for cell in row] for row in block.payload.get("rows", [])]
     if len(header) != COMPARISON_COLUMNS or not rows:
         return None
-    usable = [row for row in rows if len(row) == COMPARISON_COLUMNS and all(row) and row[1] != row[2]]
+    usable = [
+        row for row in rows if len(row) == COMPARISON_COLUMNS and all(row) and row[1] != row[2]
+    ]
     return header, usable
 
 
-def _true_false(block: SourceBlock, feature: str, subject: str, value: str, truth: bool) -> DraftQuestion:
+def _true_false(
+    block: SourceBlock, feature: str, subject: str, value: str, truth: bool
+) -> DraftQuestion:
     citation = block.citation
     return DraftQuestion(
         generator="table-tf",
@@ -30,7 +34,9 @@ def _true_false(block: SourceBlock, feature: str, subject: str, value: str, trut
         spec={
             "prompt": f"True or false? **{feature}** of {subject.lower()}: {value}.",
             "answer": truth,
-            "feedback_true": "Right." if truth else f"No: that describes the other column of the table in {citation}.",
+            "feedback_true": "Right."
+            if truth
+            else f"No: that describes the other column of the table in {citation}.",
             "feedback_false": f"That is what the table in {citation} says." if truth else "Right.",
             "feedback": f"See the comparison table in {citation}.",
         },
@@ -39,7 +45,9 @@ def _true_false(block: SourceBlock, feature: str, subject: str, value: str, trut
     )
 
 
-def _matching(block: SourceBlock, header: list[str], rows: list[list[str]], column: int) -> DraftQuestion:
+def _matching(
+    block: SourceBlock, header: list[str], rows: list[list[str]], column: int
+) -> DraftQuestion:
     subject, other = header[column], header[3 - column]
     return DraftQuestion(
         generator="table-match",
@@ -66,7 +74,11 @@ def _choice(block: SourceBlock, header: list[str], row: list[str], column: int) 
             "prompt": f"Which describes **{row[0]}** for {subject.lower()}?",
             "options": [
                 {"text": row[column], "correct": True, "feedback": "Right."},
-                {"text": row[3 - column], "correct": False, "feedback": f"That is true of {other.lower()}."},
+                {
+                    "text": row[3 - column],
+                    "correct": False,
+                    "feedback": f"That is true of {other.lower()}.",
+                },
             ],
             "feedback": f"See the comparison table in {block.citation}.",
         },

@@ -29,9 +29,15 @@ class Assessment(models.Model):
     slug = models.SlugField(max_length=120, unique=True)
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=AssessmentKind.choices)
-    module = models.ForeignKey("courses.Module", on_delete=models.PROTECT, related_name="assessments")
+    module = models.ForeignKey(
+        "courses.Module", on_delete=models.PROTECT, related_name="assessments"
+    )
     section = models.ForeignKey(
-        "courses.Section", on_delete=models.PROTECT, null=True, blank=True, related_name="assessments"
+        "courses.Section",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assessments",
     )
     description = models.TextField(blank=True)
     time_limit_seconds = models.PositiveIntegerField(null=True, blank=True)
@@ -60,7 +66,9 @@ class Assessment(models.Model):
     class Meta:
         ordering = ["module", "kind", "section__position", "slug"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(kind__in=AssessmentKind.values), name="assessment_kind_valid"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=AssessmentKind.values), name="assessment_kind_valid"
+            ),
             models.CheckConstraint(
                 condition=models.Q(passing_percent__gte=0, passing_percent__lte=100),
                 name="assessment_passing_percent_range",
@@ -72,7 +80,8 @@ class Assessment(models.Model):
                 name="assessment_window_ordered",
             ),
             models.CheckConstraint(
-                condition=~models.Q(kind=AssessmentKind.SECTION_QUIZ) | models.Q(section__isnull=False),
+                condition=~models.Q(kind=AssessmentKind.SECTION_QUIZ)
+                | models.Q(section__isnull=False),
                 name="assessment_section_quiz_has_section",
             ),
         ]
@@ -81,7 +90,9 @@ class Assessment(models.Model):
         return self.title
 
     def is_open(self, now: datetime) -> bool:
-        return (self.opens_at is None or self.opens_at <= now) and (self.closes_at is None or now < self.closes_at)
+        return (self.opens_at is None or self.opens_at <= now) and (
+            self.closes_at is None or now < self.closes_at
+        )
 
     def has_closed(self, now: datetime) -> bool:
         return self.closes_at is not None and now >= self.closes_at
@@ -92,10 +103,18 @@ class AssessmentSlot(models.Model):
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="slots")
     position = models.PositiveIntegerField()
-    question = models.ForeignKey("assessments.Question", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    pool_section = models.ForeignKey("courses.Section", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    question = models.ForeignKey(
+        "assessments.Question", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    pool_section = models.ForeignKey(
+        "courses.Section", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     pool_objective = models.ForeignKey(
-        "courses.LearningObjective", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "courses.LearningObjective",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     pool_tags = models.JSONField(default=list, blank=True)
     pool_type = models.CharField(max_length=32, blank=True)
@@ -105,7 +124,9 @@ class AssessmentSlot(models.Model):
         ordering = ["assessment", "position"]
         constraints = [
             models.UniqueConstraint(fields=["assessment", "position"], name="slot_position_unique"),
-            models.CheckConstraint(condition=models.Q(draw_count__gte=1), name="slot_draw_count_positive"),
+            models.CheckConstraint(
+                condition=models.Q(draw_count__gte=1), name="slot_draw_count_positive"
+            ),
             models.CheckConstraint(
                 condition=models.Q(question__isnull=True) | models.Q(draw_count=1),
                 name="slot_fixed_question_draws_one",
@@ -124,13 +145,20 @@ class LearnerOverride(models.Model):
     """Accommodations for one learner: extra time and extra attempts."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="overrides")
-    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assessment_overrides")
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assessment_overrides"
+    )
     extra_seconds = models.PositiveIntegerField(default=0)
     extra_attempts = models.PositiveIntegerField(default=0)
     reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["assessment", "learner"], name="override_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "learner"], name="override_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id}/{self.learner_id}: +{self.extra_seconds}s"
 
 
 class AttemptStatus(models.TextChoices):
@@ -145,9 +173,13 @@ class FinalisedBy(models.TextChoices):
 
 class Attempt(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="attempts")
-    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts")
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts"
+    )
     number = models.PositiveIntegerField()
-    status = models.CharField(max_length=16, choices=AttemptStatus.choices, default=AttemptStatus.IN_PROGRESS)
+    status = models.CharField(
+        max_length=16, choices=AttemptStatus.choices, default=AttemptStatus.IN_PROGRESS
+    )
     started_at = models.DateTimeField(default=timezone.now)
     deadline_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -167,13 +199,17 @@ class Attempt(models.Model):
                 condition=models.Q(status="in_progress"),
                 name="attempt_one_in_progress",
             ),
-            models.UniqueConstraint(fields=["assessment", "learner", "number"], name="attempt_number_unique"),
+            models.UniqueConstraint(
+                fields=["assessment", "learner", "number"], name="attempt_number_unique"
+            ),
             models.UniqueConstraint(
                 fields=["learner", "start_idempotency_key"],
                 condition=~models.Q(start_idempotency_key=""),
                 name="attempt_start_idempotency_unique",
             ),
-            models.CheckConstraint(condition=models.Q(status__in=AttemptStatus.values), name="attempt_status_valid"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=AttemptStatus.values), name="attempt_status_valid"
+            ),
             models.CheckConstraint(
                 condition=models.Q(status="in_progress") | models.Q(submitted_at__isnull=False),
                 name="attempt_submitted_has_time",
@@ -186,7 +222,11 @@ class Attempt(models.Model):
 
     def is_expired(self, now: datetime) -> bool:
         """Past its deadline while still open: it must be finalised before anything else."""
-        return self.status == AttemptStatus.IN_PROGRESS and self.deadline_at is not None and now >= self.deadline_at
+        return (
+            self.status == AttemptStatus.IN_PROGRESS
+            and self.deadline_at is not None
+            and now >= self.deadline_at
+        )
 
     def seconds_left(self, now: datetime) -> int | None:
         if self.deadline_at is None:
@@ -199,7 +239,9 @@ class AttemptQuestion(models.Model):
 
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveIntegerField()
-    question_version = models.ForeignKey("assessments.QuestionVersion", on_delete=models.PROTECT, related_name="+")
+    question_version = models.ForeignKey(
+        "assessments.QuestionVersion", on_delete=models.PROTECT, related_name="+"
+    )
     slot_position = models.PositiveIntegerField()
     seed = models.BigIntegerField()
     option_order = models.JSONField(null=True, blank=True)
@@ -214,9 +256,15 @@ class AttemptQuestion(models.Model):
     class Meta:
         ordering = ["attempt", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["attempt", "position"], name="attempt_question_position_unique"),
+            models.UniqueConstraint(
+                fields=["attempt", "position"], name="attempt_question_position_unique"
+            ),
             models.CheckConstraint(
-                condition=models.Q(fraction__isnull=True) | models.Q(fraction__gte=0, fraction__lte=1),
+                condition=models.Q(fraction__isnull=True)
+                | models.Q(fraction__gte=0, fraction__lte=1),
                 name="attempt_question_fraction_range",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"attempt {self.attempt_id} question {self.position}"

@@ -45,7 +45,7 @@ class Question(models.Model):
     # Where it came from: {"block": <content block key>} or {"file": name, "position": ...}.
     provenance_detail = models.JSONField(default=dict, blank=True)
     # Generated drafts are deduplicated on a hash of their normalised content.
-    dedupe_key = models.CharField(max_length=64, null=True, blank=True)
+    dedupe_key = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001 - unique when set
     current_version = models.ForeignKey(
         "QuestionVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -107,9 +107,12 @@ class QuestionVersion(models.Model):
                 condition=models.Q(difficulty__gte=0, difficulty__lte=1),
                 name="question_version_difficulty_range",
             ),
-            models.CheckConstraint(condition=models.Q(points__gt=0), name="question_version_points_positive"),
             models.CheckConstraint(
-                condition=models.Q(type__in=sorted(QUESTION_TYPES)), name="question_version_type_known"
+                condition=models.Q(points__gt=0), name="question_version_points_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(type__in=sorted(QUESTION_TYPES)),
+                name="question_version_type_known",
             ),
         ]
 

@@ -120,7 +120,10 @@ def _draw(
     used: set[int] = set()
     for slot in assessment.slots.select_related("question__current_version").order_by("position"):
         if slot.question is not None:
-            if slot.question.current_version is None or slot.question.status != QuestionStatus.READY:
+            if (
+                slot.question.current_version is None
+                or slot.question.status != QuestionStatus.READY
+            ):
                 raise PoolTooSmall(f"The fixed question of slot {slot.position} is not ready.")
             drawn.append((slot, slot.question.current_version))
             used.add(slot.question.pk)
@@ -128,7 +131,8 @@ def _draw(
         pool = [question for question in _slot_pool(slot) if question.pk not in used]
         if len(pool) < slot.draw_count:
             raise PoolTooSmall(
-                f"Slot {slot.position} draws {slot.draw_count} questions but its pool holds {len(pool)}."
+                f"Slot {slot.position} draws {slot.draw_count} questions "
+                f"but its pool holds {len(pool)}."
             )
         fresh = [question for question in pool if question.pk not in previous]
         stale = [question for question in pool if question.pk in previous]
@@ -142,7 +146,9 @@ def _draw(
 
 
 def _previous_question_ids(*, assessment: Assessment, learner: User) -> set[int]:
-    last = Attempt.objects.filter(assessment=assessment, learner=learner).order_by("-number").first()
+    last = (
+        Attempt.objects.filter(assessment=assessment, learner=learner).order_by("-number").first()
+    )
     if last is None:
         return set()
     return set(last.questions.values_list("question_version__question_id", flat=True))
@@ -189,7 +195,9 @@ def attempt_start(
     """
     now = _now(now)
     if idempotency_key:
-        earlier = Attempt.objects.filter(learner=learner, start_idempotency_key=idempotency_key).first()
+        earlier = Attempt.objects.filter(
+            learner=learner, start_idempotency_key=idempotency_key
+        ).first()
         if earlier is not None:
             return earlier
     attempt_finalise_if_expired_for(learner=learner, assessment=assessment, now=now)
@@ -205,7 +213,8 @@ def attempt_start(
     used = Attempt.objects.filter(assessment=assessment, learner=learner).count()
     if allowed is not None and used >= allowed:
         raise NoAttemptsLeft(f"You have used all {allowed} attempts at this assessment.")
-    rng = random.Random(secrets.randbits(64))
+    # Draws need variety, not secrecy: the seed itself comes from the OS generator.
+    rng = random.Random(secrets.randbits(64))  # noqa: S311
     drawn = _draw(
         assessment=assessment,
         previous=_previous_question_ids(assessment=assessment, learner=learner),
@@ -214,14 +223,23 @@ def attempt_start(
     try:
         with transaction.atomic():
             return _attempt_create(
-                learner=learner, assessment=assessment, override=override, drawn=drawn,
-                rng=rng, now=now, idempotency_key=idempotency_key,
+                learner=learner,
+                assessment=assessment,
+                override=override,
+                drawn=drawn,
+                rng=rng,
+                now=now,
+                idempotency_key=idempotency_key,
             )
     except IntegrityError:
         # A concurrent start won the race (one in progress, or the same number or key).
         winner = Attempt.objects.filter(
             Q(learner=learner, assessment=assessment, status=AttemptStatus.IN_PROGRESS)
-            | (Q(learner=learner, start_idempotency_key=idempotency_key) if idempotency_key else Q(pk=None))
+            | (
+                Q(learner=learner, start_idempotency_key=idempotency_key)
+                if idempotency_key
+                else Q(pk=None)
+            )
         ).first()
         if winner is None:
             raise
@@ -238,7 +256,12 @@ def _attempt_create(
     now: datetime,
     idempotency_key: str,
 ) -> Attempt:
-    number = (Attempt.objects.filter(assessment=assessment, learner=learner).aggregate(n=Max("number"))["n"] or 0) + 1
+    number = (
+        Attempt.objects.filter(assessment=assessment, learner=learner).aggregate(n=Max("number"))[
+            "n"
+        ]
+        or 0
+    ) + 1
     deadline = None
     if assessment.time_limit_seconds:
         extra = override.extra_seconds if override else 0
@@ -246,8 +269,12 @@ def _attempt_create(
         if assessment.closes_at is not None:
             deadline = min(deadline, assessment.closes_at)
     attempt = Attempt.objects.create(
-        assessment=assessment, learner=learner, number=number, started_at=now,
-        deadline_at=deadline, start_idempotency_key=idempotency_key,
+        assessment=assessment,
+        learner=learner,
+        number=number,
+        started_at=now,
+        deadline_at=deadline,
+        start_idempotency_key=idempotency_key,
         max_score=sum((version.points for _, version in drawn), Decimal(0)),
     )
     AttemptQuestion.objects.bulk_create(_frozen_questions(attempt, drawn, rng))
@@ -267,7 +294,10 @@ def _grade_fields(item: AttemptQuestion, response: Any) -> dict[str, Any]:
         "feedback": {
             "correct": grade.correct,
             "explanation": grade.explanation,
-            "parts": [{"label": p.label, "correct": p.correct, "feedback": p.feedback} for p in grade.parts],
+            "parts": [
+                {"label": p.label, "correct": p.correct, "feedback": p.feedback}
+                for p in grade.parts
+            ],
         },
     }
 
@@ -287,7 +317,9 @@ def attempt_answer_save(
         raise AttemptClosed("This attempt has been submitted; answers can no longer change.")
     if attempt.is_expired(now):
         attempt_submit(attempt=attempt, now=now, finalised_by=FinalisedBy.DEADLINE)
-        raise DeadlinePassed("The time limit has passed; the attempt was submitted without this answer.")
+        raise DeadlinePassed(
+            "The time limit has passed; the attempt was submitted without this answer."
+        )
     if len(str(response)) > MAX_RESPONSE_CHARACTERS:
         raise InvalidResponse(f"The answer is longer than {MAX_RESPONSE_CHARACTERS} characters.")
     version = item.question_version
@@ -296,7 +328,11 @@ def attempt_answer_save(
         normalised = QUESTION_TYPES[version.type].normalise_response(variant, response)
     except ResponseError as error:
         raise InvalidResponse(str(error)) from None
-    fields: dict[str, Any] = {"response": normalised, "saved_at": now, "save_count": F("save_count") + 1}
+    fields: dict[str, Any] = {
+        "response": normalised,
+        "saved_at": now,
+        "save_count": F("save_count") + 1,
+    }
     if attempt.assessment.feedback_policy == FeedbackPolicy.IMMEDIATE:
         fields |= _grade_fields(item, normalised)
     open_attempt = Q(attempt__status=AttemptStatus.IN_PROGRESS) & (
@@ -306,7 +342,9 @@ def attempt_answer_save(
     if not updated:
         raise AttemptClosed("This attempt is closed; the answer was not saved.")
     return SaveAcknowledgement(
-        position=item.position, saved_at=now, save_count=item.save_count + 1,
+        position=item.position,
+        saved_at=now,
+        save_count=item.save_count + 1,
         seconds_left=attempt.seconds_left(now),
     )
 
@@ -335,23 +373,44 @@ def attempt_submit(
         total += item.points or 0
     AttemptQuestion.objects.bulk_update(items, ["fraction", "points", "feedback"])
     max_score = locked.max_score or Decimal(1)
-    percent = (total / max_score * 100).quantize(Decimal("0.01")) if locked.max_score else Decimal(0)
+    percent = (
+        (total / max_score * 100).quantize(Decimal("0.01")) if locked.max_score else Decimal(0)
+    )
     locked.status = AttemptStatus.SUBMITTED
-    locked.submitted_at = min(now, locked.deadline_at) if finalised_by == FinalisedBy.DEADLINE and locked.deadline_at else now
+    locked.submitted_at = (
+        min(now, locked.deadline_at)
+        if finalised_by == FinalisedBy.DEADLINE and locked.deadline_at
+        else now
+    )
     locked.finalised_by = finalised_by
     locked.score = total
     locked.percent = percent
     locked.passed = percent >= locked.assessment.passing_percent
     locked.submit_idempotency_key = idempotency_key
-    locked.save(update_fields=["status", "submitted_at", "finalised_by", "score", "percent", "passed", "submit_idempotency_key"])
+    locked.save(
+        update_fields=[
+            "status",
+            "submitted_at",
+            "finalised_by",
+            "score",
+            "percent",
+            "passed",
+            "submit_idempotency_key",
+        ]
+    )
     attempt_id = locked.pk
     transaction.on_commit(lambda: events.attempt_graded(attempt_id=attempt_id))
     return locked
 
 
-def attempt_finalise_if_expired_for(*, learner: User, assessment: Assessment, now: datetime) -> None:
+def attempt_finalise_if_expired_for(
+    *, learner: User, assessment: Assessment, now: datetime
+) -> None:
     expired = Attempt.objects.filter(
-        learner=learner, assessment=assessment, status=AttemptStatus.IN_PROGRESS, deadline_at__lte=now
+        learner=learner,
+        assessment=assessment,
+        status=AttemptStatus.IN_PROGRESS,
+        deadline_at__lte=now,
     ).first()
     if expired is not None:
         attempt_submit(attempt=expired, now=now, finalised_by=FinalisedBy.DEADLINE)

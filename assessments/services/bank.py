@@ -21,7 +21,9 @@ from courses import api as courses_api
 
 BANK_DIRECTORY = Path(__file__).resolve().parents[1] / "bank"
 # Fields of a bank item stored as columns or links; everything else is the version's spec.
-_NON_SPEC_FIELDS = frozenset({"key", "section", "objectives", "type", "points", "difficulty", "tags"})
+_NON_SPEC_FIELDS = frozenset(
+    {"key", "section", "objectives", "type", "points", "difficulty", "tags"}
+)
 
 
 class BankError(ValueError):
@@ -125,7 +127,9 @@ def question_bank_load(*, module_id: int, directory: Path = BANK_DIRECTORY) -> B
     (for instance retiring a question) survives a reload.
     """
     summary = BankLoadSummary()
-    existing = {question.key: question for question in Question.objects.select_related("current_version")}
+    existing = {
+        question.key: question for question in Question.objects.select_related("current_version")
+    }
     for item in bank_items_read(directory=directory, module_id=module_id):
         question = existing.get(item.key)
         if question is None:
@@ -140,7 +144,9 @@ def question_bank_load(*, module_id: int, directory: Path = BANK_DIRECTORY) -> B
             )
             summary.created.append(item.key)
             continue
-        revised = question_revise(question=question, content=item.content, note=f"bank file {item.source}")
+        revised = question_revise(
+            question=question, content=item.content, note=f"bank file {item.source}"
+        )
         if set(question.tags.values_list("name", flat=True)) != {tag.lower() for tag in item.tags}:
             question_tags_set(question=question, tags=item.tags)
             revised = revised or question.current_version

@@ -13,8 +13,14 @@ from courses import api as courses_api
 
 CATALOGUE_DIRECTORY = Path(__file__).resolve().parents[1] / "catalogue"
 _SETTING_FIELDS = (
-    "time_limit_seconds", "attempts_allowed", "grading_method", "passing_percent", "feedback_policy",
-    "one_question_per_page", "review_shows_correct_answers", "description",
+    "time_limit_seconds",
+    "attempts_allowed",
+    "grading_method",
+    "passing_percent",
+    "feedback_policy",
+    "one_question_per_page",
+    "review_shows_correct_answers",
+    "description",
 )
 
 
@@ -42,7 +48,10 @@ def _upsert(
             setattr(assessment, name, defaults[name])
         assessment.save(update_fields=[*changed, "updated_at"])
     current = list(assessment.slots.order_by("position").values("pool_section_id", "draw_count"))
-    wanted = [{"pool_section_id": slot["pool_section_id"], "draw_count": slot["draw_count"]} for slot in slots]
+    wanted = [
+        {"pool_section_id": slot["pool_section_id"], "draw_count": slot["draw_count"]}
+        for slot in slots
+    ]
     if current != wanted:
         assessment.slots.all().delete()
         AssessmentSlot.objects.bulk_create(
@@ -64,17 +73,30 @@ def assessments_load(*, module_id: int, path: Path) -> CatalogueSummary:
             slug=f"quiz-{section.slug}",
             defaults={
                 "title": f"Section {section.position} quiz: {section.title}",
-                "kind": AssessmentKind.SECTION_QUIZ, "module_id": module_id, "section_id": section.id,
+                "kind": AssessmentKind.SECTION_QUIZ,
+                "module_id": module_id,
+                "section_id": section.id,
                 **_settings(quiz),
             },
             slots=[{"pool_section_id": section.id, "draw_count": quiz["draw_per_section"]}],
             summary=summary,
         )
-    for kind, entry in ((AssessmentKind.FINAL_EXAM, catalogue["final_exam"]), (AssessmentKind.PRACTICE, catalogue["practice"])):
+    for kind, entry in (
+        (AssessmentKind.FINAL_EXAM, catalogue["final_exam"]),
+        (AssessmentKind.PRACTICE, catalogue["practice"]),
+    ):
         _upsert(
             slug=entry["slug"],
-            defaults={"title": entry["title"], "kind": kind, "module_id": module_id, **_settings(entry)},
-            slots=[{"pool_section_id": section.id, "draw_count": entry["draw_per_section"]} for section in sections],
+            defaults={
+                "title": entry["title"],
+                "kind": kind,
+                "module_id": module_id,
+                **_settings(entry),
+            },
+            slots=[
+                {"pool_section_id": section.id, "draw_count": entry["draw_per_section"]}
+                for section in sections
+            ],
             summary=summary,
         )
     return summary

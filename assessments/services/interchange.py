@@ -76,7 +76,8 @@ def spec_from_interchange(question: InterchangeQuestion) -> tuple[str, dict[str,
         ]
     elif kind == QuestionType.MULTIPLE_RESPONSE:
         spec["options"] = [
-            {"text": a.text, "correct": a.fraction > 0, "feedback": a.feedback} for a in question.answers
+            {"text": a.text, "correct": a.fraction > 0, "feedback": a.feedback}
+            for a in question.answers
         ]
         spec["penalty"] = any(a.fraction < 0 for a in question.answers)
     elif kind == QuestionType.TRUE_FALSE:
@@ -85,15 +86,23 @@ def spec_from_interchange(question: InterchangeQuestion) -> tuple[str, dict[str,
         spec["feedback_true"] = true_answer.feedback
         spec["feedback_false"] = false_answer.feedback
     elif kind == QuestionType.SHORT_TEXT:
-        spec["answers"] = [_short_text_answer(a) for a in question.answers if a.text != _MOODLE_WILDCARD]
+        spec["answers"] = [
+            _short_text_answer(a) for a in question.answers if a.text != _MOODLE_WILDCARD
+        ]
         spec["case_sensitive"] = question.case_sensitive
     elif kind == QuestionType.DOCKER_COMMAND:
         spec["answers"] = [
-            {"command": a.text, "fraction": a.fraction, "feedback": a.feedback} for a in question.answers
+            {"command": a.text, "fraction": a.fraction, "feedback": a.feedback}
+            for a in question.answers
         ]
     elif kind == QuestionType.NUMERIC:
         spec["answers"] = [
-            {"value": float(a.text), "tolerance": a.tolerance or 0, "fraction": a.fraction, "feedback": a.feedback}
+            {
+                "value": float(a.text),
+                "tolerance": a.tolerance or 0,
+                "fraction": a.fraction,
+                "feedback": a.feedback,
+            }
             for a in question.answers
             if a.text != _MOODLE_WILDCARD
         ]
@@ -113,7 +122,9 @@ def spec_from_interchange(question: InterchangeQuestion) -> tuple[str, dict[str,
     return str(kind), spec
 
 
-def interchange_from_version(*, question: Question, version: QuestionVersion) -> InterchangeQuestion:
+def interchange_from_version(
+    *, question: Question, version: QuestionVersion
+) -> InterchangeQuestion:
     spec = version.spec
     base: dict[str, Any] = {
         "name": question.key,
@@ -141,26 +152,44 @@ def interchange_from_version(*, question: Question, version: QuestionVersion) ->
             else:
                 fraction = -1 / wrong if spec.get("penalty", True) else 0.0
             answers.append(
-                Answer(text=option["text"], fraction=fraction, feedback=option.get("feedback", ""),
-                       text_format=TextFormat.MARKDOWN)
+                Answer(
+                    text=option["text"],
+                    fraction=fraction,
+                    feedback=option.get("feedback", ""),
+                    text_format=TextFormat.MARKDOWN,
+                )
             )
     elif kind == QuestionType.TRUE_FALSE:
         truth = bool(spec["answer"])
         answers = [
-            Answer(text="true", fraction=1.0 if truth else 0.0, feedback=spec.get("feedback_true", "")),
-            Answer(text="false", fraction=0.0 if truth else 1.0, feedback=spec.get("feedback_false", "")),
+            Answer(
+                text="true", fraction=1.0 if truth else 0.0, feedback=spec.get("feedback_true", "")
+            ),
+            Answer(
+                text="false",
+                fraction=0.0 if truth else 1.0,
+                feedback=spec.get("feedback_false", ""),
+            ),
         ]
     elif kind in (QuestionType.SHORT_TEXT, QuestionType.DOCKER_COMMAND):
         for entry in spec["answers"]:
             text = entry.get("command") or entry.get("text")
             if text is None:
                 raise ValueError(f"{question.key}: regular-expression answers cannot be exported")
-            answers.append(Answer(text=text, fraction=float(entry["fraction"]), feedback=entry.get("feedback", "")))
+            answers.append(
+                Answer(
+                    text=text, fraction=float(entry["fraction"]), feedback=entry.get("feedback", "")
+                )
+            )
         base["case_sensitive"] = bool(spec.get("case_sensitive", False))
     elif kind == QuestionType.NUMERIC:
         answers = [
-            Answer(text=str(entry["value"]), fraction=float(entry["fraction"]),
-                   feedback=entry.get("feedback", ""), tolerance=float(entry.get("tolerance", 0)))
+            Answer(
+                text=str(entry["value"]),
+                fraction=float(entry["fraction"]),
+                feedback=entry.get("feedback", ""),
+                tolerance=float(entry.get("tolerance", 0)),
+            )
             for entry in spec["answers"]
         ]
     elif kind == QuestionType.MATCHING:
@@ -176,13 +205,20 @@ def _report_read(*, data: bytes, file_format: str) -> ImportReport:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            return ImportReport(errors=(ParseError(line=1, message=f"the file is not UTF-8 text: {error}"),))
+            return ImportReport(
+                errors=(ParseError(line=1, message=f"the file is not UTF-8 text: {error}"),)
+            )
         return gift.parse_gift(text)
     return moodle_xml.parse_moodle_xml(data)
 
 
-def _section_for(category: Sequence[str], *, mapping: str, default_section_id: int,
-                 sections_by_title: dict[str, int]) -> int:
+def _section_for(
+    category: Sequence[str],
+    *,
+    mapping: str,
+    default_section_id: int,
+    sections_by_title: dict[str, int],
+) -> int:
     if mapping == CATEGORY_TO_SECTION:
         for name in reversed(category):
             section_id = sections_by_title.get(slugify(name))
@@ -233,17 +269,23 @@ def questions_import(
     if not report.ok:
         return outcome
     citations = courses_api.section_citations()
-    sections_by_title = {slugify(citation.split(": ", 1)[-1]): pk for pk, citation in citations.items()}
+    sections_by_title = {
+        slugify(citation.split(": ", 1)[-1]): pk for pk, citation in citations.items()
+    }
     taken = set(Question.objects.values_list("key", flat=True))
     for position, item in enumerate(report.questions, start=1):
         if item.type in _NOT_IN_BANK:
-            outcome.unsupported.append(UnsupportedQuestion(type_name=str(item.type), line=position, name=item.name))
+            outcome.unsupported.append(
+                UnsupportedQuestion(type_name=str(item.type), line=position, name=item.name)
+            )
             continue
         try:
             kind, spec = spec_from_interchange(item)
             section_id = _section_for(
-                item.category, mapping=category_mapping,
-                default_section_id=default_section_id, sections_by_title=sections_by_title,
+                item.category,
+                mapping=category_mapping,
+                default_section_id=default_section_id,
+                sections_by_title=sections_by_title,
             )
             spec["feedback"] = _with_citation(spec["feedback"], citations.get(section_id, ""))
             content = QuestionContent(type=kind, spec=spec, points=item.points or 1.0)
@@ -272,7 +314,7 @@ def questions_import(
 
 
 def questions_export(*, questions: Iterable[Question], file_format: str) -> bytes:
-    """Write the current version of each question; raises ExportError for what a format cannot hold."""
+    """Write each question's current version; raises ExportError for what a format cannot hold."""
     items = []
     for question in questions:
         assert question.current_version is not None

@@ -176,8 +176,13 @@ def draft_approve(
     if question.status != QuestionStatus.DRAFT:
         raise ValueError(f"{question.key} is {question.status}, not a draft")
     if content is not None:
-        question_revise(question=question, content=content, author=reviewer, note="edited in review")
-    detail = dict(question.provenance_detail) | {"reviewed_by": reviewer.email, "review": "approved"}
+        question_revise(
+            question=question, content=content, author=reviewer, note="edited in review"
+        )
+    detail = dict(question.provenance_detail) | {
+        "reviewed_by": reviewer.email,
+        "review": "approved",
+    }
     Question.objects.filter(pk=question.pk).update(
         status=QuestionStatus.READY, provenance_detail=detail, updated_at=timezone.now()
     )

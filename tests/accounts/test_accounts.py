@@ -79,7 +79,7 @@ def test_a_wrong_password_does_not_log_in(client):
 
 
 def test_password_reset_mails_a_link_that_sets_a_new_password(client, settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     user = make_user()
 
     client.post("/accounts/password-reset/", {"email": "ada@example.org"})

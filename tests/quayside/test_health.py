@@ -5,6 +5,7 @@ import pytest
 from quayside import health
 
 
+@pytest.mark.django_db
 def test_healthz_answers_without_touching_any_dependency(client, django_assert_num_queries):
     with django_assert_num_queries(0):
         response = client.get("/healthz")

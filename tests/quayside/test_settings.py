@@ -60,13 +60,13 @@ def test_embedded_defaults_use_sqlite_and_the_filesystem_broker(tmp_path):
         "print(settings.DATABASES['default']['ENGINE']);"
         "print(settings.CELERY_BROKER_URL)"
     )
-    env = {key: value for key, value in os.environ.items()}
+    env = dict(os.environ)
     for key in ("DATABASE_URL", "CELERY_BROKER_URL"):
         env.pop(key, None)
     env |= {"DEBUG": "true", "QUAYSIDE_VAR_DIR": str(tmp_path)}
 
     result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -14,11 +14,17 @@ class Command(BaseCommand):
         parser.add_argument("--module", default=courses_api.DEMO_MODULE_SLUG)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        module_id = courses_api.module_id_for(course_slug=options["course"], module_slug=options["module"])
+        module_id = courses_api.module_id_for(
+            course_slug=options["course"], module_slug=options["module"]
+        )
         if module_id is None:
-            raise CommandError(f"No module {options['course']}/{options['module']}: run import_course first.")
+            raise CommandError(
+                f"No module {options['course']}/{options['module']}: run import_course first."
+            )
         summary = drafts_generate(module_id=module_id)
-        per_generator = ", ".join(f"{name}: {count}" for name, count in sorted(summary.by_generator.items()))
+        per_generator = ", ".join(
+            f"{name}: {count}" for name, count in sorted(summary.by_generator.items())
+        )
         self.stdout.write(
             f"Drafts: {len(summary.created)} new ({per_generator or 'none'}), "
             f"{summary.already_known} generated before."

@@ -13,12 +13,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--course", default=courses_api.DEMO_COURSE_SLUG)
         parser.add_argument("--module", default=courses_api.DEMO_MODULE_SLUG)
-        parser.add_argument("--catalogue", default=str(CATALOGUE_DIRECTORY / "module-1-1-docker-basics.yaml"))
+        parser.add_argument(
+            "--catalogue", default=str(CATALOGUE_DIRECTORY / "module-1-1-docker-basics.yaml")
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        module_id = courses_api.module_id_for(course_slug=options["course"], module_slug=options["module"])
+        module_id = courses_api.module_id_for(
+            course_slug=options["course"], module_slug=options["module"]
+        )
         if module_id is None:
-            raise CommandError(f"No module {options['course']}/{options['module']}: run import_course first.")
+            raise CommandError(
+                f"No module {options['course']}/{options['module']}: run import_course first."
+            )
         summary = assessments_load(module_id=module_id, path=Path(options["catalogue"]))
         self.stdout.write(
             f"Assessments: {len(summary.created)} created, {len(summary.updated)} updated, "

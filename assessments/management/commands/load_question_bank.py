@@ -16,7 +16,9 @@ class Command(BaseCommand):
         parser.add_argument("--module", default=courses_api.DEMO_MODULE_SLUG)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        module_id = courses_api.module_id_for(course_slug=options["course"], module_slug=options["module"])
+        module_id = courses_api.module_id_for(
+            course_slug=options["course"], module_slug=options["module"]
+        )
         if module_id is None:
             raise CommandError(
                 f"No module {options['course']}/{options['module']}: run import_course first."
@@ -24,7 +26,9 @@ class Command(BaseCommand):
         try:
             summary = question_bank_load(module_id=module_id, directory=Path(options["directory"]))
         except BankError as error:
-            raise CommandError("The question bank has problems:\n" + "\n".join(error.problems)) from None
+            raise CommandError(
+                "The question bank has problems:\n" + "\n".join(error.problems)
+            ) from None
         self.stdout.write(
             f"Question bank: {len(summary.created)} created, {len(summary.revised)} revised, "
             f"{len(summary.unchanged)} unchanged."

@@ -1,0 +1,1 @@
+"""Writes of the certificates app: issuance, revocation, status lists, PDFs."""
