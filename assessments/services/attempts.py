@@ -285,6 +285,12 @@ def _attempt_create(
 
 
 def _grade_fields(item: AttemptQuestion, response: Any) -> dict[str, Any]:
+    if response is None:
+        return {
+            "fraction": 0.0,
+            "points": Decimal("0.000"),
+            "feedback": {"correct": False, "explanation": "Not answered.", "parts": []},
+        }
     version = item.question_version
     variant, _ = instantiate(version.spec, item.seed)
     grade = QUESTION_TYPES[version.type].grade(variant, response)
