@@ -9,6 +9,7 @@ from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import request_user
@@ -16,7 +17,7 @@ from assessments import selectors
 from assessments.authoring_forms import BulkActionForm, QuestionForm, RejectForm, spec_to_yaml
 from assessments.models import Provenance, Question, QuestionStatus, QuestionVersion
 from assessments.question_types import QUESTION_TYPES
-from assessments.rendering import question_render_for_learner
+from assessments.rendering import question_render_preview
 from assessments.services.questions import (
     draft_approve,
     draft_reject,
@@ -31,6 +32,17 @@ from courses import api as courses_api
 QUESTIONS_PER_PAGE = 50
 # Previews use a fixed seed so the author sees one stable variant while typing.
 PREVIEW_SEED = 1
+PREVIEW_KEY = "preview"
+
+
+def _back_to(request: HttpRequest, default: str) -> HttpResponse:
+    """Redirect to the posted `next` when it is a page of this site, else to `default`."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(default)
 
 
 def _int_or_none(value: str | None) -> int | None:
@@ -156,11 +168,10 @@ def question_detail(request: HttpRequest, question_id: int) -> HttpResponse:
     question = _question_or_404(question_id)
     version = question.current_version
     assert version is not None
-    preview = question_render_for_learner(
+    preview = question_render_preview(
         question_type=version.type,
         spec=version.spec,
         seed=PREVIEW_SEED,
-        option_order=None,
         field_name="preview",
         disabled=True,
     )
@@ -211,17 +222,19 @@ def question_diff(request: HttpRequest, question_id: int) -> HttpResponse:
 @require_POST
 def question_preview(request: HttpRequest) -> HttpResponse:
     """Live preview for the editor: the posted, unsaved spec exactly as a learner sees it."""
-    form = QuestionForm(request.POST, **_form_kwargs())
+    # The key plays no part in what a learner sees, and the edit page does not post it (the
+    # field is locked there), so the preview does not ask for one.
+    form = QuestionForm(request.POST, initial={"key": PREVIEW_KEY}, **_form_kwargs(key_locked=True))
     if not form.is_valid():
         return render(
             request, "assessments/authoring/_preview_errors.html", {"form": form}, status=422
         )
-    preview = question_render_for_learner(
+    preview = question_render_preview(
         question_type=form.cleaned_data["type"],
         spec=form.cleaned_data["spec"],
         seed=PREVIEW_SEED,
-        option_order=None,
         field_name="preview",
+        disabled=False,
     )
     return HttpResponse(preview)
 
@@ -245,7 +258,7 @@ def draft_approve_view(request: HttpRequest, question_id: int) -> HttpResponse:
         messages.error(request, str(error))
     else:
         messages.success(request, f"Approved {question.key}.")
-    return redirect(request.POST.get("next") or "authoring:review_queue")
+    return _back_to(request, "authoring:review_queue")
 
 
 @require_POST
@@ -263,7 +276,7 @@ def draft_reject_view(request: HttpRequest, question_id: int) -> HttpResponse:
         messages.error(request, str(error))
     else:
         messages.success(request, f"Rejected {question.key}.")
-    return redirect(request.POST.get("next") or "authoring:review_queue")
+    return _back_to(request, "authoring:review_queue")
 
 
 @require_POST

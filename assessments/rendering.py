@@ -41,3 +41,23 @@ def question_render_for_learner(
             },
         )
     )
+
+
+def question_render_preview(
+    *, question_type: str, spec: Mapping[str, Any], seed: int, field_name: str, disabled: bool
+) -> SafeString:
+    """What a learner whose attempt drew `seed` sees: the same variant and the same shuffle.
+
+    Without the attempt's shuffle a preview would show options in authoring order, which for
+    generated items means the correct option first.
+    """
+    variant, _ = instantiate(spec, seed)
+    option_order = QUESTION_TYPES[question_type].draw_option_order(variant, seed)
+    return question_render_for_learner(
+        question_type=question_type,
+        spec=spec,
+        seed=seed,
+        option_order=option_order,
+        field_name=field_name,
+        disabled=disabled,
+    )

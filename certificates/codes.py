@@ -16,9 +16,7 @@ _SEPARATORS: Final = str.maketrans("", "", "- \t")
 
 
 def new_verification_code() -> str:
-    return "".join(
-        secrets.choice(CROCKFORD_ALPHABET) for _ in range(VERIFICATION_CODE_LENGTH)
-    )
+    return "".join(secrets.choice(CROCKFORD_ALPHABET) for _ in range(VERIFICATION_CODE_LENGTH))
 
 
 def normalise_verification_code(text: str) -> str | None:

@@ -48,7 +48,9 @@ def achievement_url(program_slug: str) -> str:
 
 
 def issuer_profile() -> IssuerProfile:
-    return IssuerProfile(id=issuer_id(), name=settings.CERTIFICATE_ISSUER_NAME, url=settings.SITE_URL)
+    return IssuerProfile(
+        id=issuer_id(), name=settings.CERTIFICATE_ISSUER_NAME, url=settings.SITE_URL
+    )
 
 
 @dataclass(frozen=True)

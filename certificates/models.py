@@ -9,6 +9,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from certificates.codes import format_verification_code
 
@@ -199,6 +200,13 @@ class Certificate(models.Model):
     @property
     def display_code(self) -> str:
         return format_verification_code(self.verification_code)
+
+    @property
+    def effective_status(self) -> str:
+        """The status a reader should see now: an active certificate past its date is expired."""
+        if self.status == CertificateStatus.ACTIVE and self.is_expired(timezone.now()):
+            return CertificateStatus.EXPIRED
+        return self.status
 
     def is_expired(self, now: datetime) -> bool:
         return self.status == CertificateStatus.EXPIRED or (

@@ -136,7 +136,11 @@ def _draw_recipient(canvas: Canvas, face: CertificateFace) -> None:
     name_font = _font("serif-bold")
     usable = PAGE_WIDTH - 2 * (MARGIN + 60)
     size = _fitted_size(
-        face.recipient_name, name_font, width=usable, largest=NAME_MAX_POINTS, smallest=NAME_MIN_POINTS
+        face.recipient_name,
+        name_font,
+        width=usable,
+        largest=NAME_MAX_POINTS,
+        smallest=NAME_MIN_POINTS,
     )
     _centred(canvas, face.recipient_name, y=PAGE_HEIGHT - 255, font=name_font, size=size, color=INK)
     _centred(
@@ -147,7 +151,12 @@ def _draw_recipient(canvas: Canvas, face: CertificateFace) -> None:
         face.achievement_name, title_font, width=usable, largest=24, smallest=12
     )
     _centred(
-        canvas, face.achievement_name, y=PAGE_HEIGHT - 326, font=title_font, size=title_size, color=ACCENT
+        canvas,
+        face.achievement_name,
+        y=PAGE_HEIGHT - 326,
+        font=title_font,
+        size=title_size,
+        color=ACCENT,
     )
     description = _truncated(face.achievement_description, sans, 11, usable)
     _centred(canvas, description, y=PAGE_HEIGHT - 350, font=sans, size=11, color=INK)

@@ -29,7 +29,6 @@ from certificates.models import (
 from courses.api import section_list_for_module
 from practicals.api import TaskResult, task_result_for_learner
 
-
 CREDENTIAL_ID_PREFIX = "urn:uuid:"
 
 
@@ -83,7 +82,9 @@ def program_list_active() -> QuerySet[CertificationProgram]:
 
 
 def program_get(*, slug: str) -> CertificationProgram:
-    program = CertificationProgram.objects.prefetch_related("required_tasks").filter(slug=slug).first()
+    program = (
+        CertificationProgram.objects.prefetch_related("required_tasks").filter(slug=slug).first()
+    )
     if program is None:
         raise ProgramNotFound(f"No certification program {slug!r}.")
     return program
@@ -96,10 +97,10 @@ def certificate_active_for_learner(*, learner_id: int, program_id: int) -> Certi
 
 
 def _fresh_evidence_after(*, learner_id: int, program_id: int) -> datetime | None:
-    """When the learner's last certificate ended by expiry or revocation, if it did.
+    """The moment after which results count again, once the learner's last certificate ended.
 
-    Renewal means meeting the requirements again: the result that earned the ended certificate
-    cannot earn its successor.
+    Renewal means meeting the requirements again: after an expiry, only results newer than the
+    expired certificate's issue count; after a revocation, only results newer than the revocation.
     """
     ended = (
         Certificate.objects.filter(
@@ -108,10 +109,14 @@ def _fresh_evidence_after(*, learner_id: int, program_id: int) -> datetime | Non
             status__in=[CertificateStatus.EXPIRED, CertificateStatus.REVOKED],
         )
         .order_by("-ended_at")
-        .values_list("ended_at", flat=True)
+        .only("status", "issued_at", "ended_at")
         .first()
     )
-    return ended
+    if ended is None:
+        return None
+    if ended.status == CertificateStatus.REVOKED:
+        return ended.ended_at
+    return ended.issued_at
 
 
 def certification_standing_for_learner(
@@ -184,7 +189,7 @@ def _exam_requirement(
         return standing(
             False,
             "Pass the final exam again to renew your certificate "
-            f"(your previous certificate ended on {fresh_after:%Y-%m-%d}).",
+            f"(only results after {fresh_after:%Y-%m-%d} count).",
         )
     return standing(True, f"Passed with {exam.percent}%.")
 
@@ -214,7 +219,10 @@ def _task_requirement(task_slug: str, result: TaskResult | None) -> RequirementS
 
 def _module_mastery(*, learner_id: int, module_id: int, now: datetime) -> list[SectionMasteryValue]:
     """Mastery of every live section of the module; a section never practised counts as 0%."""
-    known = {value.section_id: value for value in section_mastery_for_learner(learner_id=learner_id, now=now)}
+    known = {
+        value.section_id: value
+        for value in section_mastery_for_learner(learner_id=learner_id, now=now)
+    }
     return [
         known.get(section.id, SectionMasteryValue(section.id, section.title, 0))
         for section in section_list_for_module(module_id=module_id)
@@ -229,7 +237,11 @@ def _mastery_requirement(section: SectionMasteryValue, minimum: int) -> Requirem
         else f"Reach {minimum}% mastery in this section: you are at {section.percent}%."
     )
     return RequirementStanding(
-        RequirementKind.SECTION_MASTERY, str(section.section_id), section.section_title, met, message
+        RequirementKind.SECTION_MASTERY,
+        str(section.section_id),
+        section.section_title,
+        met,
+        message,
     )
 
 
@@ -301,7 +313,5 @@ def certificate_find_by_credential_id(*, credential_id: object) -> Certificate |
 
 def certificate_list_for_program(*, program: CertificationProgram) -> QuerySet[Certificate]:
     return (
-        Certificate.objects.filter(program=program)
-        .select_related("learner")
-        .order_by("-issued_at")
+        Certificate.objects.filter(program=program).select_related("learner").order_by("-issued_at")
     )

@@ -66,7 +66,9 @@ def verify_code(*, code: str, now: datetime | None = None) -> VerificationResult
     certificate = certificate_find_by_code(code=code)
     if certificate is None:
         return VerificationResult(
-            Verdict.INVALID, "No certificate has this verification code.", InvalidReason.UNKNOWN_CODE
+            Verdict.INVALID,
+            "No certificate has this verification code.",
+            InvalidReason.UNKNOWN_CODE,
         )
     return _status_of(certificate, now)
 
@@ -235,6 +237,8 @@ def _status_check(
 ) -> VerificationResult:
     status = document.get("credentialStatus")
     try:
+        if not isinstance(status, dict):
+            raise TypeError("no credentialStatus object")
         list_url = status["statusListCredential"]
         index = int(status["statusListIndex"])
         list_id = int(list_url.rstrip("/").rsplit("/", 1)[-1])

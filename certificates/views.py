@@ -78,8 +78,12 @@ def certificate_detail(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def certificate_pdf(request: HttpRequest, code: str) -> HttpResponse:
     certificate = _certificate_for_viewer(request, code)
-    response = HttpResponse(certificate_pdf_bytes(certificate=certificate), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.display_code}.pdf"'
+    response = HttpResponse(
+        certificate_pdf_bytes(certificate=certificate), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="certificate-{certificate.display_code}.pdf"'
+    )
     return response
 
 
@@ -87,7 +91,9 @@ def certificate_pdf(request: HttpRequest, code: str) -> HttpResponse:
 def certificate_credential(request: HttpRequest, code: str) -> HttpResponse:
     certificate = _certificate_for_viewer(request, code)
     response = HttpResponse(certificate.credential_json, content_type=JSON_LD)
-    response["Content-Disposition"] = f'attachment; filename="credential-{certificate.display_code}.json"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="credential-{certificate.display_code}.json"'
+    )
     return response
 
 
@@ -177,7 +183,9 @@ def certificate_revoke_page(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             certificate_revoke(
-                certificate=certificate, instructor=_user(request), reason=form.cleaned_data["reason"]
+                certificate=certificate,
+                instructor=_user(request),
+                reason=form.cleaned_data["reason"],
             )
         except CertificationError as error:
             form.add_error(None, str(error))
@@ -245,7 +253,9 @@ def verify(request: HttpRequest) -> HttpResponse:
         if upload is not None:
             result = verify_credential_json(text=upload.read(MAX_CREDENTIAL_BYTES + 1))
         else:
-            return redirect("certificates_public:verify_code", code=form.cleaned_data["code"].strip())
+            return redirect(
+                "certificates_public:verify_code", code=form.cleaned_data["code"].strip()
+            )
     return render(request, "certificates/verify.html", {"form": form, "result": result})
 
 

@@ -6,13 +6,30 @@ section; an option is offered only when the Docker CLI parser shows that its com
 something else. Commands the parser cannot read, and repeats of the same meaning, are skipped.
 """
 
+import re
 import shlex
 from collections.abc import Sequence
+from dataclasses import replace
 
 from assessments.generators.types import DraftQuestion, SourceBlock
 from graders.docker_cli import DockerCommandError, commands_equivalent, parse_command
 
 REVERSE_DISTRACTORS = 3
+# The course writes long commands over several lines with a trailing backslash.
+_LINE_CONTINUATION = re.compile(r"[ \t]*\\\r?\n[ \t]*")
+
+
+def _one_line(block: SourceBlock) -> SourceBlock:
+    command = str(block.payload.get("command", ""))
+    joined = _LINE_CONTINUATION.sub(" ", command).strip()
+    if joined == command:
+        return block
+    return replace(block, payload={**block.payload, "command": joined})
+
+
+def _gist(explanation: str) -> str:
+    """The explanation without its parenthesised detail: "View logs (Follow logs)" -> "view logs"."""
+    return explanation.split("(", 1)[0].strip().rstrip(".").lower()
 
 
 def _readable(block: SourceBlock) -> bool:
@@ -59,7 +76,9 @@ def _reverse(block: SourceBlock, others: Sequence[SourceBlock]) -> DraftQuestion
     distractors: list[str] = []
     for other in others:
         other_explanation = str(other.payload["explanation"]).rstrip(".")
-        if other_explanation.lower() == explanation.lower() or other_explanation in distractors:
+        # "Remove container" is still true of `docker rm -f`: a variant's explanation is no
+        # distractor for its base command, nor the other way round.
+        if _gist(other_explanation) == _gist(explanation) or other_explanation in distractors:
             continue
         if commands_equivalent(command, str(other.payload["command"])):
             continue
@@ -89,7 +108,7 @@ def _reverse(block: SourceBlock, others: Sequence[SourceBlock]) -> DraftQuestion
 
 
 def drafts_from_commands(blocks: Sequence[SourceBlock]) -> list[DraftQuestion]:
-    readable = [block for block in blocks if _readable(block)]
+    readable = [block for block in map(_one_line, blocks) if _readable(block)]
     distinct: list[SourceBlock] = []
     for block in readable:
         if not any(

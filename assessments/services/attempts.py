@@ -409,6 +409,16 @@ def attempt_submit(
     return locked
 
 
+def attempt_finalise_if_expired(*, attempt: Attempt, now: datetime | None = None) -> Attempt:
+    """Submit the attempt on the server's behalf if its deadline has passed; otherwise return it
+    unchanged. Pages call this before showing an attempt, so nobody sees an expired attempt as
+    open. Idempotent (attempt_submit returns a submitted attempt as it is)."""
+    now = _now(now)
+    if not attempt.is_expired(now):
+        return attempt
+    return attempt_submit(attempt=attempt, now=now, finalised_by=FinalisedBy.DEADLINE)
+
+
 def attempt_finalise_if_expired_for(
     *, learner: User, assessment: Assessment, now: datetime
 ) -> None:

@@ -8,20 +8,25 @@ An import is all-or-nothing: a file with errors writes no question.
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+import lxml.html
 from django.db import transaction
 from django.utils.text import slugify
+from lxml.etree import ParserError
 
 from accounts.models import User
 from assessments.interchange import gift, moodle_xml
 from assessments.interchange.model import (
     Answer,
+    ExportError,
+    ExportProblem,
     ImportNotice,
     ImportReport,
     InterchangeQuestion,
     MatchingPair,
+    NumericUnit,
     ParseError,
     QuestionType,
     TextFormat,
@@ -53,8 +58,75 @@ class ImportOutcome:
         return not self.errors
 
 
+# Markdown would otherwise read these characters of imported text as markup.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]])")
+_INLINE_MARKS = {"b": "**", "strong": "**", "i": "*", "em": "*"}
+_CODE_TAGS = frozenset({"code", "kbd", "samp", "tt"})
+_BLOCK_TAGS = frozenset({"p", "div", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "table"})
+
+
+def _markdown_inline(element: Any) -> str:
+    """The Markdown of an element's content (its text, children and their tails)."""
+    parts = [_MARKDOWN_SPECIAL.sub(r"\\\1", element.text or "")]
+    for child in element:
+        parts.append(_markdown_element(child))
+        parts.append(_MARKDOWN_SPECIAL.sub(r"\\\1", child.tail or ""))
+    return "".join(parts)
+
+
+def _markdown_element(element: Any) -> str:
+    tag = element.tag if isinstance(element.tag, str) else ""
+    if tag == "br":
+        return "  \n"
+    if tag in _CODE_TAGS:
+        return f"`{element.text_content()}`"
+    if tag == "pre":
+        return f"\n\n```\n{element.text_content().strip(chr(10))}\n```\n\n"
+    if tag == "img":
+        return f"![{element.get('alt', '')}]({element.get('src', '')})"
+    inner = _markdown_inline(element)
+    if tag in _INLINE_MARKS and inner.strip():
+        mark = _INLINE_MARKS[tag]
+        return f"{mark}{inner.strip()}{mark}"
+    if tag == "a" and element.get("href"):
+        return f"[{inner}]({element.get('href')})"
+    if tag == "li":
+        return f"\n- {inner.strip()}"
+    if tag in ("ul", "ol"):
+        return f"\n{inner}\n\n"
+    if tag in _BLOCK_TAGS:
+        return f"\n\n{inner.strip()}\n\n"
+    return inner
+
+
+def markdown_from_imported(text: str, text_format: TextFormat) -> str:
+    """Imported text as Markdown, the format of every question spec.
+
+    The parsers have sanitised HTML already; our Markdown renderer escapes raw HTML, so without
+    this a learner would read `<p>` and `<b>` literally.
+    """
+    if text_format in (TextFormat.MARKDOWN, TextFormat.PLAIN) or not text.strip():
+        return text
+    if text_format == TextFormat.MOODLE:
+        # Moodle's auto format turns each newline into a line break.
+        text = text.replace("\r\n", "\n").replace("\n", "<br>")
+    try:
+        root = lxml.html.fragment_fromstring(text, create_parent="div")
+    except ParserError:
+        return text
+    return re.sub(r"\n{3,}", "\n\n", _markdown_inline(root)).strip()
+
+
+def _feedback_of(answer: Answer) -> str:
+    return markdown_from_imported(answer.feedback, answer.feedback_format)
+
+
+def _option_text(answer: Answer) -> str:
+    return markdown_from_imported(answer.text, answer.text_format)
+
+
 def _short_text_answer(answer: Answer) -> dict[str, Any]:
-    entry: dict[str, Any] = {"fraction": answer.fraction, "feedback": answer.feedback}
+    entry: dict[str, Any] = {"fraction": answer.fraction, "feedback": _feedback_of(answer)}
     if _MOODLE_WILDCARD in answer.text:
         # Moodle's * matches any run of characters; our short text speaks regular expressions.
         parts = [re.escape(part) for part in answer.text.split(_MOODLE_WILDCARD)]
@@ -65,26 +137,39 @@ def _short_text_answer(answer: Answer) -> dict[str, Any]:
 
 
 def spec_from_interchange(question: InterchangeQuestion) -> tuple[str, dict[str, Any]]:
-    """Map one imported question to (type, spec); raises ValueError for what we cannot hold."""
-    spec: dict[str, Any] = {"prompt": question.text, "feedback": question.general_feedback}
+    """Map one imported question to (type, spec); raises ValueError for what we cannot hold.
+
+    Every text becomes Markdown (see `markdown_from_imported`), except accepted answers, which
+    are plain text in every format.
+    """
+    spec: dict[str, Any] = {
+        "prompt": markdown_from_imported(question.text, question.text_format),
+        "feedback": markdown_from_imported(
+            question.general_feedback, question.general_feedback_format
+        ),
+    }
     kind = question.type
     if kind == QuestionType.SINGLE_CHOICE:
         best = max(answer.fraction for answer in question.answers)
         spec["options"] = [
-            {"text": a.text, "correct": a.fraction == best and best > 0, "feedback": a.feedback}
+            {
+                "text": _option_text(a),
+                "correct": a.fraction == best and best > 0,
+                "feedback": _feedback_of(a),
+            }
             for a in question.answers
         ]
     elif kind == QuestionType.MULTIPLE_RESPONSE:
         spec["options"] = [
-            {"text": a.text, "correct": a.fraction > 0, "feedback": a.feedback}
+            {"text": _option_text(a), "correct": a.fraction > 0, "feedback": _feedback_of(a)}
             for a in question.answers
         ]
         spec["penalty"] = any(a.fraction < 0 for a in question.answers)
     elif kind == QuestionType.TRUE_FALSE:
         true_answer, false_answer = question.answers
         spec["answer"] = true_answer.fraction >= false_answer.fraction
-        spec["feedback_true"] = true_answer.feedback
-        spec["feedback_false"] = false_answer.feedback
+        spec["feedback_true"] = _feedback_of(true_answer)
+        spec["feedback_false"] = _feedback_of(false_answer)
     elif kind == QuestionType.SHORT_TEXT:
         spec["answers"] = [
             _short_text_answer(a) for a in question.answers if a.text != _MOODLE_WILDCARD
@@ -92,7 +177,7 @@ def spec_from_interchange(question: InterchangeQuestion) -> tuple[str, dict[str,
         spec["case_sensitive"] = question.case_sensitive
     elif kind == QuestionType.DOCKER_COMMAND:
         spec["answers"] = [
-            {"command": a.text, "fraction": a.fraction, "feedback": a.feedback}
+            {"command": a.text, "fraction": a.fraction, "feedback": _feedback_of(a)}
             for a in question.answers
         ]
     elif kind == QuestionType.NUMERIC:
@@ -101,7 +186,7 @@ def spec_from_interchange(question: InterchangeQuestion) -> tuple[str, dict[str,
                 "value": float(a.text),
                 "tolerance": a.tolerance or 0,
                 "fraction": a.fraction,
-                "feedback": a.feedback,
+                "feedback": _feedback_of(a),
             }
             for a in question.answers
             if a.text != _MOODLE_WILDCARD
@@ -109,12 +194,16 @@ def spec_from_interchange(question: InterchangeQuestion) -> tuple[str, dict[str,
         if question.units:
             spec["unit"] = question.units[0].name
     elif kind == QuestionType.MATCHING:
-        spec["pairs"] = [{"left": p.prompt, "right": p.answer} for p in question.pairs if p.prompt]
+        spec["pairs"] = [
+            {"left": markdown_from_imported(p.prompt, p.prompt_format), "right": p.answer}
+            for p in question.pairs
+            if p.prompt
+        ]
         distractors = [p.answer for p in question.pairs if not p.prompt]
         if distractors:
             spec["distractors"] = distractors
     elif kind == QuestionType.ORDERING:
-        spec["items"] = [answer.text for answer in question.answers]
+        spec["items"] = [_option_text(answer) for answer in question.answers]
     elif kind == QuestionType.DOCKERFILE:
         raise ValueError("Dockerfile questions travel only in Quayside's own format")
     else:
@@ -122,9 +211,23 @@ def spec_from_interchange(question: InterchangeQuestion) -> tuple[str, dict[str,
     return str(kind), spec
 
 
+def _unexportable(version: QuestionVersion) -> list[str]:
+    """What of a spec neither GIFT nor Moodle XML can carry, so exporting would lose it."""
+    spec = version.spec
+    problems = []
+    if spec.get("parameters"):
+        problems.append("parameterised variants cannot be exported")
+    if spec.get("shuffle") is False:
+        problems.append("a fixed option order (shuffle: false) cannot be exported")
+    if any("regex" in entry for entry in spec.get("answers", [])):
+        problems.append("regular-expression answers cannot be exported")
+    return problems
+
+
 def interchange_from_version(
     *, question: Question, version: QuestionVersion
 ) -> InterchangeQuestion:
+    """The current content as an interchange question; `_unexportable` lists what it loses."""
     spec = version.spec
     base: dict[str, Any] = {
         "name": question.key,
@@ -152,52 +255,63 @@ def interchange_from_version(
             else:
                 fraction = -1 / wrong if spec.get("penalty", True) else 0.0
             answers.append(
-                Answer(
-                    text=option["text"],
-                    fraction=fraction,
-                    feedback=option.get("feedback", ""),
-                    text_format=TextFormat.MARKDOWN,
-                )
+                _markdown_answer(option["text"], fraction, option, text_format=TextFormat.MARKDOWN)
             )
     elif kind == QuestionType.TRUE_FALSE:
         truth = bool(spec["answer"])
         answers = [
-            Answer(
-                text="true", fraction=1.0 if truth else 0.0, feedback=spec.get("feedback_true", "")
+            _markdown_answer(
+                "true", 1.0 if truth else 0.0, {"feedback": spec.get("feedback_true")}
             ),
-            Answer(
-                text="false",
-                fraction=0.0 if truth else 1.0,
-                feedback=spec.get("feedback_false", ""),
+            _markdown_answer(
+                "false", 0.0 if truth else 1.0, {"feedback": spec.get("feedback_false")}
             ),
         ]
     elif kind in (QuestionType.SHORT_TEXT, QuestionType.DOCKER_COMMAND):
-        for entry in spec["answers"]:
-            text = entry.get("command") or entry.get("text")
-            if text is None:
-                raise ValueError(f"{question.key}: regular-expression answers cannot be exported")
-            answers.append(
-                Answer(
-                    text=text, fraction=float(entry["fraction"]), feedback=entry.get("feedback", "")
-                )
-            )
+        answers = [
+            _markdown_answer(entry.get("command") or entry["text"], entry.get("fraction", 1), entry)
+            for entry in spec["answers"]
+            if "regex" not in entry
+        ]
         base["case_sensitive"] = bool(spec.get("case_sensitive", False))
     elif kind == QuestionType.NUMERIC:
         answers = [
-            Answer(
-                text=str(entry["value"]),
-                fraction=float(entry["fraction"]),
-                feedback=entry.get("feedback", ""),
+            replace(
+                _markdown_answer(str(entry["value"]), entry.get("fraction", 1), entry),
                 tolerance=float(entry.get("tolerance", 0)),
             )
             for entry in spec["answers"]
         ]
+        if spec.get("unit"):
+            base["units"] = (NumericUnit(name=str(spec["unit"])),)
     elif kind == QuestionType.MATCHING:
-        pairs = [MatchingPair(prompt=p["left"], answer=p["right"]) for p in spec["pairs"]]
+        pairs = [
+            MatchingPair(prompt=p["left"], answer=p["right"], prompt_format=TextFormat.MARKDOWN)
+            for p in spec["pairs"]
+        ]
         pairs += [MatchingPair(prompt="", answer=d) for d in spec.get("distractors", [])]
     elif kind == QuestionType.ORDERING:
-        answers = [Answer(text=item, fraction=1.0) for item in spec["items"]]
+        answers = [
+            Answer(text=item, fraction=1.0, text_format=TextFormat.MARKDOWN)
+            for item in spec["items"]
+        ]
     return InterchangeQuestion(type=kind, answers=tuple(answers), pairs=tuple(pairs), **base)
+
+
+def _markdown_answer(
+    text: str,
+    fraction: float,
+    entry: dict[str, Any],
+    *,
+    text_format: TextFormat = TextFormat.PLAIN,
+) -> Answer:
+    return Answer(
+        text=text,
+        fraction=float(fraction),
+        feedback=str(entry.get("feedback") or ""),
+        text_format=text_format,
+        feedback_format=TextFormat.MARKDOWN,
+    )
 
 
 def _report_read(*, data: bytes, file_format: str) -> ImportReport:
@@ -314,11 +428,28 @@ def questions_import(
 
 
 def questions_export(*, questions: Iterable[Question], file_format: str) -> bytes:
-    """Write each question's current version; raises ExportError for what a format cannot hold."""
+    """Write each question's current version; raises ExportError for what a format cannot hold.
+
+    Problems of our own specs (parameters, regular expressions, fixed order) and the format's
+    own limits are reported together, so one attempt lists everything to fix.
+    """
     items = []
+    problems: list[ExportProblem] = []
     for question in questions:
-        assert question.current_version is not None
-        items.append(interchange_from_version(question=question, version=question.current_version))
+        version = question.current_version
+        assert version is not None
+        item = interchange_from_version(question=question, version=version)
+        problems += [
+            ExportProblem(name=item.name, type=item.type, message=message)
+            for message in _unexportable(version)
+        ]
+        items.append(item)
+    if file_format == FORMAT_GIFT:
+        problems += gift.find_gift_export_problems(items)
+    else:
+        problems += moodle_xml.find_moodle_xml_export_problems(items)
+    if problems:
+        raise ExportError(tuple(problems))
     if file_format == FORMAT_GIFT:
         return gift.export_gift(items).encode("utf-8")
     return moodle_xml.export_moodle_xml(items)

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
@@ -107,7 +108,9 @@ def certification_evaluate(
             )
         )
     except CertificateAlreadyActive:
-        logger.info("certificate for learner %s, program %s issued concurrently", learner_id, program_id)
+        logger.info(
+            "certificate for learner %s, program %s issued concurrently", learner_id, program_id
+        )
         return None
 
 
@@ -133,7 +136,7 @@ def certificates_close_expired(
         program_id=program_id,
         status=CertificateStatus.ACTIVE,
         expires_at__lte=now,
-    ).update(status=CertificateStatus.EXPIRED, ended_at=now)
+    ).update(status=CertificateStatus.EXPIRED, ended_at=F("expires_at"))
 
 
 def certificate_issue_manual(
@@ -361,7 +364,11 @@ def _score_summary(standing: CertificationStanding) -> dict[str, Any]:
     return {
         "final_exam": None
         if exam is None
-        else {"title": exam.assessment_title, "percent": str(exam.percent), "attempts": exam.attempts},
+        else {
+            "title": exam.assessment_title,
+            "percent": str(exam.percent),
+            "attempts": exam.attempts,
+        },
         "tasks": [
             {
                 "slug": task.task_slug,

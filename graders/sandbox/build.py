@@ -6,7 +6,6 @@ size-checked) and the Dockerfile is screened for anything the daemon itself woul
 CPU and process limits, a wall-clock deadline and a capped log.
 """
 
-import contextlib
 import json
 import logging
 import re
@@ -15,10 +14,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
 
 import docker
 
+from graders.sandbox.buildleftovers import (
+    CANCEL_GRACE_SECONDS,
+    remove_build_containers,
+    remove_build_images,
+)
 from graders.sandbox.buildstream import BuildProgress, BuildStream
 from graders.sandbox.cgroups import CGROUP_V1_ROOT, PidsCgroup, pids_limited_cgroup
 from graders.sandbox.context import ContextRejectedError, build_context
@@ -37,10 +40,6 @@ POLL_SECONDS = 0.25
 # A fork bomb makes thousands of forks fail per second; an honest build hits the limit rarely if at
 # all. Past this many failed forks the build is stopped at once instead of at the deadline.
 FORK_FAILURES_BEFORE_ABORT = 50
-# After the connection is dropped the daemon cancels within ~3 s (measured); allow some slack.
-CANCEL_GRACE_SECONDS = 10.0
-# Image creation times are whole seconds on the daemon's clock (the same host's).
-CLOCK_SLACK_SECONDS = 2
 # The classic builder reports a RUN killed by SIGKILL (the OOM killer) as exit code 137.
 _KILLED_EXIT = re.compile(r"returned a non-zero code: 137\b")
 CPU_PERIOD_MICROSECONDS = 100_000
@@ -132,7 +131,9 @@ def build_image(
         )
         stream.start()
         watch = _watch(stream, cgroup, started + limits.wall_clock_seconds)
-        _remove_build_containers(client, cgroup)
+        remove_build_containers(
+            client, cgroup.parent, since=started_at, settle=watch.stopped_for is not None
+        )
     return _outcome(client, stream.progress, limits, watch, _Start(started, started_at))
 
 
@@ -191,26 +192,6 @@ def _watch(stream: BuildStream, cgroup: PidsCgroup, deadline: float) -> _Watch:
     return _Watch(stopped_for, max(forks_refused, cgroup.limit_hits()))
 
 
-def _remove_build_containers(client: docker.DockerClient, cgroup: PidsCgroup) -> None:
-    """Make sure no build-step container outlives the build (each has a cgroup named by its id)."""
-    deadline = time.monotonic() + CANCEL_GRACE_SECONDS
-    while time.monotonic() < deadline:
-        container_ids = [p.name for p in cgroup.directory.iterdir() if p.is_dir()]
-        if not container_ids:
-            return
-        for container_id in container_ids:
-            try:
-                client.api.remove_container(container_id, force=True)
-            except docker.errors.NotFound:
-                # Gone already; an empty cgroup directory may linger a moment.
-                with contextlib.suppress(OSError):
-                    (cgroup.directory / container_id).rmdir()
-            except docker.errors.APIError as error:
-                logger.warning("cannot remove build container %s: %s", container_id, error)
-        time.sleep(POLL_SECONDS)
-    logger.error("build containers of %s still present after cancel", cgroup.parent)
-
-
 def _outcome(
     client: docker.DockerClient,
     progress: BuildProgress,
@@ -222,7 +203,7 @@ def _outcome(
     if progress.failure is not None and watch.stopped_for is None:
         raise progress.failure
     if watch.stopped_for or progress.error is not None or progress.image_id is None:
-        _remove_build_images(client, progress, started_at)
+        remove_build_images(client, progress, since=started_at)
         status, reason = _failure_verdict(progress, limits, watch)
         return _finished(progress, status, reason, None, None, started)
     size = int(client.images.get(progress.image_id).attrs["Size"])
@@ -249,49 +230,6 @@ def _failure_verdict(
     if _KILLED_EXIT.search(error):
         error += f" (killed: most likely over the memory limit of {limits.memory_bytes} bytes)"
     return BuildStatus.FAILED, error
-
-
-def _remove_build_images(
-    client: docker.DockerClient, progress: BuildProgress, started_at: float
-) -> None:
-    """Delete the images steps of a failed or cancelled build committed.
-
-    Ours are the untagged images created since the build started that the log names, or that were
-    committed from a container the log names (a step cut off by cancel commits unannounced), plus
-    their children. Builds run without cache, so no other build shares them; tagged images (the
-    base images) are never touched.
-    """
-    recent = {
-        summary["Id"]: summary
-        for summary in client.api.images(all=True)
-        if summary["Created"] >= started_at - CLOCK_SLACK_SECONDS and not _tagged(summary)
-    }
-    ours = {image_id for image_id in recent if _committed_by_build(client, image_id, progress)}
-    while children := {i for i, s in recent.items() if s["ParentId"] in ours} - ours:
-        ours |= children
-    for image_id in sorted(ours, key=lambda i: recent[i]["Created"], reverse=True):
-        try:
-            client.images.remove(image_id, noprune=True)
-        except docker.errors.NotFound:
-            continue
-        except docker.errors.APIError as error:
-            logger.warning("cannot remove build step image %s: %s", image_id, error)
-
-
-def _tagged(summary: dict[str, Any]) -> bool:
-    return any(tag != "<none>:<none>" for tag in summary.get("RepoTags") or [])
-
-
-def _committed_by_build(
-    client: docker.DockerClient, image_id: str, progress: BuildProgress
-) -> bool:
-    if image_id.removeprefix("sha256:")[:12] in progress.step_images:
-        return True
-    try:
-        container = str(client.api.inspect_image(image_id).get("Container") or "")
-    except docker.errors.NotFound:
-        return False
-    return container[:12] in progress.step_containers
 
 
 def _rejected(reason: str, started: float) -> BuildOutcome:

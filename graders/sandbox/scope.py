@@ -15,6 +15,7 @@ from pathlib import Path
 import docker
 from docker.models.networks import Network
 
+from graders.sandbox.buildleftovers import remove_containers, stray_build_container_ids
 from graders.sandbox.cgroups import (
     BUILD_CGROUP_NAME,
     CGROUP_V1_ROOT,
@@ -114,6 +115,9 @@ def janitor(
     filters: DockerFilters = {"label": JOB_LABEL}
     errors: list[str] = []
     containers = _remove_containers(client, filters, cutoff, errors)
+    # Build-step containers carry no label; a crash mid-build leaves them under our cgroup parent.
+    stray = stray_build_container_ids(client, created_before=cutoff.timestamp())
+    containers += remove_containers(client, stray)
     networks = _remove_networks(client, filters, cutoff, errors)
     images = _remove_images(client, filters, cutoff, errors)
     cgroups = 0

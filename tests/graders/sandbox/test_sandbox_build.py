@@ -5,12 +5,12 @@ import docker
 import pytest
 
 from graders.sandbox.build import (
-    CANCEL_GRACE_SECONDS,
     BuildLimits,
     BuildOutcome,
     BuildStatus,
     build_image,
 )
+from graders.sandbox.buildleftovers import CANCEL_GRACE_SECONDS
 from graders.sandbox.cgroups import BUILD_CGROUP_NAME, CGROUP_V1_ROOT
 from graders.sandbox.images import DEFAULT_CATALOG, ImageOutcome
 from graders.sandbox.labels import JOB_LABEL

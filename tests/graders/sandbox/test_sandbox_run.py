@@ -3,6 +3,7 @@ from datetime import timedelta
 import docker
 import pytest
 
+from graders.sandbox.cgroups import BUILD_CGROUP_NAME
 from graders.sandbox.images import BUSYBOX, PYTHON
 from graders.sandbox.labels import JOB_LABEL, job_labels
 from graders.sandbox.run import (
@@ -214,3 +215,19 @@ def test_the_janitor_removes_only_leftovers_older_than_asked(
     assert swept.containers >= 1
     with pytest.raises(docker.errors.NotFound):
         leftover.reload()
+
+
+def test_the_janitor_removes_build_step_containers_a_crashed_build_left(
+    docker_client: docker.DockerClient, job_id: str
+) -> None:
+    # given: an unlabelled container under a job's build cgroup, as a build step would be
+    step = docker_client.containers.create(
+        BUSYBOX.reference, ["true"], cgroup_parent=f"/{BUILD_CGROUP_NAME}/{job_id}"
+    )
+
+    # when
+    janitor(docker_client, older_than=timedelta(0))
+
+    # then
+    with pytest.raises(docker.errors.NotFound):
+        step.reload()

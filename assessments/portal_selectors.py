@@ -1,0 +1,226 @@
+"""Reads for the learner portal and the instructors' attempt pages.
+
+Learner getters hide what a learner may not open (unpublished assessments) by raising
+AssessmentNotFound, so views never check visibility themselves. Grades are summarised only from
+attempts whose grades the feedback policy lets the learner see.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
+
+from accounts.models import User
+from assessments.attempt_selectors import (
+    MASTERY_THRESHOLD,
+    ItemForLearner,
+    grades_visible,
+    item_for_learner,
+)
+from assessments.models import (
+    Assessment,
+    Attempt,
+    AttemptQuestion,
+    AttemptStatus,
+    LearnerOverride,
+)
+from assessments.services.attempts import attempts_allowed_for
+from courses import api as courses_api
+
+
+class AssessmentNotFound(Exception):
+    """No such assessment that this person may open."""
+
+
+@dataclass(frozen=True)
+class AssessmentStanding:
+    """One assessment as the learner stands with it."""
+
+    assessment: Assessment
+    attempts: list[Attempt]
+    attempts_allowed: int | None
+    # From attempts whose grades are visible; None before any.
+    best_percent: Decimal | None
+    passed: bool | None
+    in_progress: Attempt | None
+
+    @property
+    def attempts_used(self) -> int:
+        return len(self.attempts)
+
+    @property
+    def attempts_left(self) -> int | None:
+        if self.attempts_allowed is None:
+            return None
+        return max(0, self.attempts_allowed - self.attempts_used)
+
+
+def _standing(
+    *,
+    assessment: Assessment,
+    attempts: list[Attempt],
+    override: LearnerOverride | None,
+    now: datetime,
+) -> AssessmentStanding:
+    visible = [
+        attempt
+        for attempt in attempts
+        if attempt.percent is not None and grades_visible(attempt=attempt, now=now)
+    ]
+    best = max(visible, key=lambda attempt: attempt.percent or Decimal(0), default=None)
+    return AssessmentStanding(
+        assessment=assessment,
+        attempts=attempts,
+        attempts_allowed=attempts_allowed_for(assessment=assessment, override=override),
+        best_percent=best.percent if best else None,
+        passed=any(attempt.passed for attempt in visible) if visible else None,
+        in_progress=next(
+            (attempt for attempt in attempts if attempt.status == AttemptStatus.IN_PROGRESS), None
+        ),
+    )
+
+
+def _published_with_learner_attempts(learner: User) -> QuerySet[Assessment]:
+    return (
+        Assessment.objects.filter(is_published=True)
+        .select_related("section", "module")
+        .prefetch_related(
+            Prefetch(
+                "attempts",
+                queryset=Attempt.objects.filter(learner=learner).order_by("-number"),
+                to_attr="learner_attempts",
+            ),
+            Prefetch(
+                "overrides",
+                queryset=LearnerOverride.objects.filter(learner=learner),
+                to_attr="learner_overrides",
+            ),
+        )
+    )
+
+
+def _standing_of(assessment: Assessment, now: datetime) -> AssessmentStanding:
+    overrides: list[LearnerOverride] = getattr(assessment, "learner_overrides", [])
+    return _standing(
+        assessment=assessment,
+        attempts=list(getattr(assessment, "learner_attempts", [])),
+        override=overrides[0] if overrides else None,
+        now=now,
+    )
+
+
+def assessment_standings_for_learner(*, learner: User, now: datetime) -> list[AssessmentStanding]:
+    """Every published assessment with the learner's attempts at it (three queries)."""
+    return [
+        _standing_of(assessment, now) for assessment in _published_with_learner_attempts(learner)
+    ]
+
+
+def assessment_standing_for_learner(
+    *, slug: str, learner: User, now: datetime
+) -> AssessmentStanding:
+    """One published assessment for a learner; raises AssessmentNotFound otherwise."""
+    assessment = _published_with_learner_attempts(learner).filter(slug=slug).first()
+    if assessment is None:
+        raise AssessmentNotFound(f"No published assessment {slug!r}.")
+    return _standing_of(assessment, now)
+
+
+def assessment_get_for_instructor(*, slug: str) -> Assessment:
+    """Any assessment, published or not: callers are behind instructor_required."""
+    assessment = Assessment.objects.select_related("section", "module").filter(slug=slug).first()
+    if assessment is None:
+        raise AssessmentNotFound(f"No assessment {slug!r}.")
+    return assessment
+
+
+def attempt_list_for_instructor(*, assessment: Assessment) -> QuerySet[Attempt]:
+    return (
+        Attempt.objects.filter(assessment=assessment)
+        .select_related("learner")
+        .order_by("learner__email", "number")
+    )
+
+
+def attempt_questions_for_page(*, attempt: Attempt) -> list[AttemptQuestion]:
+    """The frozen questions of an attempt with what rendering and feedback need (one query)."""
+    return list(
+        attempt.questions.select_related("question_version", "question_version__question").order_by(
+            "position"
+        )
+    )
+
+
+@dataclass(frozen=True)
+class QuestionForLearner:
+    """A frozen question for rendering, and what the feedback policy lets the learner see."""
+
+    item: AttemptQuestion
+    shown: ItemForLearner
+
+
+def questions_for_learner(
+    *, attempt: Attempt, items: Iterable[AttemptQuestion], now: datetime
+) -> list[QuestionForLearner]:
+    return [
+        QuestionForLearner(item=item, shown=item_for_learner(attempt=attempt, item=item, now=now))
+        for item in items
+    ]
+
+
+@dataclass(frozen=True)
+class SectionToReview:
+    section_id: int
+    title: str
+    position: int
+    url: str
+    points: Decimal
+    max_points: Decimal
+
+    @property
+    def percent(self) -> int:
+        return round(float(self.points / self.max_points) * 100) if self.max_points else 0
+
+    @property
+    def needs_review(self) -> bool:
+        return not self.max_points or float(self.points / self.max_points) < MASTERY_THRESHOLD
+
+
+def _section_url(section: courses_api.SectionData) -> str:
+    return reverse(
+        "courses:section",
+        kwargs={
+            "course_slug": section.course_slug,
+            "module_slug": section.module_slug,
+            "section_slug": section.slug,
+        },
+    )
+
+
+def sections_for_attempt(*, shown: Iterable[ItemForLearner]) -> list[SectionToReview]:
+    """Per section, the points of one attempt. Only items whose grade is visible count, so an
+    attempt under a closed feedback policy yields nothing."""
+    totals: dict[int, list[Decimal]] = {}
+    for item in shown:
+        if item.section_id is None or item.points is None:
+            continue
+        entry = totals.setdefault(item.section_id, [Decimal(0), Decimal(0)])
+        entry[0] += item.points
+        entry[1] += item.max_points
+    sections = []
+    for section_id, (points, max_points) in totals.items():
+        section = courses_api.section_get(section_id=section_id)
+        sections.append(
+            SectionToReview(
+                section_id=section_id,
+                title=section.title,
+                position=section.position,
+                url=_section_url(section),
+                points=points,
+                max_points=max_points,
+            )
+        )
+    return sorted(sections, key=lambda section: section.position)

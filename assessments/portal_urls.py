@@ -1,0 +1,30 @@
+from django.urls import path
+
+from accounts.permissions import instructor_required
+from assessments import portal_views as views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("assessments/<slug:slug>/", views.assessment_detail, name="assessment"),
+    path("assessments/<slug:slug>/start/", views.attempt_start_view, name="start"),
+    path("attempts/<int:attempt_id>/", views.attempt_page, name="attempt"),
+    path(
+        "attempts/<int:attempt_id>/questions/<int:position>/save/",
+        views.answer_save,
+        name="answer_save",
+    ),
+    path("attempts/<int:attempt_id>/submit/", views.attempt_submit_view, name="submit"),
+    path("attempts/<int:attempt_id>/result/", views.attempt_result, name="result"),
+    path(
+        "manage/assessments/<slug:slug>/attempts/",
+        instructor_required(views.instructor_attempts),
+        name="instructor_attempts",
+    ),
+    path(
+        "manage/assessments/<slug:slug>/attempts.csv",
+        instructor_required(views.instructor_attempts_csv),
+        name="instructor_attempts_csv",
+    ),
+]
