@@ -4,7 +4,7 @@ Every getter takes the learner and raises AttemptNotFound for another learner's 
 view does its own ownership check. Visibility of grades follows the assessment's feedback policy.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -112,8 +112,8 @@ def item_for_learner(*, attempt: Attempt, item: AttemptQuestion, now: datetime) 
     )
     if not item_feedback_visible(attempt=attempt, item=item, now=now):
         return base
-    return ItemForLearner(
-        **{**base.__dict__},
+    return replace(
+        base,
         fraction=item.fraction,
         points=item.points,
         feedback=item.feedback if assessment.review_shows_feedback else None,

@@ -353,7 +353,9 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "review": [
                 {
                     "position": question.item.position,
-                    "html": question_html(question.item, response=question.shown.response),
+                    "html": question_html(
+                        question.item, response=question.shown.response, disabled=True
+                    ),
                     "shown": question.shown,
                     "feedback_html": feedback_html(question.shown),
                 }

@@ -4,6 +4,7 @@ Defaults are the embedded ones (SQLite and a filesystem Celery broker under var/
 clone runs with no server. DATABASE_URL and CELERY_BROKER_URL switch to PostgreSQL and Redis.
 """
 
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "assessments",
     "practicals",
     "certificates",
+    "lms",
 ]
 
 MIDDLEWARE = [
@@ -208,16 +210,40 @@ CERTIFICATE_ISSUER_NAME = env_str("CERTIFICATE_ISSUER_NAME", "Quayside")
 # Rendered PDFs go to the default storage (MEDIA_ROOT) under this prefix, served only by views.
 CERTIFICATE_PDF_DIR = "certificates/pdf"
 
+_THROTTLE_RATE = re.compile(r"^[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)$")
+
+
+def _throttle_rate(name: str, default: str) -> str:
+    rate = env_str(name, default)
+    if not _THROTTLE_RATE.match(rate):
+        raise ImproperlyConfigured(f"{name}={rate!r} is not a rate such as 60/min or 1000/hour.")
+    return rate
+
+
+# Throttle counters live in the default cache, so with several web processes each counts alone.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
+        "lms.authentication.ServiceAccountAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "quayside.problem_details.ProblemAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "quayside.problem_details.problem_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.ScopedRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": _throttle_rate("API_THROTTLE_ANON", "60/min"),
+        "user": _throttle_rate("API_THROTTLE_USER", "1200/min"),
+        # Starting and submitting attempts is costly and never needs to be fast.
+        "attempt_transition": _throttle_rate("API_THROTTLE_ATTEMPT_TRANSITION", "30/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Quayside API",
@@ -229,6 +255,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "QuestionTypeEnum": "assessments.models.questions.QUESTION_TYPE_CHOICES",
+        "AttemptStatusEnum": "assessments.models.attempts.AttemptStatus",
     },
 }
 

@@ -3,6 +3,7 @@
 These serializers expose answer keys; they are never used by learner-facing endpoints.
 """
 
+from types import SimpleNamespace
 from typing import Any
 
 from django.db import IntegrityError
@@ -10,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -311,6 +313,16 @@ class QuestionImport(APIView):
         )
 
 
+class FileFormatNegotiation(DefaultContentNegotiation):
+    """Here `?format=` names the file to write (gift, moodle_xml), not DRF's renderer.
+
+    DRF reads `?format=` as a renderer override and answers 404 for "gift"; with no override
+    parameter the response type comes from the Accept header only.
+    """
+
+    settings = SimpleNamespace(URL_FORMAT_OVERRIDE=None)
+
+
 @extend_schema(
     tags=["authoring"],
     parameters=[
@@ -322,6 +334,7 @@ class QuestionImport(APIView):
 )
 class QuestionExport(APIView):
     permission_classes = [IsInstructor]
+    content_negotiation_class = FileFormatNegotiation
 
     def get(self, request: Request) -> HttpResponse | Response:
         file_format = request.query_params.get("format")

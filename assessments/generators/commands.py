@@ -28,7 +28,7 @@ def _one_line(block: SourceBlock) -> SourceBlock:
 
 
 def _gist(explanation: str) -> str:
-    """The explanation without its parenthesised detail: "View logs (Follow logs)" -> "view logs"."""
+    """The explanation without its detail in brackets: "View logs (Follow logs)" -> "view logs"."""
     return explanation.split("(", 1)[0].strip().rstrip(".").lower()
 
 

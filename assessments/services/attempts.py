@@ -79,6 +79,11 @@ class PoolTooSmall(AttemptError):
     status = 409
 
 
+class IdempotencyKeyReused(AttemptError):
+    code = "idempotency_key_reused"
+    status = 422
+
+
 @dataclass(frozen=True)
 class SaveAcknowledgement:
     position: int
@@ -191,7 +196,7 @@ def attempt_start(
 
     Freezes the drawn question versions, their seeds and option orders. With an idempotency key,
     repeating the call returns the attempt the first call made. Raises AssessmentUnavailable,
-    NoAttemptsLeft or PoolTooSmall.
+    NoAttemptsLeft, PoolTooSmall, or IdempotencyKeyReused for a key used at another assessment.
     """
     now = _now(now)
     if idempotency_key:
@@ -199,6 +204,10 @@ def attempt_start(
             learner=learner, start_idempotency_key=idempotency_key
         ).first()
         if earlier is not None:
+            if earlier.assessment_id != assessment.pk:
+                raise IdempotencyKeyReused(
+                    "This idempotency key started an attempt at another assessment."
+                )
             return earlier
     attempt_finalise_if_expired_for(learner=learner, assessment=assessment, now=now)
     current = Attempt.objects.filter(

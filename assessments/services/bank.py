@@ -7,6 +7,7 @@ from typing import Any
 
 import yaml
 from django.db import transaction
+from django.utils import timezone
 
 from assessments.models import Provenance, Question, QuestionStatus
 from assessments.services.questions import (
@@ -128,7 +129,8 @@ def question_bank_load(*, module_id: int, directory: Path = BANK_DIRECTORY) -> B
     """
     summary = BankLoadSummary()
     existing = {
-        question.key: question for question in Question.objects.select_related("current_version")
+        question.key: question
+        for question in Question.objects.select_related("current_version").prefetch_related("tags")
     }
     for item in bank_items_read(directory=directory, module_id=module_id):
         question = existing.get(item.key)
@@ -144,10 +146,21 @@ def question_bank_load(*, module_id: int, directory: Path = BANK_DIRECTORY) -> B
             )
             summary.created.append(item.key)
             continue
-        revised = question_revise(
-            question=question, content=item.content, note=f"bank file {item.source}"
-        )
-        if set(question.tags.values_list("name", flat=True)) != {tag.lower() for tag in item.tags}:
+        current = question.current_version
+        revised = None
+        # Compared here first so that a reload of an unchanged bank takes no lock and no write.
+        if current is None or current.spec_sha256 != item.content.fingerprint():
+            revised = question_revise(
+                question=question, content=item.content, note=f"bank file {item.source}"
+            )
+        if question.section_id != item.section_id:
+            # The section is a column, not part of the version: moving a question is no new
+            # content, but the file is the source of truth for where a bank question lives.
+            Question.objects.filter(pk=question.pk).update(
+                section_id=item.section_id, updated_at=timezone.now()
+            )
+            revised = revised or question.current_version
+        if {tag.name for tag in question.tags.all()} != {tag.lower() for tag in item.tags}:
             question_tags_set(question=question, tags=item.tags)
             revised = revised or question.current_version
         (summary.revised if revised else summary.unchanged).append(item.key)

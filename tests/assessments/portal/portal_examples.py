@@ -10,7 +10,7 @@ from typing import Any
 
 from assessments.question_types import option_id
 
-GENERAL_FEEDBACK = "Zanzibar general remark"
+GENERAL_FEEDBACK = "Section 3: Writing Production-Ready Dockerfiles has the Zanzibar remark."
 
 
 @dataclass(frozen=True)

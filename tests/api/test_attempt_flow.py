@@ -1,0 +1,116 @@
+"""The whole learner flow through the REST API alone: find, start, answer, submit, review."""
+
+from decimal import Decimal
+
+from assessments.models import FeedbackPolicy
+from tests.api.conftest import QUESTION_TYPE_NAMES, right_answer
+
+
+def test_a_learner_takes_an_assessment_through_the_api_alone(
+    api, make_question, make_assessment
+):
+    # given one question of every type, feedback after submission
+    make_assessment([make_question(name) for name in QUESTION_TYPE_NAMES], slug="every-type")
+
+    # when the learner finds the assessment, starts, answers everything and submits
+    listed = api.get("/api/v1/assessments/", {"kind": "section_quiz"})
+    slug = listed.json()["results"][0]["slug"]
+    started = api.post(f"/api/v1/assessments/{slug}/attempts/")
+    attempt = started.json()
+    saves = [
+        api.put(
+            f"/api/v1/attempts/{attempt['id']}/answers/{item['position']}/",
+            {"response": right_answer(item["type"])},
+            format="json",
+        )
+        for item in attempt["items"]
+    ]
+    submitted = api.post(f"/api/v1/attempts/{attempt['id']}/submit/")
+    result = api.get(f"/api/v1/attempts/{attempt['id']}/result/")
+    progress = api.get("/api/v1/me/progress/")
+    standing = api.get(f"/api/v1/assessments/{slug}/")
+
+    # then
+    assert listed.status_code == 200
+    assert started.status_code == 201
+    assert [item["type"] for item in attempt["items"]] == QUESTION_TYPE_NAMES
+    assert [save.status_code for save in saves] == [200] * len(QUESTION_TYPE_NAMES)
+    assert submitted.status_code == 200
+    assert submitted.json()["percent"] == 100.0
+    assert result.json()["passed"] is True
+    assert all(item["fraction"] == 1.0 for item in result.json()["items"])
+    assert progress.json()["sections"][0]["percent"] == 100
+    assert progress.json()["objectives"][0]["points"] == float(
+        Decimal(len(QUESTION_TYPE_NAMES))
+    )
+    assert standing.json()["standing"] == {
+        "attempts_used": 1,
+        "attempts_left": None,
+        "in_progress_attempt": None,
+        "best_percent": 100.0,
+        "passed": True,
+    }
+
+
+def test_starting_again_resumes_the_attempt_in_progress_with_200(api, quiz):
+    first = api.post(f"/api/v1/assessments/{quiz.slug}/attempts/")
+
+    again = api.post(f"/api/v1/assessments/{quiz.slug}/attempts/")
+
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["id"] == first.json()["id"]
+
+
+def test_the_learner_lists_their_own_attempts(api, client_for, other_learner, quiz):
+    mine = api.post(f"/api/v1/assessments/{quiz.slug}/attempts/").json()
+    client_for(other_learner).post(f"/api/v1/assessments/{quiz.slug}/attempts/")
+
+    listed = api.get(f"/api/v1/assessments/{quiz.slug}/attempts/")
+
+    assert [attempt["id"] for attempt in listed.json()["results"]] == [mine["id"]]
+
+
+def test_assessments_filter_by_kind_and_section(api, quiz, section):
+    by_section = api.get("/api/v1/assessments/", {"section": section.slug})
+    by_other_kind = api.get("/api/v1/assessments/", {"kind": "final_exam"})
+
+    assert [a["slug"] for a in by_section.json()["results"]] == [quiz.slug]
+    assert by_other_kind.json()["results"] == []
+
+
+def test_an_immediate_feedback_save_returns_the_grade(api, make_question, make_assessment):
+    make_assessment(
+        [make_question("numeric")], slug="practice", policy=FeedbackPolicy.IMMEDIATE
+    )
+    attempt = api.post("/api/v1/assessments/practice/attempts/").json()
+
+    saved = api.put(
+        f"/api/v1/attempts/{attempt['id']}/answers/1/",
+        {"response": right_answer("numeric")},
+        format="json",
+    )
+
+    assert saved.status_code == 200
+    assert saved.json()["item"]["fraction"] == 1.0
+    assert saved.json()["save_count"] == 1
+
+
+def test_the_result_of_an_attempt_in_progress_is_a_conflict(api, quiz):
+    attempt = api.post(f"/api/v1/assessments/{quiz.slug}/attempts/").json()
+
+    result = api.get(f"/api/v1/attempts/{attempt['id']}/result/")
+
+    assert result.status_code == 409
+    assert result.json()["code"] == "attempt_in_progress"
+
+
+def test_an_invalid_answer_is_refused_with_its_reason(api, quiz):
+    attempt = api.post(f"/api/v1/assessments/{quiz.slug}/attempts/").json()
+
+    saved = api.put(
+        f"/api/v1/attempts/{attempt['id']}/answers/1/", {"response": "nope"}, format="json"
+    )
+
+    assert saved.status_code == 422
+    assert saved.json()["code"] == "invalid_response"
+    assert "Unknown option id" in saved.json()["detail"]

@@ -1,0 +1,73 @@
+"""Fixtures for the question-bank tests: the real Docker module, imported as the course ships it."""
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assessments.models import Provenance, Question, QuestionStatus
+from assessments.services.questions import QuestionContent, question_create
+from courses import api as courses_api
+from courses.services import module_import_file
+from tests.factories import SectionFactory
+
+DEMO_MODULE_FILE = Path(__file__).resolve().parents[2] / "demo/courses/module-1-1-docker-basics.md"
+DEMO_COURSE_SLUG = "docker-basics"
+
+QuestionMaker = Callable[..., Question]
+
+
+@pytest.fixture
+def docker_module(db: None) -> int:
+    """The id of module 1.1 after importing the real course file."""
+    summary = module_import_file(path=DEMO_MODULE_FILE, course_slug=DEMO_COURSE_SLUG)
+    assert summary.module_id is not None
+    return summary.module_id
+
+
+@pytest.fixture
+def docker_sections(docker_module: int) -> dict[int, int]:
+    """{section position: section id} of the imported module."""
+    return {
+        section.position: section.id
+        for section in courses_api.section_list_for_module(module_id=docker_module)
+    }
+
+
+def choice_spec(prompt: str = "Which port does the web service publish?") -> dict[str, Any]:
+    return {
+        "prompt": prompt,
+        "options": [
+            {"text": "8080", "correct": True, "feedback": "Yes: -p 8080:80."},
+            {"text": "80", "correct": False, "feedback": "That is the container's port."},
+        ],
+        "feedback": "See Section 5: Docker Networking Basics.",
+    }
+
+
+@pytest.fixture
+def make_question(db: None) -> QuestionMaker:
+    """Creates a question through the service (so it has version 1), in a fresh section."""
+    counter = iter(range(1, 10_000))
+
+    def make(
+        *,
+        key: str | None = None,
+        section_id: int | None = None,
+        spec: dict[str, Any] | None = None,
+        question_type: str = "single_choice",
+        status: QuestionStatus = QuestionStatus.READY,
+        provenance: Provenance = Provenance.AUTHORED,
+        tags: tuple[str, ...] = (),
+    ) -> Question:
+        return question_create(
+            key=key or f"question-{next(counter)}",
+            section_id=section_id or SectionFactory().pk,
+            content=QuestionContent(type=question_type, spec=spec or choice_spec()),
+            provenance=provenance,
+            status=status,
+            tags=tags,
+        )
+
+    return make

@@ -1,0 +1,213 @@
+"""What result, review and dashboard pages show, as feedback policy and review flags allow."""
+
+import time_machine
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import User
+from assessments.models import Assessment, FeedbackPolicy
+from assessments.question_types import option_id
+from courses.models import Section
+
+from .conftest import AssessmentMaker, QuestionMaker, client_for, later, started
+from .portal_examples import EXAMPLES, GENERAL_FEEDBACK
+
+RIGHT = option_id("FROM node:18.17.1-alpine3.18")
+WRONG = option_id("FROM node:latest")
+
+
+def _take(client: Client, assessment: Assessment, learner: User, answers: dict[str, str]) -> int:
+    """Start, answer by form post, submit; returns the attempt id."""
+    attempt = started(assessment, learner)
+    client.post(reverse("portal:attempt", args=[attempt.pk]), {**answers, "action": "save"})
+    client.post(reverse("portal:submit", args=[attempt.pk]))
+    return attempt.pk
+
+
+def _result(client: Client, attempt_id: int) -> str:
+    response = client.get(reverse("portal:result", args=[attempt_id]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _section_url(section: Section) -> str:
+    return reverse(
+        "courses:section", args=[section.module.course.slug, section.module.slug, section.slug]
+    )
+
+
+def test_after_submission_the_result_shows_score_review_and_sections_to_review(
+    make_question: QuestionMaker, make_assessment: AssessmentMaker, learner: User, section: Section
+) -> None:
+    # given a two-question quiz answered half right
+    quiz = make_assessment([make_question("single_choice"), make_question("true_false")])
+    client = client_for(learner)
+    attempt_id = _take(client, quiz, learner, {"q1": RIGHT, "q2": "false"})
+
+    # when the learner opens the result
+    html = _result(client, attempt_id)
+
+    # then the score, pass mark, per-question feedback and a link to the weak section are there
+    assert "1 of 2" in html
+    assert "(50%)" in html
+    assert "Not passed" in html
+    assert "Quokka pin" in html  # the chosen option's feedback
+    assert "Platypus kernel no" in html
+    assert GENERAL_FEEDBACK in html
+    assert f'href="{_section_url(section)}"' in html
+    assert f"Section {section.position}: {section.title}" in html
+
+
+def test_a_passed_attempt_lists_no_section_to_review(
+    one_question_quiz: Assessment, learner: User, section: Section
+) -> None:
+    client = client_for(learner)
+    html = _result(client, _take(client, one_question_quiz, learner, {"q1": RIGHT}))
+
+    assert "(100%)" in html
+    assert "Passed" in html
+    assert "None: you did well" in html
+    assert f'href="{_section_url(section)}"' not in html
+
+
+def test_after_close_the_result_waits_for_the_close_then_shows_everything(
+    one_question_quiz: Assessment, learner: User
+) -> None:
+    # given an attempt at a quiz whose results come after it closes, an hour from now
+    one_question_quiz.feedback_policy = FeedbackPolicy.AFTER_CLOSE
+    one_question_quiz.closes_at = later(3600)
+    one_question_quiz.save()
+    client = client_for(learner)
+    attempt_id = _take(client, one_question_quiz, learner, {"q1": WRONG})
+
+    # when the learner looks before the close
+    before = _result(client, attempt_id)
+
+    # then the submission is acknowledged, but no score, review or feedback
+    assert "Your score is released after the assessment closes" in before
+    assert "Score:" not in before
+    assert "Quokka" not in before
+    assert "Sections to review" not in before
+
+    # and after the close, all of it
+    with time_machine.travel(later(3700)):
+        after = _result(client, attempt_id)
+    assert "Score:" in after
+    assert "(0%)" in after
+    assert "Quokka moves" in after
+
+
+def test_immediate_feedback_follows_each_saved_answer_during_the_attempt(
+    make_question: QuestionMaker, make_assessment: AssessmentMaker, learner: User
+) -> None:
+    # given a practice quiz with immediate feedback
+    quiz = make_assessment(
+        [make_question("single_choice"), make_question("short_text")],
+        feedback_policy=FeedbackPolicy.IMMEDIATE,
+    )
+    attempt = started(quiz, learner)
+    client = client_for(learner)
+
+    # when the learner autosaves the first answer
+    ack = client.post(reverse("portal:answer_save", args=[attempt.pk, 1]), {"q1": WRONG}).json()
+
+    # then the acknowledgement carries that question's feedback
+    assert "Quokka moves" in ack["feedback_html"]
+    assert "Incorrect" in ack["feedback_html"]
+    # and the page shows it under the answered question only
+    page = client.get(reverse("portal:attempt", args=[attempt.pk])).content.decode()
+    first, second = page.split('id="question-2"')
+    assert "Quokka moves" in first
+    assert "Echidna" not in second
+    assert "Incorrect" not in second
+
+
+def test_review_flags_hide_responses_feedback_and_general_feedback(
+    one_question_quiz: Assessment, learner: User
+) -> None:
+    # given a quiz whose review shows only the score per question
+    one_question_quiz.review_shows_responses = False
+    one_question_quiz.review_shows_feedback = False
+    one_question_quiz.review_shows_correct_answers = False
+    one_question_quiz.save()
+    client = client_for(learner)
+
+    # when the learner opens the result of a right answer
+    html = _result(client, _take(client, one_question_quiz, learner, {"q1": RIGHT}))
+
+    # then they see the score, but not their choice, the option feedback or the general feedback
+    assert "(100%)" in html
+    assert "Question 1" in html
+    assert "checked" not in html
+    assert "Quokka" not in html
+    assert GENERAL_FEEDBACK not in html
+
+
+def test_review_with_every_flag_on_shows_the_learners_own_answer(
+    one_question_quiz: Assessment, learner: User
+) -> None:
+    client = client_for(learner)
+    html = _result(client, _take(client, one_question_quiz, learner, {"q1": WRONG}))
+
+    assert f'value="{WRONG}" checked disabled' in " ".join(html.split())
+    assert "Quokka moves" in html
+
+
+def test_the_dashboard_shows_results_mastery_and_links_to_weak_sections(
+    make_question: QuestionMaker,
+    make_assessment: AssessmentMaker,
+    learner: User,
+    section: Section,
+    django_assert_max_num_queries,
+) -> None:
+    # given one failed quiz and one in progress
+    failed = make_assessment([make_question("single_choice")], title="Pinning quiz")
+    open_quiz = make_assessment([make_question("true_false")], title="Kernel quiz")
+    client = client_for(learner)
+    _take(client, failed, learner, {"q1": WRONG})
+    in_progress = started(open_quiz, learner)
+
+    # when the learner opens the dashboard
+    with django_assert_max_num_queries(12):
+        html = client.get(reverse("portal:dashboard")).content.decode()
+
+    # then it shows the result, the attempts used, mastery and a link to the weak section
+    assert "Pinning quiz" in html
+    assert "0%" in html
+    assert "Not passed yet" in html
+    assert f'href="{reverse("portal:attempt", args=[in_progress.pk])}"' in html
+    assert "Mastery by section" in html
+    assert f'href="{_section_url(section)}"' in html
+    assert f"Review section {section.position}" in html
+
+
+def test_the_dashboard_includes_the_certification_slot(learner: User) -> None:
+    html = client_for(learner).get(reverse("portal:dashboard")).content.decode()
+
+    assert "Certification" in html
+
+
+def test_an_open_attempt_has_no_result_yet(one_question_quiz: Assessment, learner: User) -> None:
+    attempt = started(one_question_quiz, learner)
+
+    response = client_for(learner).get(reverse("portal:result", args=[attempt.pk]))
+
+    assert response.url == reverse("portal:attempt", args=[attempt.pk])
+
+
+def test_an_example_answer_gets_full_credit_through_the_portal(
+    make_question: QuestionMaker, make_assessment: AssessmentMaker, learner: User
+) -> None:
+    # given one question of every type, answered right through the form post
+    quiz = make_assessment([make_question(name) for name in EXAMPLES])
+    client = client_for(learner)
+    answers = {}
+    for position, name in enumerate(EXAMPLES, start=1):
+        answers |= EXAMPLES[name]().post_for(f"q{position}")
+
+    # when the attempt is submitted
+    html = _result(client, _take(client, quiz, learner, answers))
+
+    # then every question earned full credit
+    assert f"{len(EXAMPLES)} of {len(EXAMPLES)}" in html
+    assert "(100%)" in html

@@ -1,0 +1,484 @@
+"""The instructors' authoring pages under /authoring/: permissions, editing, review, bulk, import."""
+
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import User
+from assessments.models import Provenance, Question, QuestionStatus
+from assessments.services.interchange import CATEGORY_TO_SECTION, FORMAT_GIFT, questions_import
+from tests.assessments.conftest import QuestionMaker, choice_spec
+
+FIXTURES = Path(__file__).resolve().parent / "interchange" / "fixtures"
+SPEC_YAML = """\
+prompt: Which port does the web service publish?
+options:
+  - text: "8080"
+    correct: true
+    feedback: "Yes: -p 8080:80."
+  - text: "80"
+    correct: false
+    feedback: That is the container's port.
+feedback: See Section 5, Docker Networking Basics.
+"""
+GET_PAGES = [
+    "authoring:question_list",
+    "authoring:question_new",
+    "authoring:review_queue",
+    "authoring:question_import",
+    "authoring:question_export",
+]
+GET_QUESTION_PAGES = [
+    "authoring:question_detail",
+    "authoring:question_edit",
+    "authoring:question_diff",
+]
+POST_PAGES = ["authoring:question_preview", "authoring:bulk_action"]
+POST_QUESTION_PAGES = ["authoring:draft_approve", "authoring:draft_reject"]
+
+
+def _every_request(question_id: int) -> list[tuple[str, str]]:
+    return (
+        [("get", reverse(name)) for name in GET_PAGES]
+        + [("get", reverse(name, args=[question_id])) for name in GET_QUESTION_PAGES]
+        + [("post", reverse(name)) for name in POST_PAGES]
+        + [("post", reverse(name, args=[question_id])) for name in POST_QUESTION_PAGES]
+    )
+
+
+def _form(section_id: int, **changes: object) -> dict[str, object]:
+    return {
+        "key": "web-port",
+        "section": section_id,
+        "type": "single_choice",
+        "points": 1,
+        "difficulty": 0.5,
+        "tags": "networking, ports",
+        "spec": SPEC_YAML,
+        "change_note": "",
+    } | changes
+
+
+@pytest.fixture
+def instructor_client(client: Client, instructor: User) -> Client:
+    client.force_login(instructor)
+    return client
+
+
+@pytest.fixture
+def draft(make_question: QuestionMaker) -> Question:
+    return make_question(key="draft-question", status=QuestionStatus.DRAFT)
+
+
+def test_anonymous_visitors_are_sent_to_log_in_from_every_authoring_page(
+    client: Client, draft: Question
+) -> None:
+    for method, url in _every_request(draft.pk):
+        response = getattr(client, method)(url)
+
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("accounts:login")), url
+    draft.refresh_from_db()
+    assert draft.status == QuestionStatus.DRAFT
+
+
+def test_learners_get_403_on_every_authoring_page(
+    client: Client, learner: User, draft: Question
+) -> None:
+    client.force_login(learner)
+
+    for method, url in _every_request(draft.pk):
+        response = getattr(client, method)(url, {"question_ids": [draft.pk], "action": "retire"})
+
+        assert response.status_code == 403, url
+    draft.refresh_from_db()
+    assert draft.status == QuestionStatus.DRAFT
+
+
+def test_instructors_open_every_authoring_page(instructor_client: Client, draft: Question) -> None:
+    for method, url in _every_request(draft.pk):
+        if method != "get":
+            continue
+        assert instructor_client.get(url).status_code == 200, url
+
+
+def test_the_list_filters_by_section_type_status_and_tag(
+    instructor_client: Client, make_question: QuestionMaker
+) -> None:
+    wanted = make_question(key="wanted", status=QuestionStatus.READY, tags=("ports",))
+    make_question(key="other-status", status=QuestionStatus.DRAFT, tags=("ports",))
+    make_question(key="other-section", status=QuestionStatus.READY)
+
+    response = instructor_client.get(
+        reverse("authoring:question_list"),
+        {"section": wanted.section_id, "type": "single_choice", "status": "ready", "tag": "ports"},
+    )
+
+    assert [question.key for question in response.context["page"]] == ["wanted"]
+
+
+def test_the_list_renders_in_a_fixed_number_of_queries(
+    instructor_client: Client,
+    make_question: QuestionMaker,
+    django_assert_max_num_queries: object,
+) -> None:
+    for _ in range(15):
+        make_question(tags=("ports", "networking"))
+
+    with django_assert_max_num_queries(15):  # type: ignore[operator]
+        response = instructor_client.get(reverse("authoring:question_list"))
+
+    assert len(response.context["page"]) == 15
+
+
+def test_create_detail_edit_diff_and_history(
+    instructor_client: Client, docker_sections: dict[int, int], instructor: User
+) -> None:
+    # create
+    response = instructor_client.post(reverse("authoring:question_new"), _form(docker_sections[5]))
+    question = Question.objects.get(key="web-port")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("authoring:question_detail", args=[question.pk])
+    assert question.status == QuestionStatus.DRAFT
+    assert question.provenance == Provenance.AUTHORED
+    assert question.created_by == instructor
+    assert sorted(question.tags.values_list("name", flat=True)) == ["networking", "ports"]
+    # detail
+    detail = instructor_client.get(response["Location"])
+    assert detail.status_code == 200
+    assert b"Which port does the web service publish?" in detail.content
+    # edit: a new version
+    edited_yaml = SPEC_YAML.replace("Which port", "Which host port")
+    response = instructor_client.post(
+        reverse("authoring:question_edit", args=[question.pk]),
+        _form(docker_sections[5], spec=edited_yaml, change_note="say host"),
+    )
+    assert response.status_code == 302
+    assert list(question.versions.values_list("number", flat=True)) == [1, 2]
+    # edit without a change: no version
+    instructor_client.post(
+        reverse("authoring:question_edit", args=[question.pk]),
+        _form(docker_sections[5], spec=edited_yaml),
+    )
+    assert question.versions.count() == 2
+    # diff
+    diff = instructor_client.get(reverse("authoring:question_diff", args=[question.pk]))
+    lines = [line.strip() for line in diff.context["diff_lines"]]
+    assert "-prompt: Which port does the web service publish?" in lines
+    assert "+prompt: Which host port does the web service publish?" in lines
+    # history
+    history = instructor_client.get(reverse("authoring:question_detail", args=[question.pk]))
+    assert [version.number for version in history.context["versions"]] == [2, 1]
+    assert b"say host" in history.content
+
+
+def test_a_key_that_exists_is_refused_on_the_form(
+    instructor_client: Client, make_question: QuestionMaker, docker_sections: dict[int, int]
+) -> None:
+    make_question(key="web-port")
+
+    response = instructor_client.post(reverse("authoring:question_new"), _form(docker_sections[5]))
+
+    assert response.status_code == 200
+    assert "A question with this key exists already." in response.context["form"].errors["key"]
+
+
+def test_an_invalid_spec_shows_every_problem_and_saves_nothing(
+    instructor_client: Client, docker_sections: dict[int, int]
+) -> None:
+    broken = "prompt: ''\noptions:\n  - text: a\n    correct: true\nfeedback: x\ncorect: 1\n"
+
+    response = instructor_client.post(
+        reverse("authoring:question_new"), _form(docker_sections[5], spec=broken)
+    )
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors["spec"]
+    assert len(errors) >= 2
+    assert "prompt: must not be empty" in errors
+    assert any("corect" in error for error in errors)
+    assert not Question.objects.exists()
+
+
+def test_the_preview_renders_the_learner_view_without_answer_keys(
+    instructor_client: Client, docker_sections: dict[int, int]
+) -> None:
+    # The edit page posts no key (the field is locked), so the preview needs none.
+    form = _form(docker_sections[5])
+    del form["key"]
+
+    response = instructor_client.post(reverse("authoring:question_preview"), form)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Which port does the web service publish?" in html
+    assert 'type="radio"' in html
+    for secret in ("correct", "Yes: -p 8080:80.", "container&#x27;s port", "Section 5"):
+        assert secret not in html
+
+
+def test_the_preview_shows_the_shuffled_order_an_attempt_would_show(
+    instructor_client: Client, docker_sections: dict[int, int]
+) -> None:
+    options = "\n".join(
+        f"  - text: option {letter}\n    correct: {str(letter == 'a').lower()}"
+        for letter in "abcdef"
+    )
+    spec = f"prompt: Pick a.\noptions:\n{options}\nfeedback: Section 5.\n"
+
+    html = instructor_client.post(
+        reverse("authoring:question_preview"), _form(docker_sections[5], spec=spec)
+    ).content.decode()
+
+    positions = [html.index(f"option {letter}") for letter in "abcdef"]
+    assert positions != sorted(positions)
+
+
+def test_an_invalid_preview_answers_422_with_the_problems(
+    instructor_client: Client, docker_sections: dict[int, int]
+) -> None:
+    response = instructor_client.post(
+        reverse("authoring:question_preview"), _form(docker_sections[5], spec="- not a mapping")
+    )
+
+    assert response.status_code == 422
+    assert b"The spec must be a YAML mapping" in response.content
+
+
+def test_the_review_queue_lists_drafts_only(
+    instructor_client: Client, make_question: QuestionMaker
+) -> None:
+    make_question(key="waiting", status=QuestionStatus.DRAFT)
+    make_question(key="published", status=QuestionStatus.READY)
+
+    response = instructor_client.get(reverse("authoring:review_queue"))
+
+    assert [question.key for question in response.context["page"]] == ["waiting"]
+
+
+def test_approving_from_the_queue_makes_the_draft_ready(
+    instructor_client: Client, draft: Question, instructor: User
+) -> None:
+    response = instructor_client.post(reverse("authoring:draft_approve", args=[draft.pk]))
+
+    assert response["Location"] == reverse("authoring:review_queue")
+    draft.refresh_from_db()
+    assert draft.status == QuestionStatus.READY
+    assert draft.provenance_detail["reviewed_by"] == instructor.email
+
+
+def test_edit_then_approve_saves_a_version_and_makes_the_draft_ready(
+    instructor_client: Client, draft: Question
+) -> None:
+    edited = SPEC_YAML.replace("Which port", "Which host port")
+
+    instructor_client.post(
+        reverse("authoring:question_edit", args=[draft.pk]),
+        _form(draft.section_id, spec=edited, approve="1"),
+    )
+
+    draft.refresh_from_db()
+    assert draft.status == QuestionStatus.READY
+    assert draft.current_version is not None
+    assert draft.current_version.number == 2
+    assert draft.current_version.spec["prompt"].startswith("Which host port")
+
+
+def test_rejecting_needs_a_reason_and_retires_the_draft(
+    instructor_client: Client, draft: Question
+) -> None:
+    instructor_client.post(reverse("authoring:draft_reject", args=[draft.pk]), {"reason": ""})
+    draft.refresh_from_db()
+    assert draft.status == QuestionStatus.DRAFT
+
+    instructor_client.post(
+        reverse("authoring:draft_reject", args=[draft.pk]), {"reason": "Two right answers"}
+    )
+
+    draft.refresh_from_db()
+    assert draft.status == QuestionStatus.RETIRED
+    assert draft.provenance_detail["reason"] == "Two right answers"
+
+
+def test_review_actions_never_redirect_off_site(instructor_client: Client, draft: Question) -> None:
+    response = instructor_client.post(
+        reverse("authoring:draft_approve", args=[draft.pk]), {"next": "https://evil.example/"}
+    )
+
+    assert response["Location"] == reverse("authoring:review_queue")
+
+
+def test_review_actions_return_to_the_page_they_came_from(
+    instructor_client: Client, draft: Question
+) -> None:
+    detail = reverse("authoring:question_detail", args=[draft.pk])
+
+    response = instructor_client.post(
+        reverse("authoring:draft_approve", args=[draft.pk]), {"next": detail}
+    )
+
+    assert response["Location"] == detail
+
+
+def test_bulk_retire_changes_only_the_picked_questions(
+    instructor_client: Client, make_question: QuestionMaker
+) -> None:
+    picked = [make_question(), make_question()]
+    kept = make_question()
+
+    instructor_client.post(
+        reverse("authoring:bulk_action"),
+        {"action": "retire", "question_ids": [question.pk for question in picked]},
+    )
+
+    statuses = dict(Question.objects.values_list("key", "status"))
+    assert {statuses[question.key] for question in picked} == {QuestionStatus.RETIRED}
+    assert statuses[kept.key] == QuestionStatus.READY
+
+
+def test_bulk_tag_adds_the_tags_to_the_picked_questions(
+    instructor_client: Client, make_question: QuestionMaker
+) -> None:
+    picked = make_question(tags=("ports",))
+    other = make_question()
+
+    instructor_client.post(
+        reverse("authoring:bulk_action"),
+        {"action": "tag", "question_ids": [picked.pk], "tags": "Exam, networking"},
+    )
+
+    assert sorted(picked.tags.values_list("name", flat=True)) == ["exam", "networking", "ports"]
+    assert not other.tags.exists()
+
+
+def test_bulk_tag_without_tags_changes_nothing(
+    instructor_client: Client, make_question: QuestionMaker
+) -> None:
+    question = make_question()
+
+    instructor_client.post(
+        reverse("authoring:bulk_action"), {"action": "tag", "question_ids": [question.pk]}
+    )
+
+    assert not question.tags.exists()
+
+
+def _upload(
+    client: Client, name: str, section_id: int, mapping: str = "tag", data: bytes | None = None
+):  # type: ignore[no-untyped-def]
+    content = data if data is not None else (FIXTURES / name).read_bytes()
+    return client.post(
+        reverse("authoring:question_import"),
+        {
+            "file": SimpleUploadedFile(name, content),
+            "format": "moodle_xml" if name.endswith(".xml") else "gift",
+            "section": section_id,
+            "category_mapping": mapping,
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "created", "unsupported"),
+    [
+        ("questions.gift.txt", 8, "essay “Q8” at line 2"),
+        ("questions_in_category.gift.txt", 4, None),
+        ("nested_categories_with_questions.xml", 4, "essay “Kappa Essay Question” at line 55"),
+    ],
+)
+def test_the_import_page_imports_each_fixture_and_reports_unsupported_types(
+    instructor_client: Client,
+    docker_sections: dict[int, int],
+    name: str,
+    created: int,
+    unsupported: str | None,
+) -> None:
+    response = _upload(instructor_client, name, docker_sections[5])
+
+    assert response.status_code == 200
+    assert len(response.context["outcome"].created) == created == Question.objects.count()
+    if unsupported:
+        assert unsupported in response.content.decode()
+
+
+def test_the_import_page_maps_categories_to_tags(
+    instructor_client: Client, docker_sections: dict[int, int]
+) -> None:
+    _upload(instructor_client, "questions_in_category.gift.txt", docker_sections[5], "tag")
+
+    for question in Question.objects.all():
+        assert list(question.tags.values_list("name", flat=True)) == ["default-for-new-features"]
+        assert question.section_id == docker_sections[5]
+
+
+def test_the_import_page_maps_categories_to_sections(
+    instructor_client: Client, docker_sections: dict[int, int]
+) -> None:
+    fixture = (FIXTURES / "questions_in_category.gift.txt").read_text()
+    data = fixture.replace("Default for New Features", "Docker Architecture").encode()
+
+    _upload(instructor_client, "mapped.gift", docker_sections[5], "section", data)
+
+    assert set(Question.objects.values_list("section_id", flat=True)) == {docker_sections[2]}
+    assert not Question.objects.filter(tags__isnull=False).exists()
+
+
+def test_a_broken_file_on_the_import_page_writes_nothing(
+    instructor_client: Client, docker_sections: dict[int, int], make_question: QuestionMaker
+) -> None:
+    make_question()
+    before = Question.objects.count()
+    data = b"::ok::Fine.{T}\n\n::bad::Unclosed {=a ~b\n"
+
+    response = _upload(instructor_client, "broken.gift", docker_sections[5], data=data)
+
+    assert response.status_code == 422
+    assert "Nothing was imported" in response.content.decode()
+    assert "Line 3" in response.content.decode()
+    assert Question.objects.count() == before
+
+
+def test_the_export_page_downloads_a_file_that_imports_again(
+    instructor_client: Client, docker_sections: dict[int, int], make_question: QuestionMaker
+) -> None:
+    original = make_question(key="web-port", section_id=docker_sections[5], spec=choice_spec())
+
+    response = instructor_client.get(
+        reverse("authoring:question_export"), {"format": "gift", "status": "ready"}
+    )
+    outcome = questions_import(
+        data=response.content,
+        file_name="export.gift",
+        file_format=FORMAT_GIFT,
+        default_section_id=docker_sections[1],
+        category_mapping=CATEGORY_TO_SECTION,
+        author=None,
+    )
+
+    assert response["Content-Disposition"] == 'attachment; filename="quayside-questions.gift.txt"'
+    assert outcome.ok
+    copy = Question.objects.exclude(pk=original.pk).get()
+    assert copy.section_id == docker_sections[5]
+    assert copy.current_version.spec == original.current_version.spec  # type: ignore[union-attr]
+
+
+def test_the_export_page_lists_what_cannot_be_exported(
+    instructor_client: Client, make_question: QuestionMaker
+) -> None:
+    make_question(
+        key="regex-answer",
+        question_type="short_text",
+        spec={
+            "prompt": "Name the default driver.",
+            "answers": [{"regex": "bridge( driver)?", "fraction": 1}],
+            "feedback": "Section 5.",
+        },
+    )
+
+    response = instructor_client.get(reverse("authoring:question_export"), {"format": "gift"})
+
+    assert response.status_code == 422
+    assert "regular-expression answers cannot be exported" in response.content.decode()

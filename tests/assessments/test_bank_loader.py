@@ -1,0 +1,226 @@
+"""Loading assessments/bank/*.yaml into the database: counts, idempotence, revisions, errors."""
+
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from assessments.models import Provenance, Question, QuestionStatus, QuestionVersion
+from assessments.services.bank import BANK_DIRECTORY, BankError, question_bank_load
+from assessments.services.questions import question_status_set
+
+MIN_READY = 84
+MIN_PER_SECTION = 12
+MIN_TYPES = 7
+
+
+@pytest.fixture
+def bank_copy(tmp_path: Path) -> Path:
+    """A writable copy of the real bank files."""
+    directory = tmp_path / "bank"
+    shutil.copytree(BANK_DIRECTORY, directory)
+    return directory
+
+
+def _rewrite(path: Path, key: str, **changes: object) -> None:
+    items = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for item in items:
+        if item["key"] == key:
+            item.update(changes)
+    path.write_text(yaml.safe_dump(items, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def _snapshot() -> dict[str, tuple[object, ...]]:
+    return {
+        question.key: (
+            question.pk,
+            question.updated_at,
+            question.current_version_id,
+            question.status,
+        )
+        for question in Question.objects.all()
+    }
+
+
+def test_the_bank_loads_84_or_more_ready_questions_with_12_per_section_and_7_types(
+    docker_module: int, docker_sections: dict[int, int]
+) -> None:
+    summary = question_bank_load(module_id=docker_module)
+
+    ready = Question.objects.filter(status=QuestionStatus.READY).select_related("current_version")
+    assert len(summary.created) == ready.count() >= MIN_READY
+    per_section = Counter(question.section_id for question in ready)
+    assert set(per_section) == set(docker_sections.values())
+    assert min(per_section.values()) >= MIN_PER_SECTION
+    assert len({question.current_version.type for question in ready}) >= MIN_TYPES  # type: ignore[union-attr]
+    assert set(ready.values_list("provenance", flat=True)) == {Provenance.BANK}
+
+
+def test_every_bank_question_is_linked_to_objectives_and_cites_its_section(
+    docker_module: int, docker_sections: dict[int, int]
+) -> None:
+    question_bank_load(module_id=docker_module)
+    position_of = {section_id: position for position, section_id in docker_sections.items()}
+
+    versions = QuestionVersion.objects.select_related("question").prefetch_related("objectives")
+    for version in versions:
+        assert version.objectives.exists(), version.question.key
+        assert f"Section {position_of[version.question.section_id]}" in version.spec["feedback"]
+
+
+def test_loading_twice_changes_no_row(docker_module: int) -> None:
+    # given
+    question_bank_load(module_id=docker_module)
+    before = _snapshot()
+    versions_before = QuestionVersion.objects.count()
+    # when
+    summary = question_bank_load(module_id=docker_module)
+    # then
+    assert summary.created == summary.revised == []
+    assert len(summary.unchanged) == len(before)
+    assert _snapshot() == before
+    assert QuestionVersion.objects.count() == versions_before
+
+
+def test_loading_twice_writes_no_row_and_reads_in_few_queries(
+    docker_module: int, django_assert_max_num_queries: object
+) -> None:
+    question_bank_load(module_id=docker_module)
+
+    # Set-up reads only: an unchanged question costs no query of its own.
+    with django_assert_max_num_queries(10) as captured:  # type: ignore[operator]
+        question_bank_load(module_id=docker_module)
+
+    writes = [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+    assert writes == []
+
+
+def test_a_changed_question_in_the_file_gets_a_new_version_and_keeps_the_old_one(
+    docker_module: int, bank_copy: Path
+) -> None:
+    # given
+    question_bank_load(module_id=docker_module, directory=bank_copy)
+    question = Question.objects.get(key="s1-shared-host-kernel")
+    old_prompt = question.current_version.spec["prompt"]  # type: ignore[union-attr]
+    _rewrite(
+        bank_copy / "01-understanding-containers-vs-virtual-machines.yaml",
+        "s1-shared-host-kernel",
+        prompt="What do containers on one host share that VMs do not?",
+    )
+    # when
+    summary = question_bank_load(module_id=docker_module, directory=bank_copy)
+    # then
+    assert summary.revised == ["s1-shared-host-kernel"]
+    assert summary.created == []
+    question.refresh_from_db()
+    assert question.current_version.number == 2  # type: ignore[union-attr]
+    assert question.current_version.spec["prompt"].startswith("What do containers")  # type: ignore[union-attr]
+    assert question.versions.get(number=1).spec["prompt"] == old_prompt
+
+
+def test_a_question_moved_to_another_section_in_the_file_moves_without_a_new_version(
+    docker_module: int, bank_copy: Path, docker_sections: dict[int, int]
+) -> None:
+    question_bank_load(module_id=docker_module, directory=bank_copy)
+    _rewrite(
+        bank_copy / "01-understanding-containers-vs-virtual-machines.yaml",
+        "s1-shared-host-kernel",
+        section="docker-architecture",
+    )
+
+    summary = question_bank_load(module_id=docker_module, directory=bank_copy)
+
+    question = Question.objects.get(key="s1-shared-host-kernel")
+    assert summary.revised == ["s1-shared-host-kernel"]
+    assert question.section_id == docker_sections[2]
+    assert question.versions.count() == 1
+
+
+def test_a_retired_bank_question_stays_retired_after_a_reload(docker_module: int) -> None:
+    question_bank_load(module_id=docker_module)
+    question = Question.objects.get(key="s1-shared-host-kernel")
+    question_status_set(question=question, status=QuestionStatus.RETIRED)
+
+    question_bank_load(module_id=docker_module)
+
+    question.refresh_from_db()
+    assert question.status == QuestionStatus.RETIRED
+
+
+def test_a_broken_bank_file_writes_nothing_and_names_every_problem(
+    docker_module: int, bank_copy: Path
+) -> None:
+    # given one valid file stays, and two questions elsewhere are broken
+    _rewrite(
+        bank_copy / "03-writing-production-ready-dockerfiles.yaml",
+        "s3-pin-base-tag",
+        section="no-such-section",
+    )
+    items = yaml.safe_load((bank_copy / "02-docker-architecture.yaml").read_text())
+    items[0]["corect"] = True
+    (bank_copy / "02-docker-architecture.yaml").write_text(yaml.safe_dump(items, sort_keys=False))
+    # when
+    with pytest.raises(BankError) as raised:
+        question_bank_load(module_id=docker_module, directory=bank_copy)
+    # then
+    assert Question.objects.count() == 0
+    assert any("unknown section 'no-such-section'" in p for p in raised.value.problems)
+    assert any(
+        p.startswith("02-docker-architecture.yaml") and "corect" in p for p in raised.value.problems
+    )
+
+
+def test_a_file_that_is_not_yaml_writes_nothing(docker_module: int, bank_copy: Path) -> None:
+    (bank_copy / "99-broken.yaml").write_text("- key: [unclosed\n")
+
+    with pytest.raises(BankError, match="99-broken.yaml: not valid YAML"):
+        question_bank_load(module_id=docker_module, directory=bank_copy)
+
+    assert Question.objects.count() == 0
+
+
+def test_a_key_used_twice_is_an_error(docker_module: int, bank_copy: Path) -> None:
+    items = yaml.safe_load((bank_copy / "02-docker-architecture.yaml").read_text())
+    items[1]["key"] = items[0]["key"]
+    (bank_copy / "02-docker-architecture.yaml").write_text(yaml.safe_dump(items, sort_keys=False))
+
+    with pytest.raises(BankError, match="the key is used twice"):
+        question_bank_load(module_id=docker_module, directory=bank_copy)
+
+    assert Question.objects.count() == 0
+
+
+def test_the_command_reports_created_then_unchanged(
+    docker_module: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    call_command("load_question_bank")
+    call_command("load_question_bank")
+
+    first, second = capsys.readouterr().out.strip().splitlines()
+    total = Question.objects.count()
+    assert first == f"Question bank: {total} created, 0 revised, 0 unchanged."
+    assert second == f"Question bank: 0 created, 0 revised, {total} unchanged."
+
+
+def test_the_command_fails_with_the_problems_of_a_broken_bank(
+    docker_module: int, bank_copy: Path
+) -> None:
+    (bank_copy / "99-broken.yaml").write_text("just: a mapping\n")
+
+    with pytest.raises(CommandError, match="99-broken.yaml: must hold a list of questions"):
+        call_command("load_question_bank", directory=str(bank_copy))
+
+    assert Question.objects.count() == 0
+
+
+def test_the_command_asks_for_the_course_import_first(db: None) -> None:
+    with pytest.raises(CommandError, match="run import_course first"):
+        call_command("load_question_bank")

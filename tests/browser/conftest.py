@@ -1,0 +1,93 @@
+"""Browser tests: Playwright drives Debian's Chromium against pytest-django's live server.
+
+Chromium missing is a skip on a laptop and a failure in CI (CI=true): these tests never silently
+vanish where they are meant to run. Never run `playwright install`: we use the system Chromium.
+"""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+from pytest_django.live_server_helper import LiveServer
+
+from accounts.models import Role, User
+from assessments.services.bank import question_bank_load
+from assessments.services.catalogue import CATALOGUE_DIRECTORY, assessments_load
+from courses.services import module_import
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DEMO_MODULE = Path(__file__).resolve().parents[2] / "demo/courses/module-1-1-docker-basics.md"
+PASSWORD = "correct-horse-battery-staple"
+# Playwright waits this long (ms) for a page or an element before failing.
+WAIT_MS = 15_000
+
+
+@pytest.fixture
+def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        message = f"Chromium is not installed at {CHROMIUM}."
+        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+            pytest.fail(message + " Browser tests must run in CI.")
+        pytest.skip(message)
+    # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls are
+    # still synchronous, so Django's guard against ORM calls from async code does not apply.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def phone_page(browser: Browser) -> Iterator[Page]:
+    """A phone-sized page: the portal must work on a small touch screen."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    context.set_default_timeout(WAIT_MS)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def demo_course(transactional_db: None) -> int:
+    """The demo module with its question bank and assessments; returns the module id."""
+    summary = module_import(
+        source=DEMO_MODULE.read_bytes(), course_slug="docker-basics", source_name=DEMO_MODULE.name
+    )
+    module_id = summary.module_id
+    assert module_id is not None
+    question_bank_load(module_id=module_id)
+    assessments_load(
+        module_id=module_id, path=CATALOGUE_DIRECTORY / "module-1-1-docker-basics.yaml"
+    )
+    return module_id
+
+
+@pytest.fixture
+def browser_learner(transactional_db: None) -> User:
+    return User.objects.create_user(
+        email="ada@example.org", password=PASSWORD, display_name="Ada Lovelace", role=Role.LEARNER
+    )
+
+
+def log_in(page: Page, live_server: LiveServer, user: User, next_path: str) -> None:
+    page.goto(f"{live_server.url}{next_path}")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{live_server.url}{next_path}")
