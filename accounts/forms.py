@@ -36,3 +36,11 @@ class SignUpForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password", error)
         return cleaned
+
+
+class ProfileForm(forms.Form):
+    display_name = forms.CharField(
+        label="Your name",
+        max_length=150,
+        help_text="Shown in the portal and printed on certificates; a change reissues them.",
+    )

@@ -1,5 +1,6 @@
 from django.db import transaction
 
+from accounts import events
 from accounts.models import Role, User
 
 
@@ -27,3 +28,19 @@ def user_ensure(*, email: str, password: str, display_name: str, role: Role) -> 
     user.set_password(password)
     user.save(update_fields=["display_name", "role", "password"])
     return user, False
+
+
+@transaction.atomic
+def user_display_name_change(*, user: User, display_name: str) -> bool:
+    """Change the name shown in the portal and printed on certificates; True when it changed.
+
+    Subscribers (certificates reissue with the new name) hear of it after the commit.
+    """
+    new_name = display_name.strip()
+    if not new_name or new_name == user.display_name:
+        return False
+    user.display_name = new_name
+    user.save(update_fields=["display_name"])
+    user_id = user.pk
+    transaction.on_commit(lambda: events.display_name_changed(user_id=user_id))
+    return True

@@ -7,6 +7,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("sign-up/", views.sign_up, name="sign_up"),
+    path("profile/", views.profile, name="profile"),
     path(
         "log-in/",
         auth_views.LoginView.as_view(

@@ -112,3 +112,29 @@ def test_demo_users_are_created_once_and_printed(capsys):
     assert "instructor@quayside.localhost" in output
     assert User.objects.get(email="instructor@quayside.localhost").role == Role.INSTRUCTOR
     assert User.objects.get(email="learner@quayside.localhost").check_password("learn-docker-now")
+
+
+def test_a_learner_changes_the_name_printed_on_certificates(
+    client, django_capture_on_commit_callbacks
+):
+    from accounts import events
+
+    user = make_user()
+    heard: list[int] = []
+    events.subscribe_display_name_changed(heard.append)
+    client.force_login(user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/profile/", {"display_name": "Ada King"})
+
+    user.refresh_from_db()
+    assert response.status_code == 302
+    assert user.display_name == "Ada King"
+    assert user.pk in heard
+
+
+def test_the_profile_page_needs_a_login(client):
+    response = client.get("/accounts/profile/")
+
+    assert response.status_code == 302
+    assert "/accounts/log-in/" in response["Location"]
