@@ -203,6 +203,32 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 DOCKER_HOST = env_str("DOCKER_HOST", "unix:///var/run/docker.sock")
 
+# Practical grading (practicals app). A worker's claim on a job lasts GRADING_LEASE_SECONDS and is
+# renewed at each phase; it must exceed the longest phase so a live worker never loses its job,
+# and stays well under the broker's visibility timeout so a dead worker's job is taken over first.
+GRADING_LEASE_SECONDS = env_int("GRADING_LEASE_SECONDS", 300, minimum=10)
+# Jobs queued (or leased out) longer than this are re-enqueued by the sweeper.
+GRADING_STUCK_AFTER_SECONDS = env_int("GRADING_STUCK_AFTER_SECONDS", 120, minimum=10)
+GRADING_SWEEP_INTERVAL_SECONDS = env_int("GRADING_SWEEP_INTERVAL_SECONDS", 60, minimum=5)
+# Infrastructure faults are retried this many times before the verdict becomes "error".
+GRADING_MAX_CLAIMS = env_int("GRADING_MAX_CLAIMS", 5, minimum=1)
+# The janitor removes labelled leftovers older than the longest job (they can no longer be in use).
+GRADING_JANITOR_INTERVAL_SECONDS = env_int("GRADING_JANITOR_INTERVAL_SECONDS", 900, minimum=60)
+GRADER_IMAGE_CACHE_DIR = Path(
+    env_str("GRADER_IMAGE_CACHE_DIR", "/var/cache/quayside/images")
+).resolve()
+GRADER_TASKS_DIR = Path(env_str("GRADER_TASKS_DIR", str(BASE_DIR / "graders" / "tasks"))).resolve()
+CELERY_BEAT_SCHEDULE |= {
+    "sweep-stuck-submissions": {
+        "task": "practicals.sweep_stuck_submissions",
+        "schedule": float(GRADING_SWEEP_INTERVAL_SECONDS),
+    },
+    "remove-grading-leftovers": {
+        "task": "practicals.remove_grading_leftovers",
+        "schedule": float(GRADING_JANITOR_INTERVAL_SECONDS),
+    },
+}
+
 # Certificates. The Ed25519 issuer key ring lives outside the database, in a 0700 directory of
 # 0600 files (created on first use); back it up, since credentials are verified against it.
 CERTIFICATE_KEY_DIR = Path(env_str("CERTIFICATE_KEY_DIR", str(VAR_DIR / "keys"))).resolve()

@@ -118,9 +118,12 @@
     const typing = event.target.matches("input[type=text], textarea");
     if (question && typing) schedule(question, TYPING_DEBOUNCE_MS);
   });
+  // A choice (or leaving a text field) saves at once, without waiting on a timer.
   form.addEventListener("change", (event) => {
     const question = questionOf(event.target);
-    if (question) schedule(question, 0);
+    if (!question) return;
+    window.clearTimeout(timers.get(question));
+    save(question);
   });
 
   // Moving between questions by link saves first, so nothing typed is lost.

@@ -141,7 +141,7 @@ def test_an_answer_sent_after_the_deadline_is_refused_with_the_servers_reason(
     # then the page shows the server's refusal, and the server submitted without that answer
     status = page.locator("#save-status")
     expect(status).to_contain_text("Not saved: The time limit has passed")
-    expect(page.locator("#attempt-fields")).to_be_disabled()
+    expect(question.locator("input, select, textarea").first).to_be_disabled()
     attempt.refresh_from_db()
     assert attempt.finalised_by == FinalisedBy.DEADLINE
     assert attempt.questions.get(position=1).response is None
