@@ -1,0 +1,64 @@
+"""Certification programs from catalogue files (what a module's certificate requires)."""
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.db import transaction
+
+from certificates.models import CertificationProgram, RequiredPracticalTask
+from courses import api as courses_api
+
+CATALOGUE_DIRECTORY = Path(__file__).resolve().parents[1] / "catalogue"
+
+
+class ProgramCatalogueError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class ProgramLoadOutcome:
+    slug: str
+    created: bool
+    changed: bool
+
+
+@transaction.atomic
+def certification_program_load(*, path: Path) -> ProgramLoadOutcome:
+    """Create or update the program a catalogue file describes. Idempotent: an unchanged file
+    writes nothing. Certificates already issued keep the requirements they were issued under."""
+    entry: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    module_id = courses_api.module_id_for(course_slug=entry["course"], module_slug=entry["module"])
+    if module_id is None:
+        raise ProgramCatalogueError(
+            f"{path.name}: no module {entry['course']}/{entry['module']}; import the course first."
+        )
+    fields = {
+        "title": entry["title"],
+        "module_id": module_id,
+        "description": entry["description"],
+        "final_exam_slug": entry["final_exam"],
+        "min_section_mastery_percent": entry.get("min_section_mastery_percent"),
+        "validity_days": entry.get("validity_days"),
+    }
+    program = CertificationProgram.objects.filter(slug=entry["slug"]).first()
+    created = program is None
+    if program is None:
+        program = CertificationProgram.objects.create(slug=entry["slug"], **fields)
+    changed = [name for name, value in fields.items() if getattr(program, name) != value]
+    for name in changed:
+        setattr(program, name, fields[name])
+    if changed:
+        program.save(update_fields=[*changed, "updated_at"])
+    wanted = list(entry.get("required_tasks") or [])
+    current = list(program.required_tasks.order_by("position").values_list("task_slug", flat=True))
+    if current != wanted:
+        program.required_tasks.all().delete()
+        RequiredPracticalTask.objects.bulk_create(
+            RequiredPracticalTask(program=program, task_slug=slug, position=position)
+            for position, slug in enumerate(wanted, start=1)
+        )
+    return ProgramLoadOutcome(
+        slug=program.slug, created=created, changed=created or bool(changed) or current != wanted
+    )
