@@ -39,6 +39,7 @@ from assessments.services.attempts import (
 )
 from assessments.services.questions import QuestionContent, question_create, question_revise
 from tests.factories import ModuleFactory, SectionFactory
+from tests.service_guard import service_missing
 
 POOL_SIZE = 8
 DRAWN = 3
@@ -282,7 +283,7 @@ def test_grades_stay_hidden_until_the_assessment_closes_under_that_policy(learne
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_starts_create_one_attempt(learner, quiz):
     if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL's concurrency")
+        service_missing("DATABASE_URL does not point at PostgreSQL")
     barrier = threading.Barrier(4)
     started: list[int] = []
     failures: list[BaseException] = []

@@ -7,13 +7,7 @@ import pytest
 from django.db import connection
 from kombu import Connection, Exchange, Queue
 
-IN_CI = os.environ.get("CI", "").lower() == "true"
-
-
-def service_missing(reason: str) -> None:
-    if IN_CI:
-        pytest.fail(f"{reason} (required in CI)")
-    pytest.skip(reason)
+from tests.service_guard import service_missing
 
 
 @pytest.mark.postgres
