@@ -49,6 +49,8 @@ class PracticalTaskVersion(models.Model):
     # Named limits (context bytes, memory, pids, seconds per phase...), see graders.data.
     limits = models.JSONField(default=dict, blank=True)
     time_budget_seconds = models.PositiveIntegerField(default=300)
+    # None: no limit. Submissions whose grading ended in an infrastructure error do not count.
+    max_attempts = models.PositiveIntegerField(null=True, blank=True)
     pass_percent = models.DecimalField(max_digits=5, decimal_places=2, default=70)
     # Ordered checks: [{"check": id, "points": n, "section": slug, "params": {...}}].
     rubric = models.JSONField()
@@ -85,9 +87,19 @@ class Verdict(models.TextChoices):
     ERROR = "error", "Error"
 
 
+class RunTrigger(models.TextChoices):
+    SUBMISSION = "submission", "Submitted by the learner"
+    REGRADE = "regrade", "Regraded by an instructor"
+
+
 class Submission(models.Model):
     task_version = models.ForeignKey(
         PracticalTaskVersion, on_delete=models.PROTECT, related_name="submissions"
+    )
+    # The version the pending (or last) grading uses: the submitted one, or the task's current
+    # version when an instructor regrades after fixing the task. Null means task_version.
+    grading_version = models.ForeignKey(
+        PracticalTaskVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     learner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions"
@@ -108,7 +120,19 @@ class Submission(models.Model):
     lease_owner = models.CharField(max_length=200, blank=True)
     lease_expires_at = models.DateTimeField(null=True, blank=True)
     claims = models.PositiveIntegerField(default=0)
+    # Infrastructure faults met by the pending grading (reset when it is queued afresh).
+    infrastructure_failures = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    # What the pending grading is for, recorded on the run it produces.
+    pending_trigger = models.CharField(
+        max_length=16, choices=RunTrigger.choices, default=RunTrigger.SUBMISSION
+    )
+    pending_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     queued_at = models.DateTimeField(auto_now_add=True)
+    # When a message for the pending grading was last sent to the broker (the sweeper resends).
+    enqueued_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     score = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
@@ -139,6 +163,19 @@ class Submission(models.Model):
     def __str__(self) -> str:
         return f"submission {self.pk} ({self.status})"
 
+    @property
+    def is_in_progress(self) -> bool:
+        return self.status != SubmissionStatus.DONE
+
+    @property
+    def counts_as_attempt(self) -> bool:
+        """An infrastructure error is never the learner's: it does not use up an attempt."""
+        return self.verdict != Verdict.ERROR
+
+    @property
+    def version_for_grading_id(self) -> int:
+        return self.grading_version_id or self.task_version_id
+
 
 class GradingRun(models.Model):
     """One grading of a submission. Regrading adds a run; earlier runs stay as history."""
@@ -149,8 +186,22 @@ class GradingRun(models.Model):
         PracticalTaskVersion, on_delete=models.PROTECT, related_name="+"
     )
     verdict = models.CharField(max_length=16, choices=Verdict.choices)
+    trigger = models.CharField(
+        max_length=16, choices=RunTrigger.choices, default=RunTrigger.SUBMISSION
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     score = models.DecimalField(max_digits=7, decimal_places=2)
     max_score = models.DecimalField(max_digits=7, decimal_places=2)
+    # Why the input was refused (rejected, for the learner) or grading failed (error, for staff).
+    reason = models.TextField(blank=True)
+    # How many claims the grading took (more than one: a worker died or an infrastructure retry).
+    claims = models.PositiveIntegerField(default=1)
     image_digest = models.CharField(max_length=100, blank=True)
     image_size_bytes = models.BigIntegerField(null=True, blank=True)
     # Seconds per phase, e.g. {"static": 0.02, "build": 3.1, "run": 1.4}.
@@ -162,7 +213,10 @@ class GradingRun(models.Model):
     class Meta:
         ordering = ["submission", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["submission", "number"], name="grading_run_unique")
+            models.UniqueConstraint(fields=["submission", "number"], name="grading_run_unique"),
+            models.CheckConstraint(
+                condition=models.Q(verdict__in=Verdict.values), name="grading_run_verdict_valid"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -320,7 +320,7 @@ class FileFormatNegotiation(DefaultContentNegotiation):
     parameter the response type comes from the Accept header only.
     """
 
-    settings = SimpleNamespace(URL_FORMAT_OVERRIDE=None)
+    settings = SimpleNamespace(URL_FORMAT_OVERRIDE=None)  # type: ignore[assignment]
 
 
 @extend_schema(

@@ -9,12 +9,11 @@ import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from html.parser import HTMLParser
 from typing import Any
 
-import lxml.html
 from django.db import transaction
 from django.utils.text import slugify
-from lxml.etree import ParserError
 
 from accounts.models import User
 from assessments.interchange import gift, moodle_xml
@@ -60,43 +59,53 @@ class ImportOutcome:
 
 # Markdown would otherwise read these characters of imported text as markup.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]])")
-_INLINE_MARKS = {"b": "**", "strong": "**", "i": "*", "em": "*"}
-_CODE_TAGS = frozenset({"code", "kbd", "samp", "tt"})
+_INLINE_MARKS = {"b": "**", "strong": "**", "i": "*", "em": "*", "code": "`", "kbd": "`"}
 _BLOCK_TAGS = frozenset({"p", "div", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "table"})
 
 
-def _markdown_inline(element: Any) -> str:
-    """The Markdown of an element's content (its text, children and their tails)."""
-    parts = [_MARKDOWN_SPECIAL.sub(r"\\\1", element.text or "")]
-    for child in element:
-        parts.append(_markdown_element(child))
-        parts.append(_MARKDOWN_SPECIAL.sub(r"\\\1", child.tail or ""))
-    return "".join(parts)
+class _MarkdownWriter(HTMLParser):
+    """Writes the (already sanitised) HTML of an imported text as Markdown."""
 
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._links: list[str] = []
+        self._verbatim = 0
 
-def _markdown_element(element: Any) -> str:
-    tag = element.tag if isinstance(element.tag, str) else ""
-    if tag == "br":
-        return "  \n"
-    if tag in _CODE_TAGS:
-        return f"`{element.text_content()}`"
-    if tag == "pre":
-        return f"\n\n```\n{element.text_content().strip(chr(10))}\n```\n\n"
-    if tag == "img":
-        return f"![{element.get('alt', '')}]({element.get('src', '')})"
-    inner = _markdown_inline(element)
-    if tag in _INLINE_MARKS and inner.strip():
-        mark = _INLINE_MARKS[tag]
-        return f"{mark}{inner.strip()}{mark}"
-    if tag == "a" and element.get("href"):
-        return f"[{inner}]({element.get('href')})"
-    if tag == "li":
-        return f"\n- {inner.strip()}"
-    if tag in ("ul", "ol"):
-        return f"\n{inner}\n\n"
-    if tag in _BLOCK_TAGS:
-        return f"\n\n{inner.strip()}\n\n"
-    return inner
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag in _INLINE_MARKS:
+            self.parts.append(_INLINE_MARKS[tag])
+            self._verbatim += _INLINE_MARKS[tag] == "`"
+        elif tag == "pre":
+            self.parts.append("\n\n```\n")
+            self._verbatim += 1
+        elif tag == "br":
+            self.parts.append("  \n")
+        elif tag == "a":
+            self._links.append(attributes.get("href") or "")
+            self.parts.append("[")
+        elif tag == "img":
+            self.parts.append(f"![{attributes.get('alt') or ''}]({attributes.get('src') or ''})")
+        elif tag == "li":
+            self.parts.append("\n- ")
+        elif tag in _BLOCK_TAGS or tag in ("ul", "ol"):
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _INLINE_MARKS:
+            self.parts.append(_INLINE_MARKS[tag])
+            self._verbatim -= _INLINE_MARKS[tag] == "`"
+        elif tag == "pre":
+            self.parts.append("\n```\n\n")
+            self._verbatim -= 1
+        elif tag == "a" and self._links:
+            self.parts.append(f"]({self._links.pop()})")
+        elif tag in _BLOCK_TAGS or tag in ("ul", "ol"):
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data if self._verbatim > 0 else _MARKDOWN_SPECIAL.sub(r"\\\1", data))
 
 
 def markdown_from_imported(text: str, text_format: TextFormat) -> str:
@@ -110,11 +119,10 @@ def markdown_from_imported(text: str, text_format: TextFormat) -> str:
     if text_format == TextFormat.MOODLE:
         # Moodle's auto format turns each newline into a line break.
         text = text.replace("\r\n", "\n").replace("\n", "<br>")
-    try:
-        root = lxml.html.fragment_fromstring(text, create_parent="div")
-    except ParserError:
-        return text
-    return re.sub(r"\n{3,}", "\n\n", _markdown_inline(root)).strip()
+    writer = _MarkdownWriter()
+    writer.feed(text)
+    writer.close()
+    return re.sub(r"\n{3,}", "\n\n", "".join(writer.parts)).strip()
 
 
 def _feedback_of(answer: Answer) -> str:

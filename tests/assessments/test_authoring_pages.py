@@ -1,4 +1,4 @@
-"""The instructors' authoring pages under /authoring/: permissions, editing, review, bulk, import."""
+"""The authoring pages under /authoring/: permissions, editing, review, bulk actions, import."""
 
 from pathlib import Path
 
@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from assessments.models import Provenance, Question, QuestionStatus
+from assessments.services.bank import question_bank_load
 from assessments.services.interchange import CATEGORY_TO_SECTION, FORMAT_GIFT, questions_import
 from tests.assessments.conftest import QuestionMaker, choice_spec
 
@@ -482,3 +483,20 @@ def test_the_export_page_lists_what_cannot_be_exported(
 
     assert response.status_code == 422
     assert "regular-expression answers cannot be exported" in response.content.decode()
+
+
+def test_the_detail_page_previews_a_bank_question_of_every_type(
+    instructor_client: Client, docker_module: int
+) -> None:
+    question_bank_load(module_id=docker_module)
+    one_per_type = {
+        question.current_version.type: question  # type: ignore[union-attr]
+        for question in Question.objects.select_related("current_version")
+    }
+
+    for question_type, question in one_per_type.items():
+        response = instructor_client.get(reverse("authoring:question_detail", args=[question.pk]))
+
+        assert response.status_code == 200, question.key
+        assert f'data-type="{question_type}"' in response.content.decode()
+    assert len(one_per_type) >= 7

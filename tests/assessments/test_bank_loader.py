@@ -181,7 +181,7 @@ def test_a_broken_bank_file_writes_nothing_and_names_every_problem(
 def test_a_file_that_is_not_yaml_writes_nothing(docker_module: int, bank_copy: Path) -> None:
     (bank_copy / "99-broken.yaml").write_text("- key: [unclosed\n")
 
-    with pytest.raises(BankError, match="99-broken.yaml: not valid YAML"):
+    with pytest.raises(BankError, match=r"99-broken\.yaml: not valid YAML"):
         question_bank_load(module_id=docker_module, directory=bank_copy)
 
     assert Question.objects.count() == 0
@@ -215,7 +215,7 @@ def test_the_command_fails_with_the_problems_of_a_broken_bank(
 ) -> None:
     (bank_copy / "99-broken.yaml").write_text("just: a mapping\n")
 
-    with pytest.raises(CommandError, match="99-broken.yaml: must hold a list of questions"):
+    with pytest.raises(CommandError, match=r"99-broken\.yaml: must hold a list of questions"):
         call_command("load_question_bank", directory=str(bank_copy))
 
     assert Question.objects.count() == 0

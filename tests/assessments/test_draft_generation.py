@@ -164,7 +164,8 @@ def test_a_pair_whose_good_side_is_only_a_comment_gives_no_draft() -> None:
 def test_command_drafts_hold_commands_the_docker_cli_parser_reads(generated: int) -> None:
     writes, explains = _drafts("command-write"), _drafts("command-explain")
 
-    assert writes and explains
+    assert writes
+    assert explains
     for question in writes:
         for answer in _spec(question)["answers"]:
             assert parse_command(answer["command"]).path

@@ -142,11 +142,11 @@ def test_a_category_named_after_a_section_chooses_that_section(
 ) -> None:
     # given one category names section 7 and the other names nothing in the course
     data = (
-        "$CATEGORY: $course$/Essential Docker Commands\n\n"
-        "::ps::Which command lists running containers?{=docker ps ~docker images}\n\n"
-        "$CATEGORY: $course$/Elsewhere\n\n"
-        "::tf::Containers share the host kernel.{T}\n"
-    ).encode()
+        b"$CATEGORY: $course$/Essential Docker Commands\n\n"
+        b"::ps::Which command lists running containers?{=docker ps ~docker images}\n\n"
+        b"$CATEGORY: $course$/Elsewhere\n\n"
+        b"::tf::Containers share the host kernel.{T}\n"
+    )
     # when
     outcome = _import(
         "mapped.gift", section_id=docker_sections[5], mapping=CATEGORY_TO_SECTION, data=data
@@ -165,10 +165,10 @@ def test_a_broken_file_reports_line_numbers_and_writes_nothing(
     docker_sections: dict[int, int],
 ) -> None:
     data = (
-        "::good::Containers share the host kernel.{T}\n\n"
-        "::broken::Which flag publishes a port?{=-p ~-v\n\n"
-        "::also-good::Images are layered.{T}\n"
-    ).encode()
+        b"::good::Containers share the host kernel.{T}\n\n"
+        b"::broken::Which flag publishes a port?{=-p ~-v\n\n"
+        b"::also-good::Images are layered.{T}\n"
+    )
     before = Question.objects.count()
 
     outcome = _import("broken.gift", section_id=docker_sections[5], data=data)
@@ -284,7 +284,8 @@ def test_export_then_import_keeps_every_supported_field(
     assert outcome.unsupported == []
     for original in originals:
         copy, spec = _by_name(original.key)
-        assert original.current_version is not None and copy.current_version is not None
+        assert original.current_version is not None
+        assert copy.current_version is not None
         assert copy.current_version.type == original.current_version.type
         assert spec == original.current_version.spec, original.key
         assert copy.current_version.points == original.current_version.points

@@ -28,7 +28,8 @@ def test_a_message_round_trips_through_redis():
     url = os.environ.get("REDIS_URL")
     if not url:
         service_missing("REDIS_URL is not set")
-    queue = Queue(f"quayside-test-{uuid.uuid4().hex}", Exchange("quayside-test"), auto_delete=True)
+    name = f"quayside-test-{uuid.uuid4().hex}"
+    queue = Queue(name, Exchange("quayside-test"), routing_key=name, auto_delete=True)
 
     try:
         with Connection(url, connect_timeout=3) as broker:
