@@ -24,8 +24,9 @@ def question_render_for_learner(
     variant, _ = instantiate(spec, seed)
     view = QUESTION_TYPES[question_type].learner_view(variant, option_order=option_order)
     # Options may hold Markdown (code fences in "which is better" items); render them safely.
+    # markdown_render sanitises with an allow-list (nh3), so its output is safe to insert as is.
     options = [
-        {**option, "html": courses_api.markdown_render(str(option["text"]))}
+        {**option, "html": SafeString(courses_api.markdown_render(str(option["text"])))}
         for option in view.get("options", [])
     ]
     return SafeString(
@@ -34,7 +35,7 @@ def question_render_for_learner(
             {
                 "type": question_type,
                 "view": {**view, "options": options},
-                "prompt_html": courses_api.markdown_render(str(view.get("prompt", ""))),
+                "prompt_html": SafeString(courses_api.markdown_render(str(view.get("prompt", "")))),
                 "field_name": field_name,
                 "response": response,
                 "disabled": disabled,

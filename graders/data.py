@@ -68,6 +68,9 @@ class TaskSpec:
     limits: GradingLimits = GradingLimits()
     # Files the task provides around the learner's Dockerfile (the starter app), path -> bytes.
     provided_files: Mapping[str, bytes] = field(default_factory=dict)
+    # Commands tasks: the image reference learners type (`quayside/notes-api:1.0`) -> the folder
+    # of provided_files holding its Dockerfile; the grader builds these images itself.
+    images: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

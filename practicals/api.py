@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from practicals.models import GradingRun, Submission, SubmissionStatus, Verdict
+from practicals.models import GradingRun, Submission, Verdict
 
 SubmissionGradedSubscriber = Callable[[int], None]
 _submission_graded_subscribers: list[SubmissionGradedSubscriber] = []
@@ -40,17 +40,19 @@ def submission_learner_id(*, submission_id: int) -> int | None:
 
 def task_result_for_learner(*, learner_id: int, task_slug: str) -> TaskResult | None:
     """The learner's best graded submission of the task (a passing one if any), or None."""
+    # A submission being regraded keeps its last run's result until the new run is stored.
     submissions = (
         Submission.objects.filter(
-            learner_id=learner_id, task_version__task__slug=task_slug, status=SubmissionStatus.DONE
+            learner_id=learner_id, task_version__task__slug=task_slug, runs__isnull=False
         )
-        .exclude(verdict=Verdict.ERROR)
+        .distinct()
         .select_related("task_version__task")
+        .defer("content")
     )
     best: tuple[Submission, GradingRun] | None = None
     for submission in submissions:
         run = submission.runs.order_by("-number").first()
-        if run is None:
+        if run is None or run.verdict == Verdict.ERROR:
             continue
         key = (run.verdict == Verdict.PASSED, run.score, run.finished_at)
         if best is None or key > (

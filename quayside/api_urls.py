@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("courses.api_urls")),
     path("", include("assessments.api_urls")),
     path("", include("certificates.api_urls")),
+    path("", include("practicals.api_urls")),
 ]

@@ -269,6 +269,8 @@ REST_FRAMEWORK = {
         "user": _throttle_rate("API_THROTTLE_USER", "1200/min"),
         # Starting and submitting attempts is costly and never needs to be fast.
         "attempt_transition": _throttle_rate("API_THROTTLE_ATTEMPT_TRANSITION", "30/min"),
+        # Each practical submission builds and runs containers.
+        "practical_submission": _throttle_rate("API_THROTTLE_PRACTICAL_SUBMISSION", "20/min"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -282,6 +284,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "QuestionTypeEnum": "assessments.models.questions.QUESTION_TYPE_CHOICES",
         "AttemptStatusEnum": "assessments.models.attempts.AttemptStatus",
+        "SubmissionStatusEnum": "practicals.models.SubmissionStatus",
+        "SubmissionKindEnum": "practicals.models.SubmissionKind",
+        "VerdictEnum": "practicals.models.Verdict",
+        "RunTriggerEnum": "practicals.models.RunTrigger",
     },
 }
 

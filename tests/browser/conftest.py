@@ -4,11 +4,11 @@ Chromium missing is a skip on a laptop and a failure in CI (CI=true): these test
 vanish where they are meant to run. Never run `playwright install`: we use the system Chromium.
 """
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from playwright.sync_api import Browser, Page, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
@@ -16,6 +16,7 @@ from accounts.models import Role, User
 from assessments.services.bank import question_bank_load
 from assessments.services.catalogue import CATALOGUE_DIRECTORY, assessments_load
 from courses.services import module_import
+from tests.service_guard import service_missing
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -37,10 +38,7 @@ WAIT_MS = 15_000
 @pytest.fixture
 def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
     if not CHROMIUM.exists():
-        message = f"Chromium is not installed at {CHROMIUM}."
-        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
-            pytest.fail(message + " Browser tests must run in CI.")
-        pytest.skip(message)
+        service_missing(f"Chromium is not installed at {CHROMIUM}")
     # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls are
     # still synchronous, so Django's guard against ORM calls from async code does not apply.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -50,6 +48,9 @@ def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
         )
         yield launched
         launched.close()
+        # The test's ORM calls ran beside Playwright's loop on a connection of their own; close
+        # it here, or the test database cannot be dropped at the end of the run.
+        connections.close_all()
 
 
 @pytest.fixture

@@ -36,7 +36,8 @@ def _answer_wrongly(page: Page, item: AttemptQuestion) -> None:
         for index, select in enumerate(question.locator("select").all(), start=1):
             select.select_option(index=index)
     else:
-        question.locator("input[type=text], textarea").first.fill("no idea at all")
+        wrong_text = "-12345" if version.type == "numeric" else "no idea at all"
+        question.locator("input[type=text], textarea").first.fill(wrong_text)
     expect(question.locator(".question-state")).to_have_text("Saved")
 
 

@@ -7,7 +7,16 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from accounts.models import User
-from assessments.models import Assessment, Attempt, AttemptStatus, FinalisedBy
+from assessments.models import (
+    Assessment,
+    Attempt,
+    AttemptStatus,
+    FinalisedBy,
+    Provenance,
+    QuestionStatus,
+)
+from assessments.services.questions import QuestionContent, question_create
+from courses.models import Section
 
 from .conftest import AssessmentMaker, QuestionMaker, client_for, started
 from .portal_examples import EXAMPLES
@@ -316,3 +325,29 @@ def test_the_attempt_page_carries_the_servers_deadline_for_the_timer(
     assert 'role="timer"' in html
     assert 'role="status"' in html
     assert "/static/js/attempt.js" in html
+
+
+def test_question_markdown_is_rendered_as_sanitised_html(
+    make_assessment: AssessmentMaker, section: Section, learner: User
+) -> None:
+    # given a question whose prompt holds Markdown and a script tag
+    spec = EXAMPLES["true_false"]().spec | {
+        "prompt": "Does `docker run` start a **new** container? <script>alert(1)</script>"
+    }
+    question = question_create(
+        key="portal-markdown",
+        section_id=section.pk,
+        content=QuestionContent(type="true_false", spec=spec),
+        provenance=Provenance.AUTHORED,
+        status=QuestionStatus.READY,
+    )
+    attempt = started(make_assessment([question]), learner)
+
+    # when the learner opens the attempt
+    html = client_for(learner).get(reverse("portal:attempt", args=[attempt.pk])).content.decode()
+
+    # then the Markdown is HTML, not escaped text, and the script is inert
+    assert "<code>docker run</code>" in html
+    assert "<strong>new</strong>" in html
+    assert "&lt;p&gt;" not in html
+    assert "<script>alert" not in html

@@ -1,0 +1,91 @@
+"""List the files of a built image without running any of its code.
+
+A container is created (never started) from the image and exported; the tar stream is read for
+member names only. This works for images without a shell (`FROM scratch`), cannot be fooled by
+a PATH or a wrapper script, and the container carries the job label so `job_scope` removes it.
+"""
+
+import io
+import posixpath
+import tarfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import docker
+
+from graders.sandbox.labels import job_labels
+
+# Created, never started: the entrypoint only has to be a valid string.
+NEVER_STARTED_ENTRYPOINT = ["/quayside-listing-only"]
+EXPORT_CHUNK_BYTES = 1024 * 1024
+STANDARD_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+
+@dataclass(frozen=True)
+class ImageFiles:
+    """Absolute paths of everything in the image's filesystem (files, links, directories)."""
+
+    paths: frozenset[str]
+
+    def exists(self, path: str) -> bool:
+        return posixpath.normpath(path) in self.paths
+
+    def under(self, directory: str) -> list[str]:
+        prefix = posixpath.normpath(directory).rstrip("/") + "/"
+        return sorted(path for path in self.paths if path.startswith(prefix))
+
+    def named(self, names: Iterable[str]) -> list[str]:
+        wanted = set(names)
+        return sorted(path for path in self.paths if posixpath.basename(path) in wanted)
+
+    def programs(self, names: Iterable[str], search_path: str = STANDARD_PATH) -> list[str]:
+        """Which of `names` a shell would find on `search_path` (as `command -v` would)."""
+        found: list[str] = []
+        directories = [d for d in search_path.split(":") if d.startswith("/")]
+        for name in names:
+            for directory in directories:
+                candidate = posixpath.join(directory, name)
+                if candidate in self.paths:
+                    found.append(candidate)
+                    break
+        return found
+
+
+class _ChunkReader(io.RawIOBase):
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        super().__init__()
+        self._chunks = chunks
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: "memoryview | bytearray") -> int:  # type: ignore[override]
+        while not self._pending:
+            try:
+                self._pending = next(self._chunks)
+            except StopIteration:
+                return 0
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
+
+
+def list_image_files(client: docker.DockerClient, image_id: str, *, job_id: str) -> ImageFiles:
+    container = client.containers.create(
+        image_id,
+        entrypoint=NEVER_STARTED_ENTRYPOINT,
+        network_mode="none",
+        labels=job_labels(job_id),
+    )
+    try:
+        chunks: Iterator[bytes] = iter(container.export(EXPORT_CHUNK_BYTES))  # type: ignore[arg-type]
+        stream = io.BufferedReader(_ChunkReader(chunks))
+        paths: set[str] = set()
+        with tarfile.open(fileobj=stream, mode="r|") as archive:
+            for member in archive:
+                paths.add(posixpath.normpath("/" + member.name.removeprefix("./")))
+    finally:
+        container.remove(force=True, v=True)
+    return ImageFiles(frozenset(paths))

@@ -1,0 +1,50 @@
+"""Who may reach what through the practicals API, decided in one place.
+
+A learner request acts for one learner (their own token or session, or a service account's
+`X-On-Behalf-Of`, limited to its courses); the getters here combine the selectors' permission
+checks with that scope and raise not-found for anything outside it.
+"""
+
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from lms.api import LearnerScope
+from practicals import selectors
+from practicals.models import PracticalTask, Submission
+from practicals.services.submissions import SubmissionRefusedError
+from quayside.problem_details import Problem
+
+
+def domain_error_as_api_exception(exc: Exception) -> Exception:
+    if isinstance(exc, selectors.PracticalTaskNotFoundError | selectors.SubmissionNotFoundError):
+        return NotFound(str(exc))
+    if isinstance(exc, SubmissionRefusedError):
+        return Problem(status=exc.status, code=exc.code, detail=exc.message)
+    return exc
+
+
+class PracticalsApiView(APIView):
+    """Base of the practicals endpoints: domain errors become problem responses."""
+
+    def handle_exception(self, exc: Exception) -> Response:
+        return super().handle_exception(domain_error_as_api_exception(exc))
+
+
+def task_get_for_scope(*, scope: LearnerScope, slug: str) -> PracticalTask:
+    task = selectors.task_get_published(slug=slug)
+    if not scope.allows_module(task.module_id):
+        raise selectors.PracticalTaskNotFoundError(f"No practical task {slug!r}.")
+    return task
+
+
+def submission_get_for_scope(*, scope: LearnerScope, submission_id: int) -> Submission:
+    """The learner's own submission (never another's, even for an instructor's token here)."""
+    submission = (
+        selectors.submission_list_for_learner_all(learner=scope.learner)
+        .filter(pk=submission_id)
+        .first()
+    )
+    if submission is None or not scope.allows_module(submission.task_version.task.module_id):
+        raise selectors.SubmissionNotFoundError(f"No submission {submission_id} of yours.")
+    return submission

@@ -1,0 +1,194 @@
+"""Reads of practical tasks and submissions, with the permission checks in the getters."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.permissions import user_is_instructor
+from courses import api as courses_api
+from practicals.models import (
+    CheckResult,
+    GradingRun,
+    PracticalTask,
+    PracticalTaskVersion,
+    Submission,
+    SubmissionStatus,
+    Verdict,
+)
+
+
+class PracticalTaskNotFoundError(LookupError):
+    pass
+
+
+class SubmissionNotFoundError(LookupError):
+    pass
+
+
+def task_list_published() -> QuerySet[PracticalTask]:
+    return (
+        PracticalTask.objects.filter(is_published=True, current_version__isnull=False)
+        .select_related("current_version", "module")
+        .order_by("slug")
+    )
+
+
+def task_get_published(*, slug: str) -> PracticalTask:
+    """A published task with its current version; raises PracticalTaskNotFoundError."""
+    task = task_list_published().filter(slug=slug).first()
+    if task is None:
+        raise PracticalTaskNotFoundError(f"No practical task {slug!r}.")
+    return task
+
+
+def task_get_for_instructor(*, slug: str, user: User) -> PracticalTask:
+    """Any task (published or not) for an instructor; others get PracticalTaskNotFoundError."""
+    task = (
+        PracticalTask.objects.select_related("current_version", "module")
+        .filter(slug=slug, current_version__isnull=False)
+        .first()
+    )
+    if task is None or not user_is_instructor(user):
+        raise PracticalTaskNotFoundError(f"No practical task {slug!r}.")
+    return task
+
+
+def current_version(task: PracticalTask) -> PracticalTaskVersion:
+    version = task.current_version
+    if version is None:
+        raise PracticalTaskNotFoundError(f"Task {task.slug} has no version yet.")
+    return version
+
+
+def _submissions() -> QuerySet[Submission]:
+    return Submission.objects.select_related("task_version__task__module", "learner").defer(
+        "content"
+    )
+
+
+def submission_get_for_viewer(*, submission_id: int, user: User) -> Submission:
+    """The learner's own submission, or any submission for an instructor; else not found."""
+    submissions = _submissions().filter(pk=submission_id)
+    if not user_is_instructor(user):
+        submissions = submissions.filter(learner=user)
+    submission = submissions.first()
+    if submission is None:
+        raise SubmissionNotFoundError(f"No submission {submission_id} of yours.")
+    return submission
+
+
+def submission_get_for_instructor(*, submission_id: int, user: User) -> Submission:
+    submission = _submissions().filter(pk=submission_id).first()
+    if submission is None or not user_is_instructor(user):
+        raise SubmissionNotFoundError(f"No submission {submission_id}.")
+    return submission
+
+
+def submission_content_get_for_viewer(*, submission_id: int, user: User) -> bytes:
+    submission = submission_get_for_viewer(submission_id=submission_id, user=user)
+    content = Submission.objects.values_list("content", flat=True).get(pk=submission.pk)
+    return bytes(content)
+
+
+def submission_list_for_learner(*, learner: User, task: PracticalTask) -> QuerySet[Submission]:
+    return _submissions().filter(learner=learner, task_version__task=task).order_by("-pk")
+
+
+def submission_list_for_learner_all(*, learner: User) -> QuerySet[Submission]:
+    return _submissions().filter(learner=learner).order_by("-pk")
+
+
+def submission_list_for_task(*, task: PracticalTask) -> QuerySet[Submission]:
+    return _submissions().filter(task_version__task=task).order_by("-pk")
+
+
+def attempts_used(*, learner: User, task: PracticalTask) -> int:
+    """Submissions that count as attempts: not those ended by an infrastructure error."""
+    return (
+        Submission.objects.filter(learner=learner, task_version__task=task)
+        .exclude(verdict=Verdict.ERROR)
+        .count()
+    )
+
+
+def run_list_for_submission(*, submission: Submission) -> list[GradingRun]:
+    """Every grading run, newest first, with its checks in rubric order."""
+    return list(
+        GradingRun.objects.filter(submission=submission)
+        .select_related("task_version", "requested_by")
+        .prefetch_related(Prefetch("checks", queryset=CheckResult.objects.order_by("position")))
+        .order_by("-number")
+    )
+
+
+@dataclass(frozen=True)
+class SectionLink:
+    slug: str
+    title: str
+    position: int
+    url: str
+
+
+def section_links_for_module(*, module_id: int) -> dict[str, SectionLink]:
+    """{section slug: link into the course reader}, archived sections included (old results)."""
+    return {
+        section.slug: SectionLink(
+            slug=section.slug,
+            title=section.title,
+            position=section.position,
+            url=reverse(
+                "courses:section",
+                kwargs={
+                    "course_slug": section.course_slug,
+                    "module_slug": section.module_slug,
+                    "section_slug": section.slug,
+                },
+            ),
+        )
+        for section in courses_api.section_list_for_module(
+            module_id=module_id, include_archived=True
+        )
+    }
+
+
+@dataclass(frozen=True)
+class SubmissionProgress:
+    """What the live progress display shows while (and after) a submission is graded."""
+
+    submission_id: int
+    status: str
+    status_label: str
+    phase: str
+    done: bool
+    verdict: str
+    elapsed_seconds: float
+    phase_elapsed_seconds: float
+    score: str | None
+    max_score: str | None
+
+
+def _seconds_since(moment: datetime | None, now: datetime) -> float:
+    return round((now - moment).total_seconds(), 1) if moment else 0.0
+
+
+def submission_progress_for(*, submission: Submission) -> SubmissionProgress:
+    now = timezone.now()
+    done = submission.status == SubmissionStatus.DONE
+    start = submission.started_at or submission.queued_at
+    end = submission.finished_at if done and submission.finished_at else now
+    return SubmissionProgress(
+        submission_id=submission.pk,
+        status=submission.status,
+        status_label=submission.get_status_display(),
+        phase=submission.phase,
+        done=done,
+        verdict=submission.verdict if done else "",
+        elapsed_seconds=round(max((end - start).total_seconds(), 0.0), 1),
+        phase_elapsed_seconds=0.0 if done else _seconds_since(submission.phase_started_at, now),
+        score=str(submission.score) if done and submission.score is not None else None,
+        max_score=str(submission.max_score) if done and submission.max_score is not None else None,
+    )

@@ -1,0 +1,124 @@
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from courses.models import Module
+from practicals.models import PracticalTask, PracticalTaskVersion
+from practicals.services.tasks import LoadAction, practical_tasks_load
+from practicals.task_definitions import TaskDefinitionError, task_definition_read
+from tests.practicals.conftest import SECTION_SLUGS, TASK_SLUG, write_task
+
+
+def test_it_creates_the_task_with_its_first_version(course_module: Module, task_root: Path):
+    outcomes = practical_tasks_load(root=task_root, module_id=course_module.pk)
+
+    assert [(o.slug, o.action, o.version) for o in outcomes] == [(TASK_SLUG, LoadAction.CREATED, 1)]
+    task = PracticalTask.objects.get(slug=TASK_SLUG)
+    version = task.current_version
+    assert version is not None and version.number == 1
+    assert version.submission_kind == "dockerfile"
+    assert version.starter_files == {
+        "Dockerfile": "FROM python:3.11-slim-bookworm\n",
+        "app.py": 'print("hello")\n',
+    }
+    assert version.rubric[1] == {
+        "check": "runs-as-non-root",
+        "points": 6,
+        "section": SECTION_SLUGS[1],
+        "params": {"uid_min": 1},
+    }
+    assert version.limits == {"build_seconds": 60}
+    assert sorted(task.sections.values_list("slug", flat=True)) == sorted(SECTION_SLUGS)
+    assert version.objectives.count() == 1
+
+
+def test_loading_again_without_changes_is_a_no_op(course_module: Module, task_root: Path):
+    practical_tasks_load(root=task_root, module_id=course_module.pk)
+
+    again = practical_tasks_load(root=task_root, module_id=course_module.pk)
+
+    assert again[0].action == LoadAction.UNCHANGED
+    assert PracticalTaskVersion.objects.count() == 1
+
+
+def test_a_changed_starter_file_makes_a_new_version_and_keeps_the_old(
+    course_module: Module, task_root: Path
+):
+    practical_tasks_load(root=task_root, module_id=course_module.pk)
+    (task_root / TASK_SLUG / "starter" / "app.py").write_text('print("changed")\n')
+
+    outcomes = practical_tasks_load(root=task_root, module_id=course_module.pk)
+
+    assert outcomes[0].action == LoadAction.NEW_VERSION
+    task = PracticalTask.objects.get(slug=TASK_SLUG)
+    assert task.current_version is not None and task.current_version.number == 2
+    assert list(task.versions.values_list("number", flat=True)) == [1, 2]
+    first = task.versions.get(number=1)
+    assert first.starter_files["app.py"] == 'print("hello")\n'
+
+
+def test_a_changed_rubric_makes_a_new_version(course_module: Module, tmp_path: Path):
+    root = tmp_path / "tasks"
+    write_task(root)
+    practical_tasks_load(root=root, module_id=course_module.pk)
+    write_task(root, pass_percent=80)
+
+    outcomes = practical_tasks_load(root=root, module_id=course_module.pk)
+
+    assert (outcomes[0].action, outcomes[0].version) == (LoadAction.NEW_VERSION, 2)
+
+
+def test_it_refuses_a_rubric_citing_a_section_the_module_lacks(
+    course_module: Module, tmp_path: Path
+):
+    root = tmp_path / "tasks"
+    write_task(root, rubric=[{"check": "builds", "points": 1, "section": "no-such-section"}])
+
+    with pytest.raises(TaskDefinitionError, match="no-such-section"):
+        practical_tasks_load(root=root, module_id=course_module.pk)
+    assert not PracticalTask.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"limits": {"build_minutes": 3}}, "unknown limits"),
+        ({"limits": {"run_pids": 1.5}}, "whole number"),
+        ({"submission_kind": "zipfile"}, "submission_kind"),
+        ({"rubric": []}, "rubric"),
+        ({"pass_percent": 120}, "between 0 and 100"),
+        ({"rubric": [{"check": "a", "points": 0, "section": SECTION_SLUGS[0]}]}, "positive"),
+    ],
+)
+def test_it_refuses_invalid_definitions(tmp_path: Path, overrides: dict, message: str):
+    folder = write_task(tmp_path, **overrides)
+
+    with pytest.raises(TaskDefinitionError, match=message):
+        task_definition_read(folder)
+
+
+def test_instructions_may_live_in_a_markdown_file(tmp_path: Path):
+    folder = write_task(tmp_path, instructions="instructions.md")
+    (folder / "instructions.md").write_text("# Build it\n\nSteps.\n")
+
+    definition = task_definition_read(folder)
+
+    assert definition.instructions_markdown == "# Build it\n\nSteps.\n"
+
+
+def test_the_command_is_idempotent_and_reports_what_it_did(course_module: Module, task_root: Path):
+    first, second = StringIO(), StringIO()
+
+    call_command("load_practical_tasks", tasks=task_root, stdout=first)
+    call_command("load_practical_tasks", tasks=task_root, stdout=second)
+
+    assert "1 created" in first.getvalue()
+    assert "1 unchanged" in second.getvalue()
+    assert PracticalTaskVersion.objects.count() == 1
+
+
+def test_the_command_fails_loudly_without_the_module(db: None, task_root: Path):
+    with pytest.raises(CommandError, match="import_course"):
+        call_command("load_practical_tasks", tasks=task_root, stdout=StringIO())
