@@ -6,11 +6,17 @@ It (re)creates the database `quayside_bench` (BENCH_DATABASE_URL overrides), mig
 the demo course, question bank and assessments, creates learners with API tokens, starts gunicorn
 on a free port of 127.0.0.1 with DEBUG off, and then measures, in one run:
 
-1. 50 concurrent learners flat out (no think time): each starts the final exam, saves 10 answers
-   and submits. Answer-save latency p50/p99 and throughput over the save phase.
+1. 50 concurrent learners flat out (no think time): each starts the final exam and saves 10
+   answers. Answer-save latency p50/p99 and throughput over the save phase.
 2. The same 50 clients calling a trivial authenticated endpoint (GET /api/v1/me/) flat out:
    latency and throughput, as the yardstick for the save.
-3. An exam-start storm: 200 other learners start the final exam, arrivals spread evenly over 10 s.
+3. The same 50 learners paced (1-3 s of thought before each answer, then GET /api/v1/me/): the
+   latency a learner sees when the server is not saturated. Then each submits.
+4. An exam-start storm: 200 other learners start the final exam, arrivals spread evenly over 10 s.
+
+Flat out, 50 clients keep the server saturated, so latency there is queueing (Little's law:
+50 / throughput); the paced phase is the latency measure, the flat-out phases the throughput one.
+A warm-up of 20 whole exams runs first, so cold workers (lazy imports) are not measured.
 
 Prints a table and writes JSON to bench/results/. Targets (issue 4): save p99 < 100 ms, save
 throughput >= half the trivial endpoint's, start-storm p99 < 500 ms.
@@ -18,6 +24,7 @@ throughput >= half the trivial endpoint's, start-storm p99 < 500 ms.
 
 import json
 import os
+import random
 import socket
 import statistics
 import subprocess
@@ -45,6 +52,10 @@ SAVES_PER_LEARNER = 10
 TRIVIAL_CALLS_PER_LEARNER = 10
 STORM_STARTS = 200
 STORM_SECONDS = 10.0
+# Enough whole exams (every question type, every endpoint) to reach each gunicorn worker.
+WARM_UP_LEARNERS = 20
+# Paced learners think between answers (real ones take tens of seconds; this is compressed).
+THINK_SECONDS = (1.0, 3.0)
 # Sync workers: one request at a time each, so a slow request never holds up another's thread.
 # 2 CPUs x 2 + 1, the gunicorn rule of thumb; override with BENCH_WORKERS.
 WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
@@ -145,6 +156,8 @@ def start_server(port: int) -> subprocess.Popen[bytes]:
             str(WORKERS),
             "--backlog",
             "2048",
+            # Import the application once in the master, as a production deployment would.
+            "--preload",
             "--log-level",
             "warning",
         ],
@@ -254,7 +267,7 @@ class Phase:
 
 
 def run_learners(port: int, tokens: list[str]) -> dict[str, Measure]:
-    starts, saves, trivial, submits = (Phase(len(tokens)) for _ in range(4))
+    starts, saves, trivial, paced, paced_trivial, submits = (Phase(len(tokens)) for _ in range(6))
     attempts: dict[str, dict[str, Any]] = {}
 
     def learner(token: str) -> None:
@@ -279,6 +292,19 @@ def run_learners(port: int, tokens: list[str]) -> dict[str, Measure]:
             latency, status, _ = timed(lambda: request(port, "GET", "/api/v1/me/", token=token))
             trivial.record(latency, status)
         trivial.barrier.wait()
+        paced.barrier.wait()
+        rng = random.Random(token)
+        for item in items[:SAVES_PER_LEARNER]:
+            time.sleep(rng.uniform(*THINK_SECONDS))
+            path = f"/api/v1/attempts/{attempt['id']}/answers/{item['position']}/"
+            body = {"response": answer_for(item)}
+            latency, status, _ = timed(
+                lambda path=path, body=body: request(port, "PUT", path, token=token, body=body)
+            )
+            paced.record(latency, status)
+            latency, status, _ = timed(lambda: request(port, "GET", "/api/v1/me/", token=token))
+            paced_trivial.record(latency, status)
+        paced.barrier.wait()
         submits.barrier.wait()
         latency, status, _ = timed(
             lambda: request(port, "POST", f"/api/v1/attempts/{attempt['id']}/submit/", token=token)
@@ -297,15 +323,36 @@ def run_learners(port: int, tokens: list[str]) -> dict[str, Measure]:
     trivial_began = time.perf_counter()
     trivial.barrier.wait()
     trivial_seconds = time.perf_counter() - trivial_began
+    paced.barrier.wait()
+    paced.barrier.wait()
     submits.barrier.wait()
     for thread in threads:
         thread.join()
     return {
         "start": measure("start (50 at once)", starts.samples, None),
-        "answer_save": measure("answer save", saves.samples, save_seconds),
-        "trivial": measure("GET /api/v1/me/", trivial.samples, trivial_seconds),
+        "answer_save": measure("answer save, flat out", saves.samples, save_seconds),
+        "trivial": measure("GET /api/v1/me/, flat out", trivial.samples, trivial_seconds),
+        "answer_save_paced": measure("answer save, paced", paced.samples, None),
+        "trivial_paced": measure("GET /api/v1/me/, paced", paced_trivial.samples, None),
         "submit": measure("submit (50 at once)", submits.samples, None),
     }
+
+
+def warm_up(port: int, tokens: list[str]) -> None:
+    """Fresh workers import and compile lazily; a long-running server has done so already."""
+
+    def learner(token: str) -> None:
+        _, attempt = request(
+            port, "POST", f"/api/v1/assessments/{EXAM_SLUG}/attempts/", token=token
+        )
+        for item in attempt["items"]:
+            path = f"/api/v1/attempts/{attempt['id']}/answers/{item['position']}/"
+            request(port, "PUT", path, token=token, body={"response": answer_for(item)})
+        request(port, "GET", "/api/v1/me/", token=token)
+        request(port, "POST", f"/api/v1/attempts/{attempt['id']}/submit/", token=token)
+
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        list(pool.map(learner, tokens))
 
 
 def run_storm(port: int, tokens: list[str]) -> Measure:
@@ -338,9 +385,11 @@ def run_storm(port: int, tokens: list[str]) -> Measure:
 
 def report(measures: dict[str, Measure]) -> dict[str, Any]:
     save, trivial, storm = measures["answer_save"], measures["trivial"], measures["storm"]
+    paced = measures["answer_save_paced"]
     ratio = (save.throughput_per_s or 0) / (trivial.throughput_per_s or 1)
     verdicts = {
-        f"answer-save p99 < {TARGET_SAVE_P99_MS} ms": save.p99_ms < TARGET_SAVE_P99_MS,
+        f"answer-save p99 < {TARGET_SAVE_P99_MS} ms (paced)": paced.p99_ms < TARGET_SAVE_P99_MS,
+        f"answer-save p99 < {TARGET_SAVE_P99_MS} ms (flat out)": save.p99_ms < TARGET_SAVE_P99_MS,
         "answer-save throughput >= 0.5 x trivial": ratio >= 0.5,
         f"start-storm p99 < {TARGET_STORM_P99_MS} ms": storm.p99_ms < TARGET_STORM_P99_MS,
         "no errors": all(measure.errors == 0 for measure in measures.values()),
@@ -367,10 +416,16 @@ def main() -> None:
     recreate_database()
     learner_tokens = create_learners(LEARNERS, "learner")
     storm_tokens = create_learners(STORM_STARTS, "storm")
+    warm_up_tokens = create_learners(WARM_UP_LEARNERS, "warm-up")
     port = free_port()
-    print(f"gunicorn: {WORKERS} sync workers on 127.0.0.1:{port}, {os.cpu_count()} CPUs")
+    load_before = os.getloadavg()[0]
+    print(
+        f"gunicorn: {WORKERS} sync workers on 127.0.0.1:{port}, {os.cpu_count()} CPUs, "
+        f"load average before: {os.getloadavg()[0]:.2f}"
+    )
     server = start_server(port)
     try:
+        warm_up(port, warm_up_tokens)
         measures = run_learners(port, learner_tokens)
         measures["storm"] = run_storm(port, storm_tokens)
     finally:
@@ -385,6 +440,7 @@ def main() -> None:
             {
                 "when": stamp,
                 "cpus": os.cpu_count(),
+                "load_average_before": round(load_before, 2),
                 "gunicorn_workers": WORKERS,
                 "learners": LEARNERS,
                 "saves_per_learner": SAVES_PER_LEARNER,

@@ -175,7 +175,8 @@ def _check_zip_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: str
     if stat.S_ISLNK(mode):
         target = archive.read(info)[:1024].decode("utf-8", "replace")
         raise _link_refused(path, target)
-    if mode and not stat.S_ISREG(mode):
+    # Zip tools that record no file type (Python's writestr, Windows) leave S_IFMT at zero.
+    if stat.S_IFMT(mode) and not stat.S_ISREG(mode):
         raise ArchiveRejectedError(
             f"`{path}` is not a regular file (a device, FIFO or socket); such archives are refused."
         )

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 import docker
 from docker.models.containers import Container
 
-from graders.checks.service import is_learner_caused
 from graders.docker_cli import CliValue, DockerCommand, DockerCommandError, parse_command
 from graders.docker_cli_values import image_reference
+from graders.errors import is_learner_caused
 from graders.sandbox.labels import checked_job_id, job_labels
 from graders.sandbox.run import RunLimits, hardened_options
 
@@ -279,13 +279,17 @@ def _start(
 ) -> None:
     network = run.docker_network(plan)
     options = hardened_options(job_id=job_id, limits=limits, network=network, user=None)
-    # The default bridge resolves no container names: no alias there, as in real Docker.
-    aliases = [plan.name] if plan.network is not None else []
+    # The default bridge resolves no container names: there, neither an alias nor a hostname
+    # (Docker's DNS answers for hostnames too), as in real Docker.
+    if plan.network is not None:
+        aliases = [plan.name]
+        options["hostname"] = plan.name
+    else:
+        aliases = []
     options["networking_config"] = {network: client.api.create_endpoint_config(aliases=aliases)}
     container = client.containers.create(
         image_ids[plan.image],
         name=f"quayside-{job_id}-{plan.name}",
-        hostname=plan.name,
         environment=dict(plan.environment),
         **options,
     )

@@ -17,6 +17,7 @@ Contract for the caller (the Celery task):
 """
 
 import logging
+import re
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -44,6 +45,7 @@ from graders.data import (
 from graders.docker_cli_values import image_reference
 from graders.errors import InfrastructureError
 from graders.sandbox.build import BuildLimits, BuildStatus, build_image
+from graders.sandbox.buildleftovers import CLOCK_SLACK_SECONDS
 from graders.sandbox.cgroups import CgroupUnavailableError
 from graders.sandbox.context import DOCKERIGNORE
 from graders.sandbox.logcap import CappedLog
@@ -62,6 +64,9 @@ INFRASTRUCTURE_ERRORS = (
     requests.exceptions.RequestException,
     CgroupUnavailableError,
 )
+
+# The classic builder's "---> <id>" lines name the image each step committed.
+_STEP_IMAGE = re.compile(r"^ ---> ([0-9a-f]{12})\s*$", re.MULTILINE)
 
 Progress = Callable[[str], None]
 
@@ -153,10 +158,48 @@ def _grade(job: _Job, submission: SubmissionFiles) -> GradeResult:
             app = context.started_app()
             if app is not None:
                 job.app_log = app.logs(task.limits.log_cap_bytes)
+        _remove_stage_images(context)
     finally:
         if cleanup_started is not None:
             job.timings["cleanup"] = round(time.monotonic() - cleanup_started, 3)
     return _result(job)
+
+
+def _remove_stage_images(context: GradingContext) -> None:
+    """Delete what the stages before the final one committed.
+
+    Only the final image carries the job label; a multi-stage build's earlier stages leave
+    untagged images that `job_scope` cannot see (and after a failed build, the sandbox's own
+    sweep can stop at a parent whose child it had not removed yet). They are found by the step
+    ids the build log names, restricted to untagged images created since the build started
+    (base images are tagged and old), and removed leaves first, after the final image is gone.
+    """
+    build = context.build
+    if build is None:
+        return
+    client = context.engine()
+    steps = set(_STEP_IMAGE.findall(build.log_excerpt))
+    ours = {
+        str(summary["Id"])
+        for summary in client.api.images(all=True)
+        if str(summary["Id"]).removeprefix("sha256:")[:12] in steps
+        and summary["Created"] >= context.build_started_at - CLOCK_SLACK_SECONDS
+        and not any(tag != "<none>:<none>" for tag in summary.get("RepoTags") or [])
+    }
+    while ours:
+        removed = set()
+        for image_id in ours:
+            try:
+                client.images.remove(image_id, noprune=True)
+            except docker.errors.NotFound:
+                removed.add(image_id)
+            except docker.errors.APIError:
+                continue  # still has children: next round
+            removed.add(image_id)
+        if not removed:
+            logger.warning("job %s: stage images left: %s", context.job_id, sorted(ours))
+            return
+        ours -= removed
 
 
 def _prepare(context: GradingContext, submission: SubmissionFiles) -> None:
@@ -228,6 +271,7 @@ def _build(job: _Job) -> None:
         log_cap_bytes=limits.log_cap_bytes,
         max_image_bytes=limits.max_image_bytes,
     )
+    context.build_started_at = time.time()
     outcome = build_image(
         context.engine(),
         job_id=context.job_id,

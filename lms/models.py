@@ -15,9 +15,7 @@ class ServiceAccount(models.Model):
     name = models.CharField(max_length=100, unique=True)
     token_hash = models.CharField(max_length=TOKEN_HASH_LENGTH, unique=True)
     token_prefix = models.CharField(max_length=TOKEN_PREFIX_LENGTH)
-    courses = models.ManyToManyField(
-        "courses.Course", blank=True, related_name="service_accounts"
-    )
+    courses = models.ManyToManyField("courses.Course", blank=True, related_name="service_accounts")
     learners = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="service_accounts"
     )

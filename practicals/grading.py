@@ -81,6 +81,7 @@ def task_spec_build(
     time_budget_seconds: int,
     limits: Mapping[str, Any],
     starter_files: Mapping[str, str],
+    images: Mapping[str, str],
 ) -> TaskSpec:
     return TaskSpec(
         slug=slug,
@@ -100,6 +101,7 @@ def task_spec_build(
         time_budget_seconds=float(time_budget_seconds),
         limits=GradingLimits(**limits),
         provided_files={path: text.encode("utf-8") for path, text in starter_files.items()},
+        images=dict(images),
     )
 
 
@@ -114,6 +116,7 @@ def task_spec_for_version(version: PracticalTaskVersion) -> TaskSpec:
         time_budget_seconds=version.time_budget_seconds,
         limits=version.limits,
         starter_files=version.starter_files,
+        images=version.task_images,
     )
 
 

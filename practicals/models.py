@@ -54,6 +54,8 @@ class PracticalTaskVersion(models.Model):
     pass_percent = models.DecimalField(max_digits=5, decimal_places=2, default=70)
     # Ordered checks: [{"check": id, "points": n, "section": slug, "params": {...}}].
     rubric = models.JSONField()
+    # Commands tasks: {image reference learners type: starter folder holding its Dockerfile}.
+    task_images = models.JSONField(default=dict, blank=True)
     spec_sha256 = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -6,6 +6,8 @@ from datetime import timedelta
 from celery import Task, shared_task
 from django.conf import settings
 
+from graders.cache import DEFAULT_CACHE
+from graders.sandbox.scope import janitor
 from practicals.engine import docker_client
 from practicals.services.grading import GradeAction, submission_grade
 from practicals.services.jobs import submissions_sweep_stuck
@@ -68,14 +70,17 @@ def sweep_stuck_submissions() -> int:
     ignore_result=True,
 )
 def remove_grading_leftovers() -> int:
-    """Remove labelled containers, networks and images older than the longest job."""
-    from graders.sandbox.scope import janitor
-
+    """Remove labelled containers, networks and images older than the longest job, and trim
+    the task-image cache to its size bound (it trims itself after each use; this catches up
+    after crashes). Idempotent."""
     client = docker_client()
     try:
         report = janitor(client, timedelta(seconds=GRADE_TIME_LIMIT_SECONDS * 2))
+        evicted = DEFAULT_CACHE.evict(client)
     finally:
         client.close()
+    if evicted:
+        logger.info("task-image cache: evicted %s", ", ".join(evicted))
     if report.errors:
         logger.warning("grading janitor: %s", "; ".join(report.errors))
     removed = report.containers + report.networks + report.images + report.cgroups

@@ -51,7 +51,9 @@ def task_list(request: HttpRequest) -> HttpResponse:
     return render(request, "practicals/task_list.html", {"tasks": selectors.task_list_published()})
 
 
-def _task_page(request: HttpRequest, task: PracticalTask, form: SubmissionForm) -> HttpResponse:
+def _task_page(
+    request: HttpRequest, task: PracticalTask, form: SubmissionForm, status: int = 200
+) -> HttpResponse:
     version = selectors.current_version(task)
     learner = request_user(request)
     links = selectors.section_links_for_module(module_id=task.module_id)
@@ -77,7 +79,7 @@ def _task_page(request: HttpRequest, task: PracticalTask, form: SubmissionForm) 
             "max_points": sum(float(item["points"]) for item in version.rubric),
             "is_instructor": user_is_instructor(learner),
         },
-        status=400 if form.is_bound else 200,
+        status=status,
     )
 
 
@@ -90,14 +92,14 @@ def task_detail(request: HttpRequest, slug: str) -> HttpResponse:
         return _task_page(request, task, form_class())
     form = form_class(request.POST, request.FILES)
     if not form.is_valid():
-        return _task_page(request, task, form)
+        return _task_page(request, task, form, status=400)
     try:
         submission = submission_create(
             learner=request_user(request), task_slug=task.slug, files=form.submitted_files()
         )
     except SubmissionRefusedError as error:
         form.add_error(None, error.message)
-        return _task_page(request, task, form)
+        return _task_page(request, task, form, status=error.status)
     return redirect("practicals:submission", submission_id=submission.pk)
 
 

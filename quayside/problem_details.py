@@ -159,7 +159,10 @@ class ProblemSerializer(serializers.Serializer[Any]):
     detail = serializers.CharField(help_text="What went wrong, for people.")
     instance = serializers.CharField(help_text="The path of the request that failed.")
     code = serializers.CharField(help_text="What went wrong, for programs.")
-    errors = FieldErrorSerializer(many=True, required=False, help_text="Only for code=invalid.")
+    # Shadows Serializer.errors for the type checker only: declared fields leave the class body.
+    errors = FieldErrorSerializer(  # type: ignore[assignment]
+        many=True, required=False, help_text="Only for code=invalid."
+    )
 
 
 def problem_response(description: str, *, code: str, status: int, detail: str) -> OpenApiResponse:

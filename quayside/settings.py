@@ -203,10 +203,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 DOCKER_HOST = env_str("DOCKER_HOST", "unix:///var/run/docker.sock")
 
-# Practical grading (practicals app). A worker's claim on a job lasts GRADING_LEASE_SECONDS and is
-# renewed at each phase; it must exceed the longest phase so a live worker never loses its job,
-# and stays well under the broker's visibility timeout so a dead worker's job is taken over first.
-GRADING_LEASE_SECONDS = env_int("GRADING_LEASE_SECONDS", 300, minimum=10)
+# Practical grading (practicals app). A worker's claim on a job is a lease that a background
+# thread renews three times per period while the worker lives; when a worker dies the lease runs
+# out and another worker takes the job over. Keep it well under the broker's visibility timeout.
+GRADING_LEASE_SECONDS = env_int("GRADING_LEASE_SECONDS", 60, minimum=5)
 # Jobs queued (or leased out) longer than this are re-enqueued by the sweeper.
 GRADING_STUCK_AFTER_SECONDS = env_int("GRADING_STUCK_AFTER_SECONDS", 120, minimum=10)
 GRADING_SWEEP_INTERVAL_SECONDS = env_int("GRADING_SWEEP_INTERVAL_SECONDS", 60, minimum=5)
@@ -281,6 +281,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # What Django's path converters accept, so clients (and Schemathesis) send routable paths.
+    "PATH_CONVERTER_OVERRIDES": {
+        "int": {"type": "integer", "minimum": 0},
+        "slug": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"},
+        "str": {"type": "string", "pattern": "^[^/]+$"},
+    },
     "ENUM_NAME_OVERRIDES": {
         "QuestionTypeEnum": "assessments.models.questions.QUESTION_TYPE_CHOICES",
         "AttemptStatusEnum": "assessments.models.attempts.AttemptStatus",

@@ -69,7 +69,8 @@ class LearnerQuestionViewOutput(serializers.Serializer[Any]):
 
 
 class LearnerFeedbackPartOutput(serializers.Serializer[Any]):
-    label = serializers.CharField()
+    # Shadows Field.label for the type checker only: declared fields leave the class body.
+    label = serializers.CharField()  # type: ignore[assignment]
     correct = serializers.BooleanField()
     feedback = serializers.CharField(allow_blank=True)
 
@@ -154,7 +155,7 @@ class AnswerSaveInput(serializers.Serializer[Any]):
         help_text=(
             "By question type: an option id (single_choice); a list of option ids "
             "(multiple_response); true or false (true_false); text (short_text, docker_command); "
-            "a number or text such as \"75 %\" (numeric); every item id in order (ordering); "
+            'a number or text such as "75 %" (numeric); every item id in order (ordering); '
             "{left id: choice id} (matching); the Dockerfile text, or {dockerfile, dockerignore} "
             "(dockerfile)."
         )
@@ -262,6 +263,8 @@ SAVE_REQUEST_EXAMPLE = OpenApiExample(
 class AssessmentAttempts(LearnerApiView):
     """GET lists the learner's attempts at the assessment; POST starts (or resumes) one."""
 
+    pagination_class = PageNumberPagination
+
     @property
     def throttle_scope(self) -> str | None:
         # Only starting is a costly transition; listing is an ordinary read.
@@ -277,14 +280,12 @@ class AssessmentAttempts(LearnerApiView):
         scope = scope_of(request)
         assessment = assessment_get_for_scope(scope=scope, slug=slug)
         now = timezone.now()
-        paginator = PageNumberPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(
             attempt_list_for_learner(learner=scope.learner, assessment=assessment), request, self
         )
         summaries = [attempt_summary(attempt=attempt, now=now) for attempt in page or []]
-        return paginator.get_paginated_response(
-            LearnerAttemptListOutput(summaries, many=True).data
-        )
+        return paginator.get_paginated_response(LearnerAttemptListOutput(summaries, many=True).data)
 
     @extend_schema(
         tags=[TAG],
@@ -373,9 +374,7 @@ class AnswerSave(LearnerApiView):
         answer = AnswerSaveInput(data=request.data)
         answer.is_valid(raise_exception=True)
         scope = scope_of(request)
-        item = attempt_question_get_for_scope(
-            scope=scope, attempt_id=attempt_id, position=position
-        )
+        item = attempt_question_get_for_scope(scope=scope, attempt_id=attempt_id, position=position)
         now = timezone.now()
         acknowledgement = attempt_answer_save(
             item=item, response=answer.validated_data["response"], now=now

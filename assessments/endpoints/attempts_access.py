@@ -51,8 +51,10 @@ def idempotency_key_parameter(action: str) -> OpenApiParameter:
 
 def idempotency_key(request: Request) -> str:
     """The request's Idempotency-Key header, or "" without one; 400 when it is malformed."""
-    key = request.headers.get(IDEMPOTENCY_KEY_HEADER, "")
-    if key and not re.fullmatch(IDEMPOTENCY_KEY_PATTERN, key):
+    if IDEMPOTENCY_KEY_HEADER not in request.headers:
+        return ""
+    key = request.headers[IDEMPOTENCY_KEY_HEADER]
+    if not re.fullmatch(IDEMPOTENCY_KEY_PATTERN, key):
         raise ValidationError(
             {IDEMPOTENCY_KEY_HEADER: ["Use 1 to 100 printable ASCII characters, no spaces."]}
         )

@@ -6,7 +6,7 @@ their own standing, the instructor's show every learner's scores regardless of f
 """
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import django_filters
@@ -252,12 +252,8 @@ class ResultFilter(django_filters.FilterSet):
     learner = django_filters.CharFilter(
         field_name="learner__email", lookup_expr="icontains", help_text="Part of an email."
     )
-    submitted_after = django_filters.IsoDateTimeFilter(
-        field_name="submitted_at", lookup_expr="gte"
-    )
-    submitted_before = django_filters.IsoDateTimeFilter(
-        field_name="submitted_at", lookup_expr="lt"
-    )
+    submitted_after = django_filters.IsoDateTimeFilter(field_name="submitted_at", lookup_expr="gte")
+    submitted_before = django_filters.IsoDateTimeFilter(field_name="submitted_at", lookup_expr="lt")
 
     class Meta:
         model = Attempt
@@ -302,19 +298,15 @@ class InstructorAttemptResultOutput(serializers.Serializer[Attempt]):
     passed = serializers.BooleanField(allow_null=True)
 
 
-class _InstructorResultsMixin:
-    request: Request
-    kwargs: dict[str, Any]
-
-    def results(self) -> QuerySet[Attempt]:
-        """Every learner's attempts at the assessment, filtered by the query string."""
-        assessment = assessment_get_for_instructor(slug=self.kwargs["slug"])
-        filters = ResultFilter(
-            self.request.query_params, queryset=attempt_list_for_instructor(assessment=assessment)
-        )
-        if not filters.is_valid():
-            raise serializers.ValidationError(filters.errors)
-        return filters.qs
+def _results(request: Request, slug: str) -> QuerySet[Attempt]:
+    """Every learner's attempts at the assessment, filtered by the query string."""
+    assessment = assessment_get_for_instructor(slug=slug)
+    filters = ResultFilter(
+        request.query_params, queryset=attempt_list_for_instructor(assessment=assessment)
+    )
+    if not filters.is_valid():
+        raise serializers.ValidationError(filters.errors)
+    return filters.qs
 
 
 @extend_schema_view(
@@ -322,22 +314,18 @@ class _InstructorResultsMixin:
         tags=[INSTRUCTOR_TAG],
         operation_id="assessment_results",
         summary="Every learner's attempts at an assessment (instructors)",
+        parameters=RESULT_FILTER_PARAMETERS,
     )
 )
-class AssessmentResults(
-    DomainErrorsAsProblems, _InstructorResultsMixin, generics.ListAPIView[Attempt]
-):
+class AssessmentResults(DomainErrorsAsProblems, generics.ListAPIView[Attempt]):
     permission_classes = [IsInstructor]
     serializer_class = InstructorAttemptResultOutput
     pagination_class = ResultsPagination
-    filterset_class = ResultFilter
+    filter_backends: list[Any] = []  # _results() filters, the same way as for the CSV
     queryset = Attempt.objects.none()  # the schema generator's model hint
 
     def get_queryset(self) -> QuerySet[Attempt]:
-        return self.results()
-
-    def filter_queryset(self, queryset: QuerySet[Attempt]) -> QuerySet[Attempt]:
-        return queryset  # already filtered by results(), which the CSV shares
+        return _results(self.request, self.kwargs["slug"])
 
 
 class CsvRenderer(BaseRenderer):
@@ -349,7 +337,7 @@ class CsvRenderer(BaseRenderer):
         self,
         data: Any,
         accepted_media_type: str | None = None,
-        renderer_context: dict[str, Any] | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
     ) -> bytes:
         return str(data).encode(self.charset)
 
@@ -367,7 +355,7 @@ def _csv_lines(attempts: QuerySet[Attempt]) -> Iterator[str]:
         yield writer.writerow(row)
 
 
-class AssessmentResultsCsv(DomainErrorsAsProblems, _InstructorResultsMixin, APIView):
+class AssessmentResultsCsv(DomainErrorsAsProblems, APIView):
     permission_classes = [IsInstructor]
     # JSON first, so problem responses are negotiated even by a client that asks for CSV.
     renderer_classes = [JSONRenderer, CsvRenderer]
@@ -380,7 +368,8 @@ class AssessmentResultsCsv(DomainErrorsAsProblems, _InstructorResultsMixin, APIV
         responses={(200, "text/csv"): OpenApiTypes.STR},
     )
     def get(self, request: Request, slug: str) -> StreamingHttpResponse:
-        response = StreamingHttpResponse(_csv_lines(self.results()), content_type="text/csv")
+        response = StreamingHttpResponse(
+            _csv_lines(_results(request, slug)), content_type="text/csv"
+        )
         response["Content-Disposition"] = f'attachment; filename="{slug}-results.csv"'
         return response
-

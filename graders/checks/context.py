@@ -21,7 +21,7 @@ from graders.sandbox.build import BuildOutcome
 if TYPE_CHECKING:
     from graders.cache import TaskImageCache
     from graders.checks.hadolint import HadolintFinding
-    from graders.checks.image_files import ImageFiles
+    from graders.checks.image_files import ImageFiles, ImagePaths
     from graders.checks.service import AppService
     from graders.commands_runner import CommandsPlan, CommandsRun
 
@@ -41,6 +41,8 @@ class GradingContext:
     cache: "TaskImageCache | None" = None
     network: str | None = None
     build: BuildOutcome | None = None
+    # Wall-clock time the build started, to find what it left behind.
+    build_started_at: float = 0.0
     # Commands submissions: the accepted plan, the task images by reference, what ran.
     commands_plan: "CommandsPlan | None" = None
     task_image_ids: dict[str, str] = field(default_factory=dict)
@@ -116,6 +118,16 @@ class GradingContext:
             )
         files: ImageFiles = self._memo["image_files"]
         return files
+
+    def image_paths(self) -> "ImagePaths":
+        """Cheap path-existence checks on the built image (see ImagePaths)."""
+        from graders.checks.image_files import ImagePaths
+
+        if "image_paths" not in self._memo:
+            assert self.image_id is not None
+            self._memo["image_paths"] = ImagePaths(self.engine(), self.image_id, job_id=self.job_id)
+        paths: ImagePaths = self._memo["image_paths"]
+        return paths
 
     def app(self) -> "AppService":
         """The learner's app, started once (hardened) on the job's network and shared."""

@@ -29,9 +29,9 @@ SECTION_BY_CODE: dict[str, CourseSection] = {
     "DL3022": MULTI_STAGE_BUILDS,  # COPY --from should reference a previously defined FROM alias
     "DL3023": MULTI_STAGE_BUILDS,  # COPY --from cannot reference its own FROM alias
     "DL3024": MULTI_STAGE_BUILDS,  # FROM aliases must be unique
-    "DL3045": PRODUCTION_DOCKERFILES,
+    "DL3045": PRODUCTION_DOCKERFILES,  # COPY to a relative destination without WORKDIR
     "DL3064": CONTAINER_SECURITY,  # sensitive data in ARG or ENV
-    "DL3066": CONTAINER_SECURITY,  # non-numeric USER may not resolve on the host  # COPY to a relative destination without WORKDIR
+    "DL3066": CONTAINER_SECURITY,  # non-numeric USER may not resolve on the host
     "DL4006": PRODUCTION_DOCKERFILES,  # set -o pipefail
 }
 DEFAULT_SECTION = PRODUCTION_DOCKERFILES

@@ -16,7 +16,8 @@ from graders.sandbox.build import BuildStatus
 
 MIB = 1024 * 1024
 # Programs that make an image a build or package-management environment rather than a runtime.
-DEFAULT_TOOLCHAIN = ("gcc", "cc", "g++", "make", "ld", "as", "apt-get", "dpkg", "pip", "pip3")
+# (Not dpkg: busybox has a dpkg applet, and a busybox runtime image is exactly what we want.)
+DEFAULT_TOOLCHAIN = ("gcc", "cc", "g++", "make", "ld", "as", "apt-get", "apt", "pip", "pip3")
 # Values that look like real credentials whatever their variable is called.
 SECRET_VALUE_PATTERNS = (
     re.compile(r"AKIA[0-9A-Z]{16}"),  # AWS access key id
@@ -176,7 +177,7 @@ def no_secrets_in_image(context: GradingContext, params: Params) -> Finding:
             f"a secret value is visible in the image ({_redact(leaked[0])}); `docker history` "
             "and `docker inspect` show it."
         )
-    if context.image_files().exists(env_file):
+    if context.image_paths().exists(env_file):
         problems.append(f"`{env_file}` is in the image: list `.env` in .dockerignore.")
     evidence = {"secret_env_names": named, "leaks": len(leaked), "env_file": env_file}
     if problems:
@@ -204,7 +205,7 @@ def _search_path(context: GradingContext) -> str:
 
 def final_image_no_toolchain(context: GradingContext, params: Params) -> Finding:
     programs = tuple(params.get("programs", DEFAULT_TOOLCHAIN))
-    found = context.image_files().programs(programs, _search_path(context))
+    found = context.image_paths().programs(programs, _search_path(context))
     if found:
         return Finding(
             passed=False,
@@ -221,10 +222,14 @@ def final_image_no_toolchain(context: GradingContext, params: Params) -> Finding
 
 
 def final_image_no_sources(context: GradingContext, params: Params) -> Finding:
-    """None of `paths` exists and no file is called one of `names` (tests, build scripts...)."""
-    files = context.image_files()
-    found = [path for path in params.get("paths", ()) if files.exists(str(path))]
-    found += files.named(str(name) for name in params.get("names", ()))
+    """None of `paths` exists and no file is called one of `names` (tests, build scripts...).
+
+    `names` needs the image's full file listing (an export, about a second for 120 MB)."""
+    paths = context.image_paths()
+    found = [str(path) for path in params.get("paths", ()) if paths.exists(str(path))]
+    names = [str(name) for name in params.get("names", ())]
+    if names:
+        found += context.image_files().named(names)
     if found:
         shown = ", ".join(f"`{path}`" for path in sorted(set(found))[:5])
         return Finding(

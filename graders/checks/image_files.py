@@ -89,3 +89,48 @@ def list_image_files(client: docker.DockerClient, image_id: str, *, job_id: str)
     finally:
         container.remove(force=True, v=True)
     return ImageFiles(frozenset(paths))
+
+
+class ImagePaths:
+    """Answers "does this path exist in the image?" with one HEAD request per path against a
+    created (never started) container: milliseconds, where exporting a 120 MB image takes a
+    second. The container carries the job label: `job_scope` removes it with the job."""
+
+    def __init__(self, client: docker.DockerClient, image_id: str, *, job_id: str) -> None:
+        self._client = client
+        self._container = client.containers.create(
+            image_id,
+            entrypoint=NEVER_STARTED_ENTRYPOINT,
+            network_mode="none",
+            labels=job_labels(job_id),
+        )
+        self._known: dict[str, bool] = {}
+
+    def exists(self, path: str) -> bool:
+        path = posixpath.normpath(path)
+        if path not in self._known:
+            api = self._client.api
+            response = api.head(
+                f"{api.base_url}/v{api.api_version}/containers/{self._container.id}/archive",
+                params={"path": path},
+            )
+            if response.status_code not in {200, 404}:
+                response.raise_for_status()
+            self._known[path] = response.status_code == 200
+        return self._known[path]
+
+    def programs(self, names: Iterable[str], search_path: str = STANDARD_PATH) -> list[str]:
+        directories = [d for d in search_path.split(":") if d.startswith("/")]
+        found: list[str] = []
+        for name in names:
+            match = next(
+                (
+                    posixpath.join(directory, name)
+                    for directory in dict.fromkeys(directories)
+                    if self.exists(posixpath.join(directory, name))
+                ),
+                None,
+            )
+            if match is not None:
+                found.append(match)
+        return found

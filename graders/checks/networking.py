@@ -79,11 +79,19 @@ def only_api_port_published(context: GradingContext, params: Params) -> Finding:
 
 
 def _probe_until_answer(
-    context: GradingContext, network: str, target: str, port: int, path: str
+    context: GradingContext,
+    network: str,
+    target: str,
+    port: int,
+    path: str,
+    *,
+    resolvable: bool,
 ) -> HttpProbe:
     deadline = time.monotonic() + min(
         context.task.limits.healthy_within_seconds, max(context.remaining(), 0.0)
     )
+    if not resolvable:
+        deadline = 0.0  # one honest attempt: no name will start resolving later
     while True:
         probe = probe_http(
             context.engine(),
@@ -121,7 +129,9 @@ def containers_reach_by_name(context: GradingContext, params: Params) -> Finding
             passed=False, message=f"The API container did not start: {run.start_errors[api.name]}"
         )
     port, path = int(params["api_port"]), str(params.get("path", "/db"))
-    probe = _probe_until_answer(context, run.docker_network(api), api.name, port, path)
+    probe = _probe_until_answer(
+        context, run.docker_network(api), api.name, port, path, resolvable=api.network is not None
+    )
     url = f"http://{api.name}:{port}{path}"
     evidence = {"url": url, "status_code": probe.status_code, "body": probe.body[:300]}
     if probe.status_code is None:
@@ -146,8 +156,9 @@ def containers_reach_by_name(context: GradingContext, params: Params) -> Finding
     return Finding(
         passed=False,
         fraction=0.5,
-        message=f"The API answers by name ({url}), but it cannot reach the database: "
-        f"{probe.body.strip()[:200]} Check that the database runs on the same network and that "
-        "the API is told its container name (e.g. `-e DB_HOST=<db container name>`).",
+        message=f"The API answers by name ({url}), but it cannot reach the database "
+        f"(HTTP {probe.status_code}: {probe.body.strip()[:200] or 'no details'}). Check that "
+        "the database runs on the same network and that the API is told its container name "
+        "(e.g. `-e DB_HOST=<db container name>`).",
         evidence=evidence,
     )

@@ -17,6 +17,7 @@ import requests
 from docker.models.containers import Container
 
 from graders.data import GradingLimits
+from graders.errors import is_learner_caused
 from graders.sandbox.logcap import CappedLog
 from graders.sandbox.run import (
     HealthCheck,
@@ -42,23 +43,6 @@ DEFAULT_HEALTH_RETRIES = 3
 NANO = 1_000_000_000
 PROBE_TIMEOUT_SECONDS = 5.0
 READY_POLL_SECONDS = 0.3
-# Engine answers that mean the learner's image cannot start (not an engine fault).
-LEARNER_START_ERRORS = (
-    "oci runtime",
-    "unable to find user",
-    "executable file not found",
-    "no such file or directory",
-    "exec format error",
-    "permission denied",
-    "no command specified",
-    "invalid argument",
-)
-
-
-def is_learner_caused(error: docker.errors.APIError) -> bool:
-    """True when the engine refused to start the learner's image because of the image itself."""
-    explanation = str(error.explanation or error).lower()
-    return error.is_client_error() or any(text in explanation for text in LEARNER_START_ERRORS)
 
 
 def run_limits(limits: GradingLimits) -> RunLimits:
@@ -158,6 +142,11 @@ class AppService:
         if self.container is None:
             return HttpProbe(False, None, "", f"the container did not start: {self.start_error}")
         report = self.health()
+        if not self.is_running():
+            # A stopped container's name no longer resolves; probing would only wait for DNS.
+            probe = HttpProbe(False, None, "", "the container is not running")
+            self._ready[key] = probe
+            return probe
         deadline = time.monotonic() + self._within()
         probe = self.probe(port, path, cached=False)
         while not probe.ok and report is not None and report.status != HealthStatus.EXITED:

@@ -133,6 +133,9 @@ def _runs(runs: list[GradingRun]) -> list[dict[str, Any]]:
 
 
 class TaskSubmissionsForInstructor(InstructorApiView):
+    # Declared so the schema documents the paginated envelope the view returns.
+    pagination_class = PageNumberPagination
+
     @extend_schema(
         tags=[TAG],
         operation_id="practical_task_submissions",

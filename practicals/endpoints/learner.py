@@ -344,6 +344,9 @@ _RESULT_EXAMPLE = OpenApiExample(
 
 
 class PracticalTaskList(PracticalsApiView):
+    # Declared so the schema documents the paginated envelope the view returns.
+    pagination_class = PageNumberPagination
+
     @extend_schema(
         tags=[TAG],
         operation_id="practical_task_list",
@@ -427,6 +430,9 @@ class SubmissionCreate(PracticalsApiView):
 
 
 class SubmissionList(PracticalsApiView):
+    # Declared so the schema documents the paginated envelope the view returns.
+    pagination_class = PageNumberPagination
+
     @extend_schema(
         tags=[TAG],
         operation_id="practical_submission_list",

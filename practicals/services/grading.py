@@ -221,7 +221,7 @@ def _write_run(
         image_digest=result.image_digest[:100],
         image_size_bytes=result.image_size_bytes,
         timings=dict(result.timings),
-        log_excerpt=_text(_capped(result.log_excerpt)),
+        log_excerpt=_capped(_text(result.log_excerpt)),
         started_at=started,
         finished_at=finished,
     )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -171,7 +171,6 @@ def submissions_sweep_stuck(*, now: datetime | None = None) -> SweepReport:
     """
     from practicals.services.grading import submission_enqueue, submission_give_up
 
-    close_old_connections()
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=settings.GRADING_STUCK_AFTER_SECONDS)
     not_recently_sent = Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=cutoff)

@@ -80,6 +80,7 @@ def practical_task_load(*, definition: TaskDefinition, module_id: int) -> TaskLo
         pass_percent=definition.pass_percent,
         max_attempts=definition.max_attempts,
         rubric=definition.rubric_json(),
+        task_images=definition.images,
         spec_sha256=definition.spec_sha256,
     )
     version.objectives.set(objective_ids)
@@ -101,13 +102,9 @@ def _section_ids(definition: TaskDefinition, module_id: int) -> list[int]:
 
 def _objective_ids(definition: TaskDefinition, module_id: int) -> list[int]:
     by_position = courses_api.objective_ids_by_position(module_id=module_id)
-    by_slug = {
-        objective.slug: objective.id
-        for objective in courses_api.objective_list_for_module(module_id=module_id)
-    }
     ids = []
     for objective in definition.objectives:
-        found = by_position.get(objective) if isinstance(objective, int) else by_slug.get(objective)
+        found = by_position.get(objective)
         if found is None:
             raise TaskDefinitionError(
                 f"Task {definition.slug} names objective {objective!r}, which the module lacks."

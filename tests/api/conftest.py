@@ -148,9 +148,7 @@ def make_question(section: Section) -> Callable[..., Question]:
         return question_create(
             key=key or question_type.replace("_", "-"),
             section_id=section.pk,
-            content=QuestionContent(
-                type=question_type, spec=spec, objective_ids=(objective.pk,)
-            ),
+            content=QuestionContent(type=question_type, spec=spec, objective_ids=(objective.pk,)),
             provenance=Provenance.AUTHORED,
             status=QuestionStatus.READY,
         )

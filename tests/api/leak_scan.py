@@ -24,9 +24,7 @@ def leaks(payload: Any, path: str = "$") -> list[str]:
             where = f"{path}.{key}"
             if key in OWN_ANSWER_KEYS:
                 continue
-            if key in GRADE_KEYS and value is not None:
-                found.append(where)
-            elif key in ANSWER_KEY_KEYS:
+            if (key in GRADE_KEYS and value is not None) or key in ANSWER_KEY_KEYS:
                 found.append(where)
             else:
                 found += leaks(value, where)

@@ -6,9 +6,7 @@ from assessments.models import FeedbackPolicy
 from tests.api.conftest import QUESTION_TYPE_NAMES, right_answer
 
 
-def test_a_learner_takes_an_assessment_through_the_api_alone(
-    api, make_question, make_assessment
-):
+def test_a_learner_takes_an_assessment_through_the_api_alone(api, make_question, make_assessment):
     # given one question of every type, feedback after submission
     make_assessment([make_question(name) for name in QUESTION_TYPE_NAMES], slug="every-type")
 
@@ -40,9 +38,7 @@ def test_a_learner_takes_an_assessment_through_the_api_alone(
     assert result.json()["passed"] is True
     assert all(item["fraction"] == 1.0 for item in result.json()["items"])
     assert progress.json()["sections"][0]["percent"] == 100
-    assert progress.json()["objectives"][0]["points"] == float(
-        Decimal(len(QUESTION_TYPE_NAMES))
-    )
+    assert progress.json()["objectives"][0]["points"] == float(Decimal(len(QUESTION_TYPE_NAMES)))
     assert standing.json()["standing"] == {
         "attempts_used": 1,
         "attempts_left": None,
@@ -79,9 +75,7 @@ def test_assessments_filter_by_kind_and_section(api, quiz, section):
 
 
 def test_an_immediate_feedback_save_returns_the_grade(api, make_question, make_assessment):
-    make_assessment(
-        [make_question("numeric")], slug="practice", policy=FeedbackPolicy.IMMEDIATE
-    )
+    make_assessment([make_question("numeric")], slug="practice", policy=FeedbackPolicy.IMMEDIATE)
     attempt = api.post("/api/v1/assessments/practice/attempts/").json()
 
     saved = api.put(

@@ -13,9 +13,7 @@ def test_the_same_start_key_returns_the_same_attempt_even_after_submission(api, 
     first = api.post(f"/api/v1/assessments/{quiz.slug}/attempts/", HTTP_IDEMPOTENCY_KEY="lms-1")
     api.post(f"/api/v1/attempts/{first.json()['id']}/submit/")
 
-    repeated = api.post(
-        f"/api/v1/assessments/{quiz.slug}/attempts/", HTTP_IDEMPOTENCY_KEY="lms-1"
-    )
+    repeated = api.post(f"/api/v1/assessments/{quiz.slug}/attempts/", HTTP_IDEMPOTENCY_KEY="lms-1")
 
     assert (first.status_code, repeated.status_code) == (201, 200)
     assert repeated.json()["id"] == first.json()["id"]
@@ -23,7 +21,7 @@ def test_the_same_start_key_returns_the_same_attempt_even_after_submission(api, 
 
 
 def test_a_start_key_used_at_another_assessment_is_refused(api, quiz, make_assessment):
-    other = make_assessment(list(q.question for q in quiz.slots.all()), slug="other")
+    other = make_assessment([slot.question for slot in quiz.slots.all()], slug="other")
     api.post(f"/api/v1/assessments/{quiz.slug}/attempts/", HTTP_IDEMPOTENCY_KEY="lms-2")
 
     reused = api.post(f"/api/v1/assessments/{other.slug}/attempts/", HTTP_IDEMPOTENCY_KEY="lms-2")

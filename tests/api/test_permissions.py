@@ -145,9 +145,7 @@ def test_only_instructors_export_results(api, client_for, instructor, learner, q
     as_learner = api.get(f"/api/v1/assessments/{quiz.slug}/results/")
     as_instructor = teacher.get(f"/api/v1/assessments/{quiz.slug}/results/", {"passed": "false"})
     as_csv = teacher.get(f"/api/v1/assessments/{quiz.slug}/results.csv", HTTP_ACCEPT="text/csv")
-    filtered_out = teacher.get(
-        f"/api/v1/assessments/{quiz.slug}/results/", {"learner": "nobody"}
-    )
+    filtered_out = teacher.get(f"/api/v1/assessments/{quiz.slug}/results/", {"learner": "nobody"})
 
     assert as_learner.status_code == 403
     row = as_instructor.json()["results"][0]

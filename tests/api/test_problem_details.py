@@ -92,9 +92,7 @@ def test_too_many_requests_are_throttled_with_retry_after(api, strict_rates):
 
 
 def test_starting_and_submitting_have_a_stricter_rate(api, quiz, strict_rates, monkeypatch):
-    monkeypatch.setattr(
-        UserRateThrottle, "THROTTLE_RATES", {**api_settings.DEFAULT_THROTTLE_RATES}
-    )
+    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {**api_settings.DEFAULT_THROTTLE_RATES})
     url = f"/api/v1/assessments/{quiz.slug}/attempts/"
 
     statuses = [api.post(url).status_code for _ in range(3)]

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 import yaml
-from graders.data import CheckOutcome, GradeResult, SubmissionFiles, TaskSpec, Verdict
 
 from courses.models import Module
+from graders.data import CheckOutcome, GradeResult, SubmissionFiles, TaskSpec, Verdict
 from practicals import grading
 from practicals.models import PracticalTask
 from practicals.services.tasks import practical_task_load
@@ -28,6 +28,8 @@ GOOD_DOCKERFILE = (
 
 def task_yaml(**overrides: Any) -> dict[str, Any]:
     spec: dict[str, Any] = {
+        "slug": TASK_SLUG,
+        "version": 1,
         "title": "A small Python image",
         "sections": list(SECTION_SLUGS),
         "objectives": [1],
@@ -38,9 +40,9 @@ def task_yaml(**overrides: Any) -> dict[str, Any]:
         "time_budget_seconds": 120,
         "pass_percent": 70,
         "rubric": [
-            {"check": "builds", "points": 4, "section": SECTION_SLUGS[0]},
+            {"check": "build-succeeds", "points": 4, "section": SECTION_SLUGS[0]},
             {
-                "check": "runs-as-non-root",
+                "check": "image-user-not-root",
                 "points": 6,
                 "section": SECTION_SLUGS[1],
                 "params": {"uid_min": 1},
@@ -50,13 +52,20 @@ def task_yaml(**overrides: Any) -> dict[str, Any]:
     return spec | overrides
 
 
-def write_task(root: Path, slug: str = TASK_SLUG, **overrides: Any) -> Path:
-    folder = root / slug
+def write_task(root: Path, folder_name: str = TASK_SLUG, **overrides: Any) -> Path:
+    folder = root / folder_name
+    overrides.setdefault("slug", folder_name)
     (folder / "starter").mkdir(parents=True, exist_ok=True)
     (folder / "task.yaml").write_text(yaml.safe_dump(task_yaml(**overrides)), encoding="utf-8")
     (folder / "starter" / "app.py").write_text('print("hello")\n', encoding="utf-8")
     (folder / "starter" / "Dockerfile").write_text("FROM python:3.11-slim-bookworm\n")
     return folder
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    # The fixtures' users need a password, not a slow one.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -183,4 +192,4 @@ def sent(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
     monkeypatch.setattr(
         tasks.grade_submission, "delay", lambda submission_id: messages.append(submission_id)
     )
-    yield messages
+    return messages

@@ -17,14 +17,15 @@ def test_it_creates_the_task_with_its_first_version(course_module: Module, task_
     assert [(o.slug, o.action, o.version) for o in outcomes] == [(TASK_SLUG, LoadAction.CREATED, 1)]
     task = PracticalTask.objects.get(slug=TASK_SLUG)
     version = task.current_version
-    assert version is not None and version.number == 1
+    assert version is not None
+    assert version.number == 1
     assert version.submission_kind == "dockerfile"
     assert version.starter_files == {
         "Dockerfile": "FROM python:3.11-slim-bookworm\n",
         "app.py": 'print("hello")\n',
     }
     assert version.rubric[1] == {
-        "check": "runs-as-non-root",
+        "check": "image-user-not-root",
         "points": 6,
         "section": SECTION_SLUGS[1],
         "params": {"uid_min": 1},
@@ -53,7 +54,8 @@ def test_a_changed_starter_file_makes_a_new_version_and_keeps_the_old(
 
     assert outcomes[0].action == LoadAction.NEW_VERSION
     task = PracticalTask.objects.get(slug=TASK_SLUG)
-    assert task.current_version is not None and task.current_version.number == 2
+    assert task.current_version is not None
+    assert task.current_version.number == 2
     assert list(task.versions.values_list("number", flat=True)) == [1, 2]
     first = task.versions.get(number=1)
     assert first.starter_files["app.py"] == 'print("hello")\n'
@@ -74,7 +76,9 @@ def test_it_refuses_a_rubric_citing_a_section_the_module_lacks(
     course_module: Module, tmp_path: Path
 ):
     root = tmp_path / "tasks"
-    write_task(root, rubric=[{"check": "builds", "points": 1, "section": "no-such-section"}])
+    write_task(
+        root, rubric=[{"check": "build-succeeds", "points": 1, "section": "no-such-section"}]
+    )
 
     with pytest.raises(TaskDefinitionError, match="no-such-section"):
         practical_tasks_load(root=root, module_id=course_module.pk)
@@ -85,11 +89,16 @@ def test_it_refuses_a_rubric_citing_a_section_the_module_lacks(
     ("overrides", "message"),
     [
         ({"limits": {"build_minutes": 3}}, "unknown limits"),
-        ({"limits": {"run_pids": 1.5}}, "whole number"),
-        ({"submission_kind": "zipfile"}, "submission_kind"),
-        ({"rubric": []}, "rubric"),
+        ({"limits": {"run_pids": -1}}, "positive number"),
+        ({"submission_kind": "zipfile"}, "zipfile"),
+        ({"rubric": []}, "rubric is empty"),
         ({"pass_percent": 120}, "between 0 and 100"),
-        ({"rubric": [{"check": "a", "points": 0, "section": SECTION_SLUGS[0]}]}, "positive"),
+        ({"rubric": [{"check": "no-such-check", "points": 1, "section": "x"}]}, "unknown check"),
+        (
+            {"rubric": [{"check": "build-succeeds", "points": 0, "section": SECTION_SLUGS[0]}]},
+            "positive",
+        ),
+        ({"slug": "another-slug"}, "slug"),
     ],
 )
 def test_it_refuses_invalid_definitions(tmp_path: Path, overrides: dict, message: str):
@@ -97,15 +106,6 @@ def test_it_refuses_invalid_definitions(tmp_path: Path, overrides: dict, message
 
     with pytest.raises(TaskDefinitionError, match=message):
         task_definition_read(folder)
-
-
-def test_instructions_may_live_in_a_markdown_file(tmp_path: Path):
-    folder = write_task(tmp_path, instructions="instructions.md")
-    (folder / "instructions.md").write_text("# Build it\n\nSteps.\n")
-
-    definition = task_definition_read(folder)
-
-    assert definition.instructions_markdown == "# Build it\n\nSteps.\n"
 
 
 def test_the_command_is_idempotent_and_reports_what_it_did(course_module: Module, task_root: Path):

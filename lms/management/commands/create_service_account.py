@@ -8,7 +8,8 @@ from lms.services import ServiceAccountError, service_account_create
 class Command(BaseCommand):
     help = (
         "Create an LMS service account scoped to courses and learners, and print its token once. "
-        "The LMS sends `Authorization: Service <token>` and `X-On-Behalf-Of: <learner email or id>`."
+        "The LMS sends `Authorization: Service <token>` and "
+        "`X-On-Behalf-Of: <learner email or id>`."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -76,6 +76,7 @@ class Command(BaseCommand):
                 time_budget_seconds=definition.time_budget_seconds,
                 limits=definition.limits,
                 starter_files=definition.starter_files,
+                images=definition.images,
             )
         task = (
             PracticalTask.objects.select_related("current_version__task").filter(slug=slug).first()

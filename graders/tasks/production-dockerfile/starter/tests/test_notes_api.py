@@ -4,7 +4,7 @@ import unittest
 import urllib.request
 from http.server import ThreadingHTTPServer
 
-from app import NotesHandler
+from notes_api import NotesHandler
 
 
 class NotesApiTest(unittest.TestCase):
@@ -14,7 +14,7 @@ class NotesApiTest(unittest.TestCase):
         try:
             url = f"http://127.0.0.1:{server.server_port}/health"
             with urllib.request.urlopen(url, timeout=2) as response:
-                self.assertEqual(json.load(response), {"status": "ok"})
+                assert json.load(response) == {"status": "ok"}
         finally:
             server.shutdown()
 

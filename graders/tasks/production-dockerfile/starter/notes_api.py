@@ -1,6 +1,8 @@
 """Notes API: a small HTTP service that uses only Python's standard library.
 
 GET /health answers {"status": "ok"}; GET /notes lists the notes. Listens on $PORT (8000).
+`python3 notes_api.py --healthcheck` exits 0 when a running API answers /health (for
+HEALTHCHECK), 1 otherwise.
 """
 
 import json
@@ -8,9 +10,12 @@ import os
 import signal
 import sys
 import threading
+import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 PORT = int(os.environ.get("PORT", "8000"))
+# In a container the app must listen on every interface to be reachable from outside it.
+ALL_INTERFACES = "0.0.0.0"  # noqa: S104
 NOTES = [
     {"id": 1, "text": "Containers share the host kernel."},
     {"id": 2, "text": "Copy dependency files before the source to keep the cache."},
@@ -42,13 +47,25 @@ class NotesHandler(BaseHTTPRequestHandler):
 
 
 def main() -> None:
-    server = ThreadingHTTPServer(("0.0.0.0", PORT), NotesHandler)
+    server = ThreadingHTTPServer((ALL_INTERFACES, PORT), NotesHandler)
     # Stop cleanly on `docker stop` (SIGTERM), which only reaches us if we are PID 1's child
     # through an exec-form CMD.
     signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
-    print(f"notes-api listening on :{PORT}", flush=True)
+    sys.stdout.write(f"notes-api listening on :{PORT}" + "\n")
+    sys.stdout.flush()
     server.serve_forever()
 
 
+def healthcheck() -> int:
+    url = f"http://127.0.0.1:{PORT}/health"
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return 0 if response.status == 200 else 1
+    except OSError:
+        return 1
+
+
 if __name__ == "__main__":
+    if "--healthcheck" in sys.argv[1:]:
+        sys.exit(healthcheck())
     main()

@@ -1,0 +1,177 @@
+"""Grading latency: the pipeline against the same work done with the plain `docker` CLI.
+
+    DEBUG=true .venv/bin/python bench/bench_grading_latency.py [--rounds 5]
+
+Grades the production-dockerfile reference through `grade_submission` (warm: base images
+present, hadolint and the page cache warmed by one untimed run) and, in the same run, does the
+same build + run + probe with CLI commands: `docker build` (classic builder, no network),
+`docker run -d` with the same hardening flags and a 0.5 s health interval, polling
+`docker inspect` until healthy, and `wget` from a busybox container on an internal network.
+The CLI build is timed twice: `--no-cache` (what the pipeline does: learner builds are never
+cached) and with the layer cache (what a learner sees at home on a rebuild).
+
+Prints per-phase medians and the ratio pipeline / CLI (target: at most 1.5x).
+"""
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import docker
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from graders.data import SubmissionFiles, SubmissionKind
+from graders.pipeline import grade_submission
+from graders.tasks import load_task
+from tests.graders.pipeline.submissions import submission
+
+TASK = "production-dockerfile"
+BENCH_LABEL = "org.quayside.bench=1"
+WARM_TAG = "quayside-bench:warm"
+HEALTH_POLL_SECONDS = 0.1
+HEALTH_TIMEOUT_SECONDS = 30.0
+HARDENING = [
+    "--read-only",
+    "--tmpfs",
+    "/tmp:rw,nosuid,nodev,size=16m",  # noqa: S108
+    "--cap-drop",
+    "ALL",
+    "--security-opt",
+    "no-new-privileges:true",
+    "--memory",
+    "256m",
+    "--memory-swap",
+    "256m",
+    "--cpus",
+    "0.5",
+    "--pids-limit",
+    "128",
+    "--init",
+]
+
+
+def docker_cli(*arguments: str) -> str:
+    completed = subprocess.run(
+        ["docker", *arguments],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"DOCKER_BUILDKIT": "0", "PATH": "/usr/local/bin:/usr/bin:/bin"},
+    )
+    return completed.stdout.strip()
+
+
+def timed(phases: dict[str, float], name: str, started: float) -> float:
+    now = time.monotonic()
+    phases[name] = phases.get(name, 0.0) + now - started
+    return now
+
+
+def cli_round(context: Path, *, no_cache: bool) -> dict[str, float]:
+    """Build, run hardened, wait healthy, probe, clean up; seconds per phase."""
+    suffix = uuid.uuid4().hex[:8]
+    tag, network, name = f"quayside-bench:{suffix}", f"quayside-bench-{suffix}", f"bench-{suffix}"
+    phases: dict[str, float] = {}
+    started = time.monotonic()
+    cache = ["--no-cache"] if no_cache else []
+    build = ["build", "-q", *cache, "--network", "none", "--label", BENCH_LABEL, "-t", tag]
+    docker_cli(*build, str(context))
+    mark = timed(phases, "build", started)
+    try:
+        docker_cli("network", "create", "--internal", "--label", BENCH_LABEL, network)
+        docker_cli(
+            "run", "-d", "--name", name, "--network", network, "--network-alias", "app",
+            "--label", BENCH_LABEL, "--health-interval", "0.5s", "--health-start-period", "20s",
+            *HARDENING, tag,
+        )  # fmt: skip
+        deadline = time.monotonic() + HEALTH_TIMEOUT_SECONDS
+        while docker_cli("inspect", "-f", "{{.State.Health.Status}}", name) != "healthy":
+            if time.monotonic() > deadline:
+                raise RuntimeError("CLI container never became healthy")
+            time.sleep(HEALTH_POLL_SECONDS)
+        mark = timed(phases, "run", mark)
+        body = docker_cli(
+            "run", "--rm", "--network", network, "--label", BENCH_LABEL, "busybox:1.35",
+            "wget", "-q", "-O", "-", "http://app:8000/health",
+        )  # fmt: skip
+        assert '"ok"' in body, body
+        mark = timed(phases, "probe", mark)
+    finally:
+        subprocess.run(["docker", "rm", "-f", name], capture_output=True, check=False)
+        subprocess.run(["docker", "network", "rm", network], capture_output=True, check=False)
+        subprocess.run(["docker", "rmi", "-f", tag], capture_output=True, check=False)
+    timed(phases, "cleanup", mark)
+    phases["total"] = time.monotonic() - started
+    return phases
+
+
+def pipeline_round(
+    client: docker.DockerClient, spec: object, answer: SubmissionFiles
+) -> dict[str, float]:
+    result = grade_submission(
+        spec,  # type: ignore[arg-type]
+        answer,
+        client=client,
+        job_id=f"bench-{uuid.uuid4().hex[:12]}",
+    )
+    assert result.passed, result
+    return dict(result.timings)
+
+
+def medians(rounds: list[dict[str, float]]) -> dict[str, float]:
+    names = sorted({name for round_ in rounds for name in round_})
+    return {name: statistics.median(round_.get(name, 0.0) for round_ in rounds) for name in names}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    arguments = parser.parse_args()
+    client = docker.from_env()
+    task = load_task(TASK)
+    answer = submission(SubmissionKind.ARCHIVE, dict(task.reference_files))
+    with tempfile.TemporaryDirectory() as directory:
+        context = Path(directory)
+        for path, content in {**task.spec.provided_files, **task.reference_files}.items():
+            (context / path).parent.mkdir(parents=True, exist_ok=True)
+            (context / path).write_bytes(content)
+        pipeline_round(client, task.spec, answer)  # warm-up, untimed
+        # Kept for the whole run so the cached CLI builds really hit the layer cache.
+        docker_cli("build", "-q", "--network", "none", "-t", WARM_TAG, str(context))
+        pipeline: list[dict[str, float]] = []
+        cli_no_cache: list[dict[str, float]] = []
+        cli_cached: list[dict[str, float]] = []
+        for _ in range(arguments.rounds):
+            pipeline.append(pipeline_round(client, task.spec, answer))
+            cli_no_cache.append(cli_round(context, no_cache=True))
+            cli_cached.append(cli_round(context, no_cache=False))
+        subprocess.run(["docker", "rmi", WARM_TAG], capture_output=True, check=False)
+    report = {
+        "rounds": arguments.rounds,
+        "pipeline": medians(pipeline),
+        "cli_no_cache": medians(cli_no_cache),
+        "cli_cached": medians(cli_cached),
+    }
+    report["ratio_vs_cli_no_cache"] = report["pipeline"]["total"] / report["cli_no_cache"]["total"]
+    report["ratio_vs_cli_cached"] = report["pipeline"]["total"] / report["cli_cached"]["total"]
+    for name in ("pipeline", "cli_no_cache", "cli_cached"):
+        phases = report[name]
+        shown = "  ".join(f"{phase}={seconds:.2f}s" for phase, seconds in phases.items())
+        print(f"{name:<13} {shown}")
+    print(f"ratio pipeline / CLI --no-cache: {report['ratio_vs_cli_no_cache']:.2f}x")
+    print(f"ratio pipeline / CLI cached:     {report['ratio_vs_cli_cached']:.2f}x")
+    results = Path(__file__).parent / "results"
+    results.mkdir(exist_ok=True)
+    (results / "grading_latency.json").write_text(json.dumps(report, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,52 @@
+"""The task folders load into valid specs (no Docker needed)."""
+
+import pytest
+
+from graders.checks import CHECKS
+from graders.course_sections import COURSE_SECTIONS
+from graders.data import SubmissionKind
+from graders.pipeline import validate_rubric
+from graders.tasks import TaskDefinition, load_task, task_slugs
+
+SECTION_SLUGS = {section.slug for section in COURSE_SECTIONS}
+
+
+def test_the_four_course_tasks_are_defined() -> None:
+    assert task_slugs() == [
+        "container-networking",
+        "hardened-container",
+        "multi-stage-build",
+        "production-dockerfile",
+    ]
+
+
+@pytest.mark.parametrize("slug", task_slugs())
+def test_a_task_names_only_known_checks_and_sections(slug: str) -> None:
+    # when
+    task: TaskDefinition = load_task(slug)
+
+    # then
+    validate_rubric(task.spec)
+    assert set(task.sections) <= SECTION_SLUGS
+    assert {item.section_slug for item in task.spec.rubric} <= SECTION_SLUGS
+    assert all(item.points > 0 for item in task.spec.rubric)
+    assert task.instructions_markdown.strip()
+    assert task.reference_files
+
+
+@pytest.mark.parametrize("slug", task_slugs())
+def test_a_task_has_the_files_its_submission_kind_needs(slug: str) -> None:
+    task = load_task(slug)
+    kind = task.spec.submission_kind
+    if kind == SubmissionKind.COMMANDS:
+        assert "commands.txt" in task.reference_files
+        assert task.spec.images
+        for folder in task.spec.images.values():
+            assert f"{folder}/Dockerfile" in task.spec.provided_files
+    else:
+        assert "Dockerfile" in task.reference_files
+        assert "Dockerfile" not in task.spec.provided_files
+
+
+def test_every_registered_check_cites_a_course_section() -> None:
+    assert all(check.section.slug in SECTION_SLUGS for check in CHECKS.values())
