@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command, execute_from_command_line
+from django.core.management.base import CommandError
 
 from courses.management.commands.import_course import default_course_slug
 from courses.models import Course, Section
@@ -64,13 +65,17 @@ def test_bad_input_exits_non_zero_with_the_reason(
     path.write_bytes(content)
 
     # when
+    with pytest.raises(CommandError, match=message):
+        call_command("import_course", str(path))
+    written = Course.objects.count()
+    # (the command line closes the database connection on exit, so it runs last)
     with pytest.raises(SystemExit) as exit_info:
         execute_from_command_line(["manage.py", "import_course", str(path)])
 
     # then
+    assert written == 0
     assert exit_info.value.code == 1
     assert message in capsys.readouterr().err
-    assert Course.objects.count() == 0
 
 
 def test_a_missing_file_exits_non_zero(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
