@@ -67,9 +67,14 @@
     }
   }
 
+  // Saves of one question may overtake each other; only the newest reply may set its state.
+  const latestSave = new Map();
+
   async function save(question) {
     if (closed) return;
     timers.delete(question);
+    const mine = (latestSave.get(question) || 0) + 1;
+    latestSave.set(question, mine);
     const request = fetch(question.dataset.saveUrl, {
       method: "POST",
       body: bodyFor(question),
@@ -82,6 +87,10 @@
     try {
       const response = await request;
       const reply = await response.json();
+      const stale = latestSave.get(question) !== mine;
+      if (stale && reply.code !== "deadline_passed" && reply.code !== "attempt_closed") {
+        return;
+      }
       if (response.ok) {
         markSaved(question);
         setStatus("saved", "Saved at " + timeOfDay(reply.saved_at));
