@@ -7,6 +7,7 @@ signature. Like jsonld.js "safe mode", this module refuses such documents instea
 """
 
 import re
+import threading
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
@@ -32,6 +33,12 @@ class _ResolvedContextCache(dict[str, Any]):
 # pyld's module-level cache is shared with any other pyld user in the process, which may use a
 # network loader; ours only ever holds contexts resolved from the bundled files.
 _resolved_contexts = _ResolvedContextCache()
+
+# pyld keeps processed contexts in cachetools LRU caches (ours above, its own module-level ones,
+# and one per resolved context); they are not thread-safe, and concurrent signing in threads
+# (gthread workers, eager tasks) raced into KeyErrors. Canonicalisation is CPU-bound Python, so
+# under the GIL one at a time costs nothing.
+_pyld_lock = threading.Lock()
 
 # An RFC 3986 scheme, or a blank node identifier (`_:b0`): anything else is relative.
 _ABSOLUTE_IRI_OR_BLANK_NODE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.\-]*|_):")
@@ -59,14 +66,15 @@ def canonical_nquads(document: Mapping[str, Any]) -> str:
     or a document too deep or too costly to canonicalise.
     """
     _check_depth(document)
-    expanded = _expand_strictly(document)
-    try:
-        dataset = jsonld.to_rdf(expanded, {"base": None, **_loader_options()})
-        nquads: str = _BoundedURDNA2015().main(dataset, {"format": "application/n-quads"})
-    except CanonicalizationError:
-        raise
-    except (jsonld.JsonLdError, ValueError) as error:
-        raise CanonicalizationError(f"canonicalization failed: {error}") from error
+    with _pyld_lock:
+        expanded = _expand_strictly(document)
+        try:
+            dataset = jsonld.to_rdf(expanded, {"base": None, **_loader_options()})
+            nquads: str = _BoundedURDNA2015().main(dataset, {"format": "application/n-quads"})
+        except CanonicalizationError:
+            raise
+        except (jsonld.JsonLdError, ValueError) as error:
+            raise CanonicalizationError(f"canonicalization failed: {error}") from error
     return nquads
 
 
