@@ -16,7 +16,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 from rest_framework import exceptions, serializers
@@ -139,6 +141,26 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     instance = request.path if request is not None else ""
     body = problem_body(status=status, code=code, detail=detail, instance=instance, errors=errors)
     return Response(body, status=status, headers=headers)
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """`handler404`: a 404 under /api/ answers problem+json, elsewhere the HTML page."""
+    if not request.path.startswith("/api/"):
+        return defaults.page_not_found(request, exception)
+    return api_not_found(request)
+
+
+@csrf_exempt  # it changes nothing; API clients send tokens, not CSRF cookies
+def api_not_found(request: HttpRequest) -> HttpResponse:
+    """Any method on a path under /api/ that no endpoint serves (routed last under /api/)."""
+    body = problem_body(
+        status=404,
+        code="not_found",
+        detail="No API endpoint or object at this path.",
+        instance=request.path,
+        errors=None,
+    )
+    return JsonResponse(body, status=404, content_type=PROBLEM_MEDIA_TYPE)
 
 
 # Schema ---------------------------------------------------------------------------------------

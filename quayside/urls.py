@@ -1,8 +1,10 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from quayside import health
+from quayside import health, problem_details
+
+handler404 = "quayside.problem_details.not_found"
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -15,6 +17,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("quayside.api_urls")),
+    re_path(r"^api/", problem_details.api_not_found),
     path("certificates/", include("certificates.urls")),
     path("", include("certificates.public_urls")),
     path("", include("courses.urls")),

@@ -10,7 +10,7 @@ from django.db import IntegrityError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, serializers, status
+from rest_framework import exceptions, generics, serializers, status
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
@@ -39,6 +39,7 @@ from assessments.services.questions import (
     question_revise,
     question_tags_set,
 )
+from quayside.problem_details import Problem
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 
@@ -110,8 +111,9 @@ class QuestionCreateInput(QuestionContentInput):
     key = serializers.RegexField(r"^[a-z0-9][a-z0-9-]*$", max_length=100)
 
 
-def _spec_error(error: QuestionSpecError) -> Response:
-    return Response({"spec": error.errors}, status=status.HTTP_400_BAD_REQUEST)
+def _spec_error(error: QuestionSpecError) -> exceptions.ValidationError:
+    """Every problem of the spec, as field errors of `spec` in the problem+json body."""
+    return exceptions.ValidationError({"spec": error.errors})
 
 
 @extend_schema(
@@ -159,12 +161,13 @@ class QuestionListCreate(generics.ListAPIView[Question]):
                 author=request_user(request),
             )
         except QuestionSpecError as error:
-            return _spec_error(error)
-        except IntegrityError:
-            return Response(
-                {"key": ["A question with this key exists already."]},
+            raise _spec_error(error) from error
+        except IntegrityError as error:
+            raise Problem(
                 status=status.HTTP_409_CONFLICT,
-            )
+                code="duplicate_key",
+                detail="A question with this key exists already.",
+            ) from error
         return Response(
             QuestionOutput(selectors.question_get(question_id=question.pk)).data,
             status=status.HTTP_201_CREATED,
@@ -196,7 +199,7 @@ class QuestionDetail(APIView):
                 note=payload.validated_data["change_note"],
             )
         except QuestionSpecError as error:
-            return _spec_error(error)
+            raise _spec_error(error) from error
         question_tags_set(question=question, tags=payload.validated_data["tags"])
         return Response(QuestionOutput(selectors.question_get(question_id=question.pk)).data)
 

@@ -34,6 +34,8 @@ def test_a_validation_error_names_each_field(api, quiz):
         ("get", "/api/v1/assessments/no-such-quiz/", 404, "not_found"),
         ("delete", "/api/v1/me/", 405, "method_not_allowed"),
         ("get", "/api/v1/assessments/?page=99", 404, "not_found"),
+        ("get", "/api/v1/no-such-endpoint/", 404, "not_found"),
+        ("post", "/api/v2/attempts/", 404, "not_found"),
     ],
 )
 def test_every_error_is_a_problem(api, method, path, status, code):
@@ -61,6 +63,22 @@ def test_a_problem_is_json_even_for_a_browser(api):
 
     assert response.headers["Content-Type"] == "application/problem+json"
     assert response.json()["status"] == 404
+
+
+def test_an_unknown_api_path_is_a_problem_without_a_csrf_token(db):
+    client = APIClient(enforce_csrf_checks=True)
+
+    response = client.post("/api/v2/attempts/", {}, format="json")
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+def test_a_page_outside_the_api_keeps_the_html_not_found_page(api):
+    response = api.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert response.headers["Content-Type"].startswith("text/html")
 
 
 def test_a_bad_token_is_an_authentication_problem(db):

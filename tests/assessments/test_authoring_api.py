@@ -138,7 +138,10 @@ def test_create_refuses_an_invalid_spec_with_every_problem(
     )
 
     assert response.status_code == 400
-    assert len(response.json()["spec"]) >= 2
+    assert response["Content-Type"] == "application/problem+json"
+    problems = response.json()["errors"]
+    assert len(problems) >= 2
+    assert {problem["field"] for problem in problems} == {"spec"}
     assert not Question.objects.exists()
 
 
@@ -150,6 +153,7 @@ def test_create_refuses_a_key_that_exists(
     response = api.post(reverse("api-question-list"), _payload(docker_sections[5]), format="json")
 
     assert response.status_code == 409
+    assert response.json()["code"] == "duplicate_key"
     assert Question.objects.count() == 1
 
 
