@@ -1,6 +1,7 @@
 """Grade one practical submission: unpack, static checks, screen, build, run, probe, clean up.
 
-    grade_submission(task, submission, *, client, job_id, progress=..., cache=None) -> GradeResult
+    grade_submission(task, submission, *, client, job_id, progress=..., cache=None,
+                     build_cache=None) -> GradeResult
 
 Contract for the caller (the Celery task):
 - Everything the learner caused ends as a verdict: REJECTED (unsafe or invalid input refused
@@ -13,11 +14,12 @@ Contract for the caller (the Celery task):
   before returning or raising (`job_scope`), and the whole job respects
   `task.time_budget_seconds`: checks still waiting when it runs out fail as "not checked".
 - `progress` is called with "static", "build", "run", "probe" and "cleanup" as phases start.
+  With a `build_cache`, the learner's build reuses cached layers and a graded build's images
+  are handed over to that bounded cache instead (`graders.sandbox.buildcache`).
 - Idempotent: grading the same submission twice gives the same result (timings aside).
 """
 
 import logging
-import re
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -45,6 +47,7 @@ from graders.data import (
 from graders.docker_cli_values import image_reference
 from graders.errors import InfrastructureError
 from graders.sandbox.build import BuildLimits, BuildStatus, build_image
+from graders.sandbox.buildcache import LearnerBuildCache
 from graders.sandbox.buildleftovers import CLOCK_SLACK_SECONDS
 from graders.sandbox.cgroups import CgroupUnavailableError
 from graders.sandbox.context import DOCKERIGNORE
@@ -65,9 +68,6 @@ INFRASTRUCTURE_ERRORS = (
     CgroupUnavailableError,
 )
 
-# The classic builder's "---> <id>" lines name the image each step committed.
-_STEP_IMAGE = re.compile(r"^ ---> ([0-9a-f]{12})\s*$", re.MULTILINE)
-
 Progress = Callable[[str], None]
 
 
@@ -80,6 +80,7 @@ class _Job:
     task: TaskSpec
     context: GradingContext
     progress: Progress
+    build_cache: LearnerBuildCache | None = None
     timings: dict[str, float] = field(default_factory=dict)
     # By position in the rubric: checks run phase by phase, results are shown in rubric order.
     outcomes: dict[int, CheckOutcome] = field(default_factory=dict)
@@ -110,6 +111,7 @@ def grade_submission(
     job_id: str,
     progress: Progress = lambda phase: None,
     cache: TaskImageCache | None = None,
+    build_cache: LearnerBuildCache | None = None,
 ) -> GradeResult:
     """Grade `submission` against `task`; see the module docstring for the contract."""
     validate_rubric(task)
@@ -121,7 +123,9 @@ def grade_submission(
         client=client,
         cache=cache or DEFAULT_CACHE,
     )
-    job = _Job(task=task, context=context, progress=progress)
+    if build_cache is not None and not build_cache.enabled:
+        build_cache = None
+    job = _Job(task=task, context=context, progress=progress, build_cache=build_cache)
     try:
         result = _grade(job, submission)
     except SubmissionRejectedError as rejected:
@@ -141,6 +145,7 @@ def _grade(job: _Job, submission: SubmissionFiles) -> GradeResult:
         _prepare(context, submission)
         _run_checks(job, Phase.STATIC)
     cleanup_started: float | None = None
+    retained = False
     try:
         with job_scope(context.engine(), context.job_id) as scope:
             with job.phase("build"):
@@ -158,11 +163,24 @@ def _grade(job: _Job, submission: SubmissionFiles) -> GradeResult:
             app = context.started_app()
             if app is not None:
                 job.app_log = app.logs(task.limits.log_cap_bytes)
-        _remove_stage_images(context)
+            retained = _retain_build(job)
+        if not retained:
+            _remove_stage_images(context)
     finally:
         if cleanup_started is not None:
             job.timings["cleanup"] = round(time.monotonic() - cleanup_started, 3)
     return _result(job)
+
+
+def _retain_build(job: _Job) -> bool:
+    """Hand a successful build's images over to the build cache; True if they were kept."""
+    build = job.context.build
+    if job.build_cache is None or build is None or build.status != BuildStatus.OK:
+        return False
+    kept = job.build_cache.retain(
+        job.context.engine(), job_id=job.context.job_id, image_ids=build.stage_image_ids
+    )
+    return bool(kept)
 
 
 def _remove_stage_images(context: GradingContext) -> None:
@@ -171,14 +189,14 @@ def _remove_stage_images(context: GradingContext) -> None:
     Only the final image carries the job label; a multi-stage build's earlier stages leave
     untagged images that `job_scope` cannot see (and after a failed build, the sandbox's own
     sweep can stop at a parent whose child it had not removed yet). They are found by the step
-    ids the build log names, restricted to untagged images created since the build started
+    image ids the build reported, restricted to untagged images created since the build started
     (base images are tagged and old), and removed leaves first, after the final image is gone.
     """
     build = context.build
     if build is None:
         return
     client = context.engine()
-    steps = set(_STEP_IMAGE.findall(build.log_excerpt))
+    steps = set(build.step_image_ids)
     ours = {
         str(summary["Id"])
         for summary in client.api.images(all=True)
@@ -278,6 +296,7 @@ def _build(job: _Job) -> None:
         files=context.files,
         allowed_bases=frozenset(task.allowed_base_images),
         limits=build_limits,
+        layer_cache=job.build_cache is not None,
     )
     if outcome.status == BuildStatus.REJECTED:
         raise SubmissionRejectedError(f"The submission was not built: {outcome.reason}.")

@@ -5,12 +5,14 @@ tests replace it with a fake to drive the job states without Docker.
 """
 
 import importlib
+import threading
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any, Protocol
 
 import docker.errors
 import requests
+from django.conf import settings
 
 from graders.data import (
     GradeResult,
@@ -21,6 +23,7 @@ from graders.data import (
 )
 from graders.data import SubmissionKind as GraderSubmissionKind
 from graders.errors import InfrastructureError
+from graders.sandbox.buildcache import LearnerBuildCache
 from practicals.engine import docker_client
 from practicals.models import PracticalTaskVersion, Submission
 
@@ -55,7 +58,12 @@ def pipeline_grader(
     client = docker_client()
     try:
         result: GradeResult = pipeline.grade_submission(
-            task, submission, client=client, job_id=job_id, progress=progress
+            task,
+            submission,
+            client=client,
+            job_id=job_id,
+            progress=progress,
+            build_cache=build_cache(),
         )
     finally:
         client.close()
@@ -63,6 +71,21 @@ def pipeline_grader(
 
 
 GRADER: Grader = pipeline_grader
+
+_build_cache: LearnerBuildCache | None = None
+_build_cache_lock = threading.Lock()
+
+
+def build_cache() -> LearnerBuildCache:
+    """This process's learner build cache, bounded by the GRADING_BUILD_CACHE_* settings."""
+    global _build_cache
+    with _build_cache_lock:
+        bounds = (settings.GRADING_BUILD_CACHE_BYTES, settings.GRADING_BUILD_CACHE_ENTRIES)
+        cache = _build_cache
+        if cache is None or (cache.max_bytes, cache.max_entries) != bounds:
+            cache = LearnerBuildCache(max_bytes=bounds[0], max_entries=bounds[1])
+            _build_cache = cache
+        return cache
 
 
 def grader() -> Grader:

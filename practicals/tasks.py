@@ -9,6 +9,7 @@ from django.conf import settings
 from graders.cache import DEFAULT_CACHE
 from graders.sandbox.scope import janitor
 from practicals.engine import docker_client
+from practicals.grading import build_cache
 from practicals.services.grading import GradeAction, submission_grade
 from practicals.services.jobs import submissions_sweep_stuck
 
@@ -71,16 +72,16 @@ def sweep_stuck_submissions() -> int:
 )
 def remove_grading_leftovers() -> int:
     """Remove labelled containers, networks and images older than the longest job, and trim
-    the task-image cache to its size bound (it trims itself after each use; this catches up
-    after crashes). Idempotent."""
+    the task-image and learner build caches to their bounds (both trim themselves after each
+    use; this catches up after crashes). Idempotent."""
     client = docker_client()
     try:
         report = janitor(client, timedelta(seconds=GRADE_TIME_LIMIT_SECONDS * 2))
-        evicted = DEFAULT_CACHE.evict(client)
+        evicted = DEFAULT_CACHE.evict(client) + build_cache().evict(client)
     finally:
         client.close()
     if evicted:
-        logger.info("task-image cache: evicted %s", ", ".join(evicted))
+        logger.info("image caches: evicted %s", ", ".join(evicted))
     if report.errors:
         logger.warning("grading janitor: %s", "; ".join(report.errors))
     removed = report.containers + report.networks + report.images + report.cgroups

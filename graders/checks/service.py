@@ -184,7 +184,13 @@ class AppService:
                 return [int(result.output.decode().strip())]
         except (docker.errors.APIError, ValueError) as error:
             logger.info("id -u in %s failed: %s", self.container.short_id, error)
-        top = self.container.top(ps_args="-o pid,uid")
+        try:
+            top = self.container.top(ps_args="-o pid,uid")
+        except docker.errors.APIError:
+            # The engine answers 500 when the container exits between the check and `top`.
+            if not self.is_running():
+                return []
+            raise
         column = top["Titles"].index("UID")
         return [int(process[column]) for process in top.get("Processes") or []]
 

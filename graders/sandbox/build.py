@@ -86,6 +86,10 @@ class BuildOutcome:
     log_excerpt: str
     log_truncated: bool
     seconds: float
+    # Short ids of every image the build's steps committed or took from the layer cache, and the
+    # last one of each stage (the final stage's is `image_id`), read from the whole build stream.
+    step_image_ids: tuple[str, ...] = ()
+    stage_image_ids: tuple[str, ...] = ()
 
 
 def build_image(
@@ -98,12 +102,15 @@ def build_image(
     dockerfile: str = "Dockerfile",
     screen: Screen = screen_dockerfile,
     cgroup_root: Path = CGROUP_V1_ROOT,
+    layer_cache: bool = False,
 ) -> BuildOutcome:
     """Build `files` (path -> content) for `job_id` and return what happened; never raises for
     learner mistakes.
 
     The image is labelled with the job id and tagged `quayside-job:<job id>`; removing it is the
     caller's job (`job_scope`). On anything but OK, the images of intermediate steps are removed.
+    `layer_cache`: reuse the engine's layers for identical steps (see `buildcache` for why that is
+    safe and how it stays bounded); off, every step is built afresh.
     Raises `CgroupUnavailableError` if builds cannot get a process limit, and Docker or connection
     errors when the engine fails (infrastructure: the submission is "not gradable", not failed).
     """
@@ -125,7 +132,7 @@ def build_image(
     with pids_limited_cgroup(job_id, limits.pids, root=cgroup_root) as cgroup:
         stream = BuildStream(
             client,
-            params=_build_params(job_id, dockerfile, limits, cgroup),
+            params=_build_params(job_id, dockerfile, limits, cgroup, layer_cache=layer_cache),
             context_tar=context.tar,
             log_cap_bytes=limits.log_cap_bytes,
         )
@@ -138,15 +145,13 @@ def build_image(
 
 
 def _build_params(
-    job_id: str, dockerfile: str, limits: BuildLimits, cgroup: PidsCgroup
+    job_id: str, dockerfile: str, limits: BuildLimits, cgroup: PidsCgroup, *, layer_cache: bool
 ) -> dict[str, str]:
     return {
         "t": f"{BUILT_IMAGE_REPOSITORY}:{job_id}",
         "dockerfile": dockerfile,
         "q": "0",
-        # No layer cache: learners' builds share nothing, and a failed build's layers are all ours
-        # to delete.
-        "nocache": "1",
+        "nocache": "0" if layer_cache else "1",
         "rm": "1",
         "forcerm": "1",
         "pull": "0",
@@ -260,4 +265,6 @@ def _finished(
         log_excerpt=progress.log.excerpt(),
         log_truncated=progress.log.truncated,
         seconds=time.monotonic() - started,
+        step_image_ids=tuple(progress.step_images),
+        stage_image_ids=tuple(progress.stage_images),
     )

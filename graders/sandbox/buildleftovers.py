@@ -100,8 +100,10 @@ def remove_build_images(
 
     Ours are the untagged images created since the build started that the log names, or that were
     committed from a container the log names (a step cut off by cancel commits unannounced), plus
-    their children. Builds run without cache, so no other build shares them; tagged images (the
-    base images) are never touched.
+    their children. Tagged images (base images, build cache entries) are never touched, and layers
+    a build took from the cache were made before it started. Should a concurrent build have made
+    one moments earlier, the engine refuses to delete it while it has children or a step container
+    (removal is never forced), so another job's layers are safe.
     """
     recent = {
         summary["Id"]: summary

@@ -24,9 +24,13 @@ logger = logging.getLogger(__name__)
 # anything far larger without a newline is not the protocol we speak.
 MAX_MESSAGE_BYTES = 1024 * 1024
 READ_CHUNK_BYTES = 64 * 1024
-# The classic builder prints "---> <12 hex>" for each image a step commits.
-_STEP_IMAGE = re.compile(r"^ ---> ([0-9a-f]{12})\s*$", re.MULTILINE)
+# The classic builder prints "---> <12 hex>" for each image a step commits (or takes from the
+# layer cache), and "Step n/m : FROM ..." where a stage begins.
 _STEP_CONTAINER = re.compile(r"^ ---> Running in ([0-9a-f]{12})\s*$", re.MULTILINE)
+_STAGE_OR_IMAGE = re.compile(
+    r"^(?:Step \d+/\d+ : (?P<from>FROM)\b.*|(?: ---> (?P<image>[0-9a-f]{12})))\s*$",
+    re.MULTILINE | re.IGNORECASE,
+)
 _SUCCESS = re.compile(r"Successfully built ([0-9a-f]{12})")
 # The daemon wraps a step's stderr in terminal colour codes; learners read the log in a browser.
 _ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
@@ -41,6 +45,8 @@ class BuildProgress:
     error: str | None = None
     step_images: list[str] = field(default_factory=list)
     step_containers: list[str] = field(default_factory=list)
+    # The last image each stage committed, in stage order (the final stage's is the image built).
+    stage_images: list[str] = field(default_factory=list)
     failure: BaseException | None = None
     finished: bool = False
 
@@ -63,6 +69,7 @@ class BuildStream:
         self._response: requests.Response | None = None
         self._cancelled = False
         self.progress = BuildProgress(log=CappedLog(log_cap_bytes))
+        self._stage_begun = False
         self._thread = threading.Thread(target=self._run, name="quayside-build", daemon=True)
 
     def start(self) -> None:
@@ -144,7 +151,7 @@ class BuildStream:
         if isinstance(text, str):
             text = _ANSI_COLOUR.sub("", text)
             self.progress.log.append(text)
-            self.progress.step_images.extend(_STEP_IMAGE.findall(text))
+            self._note_steps(text)
             self.progress.step_containers.extend(_STEP_CONTAINER.findall(text))
             success = _SUCCESS.search(text)
             if success and self.progress.image_id is None:
@@ -155,6 +162,21 @@ class BuildStream:
         if message.get("error"):
             self.progress.error = str(message["error"]).strip()
             self.progress.log.append(f"ERROR: {self.progress.error}\n")
+
+    def _note_steps(self, text: str) -> None:
+        """Record step images from the whole stream (the log kept for learners is capped)."""
+        progress = self.progress
+        for match in _STAGE_OR_IMAGE.finditer(text):
+            image = match.group("image")
+            if image is None:
+                self._stage_begun = True
+                continue
+            progress.step_images.append(image)
+            if self._stage_begun or not progress.stage_images:
+                progress.stage_images.append(image)
+                self._stage_begun = False
+            else:
+                progress.stage_images[-1] = image
 
 
 def _shutdown(response: requests.Response) -> None:

@@ -1,7 +1,8 @@
 """Cleanup of everything a grading job creates: per job (`job_scope`) and periodically (`janitor`).
 
 Only objects labelled `org.quayside.job` are ever touched; base images and other people's
-containers carry no such label.
+containers carry no such label. A job's image handed over to the build cache (tagged
+`quayside-buildcache:...`) loses its job tag here but stays: the cache evicts it.
 """
 
 import contextlib
@@ -15,6 +16,7 @@ from pathlib import Path
 import docker
 from docker.models.networks import Network
 
+from graders.sandbox.buildcache import is_cache_entry
 from graders.sandbox.buildleftovers import remove_containers, stray_build_container_ids
 from graders.sandbox.cgroups import (
     BUILD_CGROUP_NAME,
@@ -199,6 +201,9 @@ def _remove_images(
     for image in client.images.list(filters=filters):
         if not _is_old(image.attrs, cutoff):
             continue
+        if is_cache_entry(image.tags):
+            _untag_job(client, image.tags, errors)
+            continue
         try:
             client.images.remove(str(image.id), force=True, noprune=False)
             removed += 1
@@ -207,3 +212,15 @@ def _remove_images(
         except docker.errors.APIError as error:
             errors.append(f"image {image.short_id}: {error}")
     return removed
+
+
+def _untag_job(client: docker.DockerClient, tags: list[str], errors: list[str]) -> None:
+    for tag in tags:
+        if is_cache_entry([tag]):
+            continue
+        try:
+            client.images.remove(tag, noprune=True)
+        except docker.errors.ImageNotFound:
+            continue
+        except docker.errors.APIError as error:
+            errors.append(f"image tag {tag}: {error}")

@@ -24,7 +24,7 @@ from tests.graders.sandbox.conftest import (
     base_images,
     docker_client,
     image_cache_dir,
-    labelled_leftovers,
+    leftovers_of_jobs_starting_with,
 )
 from tests.practicals.worker_processes import (
     GRADING_REDIS_URL,
@@ -127,7 +127,8 @@ def test_a_job_whose_worker_was_killed_ends_with_exactly_one_result(
     # The dead worker's job left objects behind only under its own job id; the janitor's business.
     dead_job = f"sub{submission.pk}-c1-{killed.lease_owner[-8:]}"
     rescued_job = f"sub{submission.pk}-c2-"
-    assert all(not ids for ids in labelled_leftovers(rescued_job).values())
+    leftovers = leftovers_of_jobs_starting_with(docker_client, rescued_job, build_cache_aside=True)
+    assert leftovers == {"containers": [], "networks": [], "images": []}
     from graders.sandbox.scope import remove_job_resources
 
     remove_job_resources(docker_client, dead_job)

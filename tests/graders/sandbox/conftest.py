@@ -14,6 +14,7 @@ from pathlib import Path
 import docker
 import pytest
 
+from graders.sandbox.buildcache import is_cache_entry
 from graders.sandbox.images import (
     DEFAULT_CACHE_DIR,
     DEFAULT_CATALOG,
@@ -66,6 +67,31 @@ def labelled_leftovers(job_id: str) -> dict[str, list[str]]:
     return {
         kind: subprocess.run(command, capture_output=True, text=True, check=True).stdout.split()
         for kind, command in commands.items()
+    }
+
+
+def leftovers_of_jobs_starting_with(
+    client: docker.DockerClient, prefix: str, *, build_cache_aside: bool = False
+) -> dict[str, list[str]]:
+    """What is still labelled with a job id starting with `prefix` (when a test cannot know the
+    whole id); `build_cache_aside` leaves out images handed over to the build cache."""
+
+    def ours(labels: dict[str, str] | None) -> bool:
+        return (labels or {}).get(JOB_LABEL, "").startswith(prefix)
+
+    selector = {"label": JOB_LABEL}
+    return {
+        "containers": [
+            c.short_id for c in client.containers.list(all=True, filters=selector) if ours(c.labels)
+        ],
+        "networks": [
+            n.name or "" for n in client.networks.list(filters=selector) if ours(n.attrs["Labels"])
+        ],
+        "images": [
+            i.short_id
+            for i in client.images.list(filters=selector)
+            if ours(i.labels) and not (build_cache_aside and is_cache_entry(i.tags))
+        ],
     }
 
 

@@ -1,0 +1,183 @@
+"""The bounded layer cache of learner builds: the images of graded builds kept for reuse.
+
+A rebuild of a Dockerfile whose first steps did not change reuses those steps' layers, as it does
+on a learner's own machine; only the changed steps and the ones after them run again.
+
+Why sharing layers between learners is safe: the classic builder reuses a step only when its
+parent image and its instruction are identical, and for `COPY`/`ADD` the files' content hashes
+too. A layer reused is therefore the one the same instruction produced from the same inputs; a
+learner cannot read another's files through the cache (a hit needs the files already) nor slip
+layers into another's build (the other would have to write the same instruction after the same
+parent). What remains is a timing signal that someone built the very same step before, and a
+`RUN` whose output is not deterministic being reused: the grader checks the resulting image, not
+how the steps ran, so neither changes a verdict. Set the byte budget to 0 to turn caching off.
+
+How it is kept: after a job is graded, the last image of every stage its build made is tagged
+`quayside-buildcache:<job id>-<stage>` (the job's own tag and label go with the job as before,
+but the sandbox's cleanup leaves images with such a tag alone). Entries are evicted oldest first
+until both bounds hold: a number of entries, and the bytes of the layers the entries added on
+top of their base images (shared layers counted once per entry, which errs on the small side).
+Evicting an entry untags it, and the engine then deletes its layers unless another entry or a
+running build still uses them.
+"""
+
+import logging
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import docker
+
+from graders.sandbox.build import BUILT_IMAGE_REPOSITORY
+
+logger = logging.getLogger(__name__)
+
+CACHE_REPOSITORY = "quayside-buildcache"
+MIB = 1024 * 1024
+GIB = 1024 * MIB
+# The course's images add 1-150 MB each to their base: 2 GiB holds a busy day's rebuilds.
+DEFAULT_MAX_BYTES = 2 * GIB
+DEFAULT_MAX_ENTRIES = 200
+
+
+@dataclass(frozen=True)
+class CacheEntry:
+    tag: str
+    image_id: str
+    created: int  # Unix seconds
+    own_bytes: int  # bytes of the layers above the entry's tagged base image
+
+
+def is_cache_entry(repo_tags: Iterable[str] | None) -> bool:
+    """True if an image with these tags belongs to the build cache (cleanup leaves it alone)."""
+    return any(tag.startswith(f"{CACHE_REPOSITORY}:") for tag in repo_tags or ())
+
+
+class LearnerBuildCache:
+    """Thread-safe; one per worker process. `max_bytes == 0` means no caching at all."""
+
+    def __init__(
+        self, *, max_bytes: int = DEFAULT_MAX_BYTES, max_entries: int = DEFAULT_MAX_ENTRIES
+    ) -> None:
+        if max_bytes < 0 or max_entries < 0:
+            raise ValueError("build cache bounds cannot be negative")
+        self.max_bytes = max_bytes
+        self.max_entries = max_entries
+        self._own_bytes: dict[str, int] = {}  # image id -> own bytes; images never change
+        self._lock = threading.Lock()
+
+    @property
+    def enabled(self) -> bool:
+        return self.max_bytes > 0 and self.max_entries > 0
+
+    def retain(
+        self, client: docker.DockerClient, *, job_id: str, image_ids: Iterable[str]
+    ) -> list[str]:
+        """Keep the images a graded build made (its stages' last images); returns the new tags.
+
+        Base images (named by a stage with no steps of its own) are kept anyway and skipped.
+        Evicts afterwards so the bounds hold.
+        """
+        if not self.enabled:
+            return []
+        tags: list[str] = []
+        with self._lock:
+            for number, image_id in enumerate(dict.fromkeys(image_ids)):
+                try:
+                    attrs = client.api.inspect_image(image_id)
+                except docker.errors.ImageNotFound:
+                    continue
+                if not _built_by_jobs(attrs.get("RepoTags")):
+                    continue
+                tag = f"{job_id}-{number}"
+                client.api.tag(image_id, CACHE_REPOSITORY, tag=tag)
+                tags.append(f"{CACHE_REPOSITORY}:{tag}")
+            self._evict(client)
+        return tags
+
+    def entries(self, client: docker.DockerClient) -> list[CacheEntry]:
+        """The cache's entries, oldest first."""
+        found: list[CacheEntry] = []
+        for summary in client.api.images(name=CACHE_REPOSITORY):
+            for tag in summary.get("RepoTags") or []:
+                if is_cache_entry([tag]):
+                    image_id = str(summary["Id"])
+                    found.append(
+                        CacheEntry(
+                            tag=tag,
+                            image_id=image_id,
+                            created=int(summary["Created"]),
+                            own_bytes=self._own_bytes_of(client, image_id),
+                        )
+                    )
+        return sorted(found, key=lambda entry: (entry.created, entry.tag))
+
+    def evict(self, client: docker.DockerClient) -> list[str]:
+        """Remove the oldest entries until the bounds hold; returns the tags removed."""
+        with self._lock:
+            return self._evict(client)
+
+    def clear(self, client: docker.DockerClient, *, job_prefix: str = "") -> list[str]:
+        """Remove every entry of jobs whose id starts with `job_prefix` (all by default), and so
+        every layer only those entries kept."""
+        prefix = f"{CACHE_REPOSITORY}:{job_prefix}"
+        with self._lock:
+            return [
+                entry.tag
+                for entry in self.entries(client)
+                if entry.tag.startswith(prefix) and _untag(client, entry.tag)
+            ]
+
+    def _evict(self, client: docker.DockerClient) -> list[str]:
+        entries = self.entries(client)
+        max_entries = self.max_entries if self.enabled else 0
+        max_bytes = self.max_bytes if self.enabled else 0
+        total = sum(entry.own_bytes for entry in entries)
+        removed: list[str] = []
+        for index, entry in enumerate(entries):
+            if len(entries) - index <= max_entries and total <= max_bytes:
+                break
+            if _untag(client, entry.tag):
+                removed.append(entry.tag)
+            total -= entry.own_bytes
+        if removed:
+            logger.info("build cache: evicted %d entries, %d bytes kept", len(removed), total)
+        return removed
+
+    def _own_bytes_of(self, client: docker.DockerClient, image_id: str) -> int:
+        known = self._own_bytes.get(image_id)
+        if known is None:
+            known = _bytes_above_base(client.api.history(image_id))
+            self._own_bytes[image_id] = known
+        return known
+
+
+def _built_by_jobs(repo_tags: Iterable[str] | None) -> bool:
+    """Untagged, or tagged only by grading jobs and the cache: not a base or task image."""
+    return all(
+        tag.startswith(f"{BUILT_IMAGE_REPOSITORY}:") or is_cache_entry([tag])
+        for tag in repo_tags or ()
+        if tag != "<none>:<none>"
+    )
+
+
+def _bytes_above_base(history: list[dict[str, Any]]) -> int:
+    """Sum the layers newest first, down to the first one another kind of image (the base) has."""
+    total = 0
+    for index, layer in enumerate(history):
+        if index > 0 and not _built_by_jobs(layer.get("Tags")):
+            break
+        total += int(layer.get("Size") or 0)
+    return total
+
+
+def _untag(client: docker.DockerClient, tag: str) -> bool:
+    try:
+        client.images.remove(tag, noprune=False)
+    except docker.errors.ImageNotFound:
+        return False
+    except docker.errors.APIError as error:
+        logger.warning("build cache entry %s not removed: %s", tag, error)
+        return False
+    return True
