@@ -46,6 +46,8 @@ RESULTS_DIR = ROOT / "bench" / "results"
 DATABASE_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/quayside_bench"
 )
+# Rate-limit counters in Redis, as in production (compose.yaml).
+CACHE_URL = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/11")
 EXAM_SLUG = "docker-basics-final-exam"
 LEARNERS = 50
 SAVES_PER_LEARNER = 10
@@ -65,6 +67,7 @@ TARGET_STORM_P99_MS = 500
 
 SERVER_ENV = {
     "DATABASE_URL": DATABASE_URL,
+    "CACHE_URL": CACHE_URL,
     "DEBUG": "false",
     "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789",
     "ALLOWED_HOSTS": "127.0.0.1,localhost",

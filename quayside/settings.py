@@ -214,6 +214,11 @@ GRADING_SWEEP_INTERVAL_SECONDS = env_int("GRADING_SWEEP_INTERVAL_SECONDS", 60, m
 GRADING_MAX_CLAIMS = env_int("GRADING_MAX_CLAIMS", 5, minimum=1)
 # The janitor removes labelled leftovers older than the longest job (they can no longer be in use).
 GRADING_JANITOR_INTERVAL_SECONDS = env_int("GRADING_JANITOR_INTERVAL_SECONDS", 900, minimum=60)
+# Learner builds reuse the layers of earlier graded builds (identical steps only), kept in a cache
+# bounded by the bytes the cached images add to their bases and by a number of entries; oldest
+# evicted first. 0 bytes turns the layer cache off (every build starts from scratch).
+GRADING_BUILD_CACHE_BYTES = env_int("GRADING_BUILD_CACHE_BYTES", 2 * 1024**3, minimum=0)
+GRADING_BUILD_CACHE_ENTRIES = env_int("GRADING_BUILD_CACHE_ENTRIES", 200, minimum=1)
 GRADER_IMAGE_CACHE_DIR = Path(
     env_str("GRADER_IMAGE_CACHE_DIR", "/var/cache/quayside/images")
 ).resolve()
@@ -246,7 +251,29 @@ def _throttle_rate(name: str, default: str) -> str:
     return rate
 
 
-# Throttle counters live in the default cache, so with several web processes each counts alone.
+def _cache(url: str) -> dict[str, object]:
+    """The default cache from CACHE_URL: redis:// (production), file:///path or locmem://."""
+    scheme, _, rest = url.partition("://")
+    if scheme in {"redis", "rediss"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "file" and rest.startswith("/"):
+        # Shared by every process on this machine (gunicorn workers count rate limits together).
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": rest,
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    raise ImproperlyConfigured(
+        f"CACHE_URL={url!r} is not redis://host:port/db, file:///absolute/path or locmem://."
+    )
+
+
+# API rate-limit counters live here: every web process must see the same one (Redis in
+# production, files under var/ on the embedded defaults).
+CACHES = {"default": _cache(env_str("CACHE_URL", f"file://{VAR_DIR / 'cache'}"))}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",

@@ -1,10 +1,21 @@
-"""Shared fixtures: the three people most tests need."""
+"""Shared fixtures: the three people most tests need, and a cache emptied for every test."""
+
+from collections.abc import Iterator
 
 import pytest
+from django.core.cache import cache
 
 from accounts.models import Role, User
 
 PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> Iterator[None]:
+    """Rate-limit counters live in the cache (Redis under scripts/test), which outlives a test's
+    database; each test starts with none."""
+    cache.clear()
+    yield
 
 
 @pytest.fixture

@@ -93,3 +93,45 @@ def test_celery_keeps_jobs_from_being_lost():
         settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
         > settings.LONGEST_JOB_SECONDS
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "backend"),
+    [
+        ("redis://127.0.0.1:6379/3", "django.core.cache.backends.redis.RedisCache"),
+        ("file:///tmp/quayside-cache", "django.core.cache.backends.filebased.FileBasedCache"),
+        ("locmem://", "django.core.cache.backends.locmem.LocMemCache"),
+    ],
+)
+def test_the_cache_comes_from_cache_url(tmp_path, url, backend):
+    result = run_manage(
+        tmp_path,
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])",
+        CACHE_URL=url,
+        DEBUG="true",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == backend
+
+
+def test_the_embedded_cache_is_shared_files_under_var(tmp_path):
+    env = {key: value for key, value in os.environ.items() if key != "CACHE_URL"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c",
+         "from django.conf import settings; print(settings.CACHES['default']['LOCATION'])"],
+        cwd=ROOT, env={**env, "QUAYSIDE_VAR_DIR": str(tmp_path), "DEBUG": "true"},
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == str(tmp_path / "cache")
+
+
+def test_a_cache_url_of_another_kind_is_refused(tmp_path):
+    result = run_manage(tmp_path, "check", CACHE_URL="memcached://127.0.0.1:11211", DEBUG="true")
+
+    assert result.returncode != 0
+    assert "CACHE_URL='memcached://127.0.0.1:11211' is not" in result.stderr
