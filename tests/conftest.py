@@ -1,7 +1,5 @@
 """Shared fixtures: the three people most tests need, and a cache emptied for every test."""
 
-from collections.abc import Iterator
-
 import pytest
 from django.core.cache import cache
 
@@ -11,11 +9,10 @@ PASSWORD = "correct-horse-battery-staple"
 
 
 @pytest.fixture(autouse=True)
-def empty_cache() -> Iterator[None]:
+def empty_cache() -> None:
     """Rate-limit counters live in the cache (Redis under scripts/test), which outlives a test's
     database; each test starts with none."""
     cache.clear()
-    yield
 
 
 @pytest.fixture
