@@ -9,7 +9,6 @@ FINALISE_TIME_LIMIT_SECONDS = 55
 
 @shared_task(
     name="assessments.finalise_expired_attempts",
-    queue="default",
     soft_time_limit=FINALISE_SOFT_TIME_LIMIT_SECONDS,
     time_limit=FINALISE_TIME_LIMIT_SECONDS,
     ignore_result=True,

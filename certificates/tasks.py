@@ -19,7 +19,6 @@ MAX_RETRIES = 5
 
 @shared_task(
     name="certificates.evaluate_learner",
-    queue="certificates",
     soft_time_limit=EVALUATE_SOFT_TIME_LIMIT_SECONDS,
     time_limit=EVALUATE_TIME_LIMIT_SECONDS,
     autoretry_for=TRANSIENT_ERRORS,
@@ -38,7 +37,6 @@ def evaluate_learner_certifications(learner_id: int) -> int:
 
 @shared_task(
     name="certificates.render_pdf",
-    queue="certificates",
     soft_time_limit=RENDER_SOFT_TIME_LIMIT_SECONDS,
     time_limit=RENDER_TIME_LIMIT_SECONDS,
     autoretry_for=TRANSIENT_ERRORS,

@@ -28,7 +28,6 @@ JANITOR_TIME_LIMIT_SECONDS = 270
 @shared_task(
     bind=True,
     name="practicals.grade_submission",
-    queue="grading",
     soft_time_limit=GRADE_SOFT_TIME_LIMIT_SECONDS,
     time_limit=GRADE_TIME_LIMIT_SECONDS,
     acks_late=True,
@@ -52,7 +51,6 @@ def grade_submission(self: Task, submission_id: int) -> str:
 
 @shared_task(
     name="practicals.sweep_stuck_submissions",
-    queue="default",
     soft_time_limit=SWEEP_SOFT_TIME_LIMIT_SECONDS,
     time_limit=SWEEP_TIME_LIMIT_SECONDS,
     ignore_result=True,
@@ -65,7 +63,6 @@ def sweep_stuck_submissions() -> int:
 
 @shared_task(
     name="practicals.remove_grading_leftovers",
-    queue="grading",
     soft_time_limit=JANITOR_SOFT_TIME_LIMIT_SECONDS,
     time_limit=JANITOR_TIME_LIMIT_SECONDS,
     ignore_result=True,

@@ -189,6 +189,13 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_QUEUES = (Queue("default"), Queue("grading"), Queue("certificates"))
+# Grading jobs and their upkeep run where the Docker engine is; certificates have their own queue
+# so a burst of PDF renders never delays a grading. Everything else goes to "default".
+CELERY_TASK_ROUTES = {
+    "practicals.grade_submission": {"queue": "grading"},
+    "practicals.remove_grading_leftovers": {"queue": "grading"},
+    "certificates.*": {"queue": "certificates"},
+}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

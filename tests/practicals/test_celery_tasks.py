@@ -14,10 +14,28 @@ from practicals.services.submissions import SubmittedFiles, submission_create
 from tests.practicals.conftest import GOOD_DOCKERFILE, TASK_SLUG, FakeGrader
 
 
-def test_the_task_is_routed_to_the_grading_queue_with_time_limits_and_late_acks():
+@pytest.mark.parametrize(
+    ("task_name", "queue"),
+    [
+        ("practicals.grade_submission", "grading"),
+        ("practicals.remove_grading_leftovers", "grading"),
+        ("practicals.sweep_stuck_submissions", "default"),
+        ("assessments.finalise_expired_attempts", "default"),
+        ("certificates.evaluate_learner", "certificates"),
+        ("certificates.render_pdf", "certificates"),
+    ],
+)
+def test_each_task_is_routed_to_its_queue(task_name: str, queue: str) -> None:
+    app = tasks.grade_submission.app
+
+    route = app.amqp.router.route({}, task_name)
+
+    assert route["queue"].name == queue
+
+
+def test_the_grading_task_has_time_limits_and_late_acks():
     task = tasks.grade_submission
 
-    assert task.queue == "grading"
     assert task.soft_time_limit < task.time_limit
     assert task.acks_late is True
     assert task.reject_on_worker_lost is True
