@@ -80,6 +80,32 @@ def test_embedded_defaults_use_sqlite_and_the_filesystem_broker(tmp_path):
     assert (tmp_path / "broker" / "queue").is_dir()
 
 
+def test_the_filesystem_broker_writes_only_under_var(tmp_path):
+    var, cwd = tmp_path / "var", tmp_path / "elsewhere"
+    cwd.mkdir()
+    env = {key: value for key, value in os.environ.items() if key != "CELERY_BROKER_URL"}
+    env |= {"DEBUG": "true", "QUAYSIDE_VAR_DIR": str(var)}
+    code = (
+        "from quayside.celery import app;"
+        "app.send_task('assessments.finalise_expired_attempts', queue='default')"
+    )
+
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "shell", "--no-imports", "-c", code],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert list(cwd.iterdir()) == []
+    assert list((var / "broker" / "queue").iterdir())
+    assert (var / "broker" / "control" / "default.exchange").is_file()
+
+
 def test_celery_keeps_jobs_from_being_lost():
     from django.conf import settings
 
