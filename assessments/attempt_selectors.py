@@ -4,12 +4,15 @@ Every getter takes the learner and raises AttemptNotFound for another learner's 
 view does its own ownership check. Visibility of grades follows the assessment's feedback policy.
 """
 
+import json
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from accounts.models import User
 from assessments.models import (
@@ -41,13 +44,109 @@ def attempt_get_for_learner(*, attempt_id: int, learner: User) -> Attempt:
 def attempt_question_get_for_learner(
     *, attempt_id: int, position: int, learner: User
 ) -> AttemptQuestion:
-    """One query: the item with its attempt, assessment and frozen question version."""
+    """One query: the item with its attempt, assessment and frozen question version (and its
+    question, whose section the feedback names)."""
     try:
         return AttemptQuestion.objects.select_related(
-            "attempt", "attempt__assessment", "question_version"
+            "attempt", "attempt__assessment", "question_version__question"
         ).get(attempt_id=attempt_id, position=position, attempt__learner=learner)
     except AttemptQuestion.DoesNotExist:
         raise AttemptNotFound(f"No question {position} in attempt {attempt_id} of yours.") from None
+
+
+@dataclass(frozen=True)
+class ItemForSave:
+    """What saving an answer needs of a frozen question, and nothing more.
+
+    `attempt` holds only its id, assessment, learner, status and deadline (the other fields are
+    deferred, as with `.only()`); `spec` is the frozen version's spec, before instantiation.
+    """
+
+    item_id: int
+    position: int
+    seed: int
+    max_points: Decimal
+    question_type: str
+    spec: dict[str, Any]
+    attempt: Attempt
+    module_id: int
+    feedback_policy: str
+
+    @classmethod
+    def of(cls, item: AttemptQuestion) -> "ItemForSave":
+        """From an item loaded with its attempt, assessment and question version."""
+        return cls(
+            item_id=item.pk,
+            position=item.position,
+            seed=item.seed,
+            max_points=item.max_points,
+            question_type=item.question_version.type,
+            spec=item.question_version.spec,
+            attempt=item.attempt,
+            module_id=item.attempt.assessment.module_id,
+            feedback_policy=item.attempt.assessment.feedback_policy,
+        )
+
+
+# Every learner saves an answer every few seconds during an exam, so this read is one narrow row
+# in SQL: a queryset with three joins costs more to compile than PostgreSQL takes to run it.
+_ITEM_FOR_SAVE_SQL = """
+SELECT item.id, item.seed, item.max_points, version.type, version.spec,
+       attempt.assessment_id, attempt.status, attempt.deadline_at,
+       assessment.module_id, assessment.feedback_policy
+FROM assessments_attemptquestion AS item
+JOIN assessments_attempt AS attempt ON attempt.id = item.attempt_id
+JOIN assessments_assessment AS assessment ON assessment.id = attempt.assessment_id
+JOIN assessments_questionversion AS version ON version.id = item.question_version_id
+WHERE item.attempt_id = %s AND item."position" = %s AND attempt.learner_id = %s
+"""
+
+
+def attempt_question_get_for_save(*, attempt_id: int, position: int, learner: User) -> ItemForSave:
+    """One query: the learner's frozen question as much as a save needs; raises AttemptNotFound."""
+    with connection.cursor() as cursor:
+        cursor.execute(_ITEM_FOR_SAVE_SQL, [attempt_id, position, learner.pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise AttemptNotFound(f"No question {position} in attempt {attempt_id} of yours.")
+    (
+        item_id,
+        seed,
+        max_points,
+        question_type,
+        spec,
+        assessment_id,
+        status,
+        deadline_at,
+        module_id,
+        feedback_policy,
+    ) = row
+    # Values in the model's field order, as from_db expects for a partly loaded row.
+    attempt = Attempt.from_db(
+        connection.alias,
+        ["id", "assessment_id", "learner_id", "status", "deadline_at"],
+        [attempt_id, assessment_id, learner.pk, status, _aware(deadline_at)],
+    )
+    return ItemForSave(
+        item_id=item_id,
+        position=position,
+        seed=seed,
+        # SQLite hands decimals back as floats, PostgreSQL as Decimal.
+        max_points=Decimal(str(max_points)),
+        question_type=question_type,
+        # Both backends hand JSON columns to Django as text.
+        spec=json.loads(spec) if isinstance(spec, str) else spec,
+        attempt=attempt,
+        module_id=module_id,
+        feedback_policy=feedback_policy,
+    )
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """SQLite hands datetimes back naive (in UTC, as Django stores them); PostgreSQL aware."""
+    if moment is None or timezone.is_aware(moment):
+        return moment
+    return moment.replace(tzinfo=UTC)
 
 
 def attempt_list_for_learner(

@@ -28,6 +28,7 @@ from accounts.permissions import request_user
 from assessments import portal_selectors
 from assessments.attempt_selectors import (
     AttemptNotFound,
+    ItemForSave,
     attempt_get_for_learner,
     attempt_list_for_learner,
     attempt_question_get_for_learner,
@@ -38,11 +39,11 @@ from assessments.attempt_selectors import (
 from assessments.models import Assessment, Attempt, AttemptQuestion, AttemptStatus, FeedbackPolicy
 from assessments.portal_answers import answers_from_post, feedback_html, question_html
 from assessments.portal_export import attempts_csv_rows
+from assessments.services.answers import attempt_answer_save
 from assessments.services.attempts import (
     AttemptClosed,
     AttemptError,
     DeadlinePassed,
-    attempt_answer_save,
     attempt_finalise_if_expired,
     attempt_start,
     attempt_submit,
@@ -242,7 +243,7 @@ def _attempt_post(
     for item, response in answers_from_post(items=on_page, post=request.POST):
         item.attempt = attempt
         try:
-            attempt_answer_save(item=item, response=response, now=now)
+            attempt_answer_save(item=ItemForSave.of(item), response=response, now=now)
         except AttemptError as error:
             if isinstance(error, DeadlinePassed | AttemptClosed):
                 messages.error(request, error.message)
@@ -273,7 +274,7 @@ def answer_save(request: HttpRequest, attempt_id: int, position: int) -> JsonRes
         raise Http404("No such question.") from None
     ((_, response),) = answers_from_post(items=[item], post=request.POST, keep_blank=True)
     try:
-        acknowledgement = attempt_answer_save(item=item, response=response)
+        acknowledgement = attempt_answer_save(item=ItemForSave.of(item), response=response)
     except AttemptError as error:
         return _problem(
             error, result_url=reverse("portal:result", kwargs={"attempt_id": attempt_id})

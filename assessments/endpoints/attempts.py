@@ -20,6 +20,7 @@ from assessments.endpoints.attempts_access import (
     LearnerApiView,
     assessment_get_for_scope,
     attempt_get_for_scope,
+    attempt_question_get_for_save_in_scope,
     attempt_question_get_for_scope,
     idempotency_key,
     idempotency_key_parameter,
@@ -27,8 +28,8 @@ from assessments.endpoints.attempts_access import (
 )
 from assessments.endpoints.attempts_reads import attempt_detail, attempt_summary
 from assessments.models import AttemptStatus, FeedbackPolicy
+from assessments.services.answers import attempt_answer_save
 from assessments.services.attempts import (
-    attempt_answer_save,
     attempt_start,
     attempt_submit,
 )
@@ -186,6 +187,10 @@ class AnswerSaveOutput(serializers.Serializer[Any]):
         ),
     )
 
+
+# Saving is the hot path of an exam: the output's fields are built once, not for every request
+# (a serializer keeps no state in to_representation).
+ANSWER_SAVE_OUTPUT = AnswerSaveOutput()
 
 # Examples: an attempt in progress shows no grade of any kind.
 
@@ -374,20 +379,22 @@ class AnswerSave(LearnerApiView):
         answer = AnswerSaveInput(data=request.data)
         answer.is_valid(raise_exception=True)
         scope = scope_of(request)
-        item = attempt_question_get_for_scope(scope=scope, attempt_id=attempt_id, position=position)
+        item = attempt_question_get_for_save_in_scope(
+            scope=scope, attempt_id=attempt_id, position=position
+        )
         now = timezone.now()
         acknowledgement = attempt_answer_save(
             item=item, response=answer.validated_data["response"], now=now
         )
         graded = None
-        if item.attempt.assessment.feedback_policy == FeedbackPolicy.IMMEDIATE:
+        if item.feedback_policy == FeedbackPolicy.IMMEDIATE:
             # The save graded the answer; read it back so the learner sees it at once.
             fresh = attempt_question_get_for_scope(
                 scope=scope, attempt_id=attempt_id, position=position
             )
             graded = item_for_learner(attempt=fresh.attempt, item=fresh, now=now)
         return Response(
-            AnswerSaveOutput({**acknowledgement.__dict__, "item": graded}).data,
+            ANSWER_SAVE_OUTPUT.to_representation({**acknowledgement.__dict__, "item": graded})
         )
 
 

@@ -19,8 +19,10 @@ from rest_framework.views import APIView
 
 from assessments.attempt_selectors import (
     AttemptNotFound,
+    ItemForSave,
     attempt_get_for_learner,
     attempt_question_get_for_learner,
+    attempt_question_get_for_save,
 )
 from assessments.models import Assessment, Attempt, AttemptQuestion
 from assessments.portal_selectors import AssessmentNotFound
@@ -115,5 +117,17 @@ def attempt_question_get_for_scope(
         attempt_id=attempt_id, position=position, learner=scope.learner
     )
     if not scope.allows_module(item.attempt.assessment.module_id):
+        raise AttemptNotFound(f"No question {position} in attempt {attempt_id} of yours.")
+    return item
+
+
+def attempt_question_get_for_save_in_scope(
+    *, scope: LearnerScope, attempt_id: int, position: int
+) -> ItemForSave:
+    """One query: what saving an answer needs of the learner's frozen question."""
+    item = attempt_question_get_for_save(
+        attempt_id=attempt_id, position=position, learner=scope.learner
+    )
+    if not scope.allows_module(item.module_id):
         raise AttemptNotFound(f"No question {position} in attempt {attempt_id} of yours.")
     return item

@@ -1,4 +1,5 @@
-"""The attempt lifecycle: start (freeze the questions), save answers, submit (grade), expire.
+"""The attempt lifecycle: start (freeze the questions), submit (grade), expire. Saving answers,
+the hot path in between, is in `answers`.
 
 The server is the clock: every write checks the deadline in the same statement that writes, so a
 request that arrives late is refused even if it raced the deadline.
@@ -6,13 +7,12 @@ request that arrives late is refused even if it raced the deadline.
 
 import random
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Q
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -23,19 +23,16 @@ from assessments.models import (
     Attempt,
     AttemptQuestion,
     AttemptStatus,
-    FeedbackPolicy,
     FinalisedBy,
     LearnerOverride,
     Question,
     QuestionStatus,
     QuestionVersion,
 )
-from assessments.question_types import QUESTION_TYPES, ResponseError, instantiate
+from assessments.question_types import QUESTION_TYPES, instantiate
 
 # Seeds are stored in a signed 64-bit column; 31 bits are plenty to vary parameters.
 SEED_BITS = 31
-# A response bigger than this is not an answer to any of our question types.
-MAX_RESPONSE_CHARACTERS = 20_000
 
 
 class AttemptError(Exception):
@@ -84,14 +81,6 @@ class IdempotencyKeyReused(AttemptError):
     status = 422
 
 
-@dataclass(frozen=True)
-class SaveAcknowledgement:
-    position: int
-    saved_at: datetime
-    save_count: int
-    seconds_left: int | None
-
-
 def _now(now: datetime | None) -> datetime:
     return now or timezone.now()
 
@@ -103,8 +92,18 @@ def attempts_allowed_for(*, assessment: Assessment, override: LearnerOverride | 
     return assessment.attempts_allowed + (override.extra_attempts if override else 0)
 
 
-def _slot_pool(slot: AssessmentSlot) -> list[Question]:
-    questions = Question.objects.filter(status=QuestionStatus.READY, current_version__isnull=False)
+# (question id, current version id): pools are drawn on ids, and only the drawn versions' specs
+# are loaded, since a pool holds many questions and an attempt draws few of them.
+type PoolEntry = tuple[int, int]
+
+
+def _ready_questions() -> QuerySet[Question]:
+    return Question.objects.filter(status=QuestionStatus.READY, current_version__isnull=False)
+
+
+def _slot_pool(slot: AssessmentSlot) -> list[PoolEntry]:
+    """The slot's pool by question id, in a query of its own (objectives and tags need joins)."""
+    questions = _ready_questions()
     if slot.pool_section_id:
         questions = questions.filter(section_id=slot.pool_section_id)
     if slot.pool_objective_id:
@@ -113,7 +112,37 @@ def _slot_pool(slot: AssessmentSlot) -> list[Question]:
         questions = questions.filter(current_version__type=slot.pool_type)
     for tag in slot.pool_tags or []:
         questions = questions.filter(tags__name=tag)
-    return list(questions.select_related("current_version").distinct().order_by("pk"))
+    pool = questions.order_by("pk").distinct().values_list("pk", "current_version_id")
+    return [(question_id, version_id) for question_id, version_id in pool if version_id]
+
+
+def _slot_pools(slots: list[AssessmentSlot]) -> dict[int, list[PoolEntry]]:
+    """The pool of every drawing slot, by slot position. Slots that filter by section and type
+    only (every slot of the final exam) share one query."""
+    drawing = [slot for slot in slots if slot.question_id is None]
+    by_section = [slot for slot in drawing if not slot.pool_objective_id and not slot.pool_tags]
+    pools = {slot.position: _slot_pool(slot) for slot in drawing if slot not in by_section}
+    if not by_section:
+        return pools
+    questions = _ready_questions()
+    # A slot without a section draws from every section.
+    if all(slot.pool_section_id for slot in by_section):
+        sections = {slot.pool_section_id for slot in by_section if slot.pool_section_id}
+        questions = questions.filter(section_id__in=sections)
+    rows = list(
+        questions.order_by("pk").values_list(
+            "pk", "current_version_id", "section_id", "current_version__type"
+        )
+    )
+    for slot in by_section:
+        pools[slot.position] = [
+            (question_id, version_id)
+            for question_id, version_id, section_id, question_type in rows
+            if version_id
+            and (not slot.pool_section_id or section_id == slot.pool_section_id)
+            and (not slot.pool_type or question_type == slot.pool_type)
+        ]
+    return pools
 
 
 def _draw(
@@ -121,33 +150,36 @@ def _draw(
 ) -> list[tuple[AssessmentSlot, QuestionVersion]]:
     """One question version per drawn place. Avoids the previous attempt's questions when the pool
     has enough others, and never draws a question twice in one attempt."""
-    drawn: list[tuple[AssessmentSlot, QuestionVersion]] = []
+    slots = list(assessment.slots.select_related("question").order_by("position"))
+    pools = _slot_pools(slots)
+    drawn: list[tuple[AssessmentSlot, int]] = []
     used: set[int] = set()
-    for slot in assessment.slots.select_related("question__current_version").order_by("position"):
+    for slot in slots:
         if slot.question is not None:
-            if (
-                slot.question.current_version is None
-                or slot.question.status != QuestionStatus.READY
-            ):
+            version_id = slot.question.current_version_id
+            if version_id is None or slot.question.status != QuestionStatus.READY:
                 raise PoolTooSmall(f"The fixed question of slot {slot.position} is not ready.")
-            drawn.append((slot, slot.question.current_version))
+            drawn.append((slot, version_id))
             used.add(slot.question.pk)
             continue
-        pool = [question for question in _slot_pool(slot) if question.pk not in used]
+        pool = [entry for entry in pools[slot.position] if entry[0] not in used]
         if len(pool) < slot.draw_count:
             raise PoolTooSmall(
                 f"Slot {slot.position} draws {slot.draw_count} questions "
                 f"but its pool holds {len(pool)}."
             )
-        fresh = [question for question in pool if question.pk not in previous]
-        stale = [question for question in pool if question.pk in previous]
+        fresh = [entry for entry in pool if entry[0] not in previous]
+        stale = [entry for entry in pool if entry[0] in previous]
         rng.shuffle(fresh)
         rng.shuffle(stale)
-        for question in (fresh + stale)[: slot.draw_count]:
-            assert question.current_version is not None
-            drawn.append((slot, question.current_version))
-            used.add(question.pk)
-    return drawn
+        for question_id, version_id in (fresh + stale)[: slot.draw_count]:
+            drawn.append((slot, version_id))
+            used.add(question_id)
+    # Only what freezing needs of a version (versions are immutable, so a later read is safe).
+    versions = QuestionVersion.objects.only("type", "spec", "points").in_bulk(
+        [version_id for _, version_id in drawn]
+    )
+    return [(slot, versions[version_id]) for slot, version_id in drawn]
 
 
 def _previous_question_ids(*, assessment: Assessment, learner: User) -> set[int]:
@@ -302,10 +334,19 @@ def _grade_fields(item: AttemptQuestion, response: Any) -> dict[str, Any]:
         }
     version = item.question_version
     variant, _ = instantiate(version.spec, item.seed)
-    grade = QUESTION_TYPES[version.type].grade(variant, response)
+    return answer_grade_fields(
+        question_type=version.type, variant=variant, max_points=item.max_points, response=response
+    )
+
+
+def answer_grade_fields(
+    *, question_type: str, variant: dict[str, Any], max_points: Decimal, response: Any
+) -> dict[str, Any]:
+    """The grade columns of an attempt question for a normalised response to `variant`."""
+    grade = QUESTION_TYPES[question_type].grade(variant, response)
     return {
         "fraction": grade.fraction,
-        "points": (Decimal(str(grade.fraction)) * item.max_points).quantize(Decimal("0.001")),
+        "points": (Decimal(str(grade.fraction)) * max_points).quantize(Decimal("0.001")),
         "feedback": {
             "correct": grade.correct,
             "explanation": grade.explanation,
@@ -315,53 +356,6 @@ def _grade_fields(item: AttemptQuestion, response: Any) -> dict[str, Any]:
             ],
         },
     }
-
-
-def attempt_answer_save(
-    *, item: AttemptQuestion, response: Any, now: datetime | None = None
-) -> SaveAcknowledgement:
-    """Save one answer (the last save wins). `item` comes from attempt_question_get_for_learner,
-    with its attempt and question version loaded.
-
-    Refuses answers after the deadline (and finalises the attempt) or after submission. The write
-    is one conditional UPDATE, so a save racing the deadline or a submit cannot slip through.
-    """
-    now = _now(now)
-    attempt = item.attempt
-    if attempt.status != AttemptStatus.IN_PROGRESS:
-        raise AttemptClosed("This attempt has been submitted; answers can no longer change.")
-    if attempt.is_expired(now):
-        attempt_submit(attempt=attempt, now=now, finalised_by=FinalisedBy.DEADLINE)
-        raise DeadlinePassed(
-            "The time limit has passed; the attempt was submitted without this answer."
-        )
-    if len(str(response)) > MAX_RESPONSE_CHARACTERS:
-        raise InvalidResponse(f"The answer is longer than {MAX_RESPONSE_CHARACTERS} characters.")
-    version = item.question_version
-    variant, _ = instantiate(version.spec, item.seed)
-    try:
-        normalised = QUESTION_TYPES[version.type].normalise_response(variant, response)
-    except ResponseError as error:
-        raise InvalidResponse(str(error)) from None
-    fields: dict[str, Any] = {
-        "response": normalised,
-        "saved_at": now,
-        "save_count": F("save_count") + 1,
-    }
-    if attempt.assessment.feedback_policy == FeedbackPolicy.IMMEDIATE:
-        fields |= _grade_fields(item, normalised)
-    open_attempt = Q(attempt__status=AttemptStatus.IN_PROGRESS) & (
-        Q(attempt__deadline_at__isnull=True) | Q(attempt__deadline_at__gt=now)
-    )
-    updated = AttemptQuestion.objects.filter(open_attempt, pk=item.pk).update(**fields)
-    if not updated:
-        raise AttemptClosed("This attempt is closed; the answer was not saved.")
-    return SaveAcknowledgement(
-        position=item.position,
-        saved_at=now,
-        save_count=item.save_count + 1,
-        seconds_left=attempt.seconds_left(now),
-    )
 
 
 @transaction.atomic

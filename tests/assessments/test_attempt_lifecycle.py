@@ -1,15 +1,18 @@
 """The attempt lifecycle through its services: start, save, submit, deadlines, limits."""
 
 import threading
+import time
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 import time_machine
 from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assessments.attempt_selectors import (
+    ItemForSave,
     attempt_items_for_learner,
     attempt_question_get_for_learner,
     grades_visible,
@@ -27,12 +30,12 @@ from assessments.models import (
     QuestionStatus,
 )
 from assessments.question_types import option_id
+from assessments.services.answers import attempt_answer_save
 from assessments.services.attempts import (
     AttemptClosed,
     DeadlinePassed,
     InvalidResponse,
     NoAttemptsLeft,
-    attempt_answer_save,
     attempt_start,
     attempt_submit,
     attempts_finalise_expired,
@@ -44,6 +47,8 @@ from tests.service_guard import service_missing
 POOL_SIZE = 8
 DRAWN = 3
 TIME_LIMIT = 600
+# Long enough for a thread to start and send one query on a busy CI machine.
+LOCK_WAIT_SECONDS = 10
 
 
 def choice_spec(number: int) -> dict:
@@ -159,13 +164,40 @@ def test_a_second_attempt_avoids_the_questions_of_the_first(learner, quiz):
     assert questions(first).isdisjoint(questions(second))
 
 
+def test_a_start_draws_on_ids_and_reads_only_the_drawn_specs(learner, section, pool, quiz):
+    # given an assessment drawing twice from each of three pools, next to the one-pool quiz
+    three_pools = Assessment.objects.create(
+        slug="three-pools",
+        title="Three pools",
+        kind=AssessmentKind.SECTION_QUIZ,
+        module=section.module,
+        section=section,
+    )
+    for position in (1, 2, 3):
+        AssessmentSlot.objects.create(
+            assessment=three_pools, position=position, pool_section=section, draw_count=2
+        )
+    with CaptureQueriesContext(connection) as one_pool_start:
+        attempt_start(learner=learner, assessment=quiz)
+
+    # when the learner starts it
+    with CaptureQueriesContext(connection) as start:
+        attempt = attempt_start(learner=learner, assessment=three_pools)
+
+    # then the pools cost no more queries than one, and one query reads the drawn specs
+    reading_specs = [query["sql"] for query in start.captured_queries if '"spec"' in query["sql"]]
+    assert len(start.captured_queries) == len(one_pool_start.captured_queries)
+    assert len(reading_specs) == 1
+    assert attempt.questions.count() == 6
+
+
 def test_the_last_save_wins_and_each_save_is_acknowledged(learner, quiz):
     attempt = attempt_start(learner=learner, assessment=quiz)
     item = attempt_question_get_for_learner(attempt_id=attempt.pk, position=1, learner=learner)
 
-    first = attempt_answer_save(item=item, response=wrong_answer(item))
+    first = attempt_answer_save(item=ItemForSave.of(item), response=wrong_answer(item))
     item = attempt_question_get_for_learner(attempt_id=attempt.pk, position=1, learner=learner)
-    second = attempt_answer_save(item=item, response=right_answer(item))
+    second = attempt_answer_save(item=ItemForSave.of(item), response=right_answer(item))
 
     item.refresh_from_db()
     assert (first.save_count, second.save_count) == (1, 2)
@@ -178,19 +210,19 @@ def test_it_refuses_an_answer_that_is_not_an_option(learner, quiz):
     item = attempt_question_get_for_learner(attempt_id=attempt.pk, position=1, learner=learner)
 
     with pytest.raises(InvalidResponse, match="Unknown option id"):
-        attempt_answer_save(item=item, response="not-an-option")
+        attempt_answer_save(item=ItemForSave.of(item), response="not-an-option")
 
 
 def test_it_rejects_answers_after_the_time_limit_and_submits_the_attempt(learner, quiz):
     with time_machine.travel(timezone.now(), tick=False) as traveller:
         attempt = attempt_start(learner=learner, assessment=quiz)
         item = attempt_question_get_for_learner(attempt_id=attempt.pk, position=1, learner=learner)
-        attempt_answer_save(item=item, response=right_answer(item))
+        attempt_answer_save(item=ItemForSave.of(item), response=right_answer(item))
         traveller.shift(timedelta(seconds=TIME_LIMIT + 1))
         item = attempt_question_get_for_learner(attempt_id=attempt.pk, position=2, learner=learner)
 
         with pytest.raises(DeadlinePassed):
-            attempt_answer_save(item=item, response=right_answer(item))
+            attempt_answer_save(item=ItemForSave.of(item), response=right_answer(item))
 
     attempt.refresh_from_db()
     assert attempt.status == AttemptStatus.SUBMITTED
@@ -206,7 +238,7 @@ def test_submit_grades_every_question_and_is_idempotent(learner, quiz):
         item = attempt_question_get_for_learner(
             attempt_id=attempt.pk, position=position, learner=learner
         )
-        attempt_answer_save(item=item, response=right_answer(item))
+        attempt_answer_save(item=ItemForSave.of(item), response=right_answer(item))
 
     submitted = attempt_submit(attempt=attempt)
     again = attempt_submit(attempt=attempt)
@@ -217,7 +249,7 @@ def test_submit_grades_every_question_and_is_idempotent(learner, quiz):
     assert again.submitted_at == submitted.submitted_at
     item = attempt_question_get_for_learner(attempt_id=attempt.pk, position=1, learner=learner)
     with pytest.raises(AttemptClosed):
-        attempt_answer_save(item=item, response=right_answer(item))
+        attempt_answer_save(item=ItemForSave.of(item), response=right_answer(item))
 
 
 def test_it_counts_attempts_and_honours_an_extra_attempt(learner, quiz):
@@ -306,3 +338,49 @@ def test_concurrent_starts_create_one_attempt(learner, quiz):
     assert failures == []
     assert len(set(started)) == 1
     assert Attempt.objects.filter(learner=learner).count() == 1
+
+
+def _wait_for_a_query_blocked_on_a_lock() -> None:
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+            (waiting,) = cursor.fetchone()
+        if waiting:
+            return
+        time.sleep(0.02)
+    pytest.fail(f"No query waited for a lock within {LOCK_WAIT_SECONDS} s")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_save_racing_a_submit_waits_for_it_and_is_refused(learner, quiz):
+    if connection.vendor != "postgresql":
+        service_missing("DATABASE_URL does not point at PostgreSQL")
+    attempt = attempt_start(learner=learner, assessment=quiz)
+    item = attempt_question_get_for_learner(attempt_id=attempt.pk, position=1, learner=learner)
+    outcome: list[object] = []
+
+    def save() -> None:
+        try:
+            outcome.append(
+                attempt_answer_save(item=ItemForSave.of(item), response=right_answer(item))
+            )
+        except AttemptClosed as error:
+            outcome.append(error)
+        finally:
+            connection.close()
+
+    # given a submit that has graded the attempt but not committed yet, and a save arriving
+    with transaction.atomic():
+        attempt_submit(attempt=attempt)
+        saver = threading.Thread(target=save)
+        saver.start()
+        _wait_for_a_query_blocked_on_a_lock()
+    # when the submit commits
+    saver.join()
+
+    # then the save is refused, and the graded attempt keeps the answer it was graded on
+    assert len(outcome) == 1
+    assert isinstance(outcome[0], AttemptClosed)
+    assert attempt.questions.get(position=1).response is None
