@@ -178,7 +178,10 @@ def _retain_build(job: _Job) -> bool:
     if job.build_cache is None or build is None or build.status != BuildStatus.OK:
         return False
     kept = job.build_cache.retain(
-        job.context.engine(), job_id=job.context.job_id, image_ids=build.stage_image_ids
+        job.context.engine(),
+        job_id=job.context.job_id,
+        image_ids=build.stage_image_ids,
+        reused=build.step_image_ids,
     )
     return bool(kept)
 

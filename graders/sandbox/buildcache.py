@@ -14,15 +14,18 @@ how the steps ran, so neither changes a verdict. Set the byte budget to 0 to tur
 
 How it is kept: after a job is graded, the last image of every stage its build made is tagged
 `quayside-buildcache:<job id>-<stage>` (the job's own tag and label go with the job as before,
-but the sandbox's cleanup leaves images with such a tag alone). Entries are evicted oldest first
-until both bounds hold: a number of entries, and the bytes of the layers the entries added on
-top of their base images (shared layers counted once per entry, which errs on the small side).
-Evicting an entry untags it, and the engine then deletes its layers unless another entry or a
-running build still uses them.
+but the sandbox's cleanup leaves images with such a tag alone). Entries are evicted least
+recently used first until both bounds hold: a number of entries, and the bytes of the layers the
+entries added on top of their base images (shared layers counted once per entry, which errs on
+the small side). An entry is used when it is made, and again whenever a build reuses one of its
+layers; use is remembered per worker process, and an entry this process has not seen used counts
+from its creation. Evicting an entry untags it, and the engine then deletes its layers unless
+another entry or a running build still uses them.
 """
 
 import logging
 import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -47,6 +50,7 @@ class CacheEntry:
     image_id: str
     created: int  # Unix seconds
     own_bytes: int  # bytes of the layers above the entry's tagged base image
+    last_used: float  # Unix seconds: the later of its creation and its last reuse seen here
 
 
 def is_cache_entry(repo_tags: Iterable[str] | None) -> bool:
@@ -64,7 +68,8 @@ class LearnerBuildCache:
             raise ValueError("build cache bounds cannot be negative")
         self.max_bytes = max_bytes
         self.max_entries = max_entries
-        self._own_bytes: dict[str, int] = {}  # image id -> own bytes; images never change
+        self._layers: dict[str, _OwnLayers] = {}  # by image id; images never change
+        self._last_used: dict[str, float] = {}  # by tag
         self._lock = threading.Lock()
 
     @property
@@ -72,17 +77,24 @@ class LearnerBuildCache:
         return self.max_bytes > 0 and self.max_entries > 0
 
     def retain(
-        self, client: docker.DockerClient, *, job_id: str, image_ids: Iterable[str]
+        self,
+        client: docker.DockerClient,
+        *,
+        job_id: str,
+        image_ids: Iterable[str],
+        reused: Iterable[str] = (),
     ) -> list[str]:
         """Keep the images a graded build made (its stages' last images); returns the new tags.
 
-        Base images (named by a stage with no steps of its own) are kept anyway and skipped.
-        Evicts afterwards so the bounds hold.
+        `reused`: ids of every image the build's steps named (`BuildOutcome.step_image_ids`); the
+        entries holding any of them count as used now. Base images (named by a stage with no
+        steps of its own) are kept anyway and skipped. Evicts afterwards so the bounds hold.
         """
         if not self.enabled:
             return []
         tags: list[str] = []
         with self._lock:
+            self._mark_used(client, {image_id[:12] for image_id in reused})
             for number, image_id in enumerate(dict.fromkeys(image_ids)):
                 try:
                     attrs = client.api.inspect_image(image_id)
@@ -93,6 +105,9 @@ class LearnerBuildCache:
                 tag = f"{job_id}-{number}"
                 client.api.tag(image_id, CACHE_REPOSITORY, tag=tag)
                 tags.append(f"{CACHE_REPOSITORY}:{tag}")
+                # Creation times are whole seconds: without this a new entry could rank below
+                # one whose reuse was marked a moment ago.
+                self._last_used[tags[-1]] = time.time()
             self._evict(client)
         return tags
 
@@ -108,10 +123,11 @@ class LearnerBuildCache:
                             tag=tag,
                             image_id=image_id,
                             created=int(summary["Created"]),
-                            own_bytes=self._own_bytes_of(client, image_id),
+                            own_bytes=self._layers_of(client, image_id).size,
+                            last_used=max(float(summary["Created"]), self._last_used.get(tag, 0.0)),
                         )
                     )
-        return sorted(found, key=lambda entry: (entry.created, entry.tag))
+        return sorted(found, key=lambda entry: (entry.last_used, entry.tag))
 
     def evict(self, client: docker.DockerClient) -> list[str]:
         """Remove the oldest entries until the bounds hold; returns the tags removed."""
@@ -140,17 +156,34 @@ class LearnerBuildCache:
                 break
             if _untag(client, entry.tag):
                 removed.append(entry.tag)
+                self._last_used.pop(entry.tag, None)
             total -= entry.own_bytes
         if removed:
             logger.info("build cache: evicted %d entries, %d bytes kept", len(removed), total)
         return removed
 
-    def _own_bytes_of(self, client: docker.DockerClient, image_id: str) -> int:
-        known = self._own_bytes.get(image_id)
+    def _mark_used(self, client: docker.DockerClient, reused: set[str]) -> None:
+        if not reused:
+            return
+        now = time.time()
+        for entry in self.entries(client):
+            if self._layers_of(client, entry.image_id).short_ids & reused:
+                self._last_used[entry.tag] = now
+
+    def _layers_of(self, client: docker.DockerClient, image_id: str) -> "_OwnLayers":
+        known = self._layers.get(image_id)
         if known is None:
-            known = _bytes_above_base(client.api.history(image_id))
-            self._own_bytes[image_id] = known
+            known = _layers_above_base(client.api.history(image_id))
+            self._layers[image_id] = known
         return known
+
+
+@dataclass(frozen=True)
+class _OwnLayers:
+    """The layers an image added above its base: their total size and short image ids."""
+
+    size: int
+    short_ids: frozenset[str]
 
 
 def _built_by_jobs(repo_tags: Iterable[str] | None) -> bool:
@@ -162,14 +195,16 @@ def _built_by_jobs(repo_tags: Iterable[str] | None) -> bool:
     )
 
 
-def _bytes_above_base(history: list[dict[str, Any]]) -> int:
-    """Sum the layers newest first, down to the first one another kind of image (the base) has."""
+def _layers_above_base(history: list[dict[str, Any]]) -> _OwnLayers:
+    """The layers newest first, down to the first one another kind of image (the base) has."""
     total = 0
+    short_ids: set[str] = set()
     for index, layer in enumerate(history):
         if index > 0 and not _built_by_jobs(layer.get("Tags")):
             break
         total += int(layer.get("Size") or 0)
-    return total
+        short_ids.add(str(layer.get("Id") or "").removeprefix("sha256:")[:12])
+    return _OwnLayers(size=total, short_ids=frozenset(short_ids - {"<missing>"[:12], ""}))
 
 
 def _untag(client: docker.DockerClient, tag: str) -> bool:

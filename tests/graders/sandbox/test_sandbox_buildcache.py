@@ -10,7 +10,7 @@ from graders.sandbox.build import BuildLimits, BuildOutcome, BuildStatus, build_
 from graders.sandbox.buildcache import (
     CACHE_REPOSITORY,
     LearnerBuildCache,
-    _bytes_above_base,
+    _layers_above_base,
     is_cache_entry,
 )
 from graders.sandbox.images import DEFAULT_CATALOG
@@ -64,7 +64,12 @@ def build_and_retain(
         assert outcome.status is BuildStatus.OK, outcome.log_excerpt
         assert outcome.image_id is not None
         stamp = run_command(client, outcome.image_id, ["cat", "/stamp"], job_id=job_id).stdout
-        tags = cache.retain(client, job_id=job_id, image_ids=outcome.stage_image_ids)
+        tags = cache.retain(
+            client,
+            job_id=job_id,
+            image_ids=outcome.stage_image_ids,
+            reused=outcome.step_image_ids,
+        )
     return outcome, stamp, tags
 
 
@@ -166,6 +171,30 @@ def test_the_oldest_entries_go_first_when_a_bound_is_reached(
         assert first_image is not None
         assert not image_exists(docker_client, first_image)
         assert labelled_leftovers(job_ids[0])["images"] == []
+    finally:
+        cache.clear(docker_client, job_prefix="test-")
+
+
+def test_an_entry_whose_layers_a_build_reused_is_evicted_last(
+    docker_client: docker.DockerClient, job_ids: list[str]
+) -> None:
+    # given: two entries, the first one older
+    cache = LearnerBuildCache(max_bytes=512 * MIB, max_entries=10)
+    cache.clear(docker_client, job_prefix="test-")
+    try:
+        for number, job in enumerate(job_ids[:2]):
+            build_and_retain(
+                docker_client, cache, job, STAMPED, **{"greeting.txt": bytes([number])}
+            )
+
+        # when: a third build reuses the first entry's layers, and the cache may keep two
+        cache.max_entries = 2
+        build_and_retain(docker_client, cache, job_ids[2], STAMPED, **{"greeting.txt": bytes([0])})
+
+        # then: the second entry, used least recently, is the one evicted
+        assert sorted(entry.tag for entry in cache.entries(docker_client)) == sorted(
+            [f"{CACHE_REPOSITORY}:{job_ids[0]}-0", f"{CACHE_REPOSITORY}:{job_ids[2]}-0"]
+        )
     finally:
         cache.clear(docker_client, job_prefix="test-")
 
@@ -279,4 +308,7 @@ def test_own_bytes_stop_at_the_base_image() -> None:
         {"Id": "<missing>", "Tags": None, "Size": 1000},
     ]
 
-    assert _bytes_above_base(history) == 217
+    own = _layers_above_base(history)
+
+    assert own.size == 217
+    assert own.short_ids == {"c", "b", "o"}
