@@ -16,6 +16,7 @@ from courses.importer.mojibake import RepairReport
 from courses.importer.tokens import markdown_parser
 from courses.models import ContentBlock, Course, KeyTakeaway, LearningObjective, Module, Section
 from courses.rendering import markdown_render, markdown_render_inline
+from quayside.models_sync import fields_update_changed
 
 logger = logging.getLogger(__name__)
 
@@ -72,18 +73,10 @@ class ImportSummary:
         return lines
 
 
-def _changes(row: models.Model, values: dict[str, Any]) -> list[str]:
-    return [name for name, value in values.items() if getattr(row, name) != value]
-
-
 def _save_if_changed(row: models.Model, values: dict[str, Any], counts: RowCounts) -> bool:
-    changed = _changes(row, values)
-    if not changed:
+    if not fields_update_changed(row=row, values=values):
         counts.unchanged += 1
         return False
-    for name in changed:
-        setattr(row, name, values[name])
-    row.save()
     counts.updated += 1
     return True
 
@@ -242,16 +235,13 @@ def _objectives_sync(
             counts.created += 1
             continue
         current = {section.pk for section in row.taught_in.all()}
-        fields_changed = _changes(row, values)
-        if not fields_changed and current == wanted:
-            counts.unchanged += 1
-            continue
-        for name in fields_changed:
-            setattr(row, name, values[name])
-        row.save()
+        fields_changed = fields_update_changed(row=row, values=values)
         if current != wanted:
             row.taught_in.set(wanted)
-        counts.updated += 1
+        if fields_changed or current != wanted:
+            counts.updated += 1
+        else:
+            counts.unchanged += 1
 
 
 def _takeaways_sync(module: Module, parsed: ParsedModule, summary: ImportSummary) -> None:

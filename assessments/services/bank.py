@@ -7,7 +7,6 @@ from typing import Any
 
 import yaml
 from django.db import transaction
-from django.utils import timezone
 
 from assessments.models import Provenance, Question, QuestionStatus
 from assessments.services.questions import (
@@ -19,6 +18,7 @@ from assessments.services.questions import (
     question_tags_set,
 )
 from courses import api as courses_api
+from quayside.models_sync import fields_update_changed
 
 BANK_DIRECTORY = Path(__file__).resolve().parents[1] / "bank"
 # Fields of a bank item stored as columns or links; everything else is the version's spec.
@@ -153,12 +153,9 @@ def question_bank_load(*, module_id: int, directory: Path = BANK_DIRECTORY) -> B
             revised = question_revise(
                 question=question, content=item.content, note=f"bank file {item.source}"
             )
-        if question.section_id != item.section_id:
-            # The section is a column, not part of the version: moving a question is no new
-            # content, but the file is the source of truth for where a bank question lives.
-            Question.objects.filter(pk=question.pk).update(
-                section_id=item.section_id, updated_at=timezone.now()
-            )
+        # The section is a column, not part of the version: moving a question is no new
+        # content, but the file is the source of truth for where a bank question lives.
+        if fields_update_changed(row=question, values={"section_id": item.section_id}):
             revised = revised or question.current_version
         if {tag.name for tag in question.tags.all()} != {tag.lower() for tag in item.tags}:
             question_tags_set(question=question, tags=item.tags)

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from assessments.models import Assessment, AssessmentKind, AssessmentSlot
 from courses import api as courses_api
+from quayside.models_sync import fields_update_changed
 
 CATALOGUE_DIRECTORY = Path(__file__).resolve().parents[1] / "catalogue"
 _SETTING_FIELDS = (
@@ -42,11 +43,9 @@ def _upsert(
     if assessment is None:
         assessment = Assessment.objects.create(slug=slug, **defaults)
         summary.created.append(slug)
-    changed = [name for name, value in defaults.items() if getattr(assessment, name) != value]
-    if changed and slug not in summary.created:
-        for name in changed:
-            setattr(assessment, name, defaults[name])
-        assessment.save(update_fields=[*changed, "updated_at"])
+    changed = (
+        [] if slug in summary.created else fields_update_changed(row=assessment, values=defaults)
+    )
     current = list(assessment.slots.order_by("position").values("pool_section_id", "draw_count"))
     wanted = [
         {"pool_section_id": slot["pool_section_id"], "draw_count": slot["draw_count"]}

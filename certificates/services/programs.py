@@ -9,6 +9,7 @@ from django.db import transaction
 
 from certificates.models import CertificationProgram, RequiredPracticalTask
 from courses import api as courses_api
+from quayside.models_sync import fields_update_changed
 
 CATALOGUE_DIRECTORY = Path(__file__).resolve().parents[1] / "catalogue"
 
@@ -46,11 +47,7 @@ def certification_program_load(*, path: Path) -> ProgramLoadOutcome:
     created = program is None
     if program is None:
         program = CertificationProgram.objects.create(slug=entry["slug"], **fields)
-    changed = [name for name, value in fields.items() if getattr(program, name) != value]
-    for name in changed:
-        setattr(program, name, fields[name])
-    if changed:
-        program.save(update_fields=[*changed, "updated_at"])
+    changed = [] if created else fields_update_changed(row=program, values=fields)
     wanted = list(entry.get("required_tasks") or [])
     current = list(program.required_tasks.order_by("position").values_list("task_slug", flat=True))
     if current != wanted:

@@ -14,6 +14,7 @@ from practicals.task_definitions import (
     task_definition_read,
     task_folders,
 )
+from quayside.models_sync import fields_update_changed
 
 
 class LoadAction(enum.StrEnum):
@@ -59,8 +60,7 @@ def practical_task_load(*, definition: TaskDefinition, module_id: int) -> TaskLo
         raise TaskDefinitionError(
             f"Task {definition.slug} belongs to another module; rename the task to move it."
         )
-    task.title = definition.title
-    task.save(update_fields=["title", "updated_at"])
+    fields_update_changed(row=task, values={"title": definition.title})
     task.sections.set(section_ids)
     current = task.current_version
     if current is not None and current.spec_sha256 == definition.spec_sha256:

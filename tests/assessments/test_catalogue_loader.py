@@ -1,0 +1,44 @@
+from pathlib import Path
+
+from assessments.models import Assessment
+from assessments.services.catalogue import CATALOGUE_DIRECTORY, assessments_load
+
+CATALOGUE_FILE = CATALOGUE_DIRECTORY / "module-1-1-docker-basics.yaml"
+FINAL_EXAM_SLUG = "docker-basics-final-exam"
+
+
+def test_a_second_load_of_the_same_catalogue_changes_nothing(docker_module: int) -> None:
+    # given
+    first = assessments_load(module_id=docker_module, path=CATALOGUE_FILE)
+    stamps = dict(Assessment.objects.values_list("slug", "updated_at"))
+
+    # when
+    second = assessments_load(module_id=docker_module, path=CATALOGUE_FILE)
+
+    # then
+    assert FINAL_EXAM_SLUG in first.created
+    assert (second.created, second.updated) == ([], [])
+    assert sorted(second.unchanged) == sorted(first.created)
+    assert dict(Assessment.objects.values_list("slug", "updated_at")) == stamps
+
+
+def test_it_updates_only_the_assessment_whose_settings_changed(
+    docker_module: int, tmp_path: Path
+) -> None:
+    # given
+    assessments_load(module_id=docker_module, path=CATALOGUE_FILE)
+    edited = tmp_path / CATALOGUE_FILE.name
+    edited.write_text(
+        CATALOGUE_FILE.read_text(encoding="utf-8").replace(
+            "passing_percent: 75", "passing_percent: 80.5"
+        ),
+        encoding="utf-8",
+    )
+
+    # when
+    summary = assessments_load(module_id=docker_module, path=edited)
+
+    # then
+    assert summary.updated == [FINAL_EXAM_SLUG]
+    assert str(Assessment.objects.get(slug=FINAL_EXAM_SLUG).passing_percent) == "80.50"
+    assert assessments_load(module_id=docker_module, path=edited).updated == []
