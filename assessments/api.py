@@ -7,8 +7,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from assessments import events
-from assessments.attempt_selectors import grades_visible, mastery_for_learner
-from assessments.models import Assessment, Attempt, AttemptStatus, GradingMethod
+from assessments.attempt_selectors import assessment_result_from_attempts, mastery_for_learner
+from assessments.models import Assessment, Attempt, AttemptStatus
 
 __all__ = [
     "AssessmentResult",
@@ -53,39 +53,22 @@ def assessment_result_for_learner(
     assessment = Assessment.objects.filter(slug=assessment_slug).first()
     if assessment is None:
         return None
-    attempts = [
-        attempt
-        for attempt in Attempt.objects.filter(
-            assessment=assessment, learner_id=learner_id, status=AttemptStatus.SUBMITTED
-        )
-        .select_related("assessment")
-        .order_by("submitted_at")
-        if grades_visible(attempt=attempt, now=now)
-    ]
-    if not attempts:
+    attempts = Attempt.objects.filter(
+        assessment=assessment, learner_id=learner_id, status=AttemptStatus.SUBMITTED
+    ).select_related("assessment")
+    result = assessment_result_from_attempts(assessment=assessment, attempts=attempts, now=now)
+    if result is None:
         return None
-    if assessment.grading_method == GradingMethod.LAST:
-        deciding = attempts[-1]
-        percent = deciding.percent or Decimal(0)
-    elif assessment.grading_method == GradingMethod.AVERAGE:
-        deciding = attempts[-1]
-        percent = (
-            sum((a.percent or Decimal(0) for a in attempts), Decimal(0)) / len(attempts)
-        ).quantize(Decimal("0.01"))
-    else:
-        deciding = max(
-            attempts, key=lambda attempt: (attempt.percent or Decimal(0), attempt.submitted_at)
-        )
-        percent = deciding.percent or Decimal(0)
+    deciding = result.deciding
     assert deciding.submitted_at is not None
     return AssessmentResult(
         assessment_slug=assessment.slug,
         assessment_title=assessment.title,
-        passed=percent >= assessment.passing_percent,
-        percent=percent,
+        passed=result.passed,
+        percent=result.percent,
         deciding_attempt_id=deciding.pk,
         submitted_at=deciding.submitted_at,
-        attempts=len(attempts),
+        attempts=result.attempts,
     )
 
 
@@ -96,8 +79,6 @@ def section_mastery_for_learner(
 
     learner = User.objects.get(pk=learner_id)
     return [
-        SectionMasteryValue(
-            section_id=m.section_id, section_title=m.section_title, percent=m.percent
-        )
-        for m in mastery_for_learner(learner=learner, now=now or timezone.now())
+        SectionMasteryValue(section_id=line.id, section_title=line.title, percent=line.percent)
+        for line in mastery_for_learner(learner=learner, now=now or timezone.now()).sections
     ]

@@ -5,13 +5,14 @@ view does its own ownership check. Visibility of grades follows the assessment's
 """
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -21,11 +22,15 @@ from assessments.models import (
     AttemptQuestion,
     AttemptStatus,
     FeedbackPolicy,
+    GradingMethod,
 )
 from assessments.question_types import QUESTION_TYPES, instantiate
+from courses.models import LearningObjective, Section
 
 # A section below this share of points needs review.
 MASTERY_THRESHOLD = 0.7
+# Percents are stored with two decimal places (Attempt.percent).
+PERCENT_PLACES = Decimal("0.01")
 
 
 class AttemptNotFound(Exception):
@@ -230,12 +235,67 @@ def attempt_items_for_learner(*, attempt: Attempt, now: datetime) -> list[ItemFo
     return [item_for_learner(attempt=attempt, item=item, now=now) for item in items]
 
 
+# Results under the grading method ---------------------------------------------------------------
+
+
 @dataclass(frozen=True)
-class SectionMastery:
-    section_id: int
-    section_title: str
-    section_position: int
-    section_url: str
+class GradedResult:
+    """A learner's result at one assessment under its grading method (highest, last, average)."""
+
+    percent: Decimal
+    passed: bool
+    # The attempt that decides the result: for an average, the latest one.
+    deciding: Attempt
+    # How many attempts with visible grades the result is drawn from.
+    attempts: int
+
+
+def assessment_result_from_attempts(
+    *, assessment: Assessment, attempts: Iterable[Attempt], now: datetime
+) -> GradedResult | None:
+    """The result of one learner's attempts at the assessment; None before any visible grade.
+
+    Only attempts whose grades the learner may see count. No queries, so callers that prefetched
+    the attempts of many assessments pay nothing more per assessment.
+    """
+    visible = sorted(
+        (attempt for attempt in attempts if grades_visible(attempt=attempt, now=now)),
+        key=lambda attempt: (attempt.submitted_at, attempt.number),
+    )
+    if not visible:
+        return None
+    if assessment.grading_method == GradingMethod.LAST:
+        deciding = visible[-1]
+        percent = deciding.percent or Decimal(0)
+    elif assessment.grading_method == GradingMethod.AVERAGE:
+        deciding = visible[-1]
+        percent = (
+            sum((attempt.percent or Decimal(0) for attempt in visible), Decimal(0)) / len(visible)
+        ).quantize(PERCENT_PLACES)
+    else:
+        deciding = max(
+            visible, key=lambda attempt: (attempt.percent or Decimal(0), attempt.submitted_at)
+        )
+        percent = deciding.percent or Decimal(0)
+    return GradedResult(
+        percent=percent,
+        passed=percent >= assessment.passing_percent,
+        deciding=deciding,
+        attempts=len(visible),
+    )
+
+
+# Mastery -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MasteryLine:
+    """Points the learner earned on one section or objective, from their latest visible grades."""
+
+    id: int
+    slug: str
+    title: str
+    position: int
     points: Decimal
     max_points: Decimal
 
@@ -252,10 +312,25 @@ class SectionMastery:
         return self.share < MASTERY_THRESHOLD
 
 
-def mastery_for_learner(*, learner: User, now: datetime) -> list[SectionMastery]:
-    """Per section, the learner's latest graded answer to each question they met, across attempts.
+@dataclass(frozen=True)
+class SectionMastery(MasteryLine):
+    # The section's page in the course reader, where a weak section is reviewed.
+    url: str
 
-    Only attempts whose grades the learner may see count, so mastery never leaks a hidden grade.
+
+@dataclass(frozen=True)
+class LearnerMastery:
+    sections: list[SectionMastery]
+    objectives: list[MasteryLine]
+
+
+def _latest_visible_items(
+    *, learner: User, module_ids: frozenset[int] | None, now: datetime
+) -> list[AttemptQuestion]:
+    """Per question, the learner's latest graded answer among attempts whose grades they may see.
+
+    Two queries: the items with their attempt, assessment and section (and the section's module
+    and course, for its URL), then the objectives of their question versions.
     """
     items = (
         AttemptQuestion.objects.filter(
@@ -264,29 +339,76 @@ def mastery_for_learner(*, learner: User, now: datetime) -> list[SectionMastery]
         .select_related(
             "attempt__assessment", "question_version__question__section__module__course"
         )
+        .prefetch_related(
+            Prefetch(
+                "question_version__objectives",
+                queryset=LearningObjective.objects.order_by("position"),
+            )
+        )
         .order_by("question_version__question_id", "-attempt__submitted_at")
     )
+    if module_ids is not None:
+        items = items.filter(attempt__assessment__module_id__in=module_ids)
     latest: dict[int, AttemptQuestion] = {}
     for item in items:
         question_id = item.question_version.question_id
         if question_id not in latest and grades_visible(attempt=item.attempt, now=now):
             latest[question_id] = item
-    totals: dict[int, list[Any]] = {}
-    for item in latest.values():
+    return list(latest.values())
+
+
+def _by_position[Line: MasteryLine](lines: Iterable[Line]) -> list[Line]:
+    return sorted(lines, key=lambda line: (line.position, line.id))
+
+
+def mastery_for_learner(
+    *, learner: User, now: datetime, module_ids: frozenset[int] | None = None
+) -> LearnerMastery:
+    """Mastery per section and per learning objective, from the learner's latest graded answer to
+    each question they met, over the modules in scope (None: every module).
+
+    Only attempts whose grades the learner may see count, so mastery never leaks a hidden grade.
+    """
+    items = _latest_visible_items(learner=learner, module_ids=module_ids, now=now)
+    sections: dict[int, Section] = {}
+    objectives: dict[int, LearningObjective] = {}
+    section_totals: dict[int, list[Decimal]] = {}
+    objective_totals: dict[int, list[Decimal]] = {}
+    for item in items:
         section = item.question_version.question.section
-        entry = totals.setdefault(section.pk, [section, Decimal(0), Decimal(0)])
-        entry[1] += item.points or 0
-        entry[2] += item.max_points
-    return [
-        SectionMastery(
-            section_id=section.pk,
-            section_title=section.title,
-            section_position=section.position,
-            section_url=section.get_absolute_url(),
-            points=points,
-            max_points=max_points,
-        )
-        for section, points, max_points in sorted(
-            totals.values(), key=lambda entry: entry[0].position
-        )
-    ]
+        sections[section.pk] = section
+        _add(section_totals, section.pk, item)
+        for objective in item.question_version.objectives.all():
+            objectives[objective.pk] = objective
+            _add(objective_totals, objective.pk, item)
+    return LearnerMastery(
+        sections=_by_position(
+            SectionMastery(
+                id=pk,
+                slug=sections[pk].slug,
+                title=sections[pk].title,
+                position=sections[pk].position,
+                points=points,
+                max_points=max_points,
+                url=sections[pk].get_absolute_url(),
+            )
+            for pk, (points, max_points) in section_totals.items()
+        ),
+        objectives=_by_position(
+            MasteryLine(
+                id=pk,
+                slug=objectives[pk].slug,
+                title=objectives[pk].text,
+                position=objectives[pk].position,
+                points=points,
+                max_points=max_points,
+            )
+            for pk, (points, max_points) in objective_totals.items()
+        ),
+    )
+
+
+def _add(totals: dict[int, list[Decimal]], key: int, item: AttemptQuestion) -> None:
+    entry = totals.setdefault(key, [Decimal(0), Decimal(0)])
+    entry[0] += item.points or Decimal(0)
+    entry[1] += item.max_points

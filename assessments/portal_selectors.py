@@ -16,7 +16,9 @@ from django.urls import reverse
 from accounts.models import User
 from assessments.attempt_selectors import (
     MASTERY_THRESHOLD,
+    GradedResult,
     ItemForLearner,
+    assessment_result_from_attempts,
     grades_visible,
     item_for_learner,
 )
@@ -42,7 +44,9 @@ class AssessmentStanding:
     assessment: Assessment
     attempts: list[Attempt]
     attempts_allowed: int | None
-    # From attempts whose grades are visible; None before any.
+    # The result under the assessment's grading method; None before any visible grade.
+    result: GradedResult | None
+    # The API's standing: the best visible attempt, and whether any visible attempt passed.
     best_percent: Decimal | None
     passed: bool | None
     in_progress: Attempt | None
@@ -75,6 +79,7 @@ def _standing(
         assessment=assessment,
         attempts=attempts,
         attempts_allowed=attempts_allowed_for(assessment=assessment, override=override),
+        result=assessment_result_from_attempts(assessment=assessment, attempts=attempts, now=now),
         best_percent=best.percent if best else None,
         passed=any(attempt.passed for attempt in visible) if visible else None,
         in_progress=next(

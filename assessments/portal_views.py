@@ -110,7 +110,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "assessment_standings": portal_selectors.assessment_standings_for_learner(
                 learner=learner, now=now
             ),
-            "mastery": mastery_for_learner(learner=learner, now=now),
+            "mastery": mastery_for_learner(learner=learner, now=now).sections,
             "recent_attempts": [
                 (attempt, grades_visible(attempt=attempt, now=now))
                 for attempt in attempt_list_for_learner(learner=learner)[:RECENT_ATTEMPTS]

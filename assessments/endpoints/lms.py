@@ -28,13 +28,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsInstructor
+from assessments.attempt_selectors import mastery_for_learner
 from assessments.endpoints.attempts_access import (
     DomainErrorsAsProblems,
     LearnerApiView,
     assessment_get_for_scope,
     scope_of,
 )
-from assessments.endpoints.attempts_reads import progress_for_learner
 from assessments.models import (
     Assessment,
     AssessmentKind,
@@ -237,10 +237,10 @@ class MyProgress(LearnerApiView):
     )
     def get(self, request: Request) -> Response:
         scope = scope_of(request)
-        progress = progress_for_learner(
-            learner=scope.learner, module_ids=scope.module_ids, now=timezone.now()
+        mastery = mastery_for_learner(
+            learner=scope.learner, now=timezone.now(), module_ids=scope.module_ids
         )
-        return Response(ProgressOutput(progress).data)
+        return Response(ProgressOutput(mastery).data)
 
 
 # Results export (instructors) -----------------------------------------------------------------

@@ -1,11 +1,13 @@
 """What result, review and dashboard pages show, as feedback policy and review flags allow."""
 
+import pytest
 import time_machine
 from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from assessments.models import Assessment, FeedbackPolicy
+from assessments.api import assessment_result_for_learner
+from assessments.models import Assessment, FeedbackPolicy, GradingMethod
 from assessments.question_types import option_id
 from courses.models import Section
 
@@ -179,6 +181,43 @@ def test_the_dashboard_shows_results_mastery_and_links_to_weak_sections(
     assert "Mastery by section" in html
     assert f'href="{_section_url(section)}"' in html
     assert f"Review section {section.position}" in html
+
+
+def _standings_table(html: str) -> str:
+    """The dashboard's table of quizzes and exams (not the recent attempts below it), with runs of
+    whitespace made single spaces."""
+    return " ".join(html.split('id="assessments-heading"')[1].split("</table>")[0].split())
+
+
+@pytest.mark.parametrize(
+    ("grading_method", "result"),
+    [
+        (GradingMethod.HIGHEST, '100% <span class="badge good">Passed</span>'),
+        (GradingMethod.LAST, '0% <span class="badge bad">Not passed yet</span>'),
+        (GradingMethod.AVERAGE, '50% <span class="badge bad">Not passed yet</span>'),
+    ],
+)
+def test_the_dashboard_shows_the_result_under_the_grading_method(
+    make_question: QuestionMaker,
+    make_assessment: AssessmentMaker,
+    learner: User,
+    grading_method: GradingMethod,
+    result: str,
+) -> None:
+    # given a quiz passed at the first attempt (100%) and failed at the second (0%)
+    quiz = make_assessment([make_question("single_choice")], grading_method=grading_method)
+    client = client_for(learner)
+    _take(client, quiz, learner, {"q1": RIGHT})
+    _take(client, quiz, learner, {"q1": WRONG})
+
+    # when the learner opens the dashboard
+    table = _standings_table(client.get(reverse("portal:dashboard")).content.decode())
+
+    # then the quiz shows the result its grading method gives, the one certification counts
+    assert f"<td>{result} </td>" in table
+    graded = assessment_result_for_learner(learner_id=learner.pk, assessment_slug=quiz.slug)
+    assert graded is not None
+    assert result.startswith(f"{graded.percent:.0f}%")
 
 
 def test_the_dashboard_includes_the_certification_slot(learner: User) -> None:
