@@ -105,7 +105,27 @@ class LearnerStandingOutput(serializers.Serializer[Any]):
         allow_null=True,
         help_text="From attempts whose grades the feedback policy lets the learner see.",
     )
-    passed = serializers.BooleanField(allow_null=True)
+    passed = serializers.BooleanField(
+        allow_null=True, help_text="Whether any attempt with visible grades passed."
+    )
+    result_percent = serializers.DecimalField(
+        source="result.percent",
+        max_digits=6,
+        decimal_places=2,
+        coerce_to_string=False,
+        allow_null=True,
+        default=None,
+        help_text=(
+            "The result under the assessment's grading method (highest, last or average of the "
+            "attempts with visible grades): the one certification counts."
+        ),
+    )
+    result_passed = serializers.BooleanField(
+        source="result.passed",
+        allow_null=True,
+        default=None,
+        help_text="Whether the result under the grading method passes.",
+    )
 
 
 class LearnerAssessmentDetailOutput(serializers.Serializer[Any]):

@@ -45,6 +45,8 @@ def test_a_learner_takes_an_assessment_through_the_api_alone(api, make_question,
         "in_progress_attempt": None,
         "best_percent": 100.0,
         "passed": True,
+        "result_percent": 100.0,
+        "result_passed": True,
     }
 
 
@@ -108,3 +110,23 @@ def test_an_invalid_answer_is_refused_with_its_reason(api, quiz):
     assert saved.status_code == 422
     assert saved.json()["code"] == "invalid_response"
     assert "Unknown option id" in saved.json()["detail"]
+
+
+def test_the_standing_gives_the_result_under_the_grading_method(
+    api, make_question, make_assessment
+):
+    # given a quiz graded by the average, passed at the first attempt and failed at the second
+    make_assessment([make_question("true_false")], slug="averaged", grading_method="average")
+    for response in (True, False):
+        attempt = api.post("/api/v1/assessments/averaged/attempts/").json()
+        api.put(
+            f"/api/v1/attempts/{attempt['id']}/answers/1/", {"response": response}, format="json"
+        )
+        api.post(f"/api/v1/attempts/{attempt['id']}/submit/")
+
+    # when
+    standing = api.get("/api/v1/assessments/averaged/").json()["standing"]
+
+    # then the best attempt passed, but the result certification counts (the average) did not
+    assert (standing["best_percent"], standing["passed"]) == (100.0, True)
+    assert (standing["result_percent"], standing["result_passed"]) == (50.0, False)

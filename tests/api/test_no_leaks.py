@@ -105,4 +105,6 @@ def test_hidden_grades_do_not_reach_progress_or_the_assessment_standing(api, att
 
     assert progress.json() == {"sections": [], "objectives": []}
     assert standing.json()["standing"]["best_percent"] is None
+    assert standing.json()["standing"]["result_percent"] is None
+    assert standing.json()["standing"]["result_passed"] is None
     assert leaks(listed.json()) == []
