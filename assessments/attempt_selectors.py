@@ -370,45 +370,40 @@ def mastery_for_learner(
     Only attempts whose grades the learner may see count, so mastery never leaks a hidden grade.
     """
     items = _latest_visible_items(learner=learner, module_ids=module_ids, now=now)
-    sections: dict[int, Section] = {}
-    objectives: dict[int, LearningObjective] = {}
-    section_totals: dict[int, list[Decimal]] = {}
-    objective_totals: dict[int, list[Decimal]] = {}
+    section_totals: dict[Section, list[Decimal]] = {}
+    objective_totals: dict[LearningObjective, list[Decimal]] = {}
     for item in items:
-        section = item.question_version.question.section
-        sections[section.pk] = section
-        _add(section_totals, section.pk, item)
+        _add(section_totals, item.question_version.question.section, item)
         for objective in item.question_version.objectives.all():
-            objectives[objective.pk] = objective
-            _add(objective_totals, objective.pk, item)
+            _add(objective_totals, objective, item)
     return LearnerMastery(
         sections=_by_position(
             SectionMastery(
-                id=pk,
-                slug=sections[pk].slug,
-                title=sections[pk].title,
-                position=sections[pk].position,
+                id=section.pk,
+                slug=section.slug,
+                title=section.title,
+                position=section.position,
                 points=points,
                 max_points=max_points,
-                url=sections[pk].get_absolute_url(),
+                url=section.get_absolute_url(),
             )
-            for pk, (points, max_points) in section_totals.items()
+            for section, (points, max_points) in section_totals.items()
         ),
         objectives=_by_position(
             MasteryLine(
-                id=pk,
-                slug=objectives[pk].slug,
-                title=objectives[pk].text,
-                position=objectives[pk].position,
+                id=objective.pk,
+                slug=objective.slug,
+                title=objective.text,
+                position=objective.position,
                 points=points,
                 max_points=max_points,
             )
-            for pk, (points, max_points) in objective_totals.items()
+            for objective, (points, max_points) in objective_totals.items()
         ),
     )
 
 
-def _add(totals: dict[int, list[Decimal]], key: int, item: AttemptQuestion) -> None:
+def _add[K](totals: dict[K, list[Decimal]], key: K, item: AttemptQuestion) -> None:
     entry = totals.setdefault(key, [Decimal(0), Decimal(0)])
     entry[0] += item.points or Decimal(0)
     entry[1] += item.max_points

@@ -94,7 +94,6 @@ class LearnerBuildCache:
             return []
         tags: list[str] = []
         with self._lock:
-            self._mark_used(client, {image_id[:12] for image_id in reused})
             for number, image_id in enumerate(dict.fromkeys(image_ids)):
                 try:
                     attrs = client.api.inspect_image(image_id)
@@ -108,31 +107,19 @@ class LearnerBuildCache:
                 # Creation times are whole seconds: without this a new entry could rank below
                 # one whose reuse was marked a moment ago.
                 self._last_used[tags[-1]] = time.time()
-            self._evict(client)
+            listed = _listed(client)
+            self._mark_used(client, listed, {image_id[:12] for image_id in reused})
+            self._evict(client, self._ranked(client, listed))
         return tags
 
     def entries(self, client: docker.DockerClient) -> list[CacheEntry]:
-        """The cache's entries, oldest first."""
-        found: list[CacheEntry] = []
-        for summary in client.api.images(name=CACHE_REPOSITORY):
-            for tag in summary.get("RepoTags") or []:
-                if is_cache_entry([tag]):
-                    image_id = str(summary["Id"])
-                    found.append(
-                        CacheEntry(
-                            tag=tag,
-                            image_id=image_id,
-                            created=int(summary["Created"]),
-                            own_bytes=self._layers_of(client, image_id).size,
-                            last_used=max(float(summary["Created"]), self._last_used.get(tag, 0.0)),
-                        )
-                    )
-        return sorted(found, key=lambda entry: (entry.last_used, entry.tag))
+        """The cache's entries, least recently used first."""
+        return self._ranked(client, _listed(client))
 
     def evict(self, client: docker.DockerClient) -> list[str]:
         """Remove the oldest entries until the bounds hold; returns the tags removed."""
         with self._lock:
-            return self._evict(client)
+            return self._evict(client, self.entries(client))
 
     def clear(self, client: docker.DockerClient, *, job_prefix: str = "") -> list[str]:
         """Remove every entry of jobs whose id starts with `job_prefix` (all by default), and so
@@ -145,8 +132,20 @@ class LearnerBuildCache:
                 if entry.tag.startswith(prefix) and _untag(client, entry.tag)
             ]
 
-    def _evict(self, client: docker.DockerClient) -> list[str]:
-        entries = self.entries(client)
+    def _ranked(self, client: docker.DockerClient, listed: list["_Listed"]) -> list[CacheEntry]:
+        ranked = [
+            CacheEntry(
+                tag=tag,
+                image_id=image_id,
+                created=created,
+                own_bytes=self._layers_of(client, image_id).size,
+                last_used=max(float(created), self._last_used.get(tag, 0.0)),
+            )
+            for tag, image_id, created in listed
+        ]
+        return sorted(ranked, key=lambda entry: (entry.last_used, entry.tag))
+
+    def _evict(self, client: docker.DockerClient, entries: list[CacheEntry]) -> list[str]:
         max_entries = self.max_entries if self.enabled else 0
         max_bytes = self.max_bytes if self.enabled else 0
         total = sum(entry.own_bytes for entry in entries)
@@ -162,13 +161,13 @@ class LearnerBuildCache:
             logger.info("build cache: evicted %d entries, %d bytes kept", len(removed), total)
         return removed
 
-    def _mark_used(self, client: docker.DockerClient, reused: set[str]) -> None:
-        if not reused:
-            return
+    def _mark_used(
+        self, client: docker.DockerClient, listed: list["_Listed"], reused: set[str]
+    ) -> None:
         now = time.time()
-        for entry in self.entries(client):
-            if self._layers_of(client, entry.image_id).short_ids & reused:
-                self._last_used[entry.tag] = now
+        for tag, image_id, _ in listed:
+            if reused and self._layers_of(client, image_id).short_ids & reused:
+                self._last_used[tag] = now
 
     def _layers_of(self, client: docker.DockerClient, image_id: str) -> "_OwnLayers":
         known = self._layers.get(image_id)
@@ -184,6 +183,19 @@ class _OwnLayers:
 
     size: int
     short_ids: frozenset[str]
+
+
+# (tag, image id, creation time in Unix seconds) of one entry, as the engine lists it.
+type _Listed = tuple[str, str, int]
+
+
+def _listed(client: docker.DockerClient) -> list[_Listed]:
+    return [
+        (tag, str(summary["Id"]), int(summary["Created"]))
+        for summary in client.api.images(name=CACHE_REPOSITORY)
+        for tag in summary.get("RepoTags") or []
+        if is_cache_entry([tag])
+    ]
 
 
 def _built_by_jobs(repo_tags: Iterable[str] | None) -> bool:

@@ -13,17 +13,12 @@ from rest_framework.response import Response
 from accounts.permissions import IsInstructor, request_user
 from practicals import selectors
 from practicals.endpoints.access import PracticalsApiView
+from practicals.endpoints.outputs import decimal_field, submission_fields
 from practicals.models import GradingRun, RunTrigger, Submission, SubmissionStatus, Verdict
 from practicals.services.submissions import submission_regrade, task_submissions_regrade
 from quayside.problem_details import problem_response
 
 TAG = "practicals-instructors"
-
-
-def _decimal(**kwargs: Any) -> serializers.DecimalField:
-    return serializers.DecimalField(
-        max_digits=9, decimal_places=2, coerce_to_string=False, **kwargs
-    )
 
 
 class InstructorApiView(PracticalsApiView):
@@ -49,8 +44,8 @@ class InstructorSubmissionOutput(serializers.Serializer[Any]):
     status = serializers.ChoiceField(choices=SubmissionStatus.choices)
     phase = serializers.CharField(allow_blank=True)
     verdict = serializers.CharField(allow_blank=True)
-    score = _decimal(allow_null=True)
-    max_score = _decimal(allow_null=True)
+    score = decimal_field(allow_null=True)
+    max_score = decimal_field(allow_null=True)
     claims = serializers.IntegerField(help_text="Claims of the pending or last grading.")
     infrastructure_failures = serializers.IntegerField()
     last_error = serializers.CharField(allow_blank=True)
@@ -62,8 +57,8 @@ class InstructorCheckOutput(serializers.Serializer[Any]):
     position = serializers.IntegerField()
     id = serializers.CharField(source="check_id")
     passed = serializers.BooleanField()
-    points = _decimal()
-    max_points = _decimal()
+    points = decimal_field()
+    max_points = decimal_field()
     message = serializers.CharField()
     section = serializers.CharField(source="section_slug")
     evidence = serializers.DictField()
@@ -75,8 +70,8 @@ class InstructorRunOutput(serializers.Serializer[Any]):
     verdict = serializers.ChoiceField(choices=Verdict.choices)
     trigger = serializers.ChoiceField(choices=RunTrigger.choices)
     requested_by = serializers.EmailField(source="requested_by.email", allow_null=True)
-    score = _decimal()
-    max_score = _decimal()
+    score = decimal_field()
+    max_score = decimal_field()
     reason = serializers.CharField(allow_blank=True)
     claims = serializers.IntegerField()
     image_digest = serializers.CharField(allow_blank=True)
@@ -101,26 +96,12 @@ class TaskRegradeOutput(serializers.Serializer[Any]):
 
 def instructor_submission(submission: Submission) -> dict[str, Any]:
     learner = submission.learner
-    return {
-        "id": submission.pk,
+    return submission_fields(submission) | {
         "learner": {"id": learner.pk, "email": learner.email, "display_name": learner.display_name},
-        "task": submission.task_version.task.slug,
-        "task_version": submission.task_version.number,
-        "attempt_number": submission.attempt_number,
-        "kind": submission.kind,
-        "file_name": submission.file_name,
-        "sha256": submission.sha256,
-        "size_bytes": submission.size_bytes,
-        "status": submission.status,
         "phase": submission.phase,
-        "verdict": submission.verdict,
-        "score": submission.score,
-        "max_score": submission.max_score,
         "claims": submission.claims,
         "infrastructure_failures": submission.infrastructure_failures,
         "last_error": submission.last_error,
-        "queued_at": submission.queued_at,
-        "finished_at": submission.finished_at,
     }
 
 

@@ -24,6 +24,7 @@ from practicals.endpoints.access import (
     submission_get_for_scope,
     task_get_for_scope,
 )
+from practicals.endpoints.outputs import decimal_field, submission_fields
 from practicals.forms import MAX_ARCHIVE_UPLOAD_BYTES
 from practicals.models import (
     GradingRun,
@@ -47,12 +48,6 @@ SUBMISSION_THROTTLE = "practical_submission"
 TEXT_FILE_NAMES = {SubmissionKind.DOCKERFILE: "Dockerfile", SubmissionKind.COMMANDS: "commands.sh"}
 
 
-def _decimal(**kwargs: Any) -> serializers.DecimalField:
-    return serializers.DecimalField(
-        max_digits=9, decimal_places=2, coerce_to_string=False, **kwargs
-    )
-
-
 # Serializers -----------------------------------------------------------------------------------
 
 
@@ -65,7 +60,7 @@ class SectionLinkOutput(serializers.Serializer[Any]):
 
 class LearnerRubricItemOutput(serializers.Serializer[Any]):
     check = serializers.CharField()
-    points = _decimal()
+    points = decimal_field()
     section = serializers.SlugField()
 
 
@@ -74,8 +69,8 @@ class PracticalTaskSummaryOutput(serializers.Serializer[Any]):
     title = serializers.CharField()
     version = serializers.IntegerField()
     submission_kind = serializers.ChoiceField(choices=SubmissionKind.choices)
-    pass_percent = _decimal()
-    max_points = _decimal()
+    pass_percent = decimal_field()
+    max_points = decimal_field()
 
 
 class PracticalTaskDetailOutput(PracticalTaskSummaryOutput):
@@ -140,8 +135,8 @@ class LearnerSubmissionOutput(serializers.Serializer[Any]):
         allow_blank=True, help_text="passed, failed, rejected or error; blank until graded."
     )
     elapsed_seconds = serializers.FloatField()
-    score = _decimal(allow_null=True)
-    max_score = _decimal(allow_null=True)
+    score = decimal_field(allow_null=True)
+    max_score = decimal_field(allow_null=True)
     queued_at = serializers.DateTimeField()
     finished_at = serializers.DateTimeField(allow_null=True)
     result_url = serializers.CharField()
@@ -150,8 +145,8 @@ class LearnerSubmissionOutput(serializers.Serializer[Any]):
 class LearnerCheckOutput(serializers.Serializer[Any]):
     id = serializers.CharField()
     passed = serializers.BooleanField()
-    points = _decimal()
-    max_points = _decimal()
+    points = decimal_field()
+    max_points = decimal_field()
     message = serializers.CharField()
     section = serializers.CharField()
     section_url = serializers.CharField(allow_null=True)
@@ -161,8 +156,8 @@ class LearnerRunSummaryOutput(serializers.Serializer[Any]):
     number = serializers.IntegerField()
     verdict = serializers.ChoiceField(choices=Verdict.choices)
     trigger = serializers.ChoiceField(choices=RunTrigger.choices)
-    score = _decimal()
-    max_score = _decimal()
+    score = decimal_field()
+    max_score = decimal_field()
     task_version = serializers.IntegerField()
     finished_at = serializers.DateTimeField()
 
@@ -178,8 +173,8 @@ class LearnerResultOutput(serializers.Serializer[Any]):
     task_version = serializers.IntegerField(help_text="The task version this run graded against.")
     verdict = serializers.ChoiceField(choices=Verdict.choices)
     passed = serializers.BooleanField()
-    score = _decimal()
-    max_score = _decimal()
+    score = decimal_field()
+    max_score = decimal_field()
     reason = serializers.CharField(
         allow_blank=True, help_text="Why the submission was refused (verdict rejected)."
     )
@@ -234,24 +229,10 @@ def task_detail(task: PracticalTask, *, attempts_used: int) -> dict[str, Any]:
 
 def submission_summary(submission: Submission) -> dict[str, Any]:
     progress = selectors.submission_progress_for(submission=submission)
-    return {
-        "id": submission.pk,
-        "task": submission.task_version.task.slug,
-        "task_version": submission.task_version.number,
-        "attempt_number": submission.attempt_number,
-        "kind": submission.kind,
-        "file_name": submission.file_name,
-        "sha256": submission.sha256,
-        "size_bytes": submission.size_bytes,
-        "status": submission.status,
+    return submission_fields(submission) | {
         "phase": progress.phase if not progress.done else "",
         "done": progress.done,
-        "verdict": submission.verdict,
         "elapsed_seconds": progress.elapsed_seconds,
-        "score": submission.score,
-        "max_score": submission.max_score,
-        "queued_at": submission.queued_at,
-        "finished_at": submission.finished_at,
         "result_url": reverse("api-practical-submission-result", args=[submission.pk]),
     }
 
