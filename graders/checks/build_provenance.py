@@ -135,7 +135,7 @@ def build_output_runs(context: GradingContext, params: Params) -> Finding:
             message=f"The image holds the tested build of `{artefact_path}`, but the process "
             f"that answers is not running it: GET {url} {said}, where the task's app answers "
             f"the SHA-256 of the nonce and of the code it runs (`proof`). Start the app from "
-            f"the build's output, e.g. `CMD [\"<bundled python>\", \"{artefact_path}\"]`.",
+            f'the build\'s output, e.g. `CMD ["<bundled python>", "{artefact_path}"]`.',
             evidence=evidence,
         )
     manifest = evidence["manifest"]

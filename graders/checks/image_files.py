@@ -24,7 +24,9 @@ STANDARD_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 # The engine describes an archived path in this header (base64 JSON: name, size, mode...).
 _PATH_STAT_HEADER = "X-Docker-Container-Path-Stat"
 # Go's os.FileMode type bits (dir, symlink, named pipe, socket, device, char device, irregular).
-_NOT_A_REGULAR_FILE = (1 << 31) | (1 << 27) | (1 << 25) | (1 << 24) | (1 << 26) | (1 << 21) | (1 << 19)
+_NOT_A_REGULAR_FILE = (
+    (1 << 31) | (1 << 27) | (1 << 25) | (1 << 24) | (1 << 26) | (1 << 21) | (1 << 19)
+)
 # A one-file tar: a 512-byte header (plus a long-name header) and two zero blocks at the end.
 TAR_OVERHEAD_BYTES = 4 * 1024
 

@@ -125,9 +125,7 @@ def exchange_http(
     ]
 
 
-def _parse(
-    stdout: str, boundary: str, requests: Sequence[HttpRequest]
-) -> list[HttpReply | None]:
+def _parse(stdout: str, boundary: str, requests: Sequence[HttpRequest]) -> list[HttpReply | None]:
     """Split the script's output into replies; None for requests with no complete frame."""
     replies: list[HttpReply | None] = []
     frames = stdout.split(f"{boundary} head ")[1:]

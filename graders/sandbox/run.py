@@ -332,7 +332,11 @@ def probe_http(
     Nothing is published on the host and the probe runs as hardened as the service. The probe
     container's wall-clock limit is the timeout: busybox 1.35's `wget -T` crashes (SIGSEGV).
     """
-    if not SERVICE_NAME.fullmatch(target_name) or not 0 < port < 2**16 or not URL_PATH.fullmatch(path):
+    if (
+        not SERVICE_NAME.fullmatch(target_name)
+        or not 0 < port < 2**16
+        or not URL_PATH.fullmatch(path)
+    ):
         raise ValueError(f"refusing to probe {target_name!r}:{port}{path!r}")
     url = f"http://{target_name}:{port}{path}"
     limits = replace(limits or RunLimits(), wall_clock_seconds=timeout_seconds)

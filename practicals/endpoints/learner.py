@@ -62,7 +62,7 @@ class LearnerRubricItemOutput(serializers.Serializer[Any]):
     check = serializers.CharField()
     points = decimal_field()
     section = serializers.SlugField()
-    required = serializers.BooleanField(
+    must_pass = serializers.BooleanField(
         help_text="The submission passes only if this check passes, whatever the score."
     )
 
@@ -226,7 +226,7 @@ def task_detail(task: PracticalTask, *, attempts_used: int) -> dict[str, Any]:
                 "check": i["check"],
                 "points": i["points"],
                 "section": i["section"],
-                "required": bool(i.get("required", False)),
+                "must_pass": bool(i.get("required", False)),
             }
             for i in version.rubric
         ],

@@ -73,7 +73,8 @@ EXPECTED_REJECTIONS: dict[tuple[str, str], str] = {
 # elsewhere, and the failed checks' messages say what the grader found.
 STAND_IN_MESSAGES: dict[tuple[str, str], dict[str, str]] = {
     ("production-dockerfile", "stand-in-server"): {
-        "app-round-trip": "`POST /notes` (add a note) answered HTTP 501; the task's app answers 201",
+        "app-round-trip": "`POST /notes` (add a note) answered HTTP 501; the task's app "
+        "answers 201",
     },
     ("hardened-container", "stand-in-server"): {
         "app-round-trip": "`POST /visits` (count a visit by one visitor) answered HTTP",

@@ -4,8 +4,9 @@ On start it writes a marker file into $DATA_DIR (default /app/data) and counts v
 it needs one writable directory. GET /health answers {"status": "ok"}; GET /visits counts a
 visit and answers the total; POST /visits with a JSON body {"visitor": "<name>"} counts a visit
 by that visitor and answers their count (201); GET /visitors/<name> answers it without counting.
-Names are 1 to 64 letters, digits, `-` or `_`. Listens on $PORT (8000). `python3 visits_api.py --healthcheck` exits 0 when a running API
-answers /health (for HEALTHCHECK), 1 otherwise.
+Names are 1 to 64 letters, digits, `-` or `_`. Listens on $PORT (8000).
+`python3 visits_api.py --healthcheck` exits 0 when a running API answers /health (for
+HEALTHCHECK), 1 otherwise.
 """
 
 import json

@@ -30,7 +30,7 @@ MAX_FIELD_CHARS = 500
 MAX_BODY_BYTES = 16 * 1024
 NONCE = re.compile(r"^[0-9a-f]{8,128}$")
 MANIFEST_NAME = "BUILD.json"
-QUOTES = [
+QUOTES: list[dict] = [
     {"id": 1, "text": "Build in one stage, ship from another.", "author": "the course"},
     {"id": 2, "text": "What is not in the image cannot be exploited.", "author": "the course"},
 ]

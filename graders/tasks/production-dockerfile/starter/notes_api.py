@@ -20,7 +20,7 @@ ALL_INTERFACES = "0.0.0.0"  # noqa: S104
 # A note is a line or a paragraph; anything longer is a mistake or abuse.
 MAX_NOTE_CHARS = 1000
 MAX_BODY_BYTES = 16 * 1024
-NOTES = [
+NOTES: list[dict] = [
     {"id": 1, "text": "Containers share the host kernel."},
     {"id": 2, "text": "Copy dependency files before the source to keep the cache."},
 ]
