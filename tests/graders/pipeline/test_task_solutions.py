@@ -65,6 +65,13 @@ EXPECTED_FAILURES: dict[tuple[str, str], set[str]] = {
         "api-round-trip-by-name",
     },
 }
+# Flaws that cost points without failing the task; every other wrong solution fails it. Pinned
+# so that a rubric change (points, pass mark) cannot quietly let a failing flaw pass.
+PASSING_FLAWS = {
+    ("production-dockerfile", "add-instead-of-copy"),
+    ("multi-stage-build", "sources-copied"),
+    ("container-networking", "db-port-published"),
+}
 # Refused before anything runs: the reason, as the learner reads it.
 EXPECTED_REJECTIONS: dict[tuple[str, str], str] = {
     ("container-networking", "stand-in-server"): "image `busybox:1.35` is not one of this task's",
@@ -149,6 +156,7 @@ def test_a_wrong_solution_fails_exactly_the_checks_of_its_flaw(
     # then
     assert _failed(result) == EXPECTED_FAILURES[(slug, flaw)]
     assert result.score < result.max_score
+    assert result.passed is ((slug, flaw) in PASSING_FLAWS)
     assert all(outcome.message for outcome in result.checks)
 
 
