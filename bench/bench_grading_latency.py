@@ -8,8 +8,8 @@ does after a learner's first submission) and, in the same run, does the same bui
 with CLI commands: `docker build` (classic builder, no network), `docker run -d` with the same
 hardening flags and a 0.5 s health interval, polling `docker inspect` until healthy, and `wget`
 from a busybox container on an internal network: `/health`, then (as the pipeline's
-app-round-trip check does) a POST of a made-up note and the list of notes from one more. For reference, both are also timed without
-any layer cache (`--no-cache`, a build cache of 0 bytes).
+app-round-trip check does) a POST of a made-up note and the list of notes from one more. For
+reference, both are also timed without any layer cache (`--no-cache`, a build cache of 0 bytes).
 
 Prints per-phase medians and the ratios pipeline / CLI (target, warm cache: at most 1.5x).
 """

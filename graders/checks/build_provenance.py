@@ -14,7 +14,12 @@ and still ship no build at all. This check follows the artefact from the build t
    process that runs anything but that artefact cannot produce it.
 
 The manifest is the build tool's (`tools/bundle.py` in the multi-stage task): `tests_run`,
-`sources` ({file: sha256}) and `artefacts` ({absolute path: sha256}).
+`sources` ({file: sha256}) and `artefacts` ({absolute path: sha256}). It sits in a learner-built
+image, so every field is read defensively: anything malformed is a failed check, never a crash.
+
+Params: `artefact` and `manifest` (absolute paths in the image), `source` (the starter file the
+artefact is built from), `min_tests` (default 1), `port` (8000), `path` (/build) and
+`ready_path` (/health, waited for before asking).
 """
 
 import hashlib
@@ -30,11 +35,14 @@ from graders.checks.service import APP_NAME
 
 DEFAULT_PORT = 8000
 DEFAULT_PATH = "/build"
+DEFAULT_READY_PATH = "/health"
 DEFAULT_MIN_TESTS = 1
 # The artefact is one compiled module and the manifest a few lines; anything bigger is not them.
 MAX_ARTEFACT_BYTES = 4 * 1024 * 1024
 MAX_MANIFEST_BYTES = 64 * 1024
 NONCE_BYTES = 16
+# Manifest values quoted in messages come from the learner's image: keep them short.
+MAX_SHOWN_CHARS = 40
 _REQUIRED = ("artefact", "manifest", "source")
 
 
@@ -45,6 +53,9 @@ def validate_build_params(params: Params) -> None:
     for key in ("artefact", "manifest"):
         if not posixpath.isabs(str(params[key])):
             raise ValueError(f"build-output-runs: {key} must be an absolute path in the image")
+    minimum = params.get("min_tests", DEFAULT_MIN_TESTS)
+    if isinstance(minimum, bool) or not isinstance(minimum, int) or minimum < 0:
+        raise ValueError("build-output-runs: min_tests must be a whole number, 0 or more")
 
 
 def _sha256(content: bytes) -> str:
@@ -57,6 +68,12 @@ def _manifest(raw: bytes | None) -> Mapping[str, Any] | None:
     except ValueError:
         return None
     return manifest if isinstance(manifest, Mapping) else None
+
+
+def _digest_listed(manifest: Mapping[str, Any], field: str, name: str) -> object:
+    """manifest[field][name], or None if the manifest does not hold such a listing."""
+    listing = manifest.get(field)
+    return listing.get(name) if isinstance(listing, Mapping) else None
 
 
 def _image_problem(
@@ -78,9 +95,13 @@ def _image_problem(
             "manifest the build tool writes beside it: ship the build's whole output.",
             {},
         )
-    evidence = {"manifest": dict(manifest), "artefact_sha256": _sha256(artefact)}
+    evidence = {
+        "tests_run": manifest.get("tests_run"),
+        "python": str(manifest.get("python"))[:MAX_SHOWN_CHARS],
+        "artefact_sha256": _sha256(artefact),
+    }
     expected_source = _sha256(context.task.provided_files.get(source, b""))
-    if (manifest.get("sources") or {}).get(source) != expected_source:
+    if _digest_listed(manifest, "sources", source) != expected_source:
         return (
             f"`{manifest_path}` says the build did not compile the task's `{source}` (its "
             "SHA-256 differs): build from the starter files as they are.",
@@ -90,12 +111,13 @@ def _image_problem(
     minimum = int(params.get("min_tests", DEFAULT_MIN_TESTS))
     if isinstance(tests_run, bool) or not isinstance(tests_run, int) or tests_run < minimum:
         return (
-            f"`{manifest_path}` records {tests_run!r} tests run: the build stage did not run "
+            f"`{manifest_path}` records {str(tests_run)[:MAX_SHOWN_CHARS]} tests run: the build "
+            "stage did not run "
             "the tests. Run them in the build stage, before the artefact is made (the bundle "
             "tool does with `--tests tests`), so a failing test stops the build.",
             evidence,
         )
-    if (manifest.get("artefacts") or {}).get(artefact_path) != _sha256(artefact):
+    if _digest_listed(manifest, "artefacts", artefact_path) != _sha256(artefact):
         return (
             f"`{artefact_path}` in the final image is not the file the build stage produced "
             f"(its SHA-256 is not the one `{manifest_path}` lists): copy it from the build "
@@ -116,7 +138,7 @@ def build_output_runs(context: GradingContext, params: Params) -> Finding:
     nonce = secrets.token_hex(NONCE_BYTES)
     url = f"http://{APP_NAME}:{port}{path}?nonce={nonce}"
     app = context.app()
-    app.ready(port, str(params.get("ready_path", "/health")))
+    app.ready(port, str(params.get("ready_path", DEFAULT_READY_PATH)))
     probe = app.probe(port, f"{path}?nonce={nonce}", cached=False)
     try:
         answer = json.loads(probe.body) if probe.ok else None
@@ -138,11 +160,10 @@ def build_output_runs(context: GradingContext, params: Params) -> Finding:
             f'the build\'s output, e.g. `CMD ["<bundled python>", "{artefact_path}"]`.',
             evidence=evidence,
         )
-    manifest = evidence["manifest"]
     return Finding(
         passed=True,
         message=f"The app runs the build stage's output: `{artefact_path}` (built with Python "
-        f"{manifest.get('python', '?')} after {manifest['tests_run']} passing tests) answered "
+        f"{evidence['python']} after {evidence['tests_run']} passing tests) answered "
         "this job's nonce with the proof only that file can give.",
         evidence=evidence,
     )

@@ -70,8 +70,16 @@ def test_a_file_is_read_from_an_image_without_running_it(
             BUILDER + "RUN rm -r tests && mkdir tests\n" + BUNDLE + RUNTIME,
             "the build stage did not run the tests",
         ),
+        (
+            # A manifest written by hand, in shapes the bundle tool never writes.
+            BUILDER
+            + BUNDLE
+            + 'RUN echo \'{"sources": [], "artefacts": 7}\' > /bundle/app/BUILD.json\n'
+            + RUNTIME,
+            "says the build did not compile the task's `quotes_api.py`",
+        ),
     ],
-    ids=["source-edited", "artefact-replaced", "tests-deleted"],
+    ids=["source-edited", "artefact-replaced", "tests-deleted", "manifest-malformed"],
 )
 def test_a_build_that_is_not_the_tested_build_of_the_tasks_app_fails_the_task(
     docker_client: docker.DockerClient,
