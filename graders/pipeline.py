@@ -16,7 +16,10 @@ Contract for the caller (the Celery task):
 - `progress` is called with "static", "build", "run", "probe" and "cleanup" as phases start.
   With a `build_cache`, the learner's build reuses cached layers and a graded build's images
   are handed over to that bounded cache instead (`graders.sandbox.buildcache`).
-- Idempotent: grading the same submission twice gives the same result (timings aside).
+- Idempotent: grading the same submission twice gives the same result (timings aside, and
+  the values drawn per job for the app checks, which their messages quote).
+- A rubric item marked `required` must pass for the verdict to be PASSED, whatever the score;
+  the result's `reason` names the required checks that failed.
 """
 
 import logging
