@@ -7,8 +7,9 @@ Grades the production-dockerfile reference through `grade_submission` with a war
 does after a learner's first submission) and, in the same run, does the same build + run + probe
 with CLI commands: `docker build` (classic builder, no network), `docker run -d` with the same
 hardening flags and a 0.5 s health interval, polling `docker inspect` until healthy, and `wget`
-from a busybox container on an internal network. For reference, both are also timed without
-any layer cache (`--no-cache`, a build cache of 0 bytes).
+from a busybox container on an internal network: `/health`, then (as the pipeline's
+app-round-trip check does) a POST of a made-up note and the list of notes from one more. For
+reference, both are also timed without any layer cache (`--no-cache`, a build cache of 0 bytes).
 
 Prints per-phase medians and the ratios pipeline / CLI (target, warm cache: at most 1.5x).
 """
@@ -39,6 +40,10 @@ JOB_PREFIX = "bench-"
 WARM_TAG = "quayside-bench:warm"
 HEALTH_POLL_SECONDS = 0.1
 HEALTH_TIMEOUT_SECONDS = 30.0
+EXCHANGE_SCRIPT = (
+    'wget -q -O - --header "Content-Type: application/json" --post-data "$1" '
+    "http://app:8000/notes && wget -q -O - http://app:8000/notes"
+)
 HARDENING = [
     "--read-only",
     "--tmpfs",
@@ -104,6 +109,14 @@ def cli_round(context: Path, *, no_cache: bool) -> dict[str, float]:
             "wget", "-q", "-O", "-", "http://app:8000/health",
         )  # fmt: skip
         assert '"ok"' in body, body
+        # The pipeline's app-round-trip: add a note with made-up text and list the notes, both
+        # from one more probe container.
+        text = f"bench {uuid.uuid4().hex}"
+        notes = docker_cli(
+            "run", "--rm", "--network", network, "--label", BENCH_LABEL, "busybox:1.35",
+            "sh", "-c", EXCHANGE_SCRIPT, "exchange", json.dumps({"text": text}),
+        )  # fmt: skip
+        assert notes.count(text) == 2, notes
         mark = timed(phases, "probe", mark)
     finally:
         subprocess.run(["docker", "rm", "-f", name], capture_output=True, check=False)

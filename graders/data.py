@@ -27,12 +27,17 @@ class Verdict(StrEnum):
 
 @dataclass(frozen=True)
 class RubricItem:
-    """One check of a task's rubric; `params` tune the check (e.g. a size limit, a path)."""
+    """One check of a task's rubric; `params` tune the check (e.g. a size limit, a path).
+
+    A `required` check must pass for the submission to pass, whatever the score: it guards
+    what the task is about (the learner's app runs), which no other points can make up for.
+    """
 
     check_id: str
     points: float
     section_slug: str
     params: Mapping[str, Any] = field(default_factory=dict)
+    required: bool = False
 
 
 @dataclass(frozen=True)

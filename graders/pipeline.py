@@ -16,7 +16,10 @@ Contract for the caller (the Celery task):
 - `progress` is called with "static", "build", "run", "probe" and "cleanup" as phases start.
   With a `build_cache`, the learner's build reuses cached layers and a graded build's images
   are handed over to that bounded cache instead (`graders.sandbox.buildcache`).
-- Idempotent: grading the same submission twice gives the same result (timings aside).
+- Idempotent: grading the same submission twice gives the same result (timings aside, and
+  the values drawn per job for the app checks, which their messages quote).
+- A rubric item marked `required` must pass for the verdict to be PASSED, whatever the score;
+  the result's `reason` names the required checks that failed.
 """
 
 import logging
@@ -62,6 +65,10 @@ DOCKERFILE = "Dockerfile"
 RUN_RESERVE_SECONDS = 20.0
 # The shortest build deadline worth starting; below it the budget is simply spent.
 MIN_BUILD_SECONDS = 5.0
+REQUIRED_FAILED_REASON = (
+    "Not passed, whatever the score: the task requires {checks} to pass (see the message of "
+    "each below)."
+)
 INFRASTRUCTURE_ERRORS = (
     docker.errors.DockerException,
     requests.exceptions.RequestException,
@@ -97,10 +104,16 @@ class _Job:
 
 
 def validate_rubric(task: TaskSpec) -> None:
-    """Raise ValueError if the rubric names a check that does not exist (a task authoring bug)."""
+    """Raise ValueError if the rubric names a check that does not exist or gives a check params
+    it cannot use (task authoring bugs, caught when the task is loaded)."""
     unknown = sorted({item.check_id for item in task.rubric} - set(CHECKS))
     if unknown:
         raise ValueError(f"task {task.slug}: unknown check ids {', '.join(unknown)}")
+    for item in task.rubric:
+        try:
+            CHECKS[item.check_id].validate_params(item.params)
+        except ValueError as error:
+            raise ValueError(f"task {task.slug}: check {item.check_id}: {error}") from error
 
 
 def grade_submission(
@@ -369,8 +382,20 @@ def _result(job: _Job) -> GradeResult:
     max_score = round(sum(item.points for item in task.rubric), 2)
     built = context.build is None or context.build.status == BuildStatus.OK
     percent = 100.0 * score / max_score if max_score else 0.0
-    verdict = Verdict.PASSED if built and percent >= task.pass_percent else Verdict.FAILED
+    required_failed = [
+        item.check_id
+        for position, item in enumerate(task.rubric)
+        if item.required and not (position in job.outcomes and job.outcomes[position].passed)
+    ]
+    passed = built and percent >= task.pass_percent and not required_failed
+    verdict = Verdict.PASSED if passed else Verdict.FAILED
     build = context.build
+    if not built:
+        reason = f"The image did not build: {build.reason if build else ''}"
+    elif required_failed:
+        reason = REQUIRED_FAILED_REASON.format(checks=", ".join(required_failed))
+    else:
+        reason = ""
     return GradeResult(
         verdict=verdict,
         score=score,
@@ -380,7 +405,7 @@ def _result(job: _Job) -> GradeResult:
         image_size_bytes=build.size_bytes if build else None,
         timings=dict(job.timings),
         log_excerpt=_log_excerpt(job),
-        reason="" if built else f"The image did not build: {build.reason if build else ''}",
+        reason=reason,
     )
 
 

@@ -117,6 +117,8 @@ def task_spec_build(
                 points=float(item["points"]),
                 section_slug=str(item["section"]),
                 params=dict(item.get("params") or {}),
+                # Versions loaded before required checks existed have none.
+                required=bool(item.get("required", False)),
             )
             for item in rubric
         ),

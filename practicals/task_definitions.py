@@ -33,6 +33,7 @@ class RubricEntry:
     points: Decimal
     section: str
     params: dict[str, Any]
+    required: bool = False
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class TaskDefinition:
                 else float(item.points),
                 "section": item.section,
                 "params": item.params,
+                "required": item.required,
             }
             for item in self.rubric
         ]
@@ -132,6 +134,7 @@ def task_definition_read(folder: Path) -> TaskDefinition:
                 points=Decimal(str(item.points)),
                 section=item.section_slug,
                 params=dict(item.params),
+                required=item.required,
             )
             for item in spec.rubric
         ),

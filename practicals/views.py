@@ -77,6 +77,7 @@ def _task_page(
             if version.max_attempts is None
             else max(version.max_attempts - used, 0),
             "max_points": sum(float(item["points"]) for item in version.rubric),
+            "required_checks": [item["check"] for item in version.rubric if item.get("required")],
             "is_instructor": user_is_instructor(learner),
         },
         status=status,

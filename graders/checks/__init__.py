@@ -5,7 +5,9 @@ Static checks read the submitted text; build, run and probe checks need the Dock
 run inside the job's scope. See `graders.checks.base` for what a check is.
 """
 
+from graders.checks.app_answers import app_round_trip, validate_exchange_params
 from graders.checks.base import Check, Finding, Phase
+from graders.checks.build_provenance import build_output_runs, validate_build_params
 from graders.checks.image import (
     build_succeeds,
     final_image_no_sources,
@@ -15,9 +17,11 @@ from graders.checks.image import (
     no_secrets_in_image,
 )
 from graders.checks.networking import (
+    api_round_trip_by_name,
     containers_reach_by_name,
     only_api_port_published,
     user_defined_network,
+    validate_round_trip_params,
 )
 from graders.checks.runtime import hardened_runtime, healthcheck_healthy, http_responds
 from graders.checks.static import (
@@ -185,6 +189,24 @@ _CHECKS = (
         needs_image=True,
     ),
     Check(
+        "app-round-trip",
+        _P,
+        PRODUCTION_DOCKERFILES,
+        "The app answers per-job random requests as the task's app does.",
+        app_round_trip,
+        needs_image=True,
+        validate_params=validate_exchange_params,
+    ),
+    Check(
+        "build-output-runs",
+        _P,
+        MULTI_STAGE_BUILDS,
+        "The build stage's tested artefact is what the app runs.",
+        build_output_runs,
+        needs_image=True,
+        validate_params=validate_build_params,
+    ),
+    Check(
         "user-defined-network",
         _R,
         NETWORKING_BASICS,
@@ -204,6 +226,14 @@ _CHECKS = (
         NETWORKING_BASICS,
         "The API answers by name and reaches the DB by name.",
         containers_reach_by_name,
+    ),
+    Check(
+        "api-round-trip-by-name",
+        _P,
+        NETWORKING_BASICS,
+        "Per-job data goes through the API, by name, into the DB and back.",
+        api_round_trip_by_name,
+        validate_params=validate_round_trip_params,
     ),
 )
 

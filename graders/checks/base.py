@@ -49,6 +49,12 @@ class Finding:
 
 
 CheckFunction = Callable[["GradingContext", Params], Finding]
+# Raises ValueError naming what is wrong with a rubric item's params (checked at task load).
+ParamsValidator = Callable[[Params], None]
+
+
+def no_params_check(params: Params) -> None:
+    """The default: a check whose params need no validation beyond its own use."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,7 @@ class Check:
     run: CheckFunction
     # Dynamic checks need a built image; without one they fail with NOT_BUILT_MESSAGE.
     needs_image: bool = False
+    validate_params: ParamsValidator = no_params_check
 
 
 NOT_BUILT_MESSAGE = "Not checked: the image did not build, so there was nothing to run."

@@ -5,7 +5,9 @@ member names only. This works for images without a shell (`FROM scratch`), canno
 a PATH or a wrapper script, and the container carries the job label so `job_scope` removes it.
 """
 
+import base64
 import io
+import json
 import posixpath
 import tarfile
 from collections.abc import Iterable, Iterator
@@ -19,6 +21,14 @@ from graders.sandbox.labels import job_labels
 NEVER_STARTED_ENTRYPOINT = ["/quayside-listing-only"]
 EXPORT_CHUNK_BYTES = 1024 * 1024
 STANDARD_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+# The engine describes an archived path in this header (base64 JSON: name, size, mode...).
+_PATH_STAT_HEADER = "X-Docker-Container-Path-Stat"
+# Go's os.FileMode type bits (dir, symlink, named pipe, socket, device, char device, irregular).
+_NOT_A_REGULAR_FILE = (
+    (1 << 31) | (1 << 27) | (1 << 25) | (1 << 24) | (1 << 26) | (1 << 21) | (1 << 19)
+)
+# A one-file tar: a 512-byte header (plus a long-name header) and two zero blocks at the end.
+TAR_OVERHEAD_BYTES = 4 * 1024
 
 
 @dataclass(frozen=True)
@@ -118,6 +128,38 @@ class ImagePaths:
                 response.raise_for_status()
             self._known[path] = response.status_code == 200
         return self._known[path]
+
+    def read(self, path: str, *, max_bytes: int) -> bytes | None:
+        """The content of the regular file at `path`, or None if there is no such file (a
+        directory or a link is not one) or it is larger than `max_bytes`."""
+        path = posixpath.normpath(path)
+        if not self.exists(path):
+            return None
+        api = self._client.api
+        response = api.get(
+            f"{api.base_url}/v{api.api_version}/containers/{self._container.id}/archive",
+            params={"path": path},
+            stream=True,
+        )
+        try:
+            if response.status_code == 404:
+                return None
+            response.raise_for_status()
+            stat = json.loads(base64.b64decode(response.headers[_PATH_STAT_HEADER]))
+            if int(stat.get("mode", 0)) & _NOT_A_REGULAR_FILE or stat.get("size", 0) > max_bytes:
+                return None
+            # The engine may gzip the tar (Content-Encoding); iter_content undoes that.
+            raw = bytearray()
+            for chunk in response.iter_content(EXPORT_CHUNK_BYTES):
+                raw += chunk
+                if len(raw) > max_bytes + TAR_OVERHEAD_BYTES:
+                    return None
+        finally:
+            response.close()
+        with tarfile.open(fileobj=io.BytesIO(bytes(raw)), mode="r:") as archive:
+            member = archive.next()
+            content = archive.extractfile(member) if member is not None and member.isreg() else None
+            return content.read(max_bytes + 1) if content is not None else None
 
     def programs(self, names: Iterable[str], search_path: str = STANDARD_PATH) -> list[str]:
         directories = [d for d in search_path.split(":") if d.startswith("/")]

@@ -1,17 +1,28 @@
 """Checks for the networking task, on what `commands_runner` started from the learner's lines."""
 
+import secrets
 import time
 
 from docker.models.containers import Container
 
+from graders.checks.app_answers import exchange_finding, exchange_timeout
 from graders.checks.base import Finding, Params
 from graders.checks.context import GradingContext
+from graders.checks.exchange import draw_exchange, exchange_spec, judge_exchange
 from graders.commands_runner import CommandsRun, ContainerPlan, container_port
 from graders.docker_cli_values import image_reference
+from graders.sandbox.http_exchange import exchange_http
 from graders.sandbox.run import HttpProbe, probe_http
 
 READY_POLL_SECONDS = 0.3
 PROBE_TIMEOUT_SECONDS = 5.0
+# The round trip's own param, beside the exchange's (graders.checks.exchange).
+API_IMAGE_PARAM = "api_image"
+ROUND_TRIP_WHY = (
+    "The API keeps nothing itself: it stores what it is sent in the database it finds by the "
+    "name in `DB_HOST`, so the round trip works only when both containers share a "
+    "user-defined network and the API is given the database container's name."
+)
 
 
 def _run(context: GradingContext) -> CommandsRun:
@@ -162,3 +173,52 @@ def containers_reach_by_name(context: GradingContext, params: Params) -> Finding
         "(e.g. `-e DB_HOST=<db container name>`).",
         evidence=evidence,
     )
+
+
+def validate_round_trip_params(params: Params) -> None:
+    if not str(params.get(API_IMAGE_PARAM) or ""):
+        raise ValueError(f"api-round-trip-by-name needs the param {API_IMAGE_PARAM}")
+    exchange_spec(params, other_keys=frozenset({API_IMAGE_PARAM}))
+
+
+def api_round_trip_by_name(context: GradingContext, params: Params) -> Finding:
+    """Data drawn for this job goes through the API, by its name, into the database and back.
+
+    The API keeps nothing itself, so answering the exchange (store an item, read it back)
+    proves the two containers talk over the learner's network, beyond a PING.
+    """
+    run = _run(context)
+    api = _api(run, params)
+    if api is None:
+        return Finding(passed=False, message="No container runs the API image.")
+    if api.name in run.start_errors:
+        return Finding(
+            passed=False, message=f"The API container did not start: {run.start_errors[api.name]}"
+        )
+    spec = exchange_spec(params, other_keys=frozenset({API_IMAGE_PARAM}))
+    network = run.docker_network(api)
+    ready = _probe_until_answer(
+        context, network, api.name, spec.port, spec.ready_path, resolvable=api.network is not None
+    )
+    target = f"http://{api.name}:{spec.port}"
+    if ready.status_code is None:
+        hint = " Containers on the default bridge network are not reachable by name." * (
+            api.network is None
+        )
+        note = _exit_note(run.containers.get(api.name))
+        return Finding(
+            passed=False,
+            message=f"Not checked: {target}{spec.ready_path} got no answer from another "
+            f"container, so the API could not be asked to store anything.{hint}{note}",
+        )
+    drawn = draw_exchange(spec, secrets.SystemRandom())
+    replies = exchange_http(
+        context.engine(),
+        job_id=context.job_id,
+        network=network,
+        target_name=api.name,
+        port=spec.port,
+        requests=drawn.requests(),
+        timeout_seconds=exchange_timeout(context, drawn),
+    )
+    return exchange_finding(drawn, judge_exchange(drawn, replies), target, why=ROUND_TRIP_WHY)

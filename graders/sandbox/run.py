@@ -51,9 +51,11 @@ NETWORK_NONE = "none"
 CONTAINER_TMP = "/tmp"  # noqa: S108
 # How often a starting service's health is looked at.
 HEALTH_POLL_SECONDS = 0.2
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
-_HTTP_STATUS = re.compile(r"HTTP/\d(?:\.\d)?\s+(\d{3})")
-_URL_PATH = re.compile(r"^/[\x21-\x7e]*$")
+# What a service may be called on the job's network, and what a probe may request of it.
+SERVICE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
+URL_PATH = re.compile(r"^/[\x21-\x7e]*$")
+# The status line in wget -S output.
+HTTP_STATUS = re.compile(r"HTTP/\d(?:\.\d)?\s+(\d{3})")
 
 
 @dataclass(frozen=True)
@@ -261,7 +263,7 @@ def start_service(
     The caller removes it (normally by leaving `job_scope`). No port is published on the host.
     """
     limits = limits or RunLimits()
-    if not _NAME.fullmatch(name) or network == NETWORK_NONE:
+    if not SERVICE_NAME.fullmatch(name) or network == NETWORK_NONE:
         raise ValueError(f"service name {name!r} / network {network!r} not usable for a service")
     options = hardened_options(job_id=job_id, limits=limits, network=network, user=user)
     options["networking_config"] = {network: client.api.create_endpoint_config(aliases=[name])}
@@ -330,7 +332,11 @@ def probe_http(
     Nothing is published on the host and the probe runs as hardened as the service. The probe
     container's wall-clock limit is the timeout: busybox 1.35's `wget -T` crashes (SIGSEGV).
     """
-    if not _NAME.fullmatch(target_name) or not 0 < port < 2**16 or not _URL_PATH.fullmatch(path):
+    if (
+        not SERVICE_NAME.fullmatch(target_name)
+        or not 0 < port < 2**16
+        or not URL_PATH.fullmatch(path)
+    ):
         raise ValueError(f"refusing to probe {target_name!r}:{port}{path!r}")
     url = f"http://{target_name}:{port}{path}"
     limits = replace(limits or RunLimits(), wall_clock_seconds=timeout_seconds)
@@ -343,7 +349,7 @@ def probe_http(
         limits=limits,
         user="65534:65534",  # the probe itself needs no privileges at all
     )
-    codes = _HTTP_STATUS.findall(result.stderr)
+    codes = HTTP_STATUS.findall(result.stderr)
     status_code = int(codes[-1]) if codes else None
     ok = result.exit_code == 0 and status_code is not None and 200 <= status_code < 400
     detail = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else ""

@@ -67,9 +67,16 @@ def _rubric(raw: list[Mapping[str, Any]]) -> tuple[RubricItem, ...]:
             points=float(item["points"]),
             section_slug=str(item["section"]),
             params=dict(item.get("params") or {}),
+            required=_flag(item.get("required", False), f"rubric item {item['check']}: required"),
         )
         for item in raw
     )
+
+
+def _flag(raw: Any, where: str) -> bool:
+    if not isinstance(raw, bool):
+        raise ValueError(f"{where} must be true or false, not {raw!r}")
+    return raw
 
 
 def load_task(slug: str, *, directory: Path = TASKS_DIRECTORY) -> TaskDefinition:

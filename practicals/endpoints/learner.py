@@ -62,6 +62,9 @@ class LearnerRubricItemOutput(serializers.Serializer[Any]):
     check = serializers.CharField()
     points = decimal_field()
     section = serializers.SlugField()
+    must_pass = serializers.BooleanField(
+        help_text="The submission passes only if this check passes, whatever the score."
+    )
 
 
 class PracticalTaskSummaryOutput(serializers.Serializer[Any]):
@@ -219,7 +222,12 @@ def task_detail(task: PracticalTask, *, attempts_used: int) -> dict[str, Any]:
         "max_attempts": version.max_attempts,
         "attempts_used": attempts_used,
         "rubric": [
-            {"check": i["check"], "points": i["points"], "section": i["section"]}
+            {
+                "check": i["check"],
+                "points": i["points"],
+                "section": i["section"],
+                "must_pass": bool(i.get("required", False)),
+            }
             for i in version.rubric
         ],
         "starter_files": sorted(version.starter_files),

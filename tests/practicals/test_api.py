@@ -51,6 +51,7 @@ def test_the_task_is_described_without_check_parameters(api: APIClient, task: Pr
         "check": "image-user-not-root",
         "points": 6.0,
         "section": "container-security-best-practices",
+        "must_pass": False,
     }
     assert detail["sections"][0]["url"].startswith("/docker-basics/module-1-1/")
     assert detail["starter_files"] == ["Dockerfile", "app.py"]

@@ -26,7 +26,11 @@ from graders.tasks import COMMANDS_FILE, load_task, task_slugs
 from practicals.models import GradingRun, Submission, SubmissionStatus
 from practicals.tasks import grade_submission
 from tests.conftest import PASSWORD
-from tests.graders.pipeline.test_task_solutions import EXPECTED_FAILURES
+from tests.graders.pipeline.test_task_solutions import (
+    EXPECTED_FAILURES,
+    EXPECTED_REJECTIONS,
+    STAND_IN_MESSAGES,
+)
 from tests.graders.sandbox.conftest import base_images, docker_client, image_cache_dir
 
 __all__ = ["base_images", "docker_client", "image_cache_dir"]
@@ -41,9 +45,15 @@ TASKS_DIR = Path(__file__).resolve().parents[2] / "graders" / "tasks"
 DEMO_MODULE = Path(__file__).resolve().parents[2] / "demo/courses/module-1-1-docker-basics.md"
 SLUGS = task_slugs()
 WRONG = sorted((slug, flaw) for slug in SLUGS for flaw in load_task(slug).wrong_solutions)
-# Through the portal and the API: every reference plus one wrong solution per task (the CLI
-# test covers every wrong solution; all three doors share one pipeline).
-ONE_WRONG_PER_TASK = sorted({slug: (slug, flaw) for slug, flaw in WRONG}.values())
+# Through the portal and the API: every reference plus one wrong solution per task, a stand-in
+# for the app where the task has one (the CLI test covers every wrong solution; all three doors
+# share one pipeline).
+ONE_WRONG_PER_TASK = sorted(
+    {
+        slug: (slug, flaw)
+        for slug, flaw in sorted(WRONG, key=lambda wrong: wrong in STAND_IN_MESSAGES)
+    }.values()
+)
 
 
 @pytest.fixture
@@ -61,7 +71,19 @@ def _solution(slug: str, flaw: str | None) -> Mapping[str, bytes]:
 
 
 def _expected_failures(slug: str, flaw: str | None) -> set[str]:
-    return set() if flaw is None else EXPECTED_FAILURES[(slug, flaw)]
+    """The checks that fail; none for a reference or a submission refused before it ran."""
+    if flaw is None or (slug, flaw) in EXPECTED_REJECTIONS:
+        return set()
+    return EXPECTED_FAILURES[(slug, flaw)]
+
+
+def _expected_verdict(slug: str, flaw: str | None) -> set[str]:
+    if flaw is None:
+        return {"passed"}
+    if (slug, flaw) in EXPECTED_REJECTIONS:
+        return {"rejected"}
+    # Some flaws cost points without failing the task (e.g. a hadolint warning).
+    return {"passed", "failed"}
 
 
 def _zip(files: Mapping[str, bytes]) -> bytes:
@@ -87,6 +109,9 @@ def _assert_graded(submission: Submission, slug: str, flaw: str | None) -> None:
         assert run.score == run.max_score
     else:
         assert run.score < run.max_score
+    if (slug, flaw) in STAND_IN_MESSAGES:
+        assert run.verdict == "failed"
+        assert "whatever the score" in run.reason
     assert run.timings["total"] > 0
 
 
@@ -103,6 +128,9 @@ def test_manage_py_grade(
     failed = {check["id"] for check in report["checks"] if not check["passed"]}
     assert report["status"] == "done"
     assert failed == _expected_failures(slug, flaw)
+    assert report["verdict"] in _expected_verdict(slug, flaw)
+    if (slug, flaw) in EXPECTED_REJECTIONS:
+        assert EXPECTED_REJECTIONS[(slug, flaw)] in report["reason"]
     if flaw is None:
         assert report["score"] == report["max_score"]
         assert report["passed"] is True
@@ -134,6 +162,8 @@ def test_the_portal(loaded_tasks: None, learner: User, slug: str, flaw: str | No
     _assert_graded(submission, slug, flaw)
     assert status["done"] is True
     assert ("Not passed" in page) is (submission.verdict != "passed")
+    required = {item.check_id for item in load_task(slug).spec.rubric if item.required}
+    assert ("whatever the score" in page) is bool(required & _expected_failures(slug, flaw))
     assert "/docker-basics/module-1-1/" in page  # checks link to their sections
 
 

@@ -47,6 +47,22 @@ def test_the_task_page_shows_instructions_sections_limits_and_an_editor(
     assert "70%" in page
 
 
+def test_the_task_page_names_the_checks_that_must_pass_whatever_the_score(
+    learner_client: Client, task: PracticalTask
+):
+    # given
+    version = task.current_version
+    version.rubric[0]["required"] = True
+    version.save(update_fields=["rubric"])
+
+    # when
+    page = learner_client.get(reverse("practicals:task", args=[task.slug])).content.decode()
+
+    # then
+    assert "<code>build-succeeds</code> must pass whatever the score" in page
+    assert "<code>image-user-not-root</code> must pass" not in page
+
+
 def test_an_archive_task_shows_an_upload_field(learner_client: Client, task: PracticalTask):
     task.current_version.submission_kind = "archive"
     task.current_version.save()

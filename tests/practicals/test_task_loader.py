@@ -5,6 +5,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from courses.models import Module
+from practicals.grading import task_spec_for_version
 from practicals.models import PracticalTask, PracticalTaskVersion
 from practicals.services.tasks import LoadAction, practical_tasks_load
 from practicals.task_definitions import TaskDefinitionError, task_definition_read
@@ -29,6 +30,7 @@ def test_it_creates_the_task_with_its_first_version(course_module: Module, task_
         "points": 6,
         "section": SECTION_SLUGS[1],
         "params": {"uid_min": 1},
+        "required": False,
     }
     assert version.limits == {"build_seconds": 60}
     assert sorted(task.sections.values_list("slug", flat=True)) == sorted(SECTION_SLUGS)
@@ -99,6 +101,27 @@ def test_it_refuses_a_rubric_citing_a_section_the_module_lacks(
             "positive",
         ),
         ({"slug": "another-slug"}, "slug"),
+        (
+            {"rubric": [{"check": "healthcheck", "points": 1, "section": "x", "required": "yes"}]},
+            "required must be true or false",
+        ),
+        (
+            {
+                "rubric": [
+                    {
+                        "check": "app-round-trip",
+                        "points": 1,
+                        "section": SECTION_SLUGS[0],
+                        "params": {"requests": [{"path": "/notes", "json": {"text": "x"}}]},
+                    }
+                ]
+            },
+            "check app-round-trip: requests\\[0\\]: a POST sends a `json` body",
+        ),
+        (
+            {"rubric": [{"check": "build-output-runs", "points": 1, "section": SECTION_SLUGS[0]}]},
+            "needs params artefact, manifest, source",
+        ),
     ],
 )
 def test_it_refuses_invalid_definitions(tmp_path: Path, overrides: dict, message: str):
@@ -106,6 +129,41 @@ def test_it_refuses_invalid_definitions(tmp_path: Path, overrides: dict, message
 
     with pytest.raises(TaskDefinitionError, match=message):
         task_definition_read(folder)
+
+
+def test_a_required_check_is_stored_with_the_version_and_graded_as_required(
+    course_module: Module, tmp_path: Path
+):
+    # given
+    root = tmp_path / "tasks"
+    rubric = [
+        {"check": "build-succeeds", "points": 4, "section": SECTION_SLUGS[0], "required": True},
+        {"check": "healthcheck", "points": 1, "section": SECTION_SLUGS[0]},
+    ]
+    write_task(root, rubric=rubric)
+
+    # when
+    practical_tasks_load(root=root, module_id=course_module.pk)
+
+    # then
+    version = PracticalTask.objects.get(slug=TASK_SLUG).current_version
+    assert version is not None
+    assert [item["required"] for item in version.rubric] == [True, False]
+    spec = task_spec_for_version(version)
+    assert [item.required for item in spec.rubric] == [True, False]
+
+
+def test_a_version_stored_before_required_checks_existed_has_none(
+    course_module: Module, task_root: Path
+):
+    practical_tasks_load(root=task_root, module_id=course_module.pk)
+    version = PracticalTaskVersion.objects.get()
+    version.rubric = [{k: v for k, v in item.items() if k != "required"} for item in version.rubric]
+    version.save(update_fields=["rubric"])
+
+    spec = task_spec_for_version(PracticalTaskVersion.objects.select_related("task").get())
+
+    assert [item.required for item in spec.rubric] == [False, False]
 
 
 def test_the_command_is_idempotent_and_reports_what_it_did(course_module: Module, task_root: Path):

@@ -1,8 +1,11 @@
 """The task folders load into valid specs (no Docker needed)."""
 
+import json
+
 import pytest
 
 from graders.checks import CHECKS
+from graders.checks.exchange import PLACEHOLDER, exchange_spec
 from graders.course_sections import COURSE_SECTIONS
 from graders.data import SubmissionKind
 from graders.pipeline import validate_rubric
@@ -50,3 +53,29 @@ def test_a_task_has_the_files_its_submission_kind_needs(slug: str) -> None:
 
 def test_every_registered_check_cites_a_course_section() -> None:
     assert all(check.section.slug in SECTION_SLUGS for check in CHECKS.values())
+
+
+# Checks whose requests carry values drawn per job (graders.checks.exchange).
+EXCHANGE_CHECKS = {"app-round-trip", "api-round-trip-by-name"}
+
+
+@pytest.mark.parametrize("slug", task_slugs())
+def test_every_task_requires_its_app_to_answer_values_drawn_per_job(slug: str) -> None:
+    # given
+    rubric = load_task(slug).spec.rubric
+
+    # when
+    exchanges = [item for item in rubric if item.check_id in EXCHANGE_CHECKS]
+
+    # then
+    assert exchanges
+    assert all(item.required for item in exchanges)
+    for item in exchanges:
+        spec = exchange_spec(item.params, other_keys=frozenset({"api_image"}))
+        drawn_names = {value.name for value in spec.values}
+        # Every request sends or asks about drawn values, and some answer is checked against
+        # them: no constant input, no stored answer.
+        assert drawn_names
+        for step in spec.steps:
+            assert PLACEHOLDER.search(json.dumps([step.path, step.json, step.expect]))
+        assert any(PLACEHOLDER.search(json.dumps(step.expect)) for step in spec.steps)

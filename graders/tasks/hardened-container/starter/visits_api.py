@@ -1,13 +1,17 @@
 """Visits API: a small HTTP service that uses only Python's standard library.
 
 On start it writes a marker file into $DATA_DIR (default /app/data) and counts visits there, so
-it needs one writable directory. GET /health answers {"status": "ok"}; GET /visits counts.
-Listens on $PORT (8000). `python3 visits_api.py --healthcheck` exits 0 when a running API
-answers /health (for HEALTHCHECK), 1 otherwise.
+it needs one writable directory. GET /health answers {"status": "ok"}; GET /visits counts a
+visit and answers the total; POST /visits with a JSON body {"visitor": "<name>"} counts a visit
+by that visitor and answers their count (201); GET /visitors/<name> answers it without counting.
+Names are 1 to 64 letters, digits, `-` or `_`. Listens on $PORT (8000).
+`python3 visits_api.py --healthcheck` exits 0 when a running API answers /health (for
+HEALTHCHECK), 1 otherwise.
 """
 
 import json
 import os
+import re
 import signal
 import sys
 import threading
@@ -20,12 +24,16 @@ PORT = int(os.environ.get("PORT", "8000"))
 ALL_INTERFACES = "0.0.0.0"  # noqa: S104
 DATA_DIR = Path(os.environ.get("DATA_DIR", "/app/data"))
 COUNTER = DATA_DIR / "visits"
+VISITORS = DATA_DIR / "visitors"
+VISITOR_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+MAX_BODY_BYTES = 4096
 LOCK = threading.Lock()
 
 
 def prepare_data_dir() -> None:
     try:
         DATA_DIR.mkdir(parents=True, exist_ok=True)
+        VISITORS.mkdir(exist_ok=True)
         (DATA_DIR / "started").write_text(f"pid {os.getpid()}\n")
         if not COUNTER.exists():
             COUNTER.write_text("0")
@@ -44,16 +52,47 @@ def count_visit() -> int:
         return visits
 
 
+def visits_by(name: str) -> int:
+    path = VISITORS / name
+    return int(path.read_text() or "0") if path.exists() else 0
+
+
+def count_visit_by(name: str) -> int:
+    count_visit()
+    with LOCK:
+        visits = visits_by(name) + 1
+        (VISITORS / name).write_text(str(visits))
+        return visits
+
+
 class VisitsHandler(BaseHTTPRequestHandler):
     server_version = "visits-api/1.0"
 
     def do_GET(self) -> None:
+        name = self.path.removeprefix("/visitors/")
         if self.path == "/health":
             self._send(200, {"status": "ok"})
         elif self.path == "/visits":
             self._send(200, {"visits": count_visit()})
+        elif self.path.startswith("/visitors/") and VISITOR_NAME.fullmatch(name):
+            with LOCK:
+                self._send(200, {"visitor": name, "visits": visits_by(name)})
         else:
             self._send(404, {"error": "not found"})
+
+    def do_POST(self) -> None:
+        if self.path != "/visits":
+            self._send(404, {"error": "not found"})
+            return
+        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            name = json.loads(self.rfile.read(min(length, MAX_BODY_BYTES)) or b"{}")["visitor"]
+        except (ValueError, KeyError, TypeError):
+            name = None
+        if not isinstance(name, str) or not VISITOR_NAME.fullmatch(name):
+            self._send(400, {"error": 'send {"visitor": "<1 to 64 letters, digits, - or _>"}'})
+            return
+        self._send(201, {"visitor": name, "visits": count_visit_by(name)})
 
     def _send(self, status: int, body: dict) -> None:
         payload = json.dumps(body).encode()

@@ -8,13 +8,17 @@ they run, then writes into --out:
 - /usr/bin/python3 (the interpreter) and the shared libraries it and the extensions link to
   (found with `ldd`), at the paths the dynamic loader looks in;
 - only the imported standard-library modules, compiled (.pyc, no sources);
-- the app's own modules compiled to /app/<module>.pyc.
+- the app's own modules compiled to /app/<module>.pyc;
+- /app/BUILD.json, the build's manifest: when and with which Python it was built, how many
+  tests passed, the SHA-256 of each source it compiled and of each module it wrote.
 
 The result runs on any base image (even `scratch`): `python3 /app/quotes_api.pyc`. It is the
 Python counterpart of copying a static Go binary out of a builder stage.
 """
 
 import argparse
+import datetime
+import hashlib
 import json
 import os
 import py_compile
@@ -26,25 +30,29 @@ import sysconfig
 from pathlib import Path
 
 # Runs in a fresh interpreter so the bundler's own imports (argparse, subprocess...) are not
-# counted: imports the app, runs its tests, prints the files of every loaded module.
+# counted: imports the app, runs its tests, prints the number of tests run and the files of
+# every loaded module.
 RECORD_IMPORTS = """
 import importlib, json, sys, unittest
 modules = sys.argv[2:]
 for name in modules:
     importlib.import_module(name)
+tests_run = 0
 if sys.argv[1]:
     suite = unittest.defaultTestLoader.discover(sys.argv[1])
     result = unittest.TextTestRunner(stream=sys.stderr, verbosity=1).run(suite)
     if not result.wasSuccessful():
         sys.exit(1)
+    tests_run = result.testsRun
 import encodings.idna, encodings.latin_1, encodings.ascii
-print(json.dumps(sorted({m.__file__ for m in list(sys.modules.values())
-                         if getattr(m, "__file__", None)})))
+print(json.dumps({"tests_run": tests_run, "files": sorted({
+    m.__file__ for m in list(sys.modules.values()) if getattr(m, "__file__", None)})}))
 """
+MANIFEST = "BUILD.json"
 _LDD_PATH = re.compile(r"(/\S+) \(0x[0-9a-f]+\)")
 
 
-def recorded_files(tests: str, modules: list[str]) -> list[str]:
+def recorded_files(tests: str, modules: list[str]) -> dict:
     completed = subprocess.run(
         [sys.executable, "-c", RECORD_IMPORTS, tests, *modules],
         capture_output=True,
@@ -55,6 +63,23 @@ def recorded_files(tests: str, modules: list[str]) -> list[str]:
     if completed.returncode != 0:
         raise SystemExit("the tests failed; nothing was bundled")
     return json.loads(completed.stdout.strip().splitlines()[-1])  # the app may log before it
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def write_manifest(out: Path, app_dir: Path, modules: list[str], tests_run: int) -> None:
+    """/app/BUILD.json: what this build compiled, from which sources, after how many tests."""
+    manifest = {
+        "tool": "tools/bundle.py",
+        "built_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "python": sys.version.split()[0],
+        "tests_run": tests_run,
+        "sources": {f"{m}.py": sha256_of(app_dir / f"{m}.py") for m in modules},
+        "artefacts": {f"/app/{m}.pyc": sha256_of(out / "app" / f"{m}.pyc") for m in modules},
+    }
+    (out / "app" / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
 
 
 def shared_libraries(binary: Path) -> set[Path]:
@@ -80,7 +105,8 @@ def main() -> None:
     stdlib = Path(sysconfig.get_paths()["stdlib"])
     app_dir = Path.cwd().resolve()
     binaries = [Path(sys.executable).resolve()]
-    for name in recorded_files(arguments.tests, arguments.modules):
+    recorded = recorded_files(arguments.tests, arguments.modules)
+    for name in recorded["files"]:
         path = Path(name)
         if path.is_relative_to(stdlib):
             if path.suffix == ".py":
@@ -93,6 +119,7 @@ def main() -> None:
     for module in arguments.modules:
         source = app_dir / f"{module}.py"
         py_compile.compile(str(source), cfile=str(out / "app" / f"{module}.pyc"), doraise=True)
+    write_manifest(out, app_dir, arguments.modules, recorded["tests_run"])
     interpreter = out / "usr/bin/python3"
     interpreter.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy2(binaries[0], interpreter)
