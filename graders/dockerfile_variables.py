@@ -1,0 +1,256 @@
+"""Expand `$NAME` and `${NAME...}` in Dockerfile words the way BuildKit's shell lexer does.
+
+Docker expands build arguments and environment variables in FROM, COPY/ADD, USER, WORKDIR, ENV,
+ARG and LABEL itself (not in RUN, where the shell does it). The lexer here removes quotes and
+escapes as Docker does and supports the same modifiers: `${X:-word}`, `${X-word}`, `${X:+word}`,
+`${X+word}`, `${X:?message}`, `${X?message}`, `${X#glob}`, `${X##glob}`, `${X%glob}` and
+`${X%%glob}`. A name that has no value expands to the empty string, as in Docker, and is reported
+in `Expansion.unset` so that rules can say "this depends on a --build-arg".
+
+`stage_scope` gives the values visible at a point of a stage: global ARGs redeclared in the stage,
+the stage's own ARG defaults, and ENV values (which carry across `FROM <stage>`). Values a base
+image sets (its own ENV) are unknown here.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from graders.dockerfile_model import Dockerfile, Instruction, Stage
+
+DEFAULT_ESCAPE = "\\"
+# BuildKit defines these in the global scope from the build and target platforms; the grader
+# judges the common case of a linux/amd64 build.
+PLATFORM_ARGS: dict[str, str] = {
+    "BUILDPLATFORM": "linux/amd64",
+    "BUILDOS": "linux",
+    "BUILDARCH": "amd64",
+    "BUILDVARIANT": "",
+    "TARGETPLATFORM": "linux/amd64",
+    "TARGETOS": "linux",
+    "TARGETARCH": "amd64",
+    "TARGETVARIANT": "",
+}
+
+
+@dataclass(frozen=True)
+class Expansion:
+    value: str
+    unset: tuple[str, ...] = ()
+
+
+def expand(text: str, variables: Mapping[str, str], *, escape: str = DEFAULT_ESCAPE) -> Expansion:
+    """The word with quotes removed and variables expanded; names without a value are listed."""
+    lexer = _Lexer(text, variables, escape)
+    value = lexer.word(stop="")
+    return Expansion(value, tuple(dict.fromkeys(lexer.unset)))
+
+
+class UnbalancedQuoteError(ValueError):
+    """A quote opened in the word is never closed: Docker refuses the instruction."""
+
+
+def unquote(text: str, *, escape: str = DEFAULT_ESCAPE) -> str:
+    """The word with quotes and escapes removed and `$` references left as written.
+
+    Raises UnbalancedQuoteError for a quote that is never closed, as Docker does.
+    """
+    return _Lexer(text, None, escape, strict=True).word(stop="")
+
+
+class _Lexer:
+    def __init__(
+        self,
+        text: str,
+        variables: Mapping[str, str] | None,
+        escape: str,
+        *,
+        strict: bool = False,
+    ) -> None:
+        self.text = text
+        self.variables = variables
+        self.escape = escape
+        self.strict = strict
+        self.index = 0
+        self.unset: list[str] = []
+
+    def _peek(self) -> str:
+        return self.text[self.index] if self.index < len(self.text) else ""
+
+    def _next(self) -> str:
+        char = self._peek()
+        self.index += 1
+        return char
+
+    def word(self, *, stop: str) -> str:
+        out: list[str] = []
+        while self.index < len(self.text):
+            char = self._peek()
+            if stop and char == stop:
+                return "".join(out)
+            self.index += 1
+            if char == self.escape:
+                out.append(self._next())
+            elif char == "'":
+                out.append(self._single_quoted())
+            elif char == '"':
+                out.append(self._double_quoted())
+            elif char == "$":
+                out.append(self._dollar())
+            else:
+                out.append(char)
+        return "".join(out)
+
+    def _single_quoted(self) -> str:
+        end = self.text.find("'", self.index)
+        if end < 0:
+            self._unbalanced("'")
+            end = len(self.text)
+        value = self.text[self.index : end]
+        self.index = end + 1
+        return value
+
+    def _double_quoted(self) -> str:
+        out: list[str] = []
+        while True:
+            if self.index >= len(self.text):
+                self._unbalanced('"')
+                break
+            char = self._next()
+            if char == '"':
+                break
+            if char == self.escape and self._peek() in {'"', "$", self.escape}:
+                out.append(self._next())
+            elif char == "$":
+                out.append(self._dollar())
+            else:
+                out.append(char)
+        return "".join(out)
+
+    def _unbalanced(self, quote: str) -> None:
+        if self.strict:
+            raise UnbalancedQuoteError(f"the {quote} quote opened in {self.text!r} is never closed")
+
+    def _dollar(self) -> str:
+        if self.variables is None:
+            return "$" + self._raw_reference()
+        if self._peek() == "{":
+            self.index += 1
+            return self._braced()
+        name = self._name()
+        if not name:
+            return "$"
+        return self._value(name, default="")
+
+    def _raw_reference(self) -> str:
+        if self._peek() != "{":
+            return self._name()
+        end = self.text.find("}", self.index)
+        end = len(self.text) - 1 if end < 0 else end
+        raw = self.text[self.index : end + 1]
+        self.index = end + 1
+        return raw
+
+    def _name(self) -> str:
+        start = self.index
+        while self._peek() and (self._peek().isalnum() or self._peek() == "_"):
+            self.index += 1
+        return self.text[start : self.index]
+
+    def _value(self, name: str, *, default: str) -> str:
+        assert self.variables is not None
+        if name in self.variables:
+            return self.variables[name]
+        self.unset.append(name)
+        return default
+
+    def _braced(self) -> str:
+        name = self._name()
+        operator = self._next()
+        if operator == "}":
+            return self._value(name, default="")
+        if operator == ":" and self._peek() in {"-", "+", "?"}:
+            operator += self._next()
+        elif operator in {"#", "%"} and self._peek() == operator:
+            operator += self._next()
+        word = self.word(stop="}")
+        self.index += 1  # the closing brace
+        return self._apply(name, operator, word)
+
+    def _apply(self, name: str, operator: str, word: str) -> str:
+        assert self.variables is not None
+        value = self.variables.get(name)
+        present = value is not None
+        filled = bool(value)
+        if operator in {":-", "-"}:
+            use_word = not filled if operator == ":-" else not present
+            return word if use_word else (value or "")
+        if operator in {":+", "+"}:
+            use_word = filled if operator == ":+" else present
+            return word if use_word else ""
+        if operator in {":?", "?"}:
+            if (operator == ":?" and not filled) or not present:
+                self.unset.append(name)
+            return value or ""
+        if not present:
+            self.unset.append(name)
+            return ""
+        assert value is not None
+        return _trim(value, operator, word)
+
+
+def _trim(value: str, operator: str, pattern: str) -> str:
+    cuts = range(len(value) + 1)
+    if operator in {"#", "##"}:
+        ordered = cuts if operator == "#" else reversed(cuts)
+        for cut in ordered:
+            if fnmatchcase(value[:cut], pattern):
+                return value[cut:]
+        return value
+    ordered = reversed(cuts) if operator == "%" else cuts
+    for cut in ordered:
+        if fnmatchcase(value[cut:], pattern):
+            return value[:cut]
+    return value
+
+
+def global_scope(global_args: "tuple[Instruction, ...]", *, escape: str) -> dict[str, str]:
+    """Values of the ARGs declared before the first FROM (defaults; no --build-arg given)."""
+    values = dict(PLATFORM_ARGS)
+    for instruction in global_args:
+        for name, raw in instruction.raw_key_values:
+            if raw is not None:
+                values[name] = expand(raw, values, escape=escape).value
+    return values
+
+
+def stage_scope(
+    dockerfile: "Dockerfile", stage: "Stage", *, before: "Instruction | None" = None
+) -> dict[str, str]:
+    """Values visible to an instruction of `stage` (just before `before`, or at its end)."""
+    env: dict[str, str] = {}
+    args: dict[str, str] = {}
+    for ancestor in reversed(dockerfile.lineage(stage)):
+        args = {}
+        for instruction in ancestor.instructions:
+            if ancestor is stage and instruction is before:
+                break
+            _declare(instruction, env, args, dockerfile)
+    return {**args, **env}
+
+
+def _declare(
+    instruction: "Instruction", env: dict[str, str], args: dict[str, str], dockerfile: "Dockerfile"
+) -> None:
+    if instruction.keyword not in {"ARG", "ENV"}:
+        return
+    for name, raw in instruction.raw_key_values:
+        visible = {**args, **env}
+        if instruction.keyword == "ENV":
+            env[name] = expand(raw or "", visible, escape=dockerfile.escape).value
+        elif raw is not None:
+            args[name] = expand(raw, visible, escape=dockerfile.escape).value
+        elif name in dockerfile.global_values:
+            args[name] = dockerfile.global_values[name]
