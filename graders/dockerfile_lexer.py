@@ -22,7 +22,9 @@ HEREDOC_WRAPPERS = frozenset({"ONBUILD"})
 UTF8_BOM = "\ufeff"
 
 # Go's `\s` (no vertical tab), as BuildKit's directive regular expression uses it.
-_DIRECTIVE = re.compile(r"^#[ \t\n\f\r]*([a-zA-Z][a-zA-Z0-9]*)[ \t\n\f\r]*=[ \t\n\f\r]*(.+?)[ \t\n\f\r]*$")
+_DIRECTIVE = re.compile(
+    r"^#[ \t\n\f\r]*([a-zA-Z][a-zA-Z0-9]*)[ \t\n\f\r]*=[ \t\n\f\r]*(.+?)[ \t\n\f\r]*$"
+)
 _COMMAND_SPLIT = re.compile(r"[\t\v\f\r ]+")
 _HEREDOC_WORD = re.compile(r"^(\d*)<<(-?)([^<]*)$")
 _LEADING_TABS = re.compile(r"^\t+", re.MULTILINE)
@@ -85,9 +87,7 @@ class _Directives:
             return
         name, value = match.group(1).lower(), match.group(2)
         if name in self.found:
-            raise DockerfileSyntaxError(
-                f"only one {name} parser directive can be used", number
-            )
+            raise DockerfileSyntaxError(f"only one {name} parser directive can be used", number)
         if name == "escape":
             if value not in ESCAPE_CHARACTERS:
                 raise DockerfileSyntaxError(
@@ -155,7 +155,9 @@ def scan_dockerfile(text: str) -> ScannedDockerfile:
         raise DockerfileSyntaxError(
             "the Dockerfile is empty: it has no FROM instruction", max(len(lines), 1)
         )
-    return ScannedDockerfile(tuple(instructions), directives.escape, tuple(directives.found.items()))
+    return ScannedDockerfile(
+        tuple(instructions), directives.escape, tuple(directives.found.items())
+    )
 
 
 def _source_lines(text: str) -> list[str]:

@@ -166,9 +166,7 @@ class Dockerfile:
         return tuple(ordered)
 
     def stage_for(self, instruction: Instruction) -> Stage | None:
-        return next(
-            (stage for stage in self.stages if instruction in stage.instructions), None
-        )
+        return next((stage for stage in self.stages if instruction in stage.instructions), None)
 
     def stage_reference(self, reference: str) -> Stage | None:
         """The stage `COPY --from=<reference>` names (by name or index), or None for an

@@ -33,7 +33,6 @@ from graders.dockerfile_lexer import (
     parse_words,
     scan_dockerfile,
     split_command,
-    split_whitespace,
 )
 from graders.dockerfile_model import (
     SCRATCH_IMAGE,
@@ -275,7 +274,7 @@ def _check_copy(instruction: Instruction) -> None:
             if URL_SOURCE.match(source):
                 raise DockerfileSyntaxError(
                     f"COPY cannot fetch a URL ({source}); Docker says "
-                    "\"source can't be a URL for COPY\"",
+                    '"source can\'t be a URL for COPY"',
                     line,
                 )
 
@@ -401,4 +400,3 @@ def _image_reference(
             f"invalid image reference {written!r}: repository names must be lowercase", line
         )
     return ImageReference(written, name, tag, digest or None)
-

@@ -171,9 +171,9 @@ class _Lexer:
         operator = self._next()
         if operator == "}":
             return self._value(name, default="")
-        if operator == ":" and self._peek() in {"-", "+", "?"}:
-            operator += self._next()
-        elif operator in {"#", "%"} and self._peek() == operator:
+        if (operator == ":" and self._peek() in {"-", "+", "?"}) or (
+            operator in {"#", "%"} and self._peek() == operator
+        ):
             operator += self._next()
         word = self.word(stop="}")
         self.index += 1  # the closing brace

@@ -6,8 +6,9 @@ from graders import rule_results as ids
 from graders.course_sections import CONTAINER_SECURITY, PRODUCTION_DOCKERFILES
 from graders.dockerfile_parser import DockerfileSyntaxError, parse_dockerfile
 from graders.dockerfile_rules import DOCKERFILE_RULES, RULE_IDS, run_all
-from graders.dockerignore_rules import DockerignoreMatcher, dockerignore_rules
-from graders.rule_results import RuleResult
+from graders.dockerignore import DockerignoreMatcher
+from graders.dockerignore_rules import dockerignore_rules
+from graders.rule_results import DEFAULT_OPTIONS, RuleResult
 from tests.graders import course_dockerfiles as course
 
 GOOD_NODE = """\
@@ -30,7 +31,7 @@ CMD ["node", "dist/server.js"]
 
 
 def check(rule_id: str, dockerfile_text: str) -> RuleResult:
-    return DOCKERFILE_RULES[rule_id](parse_dockerfile(dedent(dockerfile_text)))
+    return DOCKERFILE_RULES[rule_id](parse_dockerfile(dedent(dockerfile_text)), DEFAULT_OPTIONS)
 
 
 # Each rule: a Dockerfile that passes it and one that fails it, with the line to blame.
