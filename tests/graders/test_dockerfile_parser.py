@@ -176,7 +176,7 @@ def test_it_accepts_windows_line_endings_and_a_byte_order_mark() -> None:
         ("FROM alpine:3.19\nCOPY --link=yes a b\n", 2, "takes no value"),
         ("FROM alpine:3.19\nCOPY --chown=a --chown=b a b\n", 2, "given twice"),
         ('FROM alpine:3.19\nCMD ["node", 1]\n', 2, "strings only"),
-        ('FROM alpine:3.19\nSHELL /bin/bash -c\n', 2, "JSON array"),
+        ("FROM alpine:3.19\nSHELL /bin/bash -c\n", 2, "JSON array"),
         ("FROM alpine:3.19\nHEALTHCHECK NONE now\n", 2, "takes no arguments"),
         ("FROM alpine:3.19\nHEALTHCHECK CMD\n", 2, "Missing command"),
         ("FROM alpine:3.19\nHEALTHCHECK --interval=30 CMD true\n", 2, "not a duration"),
@@ -239,7 +239,9 @@ def spans(text: str) -> list[tuple[str, int, int]]:
 
 
 def test_a_heredoc_run_spans_its_body_and_exposes_the_script() -> None:
-    text = "FROM debian:12\nRUN <<EOT bash\n  apt-get update\n  apt-get install -y gcc\nEOT\nCMD x\n"
+    text = (
+        "FROM debian:12\nRUN <<EOT bash\n  apt-get update\n  apt-get install -y gcc\nEOT\nCMD x\n"
+    )
 
     dockerfile = parse_dockerfile(text)
     run = dockerfile.final_stage.instructions[0]
@@ -249,7 +251,8 @@ def test_a_heredoc_run_spans_its_body_and_exposes_the_script() -> None:
     (heredoc,) = run.heredocs
     assert (heredoc.name, heredoc.line, heredoc.end_line) == ("EOT", 3, 5)
     assert heredoc.content == "  apt-get update\n  apt-get install -y gcc\n"
-    assert heredoc.expand and not heredoc.chomp
+    assert heredoc.expand
+    assert not heredoc.chomp
 
 
 def test_a_dash_heredoc_strips_leading_tabs_and_a_quoted_one_does_not_expand() -> None:

@@ -121,6 +121,20 @@ RULE_CASES = [
         id="shell-form-entrypoint",
     ),
     pytest.param(
+        ids.START_COMMAND_DECLARED,
+        'FROM node:18-alpine\nCMD ["node", "server.js"]\n',
+        "FROM node:18-alpine\nCOPY . .\n",
+        1,
+        id="no-start-command",
+    ),
+    pytest.param(
+        ids.COPIES_FROM_EARLIER_STAGE,
+        "FROM golang:1.22 AS build\nFROM scratch\nCOPY --from=build /app /app\n",
+        "FROM golang:1.22 AS build\nRUN go build\nFROM alpine:3.19\nCOPY app /app\n",
+        3,
+        id="unused-build-stage",
+    ),
+    pytest.param(
         ids.DEPENDENCIES_BEFORE_SOURCE,
         "FROM python:3.12-slim\nCOPY requirements.txt .\n"
         "RUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\n",
@@ -153,7 +167,7 @@ RULE_CASES = [
     ),
     pytest.param(
         ids.APT_CHAINED_WITH_CLEANUP,
-        "FROM debian:12-slim\nRUN --mount=type=cache,target=/var/cache/apt "
+        "FROM debian:12-slim\nRUN --mount=type=cache,target=/var/lib/apt "
         "apt-get update && apt-get install -y curl\n",
         "FROM debian:12-slim\nRUN apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n",
         2,
@@ -487,4 +501,4 @@ def test_run_all_raises_a_syntax_error_with_the_line_for_unparseable_input() -> 
 
 
 def test_every_rule_id_has_a_definition_and_is_unique() -> None:
-    assert len(RULE_IDS) == len(set(RULE_IDS)) == 18
+    assert len(RULE_IDS) == len(set(RULE_IDS)) == 20
