@@ -27,7 +27,7 @@ from graders.dockerfile_shell import (
     shell_commands,
     virtual_package,
 )
-from graders.dockerfile_variables import stage_scope
+from graders.dockerfile_variables import scope_before
 from graders.rule_results import (
     APK_NO_CACHE,
     APT_CHAINED_WITH_CLEANUP,
@@ -287,8 +287,7 @@ def _apt_problem(run: Instruction) -> str | None:
 
 
 def _pip_cache_disabled(dockerfile: Dockerfile, run: Instruction) -> bool:
-    stage = dockerfile.stage_for(run)
-    scope = stage_scope(dockerfile, stage, before=run) if stage is not None else {}
+    scope = scope_before(dockerfile, run)
     return scope.get(PIP_NO_CACHE_VARIABLE, "").lower() in TRUE_VALUES
 
 

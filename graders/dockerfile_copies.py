@@ -10,11 +10,12 @@ take it out of the earlier layer, so deletions are ignored; RUN `cp`/`mv` are no
 """
 
 import posixpath
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
 from graders.dockerfile_model import Dockerfile, Instruction, Stage
-from graders.dockerfile_variables import expand, stage_scope
+from graders.dockerfile_variables import expand, scope_before
 from graders.dockerignore import DockerignoreMatcher, clean_pattern
 
 GLOB_CHARACTERS = frozenset("*?[")
@@ -76,10 +77,9 @@ class _Tracker:
             files = list(self.placed(stage.parent_index, visiting))
             workdirs = self._workdirs(self.dockerfile.stages[stage.parent_index])
         for item in stage.instructions:
-            scope = {
-                **self.dockerfile.global_values,
-                **stage_scope(self.dockerfile, stage, before=item),
-            }
+            if item.keyword not in {"WORKDIR", "COPY", "ADD"}:
+                continue
+            scope = scope_before(self.dockerfile, item)
             if item.keyword == "WORKDIR":
                 path = expand(item.arguments, scope, escape=self.dockerfile.escape).value
                 workdirs.append(posixpath.normpath(posixpath.join(workdirs[-1], path)))
@@ -99,7 +99,7 @@ class _Tracker:
         self,
         stage: Stage,
         item: Instruction,
-        scope: dict[str, str],
+        scope: Mapping[str, str],
         workdirs: list[str],
         visiting: frozenset[int],
     ) -> list[PlacedFile]:
@@ -119,7 +119,8 @@ class _Tracker:
         )
         reference = item.flag("from")
         if reference is not None:
-            origin = self.dockerfile.stage_reference(expand(reference, scope).value)
+            resolved = expand(reference, scope, escape=self.dockerfile.escape).value
+            origin = self.dockerfile.stage_reference(resolved)
             if origin is None or origin.index == stage.index:
                 return []
             available = [

@@ -26,7 +26,7 @@ from enum import IntEnum
 
 from graders.dockerfile_model import Dockerfile, ImageReference, Instruction, Stage
 from graders.dockerfile_shell import is_shell_wrapper
-from graders.dockerfile_variables import expand, stage_scope
+from graders.dockerfile_variables import expand, scope_before
 from graders.rule_results import (
     BASE_IMAGE_DIGEST_PINNED,
     BASE_IMAGE_TAG_PINNED,
@@ -151,9 +151,7 @@ def final_stage_non_root_user(dockerfile: Dockerfile, options: RuleOptions) -> R
             "user (e.g. `adduser -S appuser -u 1001`) and add `USER appuser` before CMD.",
             line=dockerfile.final_stage.line,
         )
-    stage = dockerfile.stage_for(user)
-    scope = stage_scope(dockerfile, stage, before=user) if stage is not None else {}
-    expanded = expand(user.arguments, scope, escape=dockerfile.escape)
+    expanded = expand(user.arguments, scope_before(dockerfile, user), escape=dockerfile.escape)
     name = expanded.value.split(":")[0].strip()
     if expanded.unset and not name:
         return rule_result(
@@ -321,9 +319,9 @@ def _source_stage(dockerfile: Dockerfile, stage: Stage, item: Instruction) -> St
             fields = dict(part.partition("=")[::2] for part in spec.split(","))
             if fields.get("from"):
                 references.append(fields["from"])
-    scope = stage_scope(dockerfile, stage, before=item)
+    scope = scope_before(dockerfile, item)
     for reference in references:
-        resolved = expand(reference, {**dockerfile.global_values, **scope}).value
+        resolved = expand(reference, scope, escape=dockerfile.escape).value
         found = dockerfile.stage_reference(resolved)
         if found is not None and found.index != stage.index:
             return found

@@ -7,6 +7,7 @@ continuation lines and the bodies of the heredocs it opens.
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from graders.dockerfile_lexer import DEFAULT_ESCAPE, Heredoc
 
@@ -146,6 +147,8 @@ class Dockerfile:
     directives: tuple[tuple[str, str], ...] = ()
     # Global ARG values (defaults, no --build-arg) plus BuildKit's platform ARGs.
     global_values: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    # Derived indexes (variable scopes, instruction positions), built once on first use.
+    derived: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @property
     def final_stage(self) -> Stage:
@@ -166,7 +169,13 @@ class Dockerfile:
         return tuple(ordered)
 
     def stage_for(self, instruction: Instruction) -> Stage | None:
-        return next((stage for stage in self.stages if instruction in stage.instructions), None)
+        """The stage an instruction belongs to (None for a global ARG)."""
+        if "stage_of" not in self.derived:
+            self.derived["stage_of"] = {
+                id(item): stage for stage in self.stages for item in stage.instructions
+            }
+        stage: Stage | None = self.derived["stage_of"].get(id(instruction))
+        return stage
 
     def stage_reference(self, reference: str) -> Stage | None:
         """The stage `COPY --from=<reference>` names (by name or index), or None for an

@@ -17,7 +17,7 @@ import re
 
 from graders.dockerfile_copies import context_path, files_in_stage
 from graders.dockerfile_model import Dockerfile, Instruction
-from graders.dockerfile_variables import expand, stage_scope
+from graders.dockerfile_variables import expand, scope_before
 from graders.dockerignore import DockerignoreMatcher
 from graders.rule_results import (
     COPY_INSTEAD_OF_ADD,
@@ -102,7 +102,7 @@ def _named_env_files(dockerfile: Dockerfile) -> tuple[str, ...]:
         for item in stage.instructions:
             if item.keyword not in {"COPY", "ADD"} or item.has_flag("from"):
                 continue
-            scope = {**dockerfile.global_values, **stage_scope(dockerfile, stage, before=item)}
+            scope = scope_before(dockerfile, item)
             for word in item.words[:-1]:
                 source = context_path(expand(word, scope, escape=dockerfile.escape).value)
                 name = source.rsplit("/", 1)[-1]
@@ -153,7 +153,7 @@ def _add_sources(dockerfile: Dockerfile) -> list[tuple[Instruction, str]]:
     found: list[tuple[Instruction, str]] = []
     for stage in dockerfile.stages:
         for item in stage.instructions_named("ADD"):
-            scope = {**dockerfile.global_values, **stage_scope(dockerfile, stage, before=item)}
+            scope = scope_before(dockerfile, item)
             for word in item.words[:-1]:
                 if item.heredoc_named(word.lstrip("<-").strip("\"'")) is not None:
                     found.append((item, "<<heredoc"))

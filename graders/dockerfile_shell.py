@@ -16,6 +16,7 @@ import posixpath
 import re
 import shlex
 from dataclasses import dataclass
+from functools import lru_cache
 
 from graders.dockerfile_lexer import heredoc_from_word
 from graders.dockerfile_model import Instruction
@@ -118,6 +119,11 @@ class ShellCommand:
         return found
 
 
+# Several rules read the same RUN; a learner's Dockerfile holds at most a few thousand.
+SHELL_CACHE_SIZE = 4096
+
+
+@lru_cache(maxsize=SHELL_CACHE_SIZE)
 def shell_commands(instruction: Instruction) -> tuple[ShellCommand, ...]:
     """Simple commands a RUN executes, in order, heredoc scripts included."""
     if instruction.exec_form is not None:

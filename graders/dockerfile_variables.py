@@ -7,12 +7,13 @@ escapes as Docker does and supports the same modifiers: `${X:-word}`, `${X-word}
 `${X%%glob}`. A name that has no value expands to the empty string, as in Docker, and is reported
 in `Expansion.unset` so that rules can say "this depends on a --build-arg".
 
-`stage_scope` gives the values visible at a point of a stage: global ARGs redeclared in the stage,
+`scope_before` gives the values visible to an instruction: global ARGs redeclared in the stage,
 the stage's own ARG defaults, and ENV values (which carry across `FROM <stage>`). Values a base
 image sets (its own ENV) are unknown here.
 """
 
-from collections.abc import Mapping
+from bisect import bisect_left
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
@@ -226,31 +227,95 @@ def global_scope(global_args: "tuple[Instruction, ...]", *, escape: str) -> dict
     return values
 
 
-def stage_scope(
-    dockerfile: "Dockerfile", stage: "Stage", *, before: "Instruction | None" = None
-) -> dict[str, str]:
-    """Values visible to an instruction of `stage` (just before `before`, or at its end)."""
-    env: dict[str, str] = {}
-    args: dict[str, str] = {}
-    for ancestor in reversed(dockerfile.lineage(stage)):
-        args = {}
-        for instruction in ancestor.instructions:
-            if ancestor is stage and instruction is before:
-                break
-            _declare(instruction, env, args, dockerfile)
-    return {**args, **env}
+def scope_before(dockerfile: "Dockerfile", instruction: "Instruction") -> Mapping[str, str]:
+    """Values visible to `instruction` (global ARGs for a global one): ARGs declared in its
+    stage (a global ARG redeclared without a value takes the global value), then ENV values
+    (which carry across `FROM <stage>` and win over an ARG of the same name)."""
+    stage = dockerfile.stage_for(instruction)
+    if stage is None:
+        return dockerfile.global_values
+    return _StageScopes.of(dockerfile, stage).before(instruction)
 
 
-def _declare(
-    instruction: "Instruction", env: dict[str, str], args: dict[str, str], dockerfile: "Dockerfile"
-) -> None:
-    if instruction.keyword not in {"ARG", "ENV"}:
-        return
-    for name, raw in instruction.raw_key_values:
-        visible = {**args, **env}
-        if instruction.keyword == "ENV":
-            env[name] = expand(raw or "", visible, escape=dockerfile.escape).value
-        elif raw is not None:
-            args[name] = expand(raw, visible, escape=dockerfile.escape).value
-        elif name in dockerfile.global_values:
-            args[name] = dockerfile.global_values[name]
+class _StageScopes:
+    """Every declaration of a stage's lineage, indexed once, so that the scope at any
+    instruction is a cheap view (a Dockerfile may hold thousands of instructions)."""
+
+    def __init__(self, dockerfile: "Dockerfile", stage: "Stage") -> None:
+        self.position: dict[int, int] = {}
+        self.segment_at: list[int] = []
+        self.env: dict[str, list[tuple[int, str]]] = {}
+        self.args: dict[str, list[tuple[int, int, str]]] = {}
+        self.end = 0
+        for segment, ancestor in enumerate(reversed(dockerfile.lineage(stage))):
+            for instruction in ancestor.instructions:
+                position = len(self.segment_at)
+                self.position[id(instruction)] = position
+                self.segment_at.append(segment)
+                self._declare(instruction, position, segment, dockerfile)
+        self.end = len(self.segment_at)
+
+    @classmethod
+    def of(cls, dockerfile: "Dockerfile", stage: "Stage") -> "_StageScopes":
+        key = f"scopes:{stage.index}"
+        if key not in dockerfile.derived:
+            dockerfile.derived[key] = cls(dockerfile, stage)
+        scopes: _StageScopes = dockerfile.derived[key]
+        return scopes
+
+    def before(self, instruction: "Instruction | None") -> Mapping[str, str]:
+        position = self.end if instruction is None else self.position.get(id(instruction))
+        return _ScopeView(self, self.end if position is None else position)
+
+    def lookup(self, name: str, position: int) -> str | None:
+        """The value `name` has just before `position` (ENV first, then the stage's ARG)."""
+        env = self.env.get(name, [])
+        index = bisect_left(env, position, key=lambda entry: entry[0])
+        if index:
+            return env[index - 1][1]
+        if not self.segment_at:
+            return None
+        segment = self.segment_at[min(position, len(self.segment_at) - 1)]
+        args = self.args.get(name, [])
+        index = bisect_left(args, position, key=lambda entry: entry[0])
+        if index and args[index - 1][1] == segment:
+            return args[index - 1][2]
+        return None
+
+    def _declare(
+        self, instruction: "Instruction", position: int, segment: int, dockerfile: "Dockerfile"
+    ) -> None:
+        if instruction.keyword not in {"ARG", "ENV"}:
+            return
+        for name, raw in instruction.raw_key_values:
+            visible = _ScopeView(self, position)
+            if instruction.keyword == "ENV":
+                value = expand(raw or "", visible, escape=dockerfile.escape).value
+                self.env.setdefault(name, []).append((position, value))
+                continue
+            if raw is not None:
+                value = expand(raw, visible, escape=dockerfile.escape).value
+            elif name in dockerfile.global_values:
+                value = dockerfile.global_values[name]
+            else:
+                continue
+            self.args.setdefault(name, []).append((position, segment, value))
+
+
+class _ScopeView(Mapping[str, str]):
+    def __init__(self, scopes: _StageScopes, position: int) -> None:
+        self.scopes = scopes
+        self.position = position
+
+    def __getitem__(self, name: str) -> str:
+        value = self.scopes.lookup(name, self.position)
+        if value is None:
+            raise KeyError(name)
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        names = set(self.scopes.env) | set(self.scopes.args)
+        return iter(sorted(name for name in names if name in self))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
