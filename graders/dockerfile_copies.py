@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
+from graders.dockerfile_lexer import heredoc_from_word
 from graders.dockerfile_model import Dockerfile, Instruction, Stage
 from graders.dockerfile_variables import expand, scope_before
 from graders.dockerignore import DockerignoreMatcher, clean_pattern
@@ -105,7 +106,12 @@ class _Tracker:
     ) -> list[PlacedFile]:
         escape = self.dockerfile.escape
         words = [expand(word, scope, escape=escape).value for word in item.words]
-        sources = [word for word in words[:-1] if not item.heredoc_named(_heredoc_name(word))]
+        # Heredoc sources (`COPY <<EOF /file`) are inline text, not context files.
+        sources = [
+            word
+            for word, written in zip(words[:-1], item.words[:-1], strict=True)
+            if item.exec_form is not None or heredoc_from_word(written) is None
+        ]
         if not sources:
             return []
         target = words[-1]
@@ -159,10 +165,6 @@ class _Tracker:
         if source == path and path in self.explicit_files:
             return True
         return self.ignore is None or not self.ignore.excludes(path)
-
-
-def _heredoc_name(word: str) -> str:
-    return word.lstrip("0123456789").removeprefix("<<").removeprefix("-").strip("\"'")
 
 
 def _relative_copy(source: str, path: str) -> str | None:

@@ -182,7 +182,9 @@ def _may_open_heredocs(logical: str, line: int) -> bool:
 
 
 @dataclass(frozen=True)
-class _OpenedHeredoc:
+class OpenedHeredoc:
+    """A heredoc word such as `<<-"EOF"`: its delimiter and how its body is read."""
+
     name: str
     expand: bool
     chomp: bool
@@ -190,7 +192,7 @@ class _OpenedHeredoc:
 
 
 def _read_heredoc(
-    opened: _OpenedHeredoc, lines: list[str], index: int, *, start: int
+    opened: OpenedHeredoc, lines: list[str], index: int, *, start: int
 ) -> tuple[Heredoc, int]:
     first = index + 1
     body: list[str] = []
@@ -220,7 +222,7 @@ def _read_heredoc(
     )
 
 
-def heredoc_words(line: str) -> list[_OpenedHeredoc]:
+def heredoc_words(line: str) -> list[OpenedHeredoc]:
     """Heredocs opened on a logical line: words such as `<<EOT`, `<<-"EOF"` or `3<<X`."""
     found = []
     for word in _shell_words(line, keep_quotes=True):
@@ -230,7 +232,7 @@ def heredoc_words(line: str) -> list[_OpenedHeredoc]:
     return found
 
 
-def heredoc_from_word(word: str) -> _OpenedHeredoc | None:
+def heredoc_from_word(word: str) -> OpenedHeredoc | None:
     match = _HEREDOC_WORD.match(word)
     if match is None or not match.group(3):
         return None
@@ -239,7 +241,7 @@ def heredoc_from_word(word: str) -> _OpenedHeredoc | None:
         return None
     raw_names = _shell_words(match.group(3), keep_quotes=True)
     quoted = _quote_count(raw_names[0]) != _quote_count(names[0])
-    return _OpenedHeredoc(
+    return OpenedHeredoc(
         name=names[0],
         expand=not quoted,
         chomp=match.group(2) == "-",

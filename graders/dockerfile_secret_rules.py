@@ -16,6 +16,7 @@
 import re
 
 from graders.dockerfile_copies import context_path, files_in_stage
+from graders.dockerfile_lexer import heredoc_from_word
 from graders.dockerfile_model import Dockerfile, Instruction
 from graders.dockerfile_variables import expand, scope_before
 from graders.dockerignore import DockerignoreMatcher
@@ -155,7 +156,7 @@ def _add_sources(dockerfile: Dockerfile) -> list[tuple[Instruction, str]]:
         for item in stage.instructions_named("ADD"):
             scope = scope_before(dockerfile, item)
             for word in item.words[:-1]:
-                if item.heredoc_named(word.lstrip("<-").strip("\"'")) is not None:
+                if item.exec_form is None and heredoc_from_word(word) is not None:
                     found.append((item, "<<heredoc"))
                 else:
                     found.append((item, expand(word, scope, escape=dockerfile.escape).value))
