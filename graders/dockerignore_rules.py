@@ -6,10 +6,9 @@ only excludes the top-level folder, `**/node_modules` excludes them all), `*` an
 with the last matching line winning.
 """
 
-import re
-
 from graders.dockerfile_parser import Dockerfile
 from graders.dockerfile_shell import is_node_install, is_pip_install, shell_commands
+from graders.dockerignore import DockerignoreMatcher
 from graders.rule_results import (
     DOCKERIGNORE_EXCLUDES_DEPENDENCIES,
     DOCKERIGNORE_EXCLUDES_ENV,
@@ -36,64 +35,6 @@ FOLDER_LABELS = {
     ".venv/bin/python": ".venv",
     "venv/bin/python": "venv",
 }
-
-
-class DockerignoreMatcher:
-    """Answers "would Docker leave this path out of the build context?"."""
-
-    def __init__(self, text: str) -> None:
-        self._patterns: list[tuple[re.Pattern[str], bool]] = []
-        for raw in text.splitlines():
-            line = raw.strip()
-            if not line or line.startswith("#"):
-                continue
-            negated = line.startswith("!")
-            pattern = _clean(line[1:].strip() if negated else line)
-            if pattern:
-                self._patterns.append((_compile(pattern), negated))
-
-    def excludes(self, path: str) -> bool:
-        parts = path.split("/")
-        candidates = ["/".join(parts[: end + 1]) for end in range(len(parts))]
-        excluded = False
-        for pattern, negated in self._patterns:
-            if any(pattern.fullmatch(candidate) for candidate in candidates):
-                excluded = not negated
-        return excluded
-
-
-def _clean(pattern: str) -> str:
-    # Docker runs patterns through filepath.Clean and treats them as relative to the root.
-    pattern = re.sub(r"/+", "/", pattern).strip("/")
-    while pattern.startswith("./"):
-        pattern = pattern[2:]
-    return "" if pattern == "." else pattern
-
-
-def _compile(pattern: str) -> re.Pattern[str]:
-    regex: list[str] = []
-    index = 0
-    while index < len(pattern):
-        char = pattern[index]
-        if pattern.startswith("**/", index):
-            regex.append("(?:.*/)?")
-            index += 3
-            continue
-        if pattern.startswith("**", index):
-            regex.append(".*")
-            index += 2
-            continue
-        if char == "*":
-            regex.append("[^/]*")
-        elif char == "?":
-            regex.append("[^/]")
-        elif char == "\\" and index + 1 < len(pattern):
-            index += 1
-            regex.append(re.escape(pattern[index]))
-        else:
-            regex.append(re.escape(char))
-        index += 1
-    return re.compile("".join(regex))
 
 
 def dockerignore_excludes_env(matcher: DockerignoreMatcher) -> RuleResult:

@@ -48,12 +48,12 @@ from graders.data import (
     Verdict,
 )
 from graders.docker_cli_values import image_reference
+from graders.dockerignore import ignore_file_name
 from graders.errors import InfrastructureError
 from graders.sandbox.build import BuildLimits, BuildStatus, build_image
 from graders.sandbox.buildcache import LearnerBuildCache
 from graders.sandbox.buildleftovers import CLOCK_SLACK_SECONDS
 from graders.sandbox.cgroups import CgroupUnavailableError
-from graders.sandbox.context import DOCKERIGNORE
 from graders.sandbox.logcap import CappedLog
 from graders.sandbox.prescreen import screen_dockerfile
 from graders.sandbox.scope import job_scope
@@ -265,11 +265,11 @@ def _prepare(context: GradingContext, submission: SubmissionFiles) -> None:
     # The task's files are authoritative: a learner's copy of one is ignored, so the app graded
     # is the app the task gave.
     context.files = {**learner, **task.provided_files, DOCKERFILE: learner[DOCKERFILE]}
-    if DOCKERIGNORE in learner:
-        context.files[DOCKERIGNORE] = learner[DOCKERIGNORE]
+    ignore_name = ignore_file_name(learner, dockerfile=DOCKERFILE)
+    if ignore_name is not None:
+        context.files[ignore_name] = learner[ignore_name]
+        context.dockerignore_text = _text(learner[ignore_name], "The .dockerignore")
     context.dockerfile_text = _text(learner[DOCKERFILE], "The Dockerfile")
-    if DOCKERIGNORE in learner:
-        context.dockerignore_text = _text(learner[DOCKERIGNORE], "The .dockerignore")
     rejection = screen_dockerfile(context.dockerfile_text, frozenset(task.allowed_base_images))
     if rejection is not None:
         raise SubmissionRejectedError(

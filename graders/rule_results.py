@@ -31,6 +31,8 @@ COPY_INSTEAD_OF_ADD = "copy-instead-of-add"
 DOCKERIGNORE_EXCLUDES_ENV = "dockerignore-excludes-env"
 DOCKERIGNORE_EXCLUDES_GIT = "dockerignore-excludes-git"
 DOCKERIGNORE_EXCLUDES_DEPENDENCIES = "dockerignore-excludes-dependencies"
+START_COMMAND_DECLARED = "start-command-declared"
+COPIES_FROM_EARLIER_STAGE = "final-stage-copies-from-earlier-stage"
 
 
 @dataclass(frozen=True)
@@ -43,14 +45,49 @@ class RuleDefinition:
 
 
 @dataclass(frozen=True)
+class RuleOptions:
+    """What a question or practical task tells the rules beyond the Dockerfile itself.
+
+    - `dockerignore_text`: the submitted `.dockerignore`; None when there is none (then nothing
+      is excluded from the build context, as with Docker);
+    - `secret_values`: literal secrets of the starter (a password, a token) that must not appear
+      in any instruction;
+    - `secret_files`: context paths that hold secrets (e.g. `.env`); with `context_paths` given
+      (a practical's real files) only those present count, otherwise they are assumed present;
+    - `tag_credit`: the credit a version tag earns on `base-image-tag-pinned` when a digest
+      would earn full credit (1.0: a tag is enough).
+    """
+
+    dockerignore_text: str | None = None
+    secret_values: tuple[str, ...] = ()
+    secret_files: tuple[str, ...] = ()
+    context_paths: tuple[str, ...] | None = None
+    tag_credit: float = 1.0
+
+
+DEFAULT_OPTIONS = RuleOptions()
+
+
+@dataclass(frozen=True)
 class RuleResult:
-    """Outcome of one rule: `message` is written for the learner, `line` is 1-based or None."""
+    """Outcome of one rule: `message` is written for the learner, `line` is 1-based or None.
+
+    `fraction` is the credit earned when it is not all or nothing (a tag where a digest earns
+    more); None means 1 for a pass and 0 for a failure.
+    """
 
     rule_id: str
     passed: bool
     message: str
     section: CourseSection
     line: int | None = None
+    fraction: float | None = None
+
+    @property
+    def credit(self) -> float:
+        if self.fraction is not None:
+            return self.fraction
+        return 1.0 if self.passed else 0.0
 
     @property
     def section_number(self) -> int:
@@ -61,11 +98,12 @@ class RuleResult:
         return self.section.slug
 
 
-_DEFINITIONS = (
+_DEFINITIONS: tuple[RuleDefinition, ...] = (
     RuleDefinition(
         BASE_IMAGE_TAG_PINNED,
         PRODUCTION_DOCKERFILES,
-        "Every base image names a specific tag (not latest, not untagged) or a digest.",
+        "Every base image names a version in its tag (not latest, lts, stable, a bare codename "
+        "or variant) or a digest; a digest can earn more.",
     ),
     RuleDefinition(
         BASE_IMAGE_DIGEST_PINNED,
@@ -81,7 +119,7 @@ _DEFINITIONS = (
     RuleDefinition(
         EXEC_FORM_START_COMMAND,
         PRODUCTION_DOCKERFILES,
-        "CMD and ENTRYPOINT of the final stage use the JSON exec form.",
+        "The final stage starts its program with CMD/ENTRYPOINT in JSON exec form (no shell).",
     ),
     RuleDefinition(
         DEPENDENCIES_BEFORE_SOURCE,
@@ -114,10 +152,14 @@ _DEFINITIONS = (
     RuleDefinition(
         NO_SECRETS_IN_ENV_OR_ARG,
         CONTAINER_SECURITY,
-        "No ENV or ARG gives a secret-looking name (PASSWORD, TOKEN, ...) a literal value.",
+        "No instruction holds a declared secret value or credentials in a URL, and no ENV or "
+        "ARG gives a secret-looking name (PASSWORD, TOKEN, ...) a literal value.",
     ),
     RuleDefinition(
-        NO_ENV_FILE_COPIED, CONTAINER_SECURITY, "No .env file is copied into the image."
+        NO_ENV_FILE_COPIED,
+        CONTAINER_SECURITY,
+        "No .env (or declared secret file) reaches the final image, by name or through "
+        "`COPY . .` without a .dockerignore that excludes it.",
     ),
     RuleDefinition(
         NO_REMOTE_ADD,
@@ -140,16 +182,36 @@ _DEFINITIONS = (
         PRODUCTION_DOCKERFILES,
         ".dockerignore excludes dependency folders (node_modules, __pycache__, .venv).",
     ),
+    RuleDefinition(
+        START_COMMAND_DECLARED,
+        PRODUCTION_DOCKERFILES,
+        "The final stage says how the image starts (CMD or ENTRYPOINT); a base image's CMD "
+        "does not count.",
+    ),
+    RuleDefinition(
+        COPIES_FROM_EARLIER_STAGE,
+        MULTI_STAGE_BUILDS,
+        "Multi-stage: the final stage copies its files from an earlier build stage "
+        "(COPY --from=<stage>), not from an external image.",
+    ),
 )
 
 RULE_DEFINITIONS: dict[str, RuleDefinition] = {rule.rule_id: rule for rule in _DEFINITIONS}
 
 
-def rule_result(rule_id: str, *, passed: bool, message: str, line: int | None = None) -> RuleResult:
+def rule_result(
+    rule_id: str,
+    *,
+    passed: bool,
+    message: str,
+    line: int | None = None,
+    fraction: float | None = None,
+) -> RuleResult:
     return RuleResult(
         rule_id=rule_id,
         passed=passed,
         message=message,
         section=RULE_DEFINITIONS[rule_id].section,
         line=line,
+        fraction=fraction,
     )

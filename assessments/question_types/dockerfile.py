@@ -1,5 +1,11 @@
 """dockerfile: the learner edits a Dockerfile (and optionally a .dockerignore); static rules from
-`graders.dockerfile_rules` grade it. The fraction is the share of the listed rules that pass.
+`graders.dockerfile_rules` grade it. The fraction is the mean credit of the listed rules (1 for
+a pass, 0 for a failure, `tag_credit` for a base image pinned by tag where a digest earns more).
+
+Optional spec fields tell the rules about the build context the item imagines:
+`secret_values` (the starter's literal secrets, which must appear in no instruction),
+`secret_files` (context files holding secrets, e.g. `.env`, that must not reach the image) and
+`tag_credit` (0..1). None of them is shown to the learner.
 """
 
 from collections.abc import Mapping
@@ -8,14 +14,24 @@ from typing import Any
 from assessments.question_types.base import QuestionType
 from assessments.question_types.errors import ResponseError
 from assessments.question_types.grades import Grade, PartFeedback
-from assessments.question_types.spec_checks import duplicate_errors, text_list
+from assessments.question_types.spec_checks import (
+    OPTIONAL,
+    duplicate_errors,
+    number_errors,
+    text_list,
+)
 from graders.dockerfile_parser import DockerfileSyntaxError
 from graders.dockerfile_rules import RULE_IDS, run_all
+from graders.dockerignore import DockerignorePatternError
 from graders.dockerignore_rules import DOCKERIGNORE_RULE_IDS
+from graders.rule_results import RuleOptions
 
 DOCKERFILE_KEY = "dockerfile"
 DOCKERIGNORE_KEY = "dockerignore"
 DOCKERIGNORE_STARTER_FIELD = "dockerignore_starter"
+SECRET_VALUES_FIELD = "secret_values"  # noqa: S105 - a field name, not a secret
+SECRET_FILES_FIELD = "secret_files"  # noqa: S105 - a field name, not a secret
+TAG_CREDIT_FIELD = "tag_credit"
 # A Dockerfile for one question fits in a few kilobytes; this keeps parsing cheap.
 MAX_FILE_CHARACTERS = 64 * 1024
 # Shown when a listed .dockerignore rule produced no result (no .dockerignore was graded).
@@ -50,6 +66,24 @@ def _rule_errors(spec: Mapping[str, Any]) -> list[str]:
     return errors + duplicate_errors(rules, where="rules")
 
 
+def _option_errors(spec: Mapping[str, Any]) -> list[str]:
+    errors: list[str] = []
+    for field in (SECRET_VALUES_FIELD, SECRET_FILES_FIELD):
+        if field in spec:
+            _, field_errors = text_list(spec, field, minimum=1)
+            errors.extend(field_errors)
+    return errors + number_errors(spec, TAG_CREDIT_FIELD, required=OPTIONAL, minimum=0, maximum=1)
+
+
+def rule_options(spec: Mapping[str, Any]) -> RuleOptions:
+    """The build context the item declares, as the rules take it."""
+    return RuleOptions(
+        secret_values=tuple(spec.get(SECRET_VALUES_FIELD, ())),
+        secret_files=tuple(spec.get(SECRET_FILES_FIELD, ())),
+        tag_credit=float(spec.get(TAG_CREDIT_FIELD, 1.0)),
+    )
+
+
 def _file_text(raw: object, name: str) -> str:
     if not isinstance(raw, str):
         raise ResponseError(f"The {name} must be text.")
@@ -59,16 +93,26 @@ def _file_text(raw: object, name: str) -> str:
 
 
 class Dockerfile(QuestionType):
-    """The share of the listed rules that pass; 0 with the parser's message if it does not parse."""
+    """The mean credit of the listed rules; 0 with the parser's message if it does not parse."""
 
     name = "dockerfile"
-    fields = frozenset({"starter", "rules", DOCKERIGNORE_STARTER_FIELD})
+    fields = frozenset(
+        {
+            "starter",
+            "rules",
+            DOCKERIGNORE_STARTER_FIELD,
+            SECRET_VALUES_FIELD,
+            SECRET_FILES_FIELD,
+            TAG_CREDIT_FIELD,
+        }
+    )
 
     def field_errors(self, spec: Mapping[str, Any]) -> list[str]:
         return (
             _starter_errors(spec, "starter", required=True)
             + _starter_errors(spec, DOCKERIGNORE_STARTER_FIELD, required=False)
             + _rule_errors(spec)
+            + _option_errors(spec)
         )
 
     def view_fields(self, spec: Mapping[str, Any], order: list[int]) -> dict[str, Any]:
@@ -103,12 +147,20 @@ class Dockerfile(QuestionType):
         rules: list[str] = list(spec["rules"])
         try:
             results = run_all(
-                response[DOCKERFILE_KEY], response.get(DOCKERIGNORE_KEY), rule_ids=rules
+                response[DOCKERFILE_KEY],
+                response.get(DOCKERIGNORE_KEY),
+                rule_ids=rules,
+                options=rule_options(spec),
             )
         except DockerfileSyntaxError as error:
             message = f"The Dockerfile does not parse (line {error.line}): {error.message}"
             return Grade.of(
                 0, parts=[PartFeedback(DOCKERFILE_KEY, False, message)], explanation=message
+            )
+        except DockerignorePatternError as error:
+            message = f"Docker refuses the .dockerignore: {error}"
+            return Grade.of(
+                0, parts=[PartFeedback(DOCKERIGNORE_KEY, False, message)], explanation=message
             )
         by_rule = {result.rule_id: result for result in results}
         parts = [
@@ -118,5 +170,6 @@ class Dockerfile(QuestionType):
             for rule_id in rules
         ]
         passed = sum(1 for part in parts if part.correct)
+        credit = sum(by_rule[rule_id].credit for rule_id in rules if rule_id in by_rule)
         explanation = f"{passed} of {len(rules)} checks pass."
-        return Grade.of(passed / len(rules), parts=parts, explanation=explanation)
+        return Grade.of(credit / len(rules), parts=parts, explanation=explanation)

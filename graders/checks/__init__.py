@@ -100,7 +100,7 @@ _CHECKS = (
         "multi-stage-no-build-tools",
         _S,
         MULTI_STAGE_BUILDS,
-        "Multi-stage; no build tools installed in the final stage.",
+        "Final stage copies from a build stage; no build tools in the final image.",
         multi_stage_no_build_tools,
     ),
     Check(
@@ -114,7 +114,8 @@ _CHECKS = (
         "no-secrets",
         _S,
         CONTAINER_SECURITY,
-        "No literal secrets in ENV/ARG; no .env copied.",
+        "No secret in any instruction; no secret file reaches the image (params: "
+        "secret_values, secret_files).",
         no_secrets,
     ),
     Check(

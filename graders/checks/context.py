@@ -15,7 +15,8 @@ import docker
 from graders.data import TaskSpec
 from graders.dockerfile_parser import Dockerfile, DockerfileSyntaxError, parse_dockerfile
 from graders.dockerfile_rules import run_all
-from graders.rule_results import RuleResult
+from graders.dockerignore import DockerignorePatternError
+from graders.rule_results import RuleOptions, RuleResult, rule_result
 from graders.sandbox.build import BuildOutcome
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ class GradingContext:
     commands_plan: "CommandsPlan | None" = None
     task_image_ids: dict[str, str] = field(default_factory=dict)
     commands: "CommandsRun | None" = None
-    _memo: dict[str, Any] = field(default_factory=dict)
+    _memo: dict[Any, Any] = field(default_factory=dict)
 
     # -- time ------------------------------------------------------------------------------
 
@@ -70,13 +71,30 @@ class GradingContext:
         assert isinstance(parsed, Dockerfile)
         return parsed
 
-    def rule(self, rule_id: str) -> RuleResult:
-        """One dockerfile_rules result; raises DockerfileSyntaxError if the file does not parse."""
-        key = f"rule:{rule_id}"
+    def rule(self, rule_id: str, options: RuleOptions | None = None) -> RuleResult:
+        """One dockerfile_rules result, judged against the job's real build context (its files
+        and .dockerignore) plus what `options` declares (secret values and files, tag credit).
+
+        Raises DockerfileSyntaxError if the file does not parse.
+        """
+        declared = options or RuleOptions()
+        # No .dockerignore excludes nothing: its own rules then fail, as on an empty file.
+        options = RuleOptions(
+            dockerignore_text=self.dockerignore_text or "",
+            secret_values=declared.secret_values,
+            secret_files=declared.secret_files,
+            context_paths=tuple(self.files),
+            tag_credit=declared.tag_credit,
+        )
+        key = ("rule", rule_id, options)
         if key not in self._memo:
             self.dockerfile()
-            dockerignore = "" if self.dockerignore_text is None else self.dockerignore_text
-            (result,) = run_all(self.dockerfile_text or "", dockerignore, rule_ids=[rule_id])
+            try:
+                (result,) = run_all(self.dockerfile_text or "", rule_ids=[rule_id], options=options)
+            except DockerignorePatternError as error:
+                result = rule_result(
+                    rule_id, passed=False, message=f"Docker refuses the .dockerignore: {error}"
+                )
             self._memo[key] = result
         result = self._memo[key]
         assert isinstance(result, RuleResult)

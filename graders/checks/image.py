@@ -11,7 +11,8 @@ from typing import Any
 from graders.checks.base import Finding, Params
 from graders.checks.context import GradingContext
 from graders.checks.image_files import STANDARD_PATH
-from graders.dockerfile_rules import ROOT_USERS, SECRET_NAME, SECRET_REFERENCE_SUFFIXES
+from graders.dockerfile_image_rules import is_root_user
+from graders.dockerfile_secret_rules import SECRET_NAME, SECRET_REFERENCE_SUFFIXES
 from graders.sandbox.build import BuildStatus
 
 MIB = 1024 * 1024
@@ -95,7 +96,7 @@ def image_user_not_root(context: GradingContext, params: Params) -> Finding:
     """The image's configured User is not root AND the running app's processes are not uid 0."""
     user = _configured_user(context)
     name = user.split(":")[0].strip()
-    if not name or name.lower() in ROOT_USERS:
+    if not name or is_root_user(name):
         shown = f"`{user}`" if user else "not set (root)"
         return Finding(
             passed=False,

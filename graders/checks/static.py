@@ -14,6 +14,7 @@ from graders.rule_results import (
     APT_CHAINED_WITH_CLEANUP,
     BASE_IMAGE_DIGEST_PINNED,
     BASE_IMAGE_TAG_PINNED,
+    COPIES_FROM_EARLIER_STAGE,
     DEPENDENCIES_BEFORE_SOURCE,
     DOCKERIGNORE_EXCLUDES_DEPENDENCIES,
     DOCKERIGNORE_EXCLUDES_ENV,
@@ -26,6 +27,7 @@ from graders.rule_results import (
     NON_ROOT_USER,
     NPM_CACHE_CLEANED,
     PIP_NO_CACHE_DIR,
+    RuleOptions,
 )
 
 StaticCheck = Callable[[GradingContext, Params], Finding]
@@ -42,11 +44,22 @@ def _guarded(check: StaticCheck) -> StaticCheck:
     return guarded
 
 
+def declared_options(params: Params) -> RuleOptions:
+    """What a rubric item declares about the task's context: `secret_values` (the starter's
+    literal secrets), `secret_files` (context files holding secrets) and `tag_share`."""
+    return RuleOptions(
+        secret_values=tuple(str(value) for value in params.get("secret_values", ())),
+        secret_files=tuple(str(path) for path in params.get("secret_files", ())),
+        tag_credit=float(params.get("tag_share", 1.0)),
+    )
+
+
 def rules_check(*rule_ids: str) -> StaticCheck:
     """A check that passes when all the given rules pass; the first failure is the message."""
 
     def check(context: GradingContext, params: Params) -> Finding:
-        results = [context.rule(rule_id) for rule_id in rule_ids]
+        options = declared_options(params)
+        results = [context.rule(rule_id, options) for rule_id in rule_ids]
         failed = [result for result in results if not result.passed]
         evidence = {"rules": {result.rule_id: result.passed for result in results}}
         if failed:
@@ -101,33 +114,26 @@ def hadolint(context: GradingContext, params: Params) -> Finding:
 
 @_guarded
 def base_image_pinned(context: GradingContext, params: Params) -> Finding:
-    """A tag earns `tag_share` of the points (default all); a full digest earns all."""
-    tag = context.rule(BASE_IMAGE_TAG_PINNED)
-    if not tag.passed:
-        return Finding(passed=False, message=tag.message)
-    digest = context.rule(BASE_IMAGE_DIGEST_PINNED)
-    if digest.passed:
-        return Finding(passed=True, message=digest.message)
-    share = float(params.get("tag_share", 1.0))
-    if share >= 1.0:
-        return Finding(passed=True, message=tag.message)
+    """A version tag earns `tag_share` of the points (default all); a full digest earns all."""
+    options = declared_options(params)
+    tag = context.rule(BASE_IMAGE_TAG_PINNED, options)
+    if not tag.passed or tag.credit >= 1.0:
+        return Finding(passed=tag.passed, message=tag.message)
+    digest = context.rule(BASE_IMAGE_DIGEST_PINNED, options)
     return Finding(
         passed=True,
         message=f"{tag.message} For full marks: {digest.message}",
-        fraction=share,
+        fraction=tag.credit,
     )
 
 
 @_guarded
 def multi_stage_no_build_tools(context: GradingContext, params: Params) -> Finding:
-    stages = context.dockerfile().stages
-    if params.get("require_multi_stage", True) and len(stages) < 2:
-        return Finding(
-            passed=False,
-            message="The Dockerfile has a single stage, so whatever the build needs ships in "
-            "the final image. Build in a `FROM ... AS builder` stage and `COPY --from=builder` "
-            "only the result into the final stage.",
-        )
+    """Unless `require_multi_stage: false`, the final stage must copy from a build stage."""
+    if params.get("require_multi_stage", True):
+        multi_stage = context.rule(COPIES_FROM_EARLIER_STAGE)
+        if not multi_stage.passed:
+            return Finding(passed=False, message=multi_stage.message)
     result = context.rule(NO_BUILD_TOOLS_IN_FINAL_STAGE)
     return Finding(passed=result.passed, message=result.message)
 

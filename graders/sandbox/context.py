@@ -1,38 +1,43 @@
 """Turn a learner's files into a Docker build context tar that we built and size-checked ourselves.
 
 Learner text is never handed to Docker as a build `path` (URLs and git addresses would become remote
-builds). `.dockerignore` is applied here with the Docker CLI's rules, because the Engine API expects
-the client to have done it.
+builds). `.dockerignore` (or `<Dockerfile>.dockerignore`, which BuildKit prefers) is applied here
+with the rules of `graders.dockerignore`, because the Engine API expects the client to do it.
 """
 
 import io
 import posixpath
-import re
 import tarfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-DOCKERIGNORE = ".dockerignore"
+from graders.dockerignore import (
+    DOCKERIGNORE,
+    DockerignorePatternError,
+    ignore_file_name,
+    is_ignored,
+    parse_dockerignore,
+)
+
+__all__ = [
+    "DOCKERIGNORE",
+    "MAX_CONTEXT_FILES",
+    "BuildContext",
+    "ContextRejectedError",
+    "build_context",
+    "clean_files",
+    "is_ignored",
+    "parse_dockerignore",
+]
 # A context of thousands of tiny files costs the daemon more than its byte size suggests.
 MAX_CONTEXT_FILES = 2_000
 # Fixed metadata so the same files always give the same tar (reproducible grading).
 _FILE_MODE = 0o644
 _FIXED_MTIME = 0
-# Characters the Docker CLI escapes when it turns a .dockerignore pattern into a regular expression.
-_REGEX_SPECIALS = set(".+()|{}$")
 
 
 class ContextRejectedError(ValueError):
     """The submitted files cannot form a safe build context; the reason is shown to the learner."""
-
-
-@dataclass(frozen=True)
-class IgnoreRule:
-    """One `.dockerignore` line: a compiled pattern, and whether it re-includes (`!`)."""
-
-    pattern: str
-    regex: re.Pattern[str]
-    exclusion: bool
 
 
 @dataclass(frozen=True)
@@ -43,67 +48,6 @@ class BuildContext:
     paths: tuple[str, ...]
     content_bytes: int
     dockerfile: bytes
-
-
-def _pattern_regex(pattern: str) -> re.Pattern[str]:
-    """The Docker CLI's (moby/patternmatcher) translation of a pattern into a regex."""
-    out = "^"
-    i = 0
-    while i < len(pattern):
-        char = pattern[i]
-        i += 1
-        if char == "*":
-            if i < len(pattern) and pattern[i] == "*":
-                i += 1
-                if i < len(pattern) and pattern[i] == "/":
-                    i += 1
-                out += ".*" if i == len(pattern) else "(.*/)?"
-            else:
-                out += "[^/]*"
-        elif char == "?":
-            out += "[^/]"
-        elif char == "\\":
-            if i < len(pattern):
-                out += re.escape(pattern[i])
-                i += 1
-        elif char in _REGEX_SPECIALS:
-            out += "\\" + char
-        else:
-            out += char
-    try:
-        return re.compile(out + "$")
-    except re.error as error:
-        raise ContextRejectedError(f"bad .dockerignore pattern {pattern!r}: {error}") from error
-
-
-def parse_dockerignore(text: str) -> list[IgnoreRule]:
-    """Parse `.dockerignore` the way the Docker CLI does (comments, `!`, leading `/`, cleaning)."""
-    rules: list[IgnoreRule] = []
-    for raw_line in text.splitlines():
-        if raw_line.startswith("#"):
-            continue
-        pattern = raw_line.strip()
-        exclusion = pattern.startswith("!")
-        if exclusion:
-            pattern = pattern[1:].strip()
-        if not pattern:
-            continue
-        pattern = posixpath.normpath(pattern)
-        if len(pattern) > 1 and pattern.startswith("/"):
-            pattern = pattern[1:]
-        rules.append(IgnoreRule(pattern, _pattern_regex(pattern), exclusion))
-    return rules
-
-
-def is_ignored(path: str, rules: list[IgnoreRule]) -> bool:
-    """True if the last rule matching `path` (or one of its parent directories) excludes it."""
-    parents = path.split("/")[:-1]
-    candidates = [path] + ["/".join(parents[: i + 1]) for i in range(len(parents))]
-    ignored = False
-    for rule in rules:
-        if any(rule.regex.match(candidate) for candidate in candidates):
-            ignored = not rule.exclusion
-    return ignored
 
 
 def _clean_path(path: str) -> str:
@@ -137,8 +81,13 @@ def build_context(files: Mapping[str, bytes], *, dockerfile: str, max_bytes: int
     dockerfile = _clean_path(dockerfile)
     if dockerfile not in cleaned:
         raise ContextRejectedError(f"no {dockerfile} in the submission")
-    rules = parse_dockerignore(cleaned.get(DOCKERIGNORE, b"").decode("utf-8", "replace"))
-    always_sent = {dockerfile, DOCKERIGNORE}
+    ignore_name = ignore_file_name(cleaned, dockerfile=dockerfile)
+    ignore_text = cleaned[ignore_name].decode("utf-8", "replace") if ignore_name else ""
+    try:
+        rules = parse_dockerignore(ignore_text)
+    except DockerignorePatternError as error:
+        raise ContextRejectedError(str(error)) from error
+    always_sent = {dockerfile, DOCKERIGNORE} | ({ignore_name} if ignore_name else set())
     kept = sorted(p for p in cleaned if p in always_sent or not is_ignored(p, rules))
     if len(kept) > MAX_CONTEXT_FILES:
         raise ContextRejectedError(

@@ -65,7 +65,10 @@ TYPE_FIELDS: dict[str, tuple[set[str], set[str]]] = {
     "numeric": ({"answers"}, {"unit"}),
     "ordering": ({"items"}, set()),
     "matching": ({"pairs"}, {"distractors"}),
-    "dockerfile": ({"starter", "rules"}, set()),
+    "dockerfile": (
+        {"starter", "rules"},
+        {"dockerignore_starter", "secret_values", "secret_files", "tag_credit"},
+    ),
 }
 # The rule ids of graders.dockerfile_rules (the registry the dockerfile type validates against).
 # The brief named them differently (pinned-base-image, non-root-user, healthcheck, exec-form-cmd,
@@ -84,6 +87,8 @@ DOCKERFILE_RULE_IDS = {
     "no-env-file-copied",
     "no-remote-add",
     "copy-instead-of-add",
+    "start-command-declared",
+    "final-stage-copies-from-earlier-stage",
 }
 # Where each kind of item belongs (docker_command mainly in 2, 5 and 7; dockerfile in 3, 4 and 6).
 DOCKER_COMMAND_SECTIONS = {2, 4, 5, 6, 7}
@@ -575,6 +580,12 @@ def test_dockerfile_starters_fail_every_listed_rule(number: int, question: dict[
         pytest.skip("graders.dockerfile_rules is not available")
     rules = importlib.import_module("graders.dockerfile_rules")
     assert set(question["rules"]) <= set(rules.RULE_IDS)
-    results = rules.run_all(question["starter"], rule_ids=question["rules"])
+    options = importlib.import_module("assessments.question_types.dockerfile").rule_options
+    results = rules.run_all(
+        question["starter"],
+        question.get("dockerignore_starter"),
+        rule_ids=question["rules"],
+        options=options(question),
+    )
     assert sorted(result.rule_id for result in results) == sorted(question["rules"])
     assert [result.rule_id for result in results if result.passed] == []

@@ -6,8 +6,9 @@ from graders import rule_results as ids
 from graders.course_sections import CONTAINER_SECURITY, PRODUCTION_DOCKERFILES
 from graders.dockerfile_parser import DockerfileSyntaxError, parse_dockerfile
 from graders.dockerfile_rules import DOCKERFILE_RULES, RULE_IDS, run_all
-from graders.dockerignore_rules import DockerignoreMatcher, dockerignore_rules
-from graders.rule_results import RuleResult
+from graders.dockerignore import DockerignoreMatcher
+from graders.dockerignore_rules import dockerignore_rules
+from graders.rule_results import DEFAULT_OPTIONS, RuleResult
 from tests.graders import course_dockerfiles as course
 
 GOOD_NODE = """\
@@ -30,7 +31,7 @@ CMD ["node", "dist/server.js"]
 
 
 def check(rule_id: str, dockerfile_text: str) -> RuleResult:
-    return DOCKERFILE_RULES[rule_id](parse_dockerfile(dedent(dockerfile_text)))
+    return DOCKERFILE_RULES[rule_id](parse_dockerfile(dedent(dockerfile_text)), DEFAULT_OPTIONS)
 
 
 # Each rule: a Dockerfile that passes it and one that fails it, with the line to blame.
@@ -120,6 +121,20 @@ RULE_CASES = [
         id="shell-form-entrypoint",
     ),
     pytest.param(
+        ids.START_COMMAND_DECLARED,
+        'FROM node:18-alpine\nCMD ["node", "server.js"]\n',
+        "FROM node:18-alpine\nCOPY . .\n",
+        1,
+        id="no-start-command",
+    ),
+    pytest.param(
+        ids.COPIES_FROM_EARLIER_STAGE,
+        "FROM golang:1.22 AS build\nFROM scratch\nCOPY --from=build /app /app\n",
+        "FROM golang:1.22 AS build\nRUN go build\nFROM alpine:3.19\nCOPY app /app\n",
+        3,
+        id="unused-build-stage",
+    ),
+    pytest.param(
         ids.DEPENDENCIES_BEFORE_SOURCE,
         "FROM python:3.12-slim\nCOPY requirements.txt .\n"
         "RUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\n",
@@ -152,7 +167,7 @@ RULE_CASES = [
     ),
     pytest.param(
         ids.APT_CHAINED_WITH_CLEANUP,
-        "FROM debian:12-slim\nRUN --mount=type=cache,target=/var/cache/apt "
+        "FROM debian:12-slim\nRUN --mount=type=cache,target=/var/lib/apt "
         "apt-get update && apt-get install -y curl\n",
         "FROM debian:12-slim\nRUN apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n",
         2,
@@ -486,4 +501,4 @@ def test_run_all_raises_a_syntax_error_with_the_line_for_unparseable_input() -> 
 
 
 def test_every_rule_id_has_a_definition_and_is_unique() -> None:
-    assert len(RULE_IDS) == len(set(RULE_IDS)) == 18
+    assert len(RULE_IDS) == len(set(RULE_IDS)) == 20

@@ -99,3 +99,57 @@ def test_spec_errors(change: dict[str, object], error: str) -> None:
 def test_it_rejects_malformed_responses(raw: object, message: str) -> None:
     with pytest.raises(ResponseError, match=message):
         DOCKERFILE.normalise_response(dockerfile(), raw)
+
+
+def test_tag_credit_makes_a_digest_earn_more_than_a_tag() -> None:
+    spec = dockerfile() | {"rules": ["base-image-tag-pinned"], "tag_credit": 0.5}
+    digest = "sha256:" + "ab" * 32
+
+    tag = DOCKERFILE.grade(spec, "FROM node:18.17.1-alpine3.18\n")
+    pinned = DOCKERFILE.grade(spec, f"FROM node:18.17.1-alpine3.18@{digest}\n")
+
+    assert tag.fraction == 0.5
+    assert pinned.fraction == 1
+
+
+def test_declared_secrets_and_files_are_graded_with_the_submitted_dockerignore() -> None:
+    spec = dockerfile() | {
+        "rules": ["no-secrets-in-env-or-arg", "no-env-file-copied"],
+        "dockerignore_starter": "",
+        "secret_values": ["s3cr3t-value"],
+        "secret_files": [".env"],
+    }
+    text = 'FROM node:18.17.1\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]\n'
+
+    shipped = DOCKERFILE.grade(spec, {"dockerfile": text, "dockerignore": ""})
+    excluded = DOCKERFILE.grade(spec, {"dockerfile": text, "dockerignore": ".env\n"})
+    leaked = DOCKERFILE.grade(
+        spec, {"dockerfile": text + "ENV X=s3cr3t-value\n", "dockerignore": ".env\n"}
+    )
+
+    assert [part.correct for part in shipped.parts] == [True, False]
+    assert excluded.fraction == 1
+    assert [part.correct for part in leaked.parts] == [False, True]
+    assert "s3cr3t-value" not in leaked.explanation + " ".join(p.feedback for p in leaked.parts)
+
+
+def test_a_dockerignore_docker_refuses_scores_zero_with_a_message() -> None:
+    spec = dockerfile() | {"rules": ["dockerignore-excludes-env"], "dockerignore_starter": ""}
+
+    grade = DOCKERFILE.grade(spec, {"dockerfile": GOOD_DOCKERFILE, "dockerignore": "!\n"})
+
+    assert grade.fraction == 0
+    assert "refuses the .dockerignore" in grade.explanation
+
+
+@pytest.mark.parametrize(
+    ("change", "error"),
+    [
+        ({"secret_values": "pw"}, "secret_values: must be a list of strings"),
+        ({"secret_files": []}, "secret_files: needs at least 1 entries"),
+        ({"tag_credit": 1.5}, "tag_credit: must be at most 1"),
+        ({"tag_credit": "half"}, "tag_credit: must be a number"),
+    ],
+)
+def test_rule_option_errors(change: dict[str, object], error: str) -> None:
+    assert error in DOCKERFILE.validate_spec(dockerfile() | change)
