@@ -299,9 +299,7 @@ def _item_statistics(
             intended_weight=intended_weight,
             effective_weight=effective_weight,
             negative_covariance=negative,
-            non_functional_distractors=sum(
-                1 for option in options or () if option.non_functional
-            ),
+            non_functional_distractors=sum(1 for option in options or () if option.non_functional),
         ),
         options=options,
     )
@@ -367,3 +365,36 @@ def report_as_json(report: StatisticsReport) -> dict[str, Any]:
         },
         "items": [item_as_json(item) for item in report.items],
     }
+
+
+# The CSV export has the JSON item's columns; flags are joined by ";", undefined is empty.
+ITEM_CSV_COLUMNS = (
+    "item",
+    "attempts",
+    "facility",
+    "sd",
+    "random_guess_score",
+    "intended_weight",
+    "effective_weight",
+    "discrimination_index",
+    "discriminative_efficiency",
+    "flags",
+)
+FLAG_SEPARATOR = ";"
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return FLAG_SEPARATOR.join(value)
+    return str(value)
+
+
+def items_csv_rows(report: StatisticsReport) -> list[list[str]]:
+    """The header and one row per item."""
+    rows = [list(ITEM_CSV_COLUMNS)]
+    for item in report.items:
+        shown = item_as_json(item)
+        rows.append([_csv_cell(shown[column]) for column in ITEM_CSV_COLUMNS])
+    return rows
