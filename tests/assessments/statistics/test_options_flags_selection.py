@@ -70,7 +70,8 @@ def test_a_distractor_below_five_percent_is_non_functional() -> None:
         # Weaker learners choose the distractor: its discrimination is negative.
         rests = [0.0] * choosers + [float(n) for n in range(1, attempts - choosers + 1)]
         rare = options_analyse(options=options, responses=responses, rests=rests)[1]
-        assert rare.discrimination is not None and rare.discrimination < 0
+        assert rare.discrimination is not None
+        assert rare.discrimination < 0
         return rare.non_functional
 
     assert NON_FUNCTIONAL_SHARE == 5

@@ -118,7 +118,14 @@ def test_slots_are_the_positions_of_a_test_with_random_draws() -> None:
 def test_no_statistic_is_ever_nan_or_infinite() -> None:
     # A CIC above 100 (possible with draws) has no error ratio: Moodle stores NULL for the NaN.
     matrix = ResponseMatrix()
-    rows = [("a", "x", 1), ("a", "y", 1), ("b", "x", 0), ("b", "z", 0), ("c", "y", 1), ("c", "z", 0)]
+    rows = [
+        ("a", "x", 1),
+        ("a", "y", 1),
+        ("b", "x", 0),
+        ("b", "z", 0),
+        ("c", "y", 1),
+        ("c", "z", 0),
+    ]
     for attempt, item, mark in rows:
         matrix.add(attempt=attempt, item=item, mark=mark, max_mark=1)
     report = report_as_json(statistics_compute(matrix=matrix))
