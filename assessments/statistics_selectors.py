@@ -133,7 +133,7 @@ def assessment_statistics_compute(
 ) -> AssessmentStatistics:
     """The report from the database, uncached: three queries (the graded answers, their
     versions, nothing per attempt)."""
-    rows = (
+    rows = list(
         AttemptQuestion.objects.filter(
             attempt__assessment=assessment,
             attempt__status=AttemptStatus.SUBMITTED,
@@ -151,7 +151,6 @@ def assessment_statistics_compute(
             "response",
         )
     )
-    rows = list(rows)
     refs = _refs(row[3] for row in rows)
     matrix = ResponseMatrix()
     attempts: dict[str, AttemptInfo] = {}

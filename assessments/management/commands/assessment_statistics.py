@@ -5,9 +5,9 @@ import csv
 import json
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 
 from assessments.models import Assessment
 from assessments.statistics import (
@@ -81,7 +81,7 @@ class Command(BaseCommand):
         selection = AttemptSelection(chosen) if chosen else selection_default(assessment=assessment)
         return assessment_statistics_compute(assessment=assessment, selection=selection).report
 
-    def _write(self, report: StatisticsReport, output_format: str, out: TextIO) -> None:
+    def _write(self, report: StatisticsReport, output_format: str, out: OutputWrapper) -> None:
         if output_format == "csv":
             writer = csv.writer(out, lineterminator="\n")
             writer.writerows(items_csv_rows(report))
