@@ -1,10 +1,12 @@
 """A three-question quiz that learners take through the production path (start, save, submit)."""
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
 from accounts.models import Role, User
+from assessments.attempt_selectors import ItemForSave
 from assessments.models import (
     Assessment,
     AssessmentKind,
@@ -15,7 +17,6 @@ from assessments.models import (
     Question,
     QuestionStatus,
 )
-from assessments.attempt_selectors import ItemForSave
 from assessments.question_types import option_id
 from assessments.services.answers import attempt_answer_save
 from assessments.services.attempts import attempt_start, attempt_submit
@@ -42,10 +43,19 @@ TRUE_FALSE_SPEC = {
 ORDER_SPEC = {
     "prompt": "Which base image tag is pinned?",
     "feedback": "Section 3: pin the base image.",
-    "options": [{"text": "node:18.17.1", "correct": True}, {"text": "node:latest", "correct": False}],
+    "options": [
+        {"text": "node:18.17.1", "correct": True},
+        {"text": "node:latest", "correct": False},
+    ],
 }
 COPY, ADD, RUN = (option_id(text) for text in ("COPY", "ADD --from", "RUN cp"))
 PINNED, LATEST = option_id("node:18.17.1"), option_id("node:latest")
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    # The fixtures' learners need a password, not a slow one.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -20,7 +20,9 @@ a3,q2,1,1,
 """
 
 
-def _run(*args: str, stdin: str | None = None, monkeypatch: pytest.MonkeyPatch | None = None) -> str:
+def _run(
+    *args: str, stdin: str | None = None, monkeypatch: pytest.MonkeyPatch | None = None
+) -> str:
     out = io.StringIO()
     if stdin is not None and monkeypatch is not None:
         monkeypatch.setattr("sys.stdin", io.StringIO(stdin))

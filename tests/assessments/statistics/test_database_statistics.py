@@ -68,9 +68,7 @@ def test_choice_items_get_their_options_and_guess_scores_from_the_bank(
     assert {o["option"] for o in items["kernel v1"]["options"]} == {"true", "false"}
 
 
-def test_the_grading_method_chooses_the_attempts_by_default(
-    quiz: Assessment, take: Taker
-) -> None:
+def test_the_grading_method_chooses_the_attempts_by_default(quiz: Assessment, take: Taker) -> None:
     # given one learner who scored 1 then 3 (out of 3)
     learner = learners(1)[0]
     take(quiz, learner, copy=ADD, kernel="true", pin=None)
