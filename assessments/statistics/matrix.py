@@ -1,14 +1,20 @@
 """The input of the statistics: which attempt scored what on which item, and what is known of
 the items and attempts besides their marks."""
 
+import gc
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NoReturn
 
 # A response to a choice item: the option chosen, the options chosen (multiple response), or
 # None when the attempt left the item unanswered or the response is not known.
 type Choice = str | tuple[str, ...] | None
+# (attempt, item) and (attempt, position) pairs are kept as one int: attempt << bits | other.
+_KEY_BITS = 32
+# A row as ResponseMatrix.add_rows takes it: attempt, item, mark, max_mark, response, slot.
+type RowValues = tuple[str, str, float, float, Choice, str | None]
 
 
 class MatrixError(ValueError):
@@ -79,20 +85,26 @@ class ResponseMatrix:
     `add` refuses what would make the statistics meaningless: a mark that is not a finite
     number, a mark above the item's maximum (or below its negative), an item with two different
     maximum marks, an item or a slot twice in one attempt.
+
+    Each row also has a *position*: the named slot its item was drawn into, or for a row
+    without a slot the item itself (a test without random draws has one position per item).
     """
 
     attempts: list[str] = field(default_factory=list)
     items: list[str] = field(default_factory=list)
     item_max: list[float] = field(default_factory=list)
+    positions: list[str] = field(default_factory=list)
     row_attempt: list[int] = field(default_factory=list)
     row_item: list[int] = field(default_factory=list)
     row_mark: list[float] = field(default_factory=list)
     row_response: list[Choice] = field(default_factory=list)
-    row_slot: list[str | None] = field(default_factory=list)
+    row_position: list[int] = field(default_factory=list)
     _attempt_index: dict[str, int] = field(default_factory=dict)
     _item_index: dict[str, int] = field(default_factory=dict)
-    _seen: set[tuple[int, int]] = field(default_factory=set)
-    _seen_slots: set[tuple[int, str]] = field(default_factory=set)
+    _position_index: dict[str, int] = field(default_factory=dict)
+    _item_position: list[int] = field(default_factory=list)
+    _seen: set[int] = field(default_factory=set)
+    _seen_slots: set[int] = field(default_factory=set)
 
     @classmethod
     def of(cls, rows: Iterable[ResponseRow]) -> "ResponseMatrix":
@@ -108,6 +120,13 @@ class ResponseMatrix:
             )
         return matrix
 
+    def _position(self, key: str) -> int:
+        index = self._position_index.get(key)
+        if index is None:
+            index = self._position_index[key] = len(self.positions)
+            self.positions.append(key)
+        return index
+
     def add(
         self,
         *,
@@ -118,52 +137,77 @@ class ResponseMatrix:
         response: Choice = None,
         slot: str | None = None,
     ) -> None:
-        if not math.isfinite(mark) or not math.isfinite(max_mark):
-            raise MatrixError("mark and max_mark must be finite numbers")
-        if max_mark < 0:
-            raise MatrixError(f"max_mark {max_mark:g} is negative")
-        if not -max_mark <= mark <= max_mark:
-            raise MatrixError(f"mark {mark:g} is outside -max_mark..max_mark ({max_mark:g})")
-        item_index = self._item_index.get(item)
-        if item_index is None:
-            item_index = self._item_index[item] = len(self.items)
-            self.items.append(item)
-            self.item_max.append(max_mark)
-        elif self.item_max[item_index] != max_mark:
-            raise MatrixError(
-                f"item {item!r} has max_mark {max_mark:g} here "
-                f"but {self.item_max[item_index]:g} before"
-            )
-        attempt_index = self._attempt_index.get(attempt)
-        if attempt_index is None:
-            attempt_index = self._attempt_index[attempt] = len(self.attempts)
-            self.attempts.append(attempt)
-        if (attempt_index, item_index) in self._seen:
-            raise MatrixError(f"attempt {attempt!r} has item {item!r} twice")
-        self._seen.add((attempt_index, item_index))
-        if slot is not None:
-            if (attempt_index, slot) in self._seen_slots:
-                raise MatrixError(f"attempt {attempt!r} has two items in slot {slot!r}")
-            self._seen_slots.add((attempt_index, slot))
-        self.row_attempt.append(attempt_index)
-        self.row_item.append(item_index)
-        self.row_mark.append(float(mark))
-        self.row_response.append(response)
-        self.row_slot.append(slot)
+        self.add_rows([(attempt, item, mark, max_mark, response, slot)])
+
+    def add_rows(self, rows: Iterable[RowValues]) -> None:
+        """Add (attempt, item, mark, max_mark, response, slot) rows; raises MatrixError at the
+        first row that cannot be added (the rows before it stay added).
+
+        The cyclic garbage collector is paused meanwhile: each row is a new tuple, and with
+        10^6 rows alive its full passes made loading quadratic. Rows make no cycles."""
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            self._add_rows(rows)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _add_rows(self, rows: Iterable[RowValues]) -> None:
+        attempt_index, item_index = self._attempt_index, self._item_index
+        item_max, item_position = self.item_max, self._item_position
+        seen, seen_slots = self._seen, self._seen_slots
+        append_attempt, append_item = self.row_attempt.append, self.row_item.append
+        append_mark, append_response = self.row_mark.append, self.row_response.append
+        append_position = self.row_position.append
+        isfinite = math.isfinite
+        for attempt, item, mark, max_mark, response, slot in rows:
+            if not (isfinite(mark) and isfinite(max_mark)) or not -max_mark <= mark <= max_mark:
+                _mark_refused(mark, max_mark)
+            i = item_index.get(item)
+            if i is None:
+                i = item_index[item] = len(self.items)
+                self.items.append(item)
+                item_max.append(max_mark)
+                item_position.append(-1)
+            elif item_max[i] != max_mark:
+                raise MatrixError(
+                    f"item {item!r} has max_mark {max_mark:g} here but {item_max[i]:g} before"
+                )
+            a = attempt_index.get(attempt)
+            if a is None:
+                a = attempt_index[attempt] = len(self.attempts)
+                self.attempts.append(attempt)
+            pair = a << _KEY_BITS | i  # an int, not a tuple: the collector never walks ints
+            if pair in seen:
+                raise MatrixError(f"attempt {attempt!r} has item {item!r} twice")
+            if slot is None:
+                position = item_position[i]
+                if position < 0:
+                    position = item_position[i] = self._position(f"item:{item}")
+            else:
+                position = self._position(f"slot:{slot}")
+                placed = a << _KEY_BITS | position
+                if placed in seen_slots:
+                    raise MatrixError(f"attempt {attempt!r} has two items in slot {slot!r}")
+                seen_slots.add(placed)
+            seen.add(pair)
+            append_attempt(a)
+            append_item(i)
+            append_mark(float(mark))
+            append_response(response)
+            append_position(position)
 
     def __len__(self) -> int:
         return len(self.row_mark)
 
-    def attempt_totals(self) -> tuple[list[float], list[float]]:
-        """Each attempt's total mark and its maximum total (the sum of its items' maxima)."""
-        marks: list[list[float]] = [[] for _ in self.attempts]
-        maxima: list[list[float]] = [[] for _ in self.attempts]
-        for attempt_index, item_index, mark in zip(
-            self.row_attempt, self.row_item, self.row_mark, strict=True
-        ):
-            marks[attempt_index].append(mark)
-            maxima[attempt_index].append(self.item_max[item_index])
-        return [math.fsum(m) for m in marks], [math.fsum(m) for m in maxima]
+
+def _mark_refused(mark: float, max_mark: float) -> NoReturn:
+    if not (math.isfinite(mark) and math.isfinite(max_mark)):
+        raise MatrixError("mark and max_mark must be finite numbers")
+    if max_mark < 0:
+        raise MatrixError(f"max_mark {max_mark:g} is negative")
+    raise MatrixError(f"mark {mark:g} is outside -max_mark..max_mark ({max_mark:g})")
 
 
 def attempts_select(

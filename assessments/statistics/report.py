@@ -16,6 +16,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from assessments.statistics.flags import ItemFlag, item_flags
 from assessments.statistics.matrix import (
     AttemptInfo,
@@ -25,12 +28,13 @@ from assessments.statistics.matrix import (
     ResponseMatrix,
     attempts_select,
 )
-from assessments.statistics.moments import Moments, item_moments
+from assessments.statistics.moments import Moments, Values, item_moments
 from assessments.statistics.options import (
     OptionStatistics,
     guess_score_inferred,
     options_analyse,
     options_inferred,
+    picks_of,
 )
 from assessments.statistics.totals import total_moments
 
@@ -86,15 +90,15 @@ class StatisticsReport:
 
 @dataclass
 class _Group:
-    """The rows of one item or one slot among the counted attempts, in attempt order."""
+    """The rows of one item or one position among the counted attempts, in attempt order."""
 
-    marks: list[float] = field(default_factory=list)
-    rests: list[float] = field(default_factory=list)
-    totals: list[float] = field(default_factory=list)
-    responses: list[Choice] = field(default_factory=list)
+    marks: Values
+    rests: Values
+    totals: Values
+    responses: list[Choice]
 
     def moments(self) -> Moments | None:
-        if not self.marks:
+        if not len(self.marks):
             return None
         return item_moments(marks=self.marks, rests=self.rests, totals=self.totals)
 
@@ -105,38 +109,31 @@ def _percent(value: float | None, of: float | None) -> float | None:
     return 100 * value / of
 
 
-def _groups(
-    matrix: ResponseMatrix, counted: list[bool], totals: list[float]
-) -> tuple[list[_Group], dict[tuple[str, str], _Group]]:
-    """Rows grouped by item and by position: a named slot, or the item itself for a row
-    without a slot."""
-    by_item = [_Group() for _ in matrix.items]
-    by_slot: dict[tuple[str, str], _Group] = {}
-    rows = zip(
-        matrix.row_attempt,
-        matrix.row_item,
-        matrix.row_mark,
-        matrix.row_response,
-        matrix.row_slot,
-        strict=True,
-    )
-    for attempt, item, mark, response, slot in rows:
-        if not counted[attempt]:
-            continue
-        total = totals[attempt]
-        group = by_item[item]
-        group.marks.append(mark)
-        group.rests.append(total - mark)
-        group.totals.append(total)
-        group.responses.append(response)
-        if slot is None:
-            by_slot[("item", matrix.items[item])] = group
-            continue
-        place = by_slot.setdefault(("slot", slot), _Group())
-        place.marks.append(mark)
-        place.rests.append(total - mark)
-        place.totals.append(total)
-    return by_item, by_slot
+@dataclass(frozen=True)
+class _Columns:
+    """The matrix's rows of counted attempts as arrays, sorted by attempt (stably)."""
+
+    rows: npt.NDArray[np.intp]
+    attempt: npt.NDArray[np.intp]
+    mark: Values
+    total: Values
+
+
+def _split(keys: npt.NDArray[np.intp], count: int) -> list[npt.NDArray[np.intp]]:
+    """Row numbers (of `keys`) grouped by key 0..count-1, each group in row order."""
+    order = np.argsort(keys, kind="stable")
+    bounds = np.cumsum(np.bincount(keys, minlength=count))
+    return np.split(order, bounds[:-1])
+
+
+def _group(columns: _Columns, rows: npt.NDArray[np.intp], responses: list[Choice] | None) -> _Group:
+    """The rows' arrays; their responses too when asked (an item's, not a position's)."""
+    marks = columns.mark[rows]
+    totals = columns.total[rows]
+    picked: list[Choice] = []
+    if responses is not None:
+        picked = [responses[row] for row in columns.rows[rows].tolist()]
+    return _Group(marks=marks, rests=totals - marks, totals=totals, responses=picked)
 
 
 def statistics_compute(
@@ -148,22 +145,38 @@ def statistics_compute(
 ) -> StatisticsReport:
     """Every statistic of Moodle's report for the attempts that `selection` counts."""
     items = items or {}
-    totals, maxima = matrix.attempt_totals()
+    attempt_of = np.asarray(matrix.row_attempt, dtype=np.intp)
+    item_of = np.asarray(matrix.row_item, dtype=np.intp)
+    marks = np.asarray(matrix.row_mark, dtype=np.float64)
+    count = len(matrix.attempts)
+    totals = np.bincount(attempt_of, weights=marks, minlength=count)
+    item_max = np.asarray(matrix.item_max, dtype=np.float64)
+    maxima = np.bincount(attempt_of, weights=item_max[item_of], minlength=count)
     chosen = attempts_select(
         attempts=attempts or {},
-        totals=dict(zip(matrix.attempts, totals, strict=True)),
+        totals=dict(zip(matrix.attempts, totals.tolist(), strict=True)),
         which=selection,
     )
-    counted = [attempt in chosen for attempt in matrix.attempts]
-    if any(slot is not None for slot in matrix.row_slot):
-        by_item, by_slot = _groups(matrix, counted, totals)
-    else:
-        by_item, by_slot = _groups_without_slots(matrix, counted, totals)
-    counted_totals = [total for total, keep in zip(totals, counted, strict=True) if keep]
-    counted_maxima = [top for top, keep in zip(maxima, counted, strict=True) if keep]
-    max_mark = _test_maximum(counted_maxima)
-    slot_moments = [moments for group in by_slot.values() if (moments := group.moments())]
-    test = _test_statistics(counted_totals, max_mark, slot_moments, selection)
+    counted = np.fromiter((a in chosen for a in matrix.attempts), dtype=bool, count=count)
+    kept = np.flatnonzero(counted[attempt_of]) if count else np.zeros(0, dtype=np.intp)
+    columns = _Columns(
+        rows=kept,
+        attempt=attempt_of[kept],
+        mark=marks[kept],
+        total=totals[attempt_of[kept]],
+    )
+    by_item = [
+        _group(columns, rows, matrix.row_response)
+        for rows in _split(item_of[kept], len(matrix.items))
+    ]
+    position_of = np.asarray(matrix.row_position, dtype=np.intp)[kept]
+    slot_moments = [
+        moments
+        for rows in _split(position_of, len(matrix.positions))
+        if len(rows) and (moments := _group(columns, rows, None).moments())
+    ]
+    max_mark = _test_maximum(maxima[counted].tolist())
+    test = _test_statistics(totals[counted], max_mark, slot_moments, selection)
     weight_denominator = math.fsum(
         math.sqrt(moments.covariance_with_total or 0.0)
         for moments in slot_moments
@@ -180,31 +193,9 @@ def statistics_compute(
         )
         for index, name in enumerate(matrix.items)
     )
-    percents = tuple(
-        100 * total / top
-        for total, top in zip(counted_totals, counted_maxima, strict=True)
-        if top > 0
-    )
+    tops = maxima[counted]
+    percents = tuple((100 * totals[counted][tops > 0] / tops[tops > 0]).tolist())
     return StatisticsReport(test=test, items=item_statistics, attempt_percents=percents)
-
-
-def _groups_without_slots(
-    matrix: ResponseMatrix, counted: list[bool], totals: list[float]
-) -> tuple[list[_Group], dict[tuple[str, str], _Group]]:
-    """The common case, in one pass: every item is its own position."""
-    by_item = [_Group() for _ in matrix.items]
-    rows = zip(
-        matrix.row_attempt, matrix.row_item, matrix.row_mark, matrix.row_response, strict=True
-    )
-    for attempt, item, mark, response in rows:
-        if counted[attempt]:
-            group = by_item[item]
-            total = totals[attempt]
-            group.marks.append(mark)
-            group.rests.append(total - mark)
-            group.totals.append(total)
-            group.responses.append(response)
-    return by_item, {("item", name): by_item[index] for index, name in enumerate(matrix.items)}
 
 
 def _test_maximum(maxima: list[float]) -> float | None:
@@ -216,7 +207,7 @@ def _test_maximum(maxima: list[float]) -> float | None:
 
 
 def _test_statistics(
-    totals: list[float],
+    totals: Values,
     max_mark: float | None,
     slot_moments: list[Moments],
     selection: AttemptSelection,
@@ -259,16 +250,14 @@ def _item_statistics(
         effective_weight = 100 * math.sqrt(covariance or 0.0) / weight_denominator
     guess = info.random_guess_score
     options_known = info.options
-    if not info.question_type:
-        guess = guess_score_inferred(
-            responses=group.responses, marks=group.marks, max_mark=max_mark
-        )
-        options_known = options_inferred(
-            responses=group.responses, marks=group.marks, max_mark=max_mark
-        )
+    known = [option.option for option in options_known] if options_known else None
+    picks = picks_of(group.responses, known) if info.question_type == "" or known else None
+    if not info.question_type and picks is not None:
+        guess = guess_score_inferred(picks=picks, marks=group.marks, max_mark=max_mark)
+        options_known = options_inferred(picks=picks, marks=group.marks, max_mark=max_mark)
     options = (
-        options_analyse(options=options_known, responses=group.responses, rests=group.rests)
-        if options_known
+        options_analyse(options=options_known, picks=picks, rests=group.rests)
+        if options_known and picks is not None
         else None
     )
     facility = _percent(moments.mark_mean, max_mark) if moments else None

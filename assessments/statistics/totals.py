@@ -4,9 +4,12 @@ coefficient of internal consistency (Cronbach's alpha x 100) with its error rati
 error. All in raw marks here; the report scales them to percentages of the test's maximum."""
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assessments.statistics.moments import deviations
+import numpy as np
+
+from assessments.statistics.moments import Values, deviations
 
 # How far past 100 a CIC may be and still count as 100 (rounding in the sums).
 ROUNDING = 1e-12
@@ -25,19 +28,19 @@ class TotalMoments:
     standard_error: float | None
 
 
-def median(values: list[float]) -> float | None:
+def median(values: Values | Sequence[float]) -> float | None:
     """The middle value, or the mean of the two middle values for an even count."""
-    if not values:
+    if not len(values):
         return None
-    ordered = sorted(values)
+    ordered = np.sort(np.asarray(values, dtype=np.float64))
     middle = len(ordered) // 2
     if len(ordered) % 2:
-        return ordered[middle]
-    return (ordered[middle - 1] + ordered[middle]) / 2
+        return float(ordered[middle])
+    return float(ordered[middle - 1] + ordered[middle]) / 2
 
 
 def total_moments(
-    *, totals: list[float], positions: int, sum_of_mark_variance: float
+    *, totals: Values | Sequence[float], positions: int, sum_of_mark_variance: float
 ) -> TotalMoments:
     """Moodle's rules for what is defined: the SD from two attempts, the skewness from three,
     the kurtosis from four; the skewness, kurtosis and CIC only when the totals vary (k2 != 0);
@@ -51,12 +54,12 @@ def total_moments(
     nothing = TotalMoments(s, mean, median(totals), None, None, None, None, None, None)
     if s < 2:
         return nothing
-    power2 = math.fsum(d**2 for d in spread)
+    power2 = float(np.sum(spread**2))
     sd = math.sqrt(power2 / (s - 1))
     if s < 3 or flat:
         return TotalMoments(s, mean, median(totals), sd, None, None, None, None, None)
-    power3 = math.fsum(d**3 for d in spread)
-    power4 = math.fsum(d**4 for d in spread)
+    power3 = float(np.sum(spread**3))
+    power4 = float(np.sum(spread**4))
     m2, m3, m4 = power2 / s, power3 / s, power4 / s
     k2 = s * m2 / (s - 1)
     k3 = s * s * m3 / ((s - 1) * (s - 2))

@@ -1,5 +1,6 @@
 """Distractor analysis, flags and the choice of attempts, worked by hand."""
 
+import numpy as np
 import pytest
 
 from assessments.statistics import (
@@ -18,7 +19,7 @@ from assessments.statistics.flags import (
     item_flags,
 )
 from assessments.statistics.matrix import AttemptInfo
-from assessments.statistics.options import NON_FUNCTIONAL_SHARE, options_analyse
+from assessments.statistics.options import NON_FUNCTIONAL_SHARE, options_analyse, picks_of
 
 NO_FLAGS = {
     "facility": 50.0,
@@ -30,6 +31,12 @@ NO_FLAGS = {
     "negative_covariance": False,
     "non_functional_distractors": 0,
 }
+
+
+def _analysed(options: tuple[OptionInfo, ...], responses: list, rests: list[float]) -> tuple:
+    picks = picks_of(responses, [option.option for option in options])
+    assert picks is not None
+    return options_analyse(options=options, picks=picks, rests=np.asarray(rests))
 
 
 def _with_responses() -> ResponseMatrix:
@@ -69,7 +76,7 @@ def test_a_distractor_below_five_percent_is_non_functional() -> None:
         responses = ["rare"] * choosers + ["key"] * (attempts - choosers)
         # Weaker learners choose the distractor: its discrimination is negative.
         rests = [0.0] * choosers + [float(n) for n in range(1, attempts - choosers + 1)]
-        rare = options_analyse(options=options, responses=responses, rests=rests)[1]
+        rare = _analysed(options, responses, rests)[1]
         assert rare.discrimination is not None
         assert rare.discrimination < 0
         return rare.non_functional
@@ -78,15 +85,13 @@ def test_a_distractor_below_five_percent_is_non_functional() -> None:
     assert analysed(choosers=1, attempts=20) is False  # exactly 5 %
     assert analysed(choosers=1, attempts=21) is True  # 4.8 %
     # A key is never a non-functional distractor, nor an option nobody was shown.
-    key = options_analyse(
-        options=(OptionInfo("key", "key", 1.0),), responses=["key", "key"], rests=[1.0, 0.0]
-    )[0]
+    key = _analysed((OptionInfo("key", "key", 1.0),), ["key", "key"], [1.0, 0.0])[0]
     assert (key.count, key.non_functional, key.discrimination) == (2, False, None)
 
 
 def test_an_option_nobody_chose_is_a_non_functional_distractor() -> None:
     options = (OptionInfo("k", "k", 1.0), OptionInfo("never", "never", 0.0))
-    never = options_analyse(options=options, responses=["k", None], rests=[1.0, 0.0])[1]
+    never = _analysed(options, ["k", None], [1.0, 0.0])[1]
     assert (never.count, never.share, never.discrimination) == (0, 0.0, None)
     assert never.non_functional is True
 
