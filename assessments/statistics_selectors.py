@@ -11,12 +11,13 @@ served after a newer attempt was graded, and no timer decides when it is stale.
 """
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 
 from django.core.cache import cache
+from django.db.models import FloatField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from assessments.models import (
@@ -34,7 +35,7 @@ from assessments.statistics import (
     StatisticsReport,
     statistics_compute,
 )
-from assessments.statistics.matrix import AttemptInfo
+from assessments.statistics.matrix import AttemptInfo, RowValues
 from assessments.statistics.question_facts import (
     choice_options,
     choice_response,
@@ -124,15 +125,17 @@ def _refs(version_ids: Iterable[int]) -> dict[int, tuple[ItemRef, ItemInfo]]:
     return found
 
 
-def _float(value: Decimal | None) -> float:
-    return float(value or 0)
-
-
 def assessment_statistics_compute(
     *, assessment: Assessment, selection: AttemptSelection
 ) -> AssessmentStatistics:
-    """The report from the database, uncached: three queries (the graded answers, their
-    versions, nothing per attempt)."""
+    """The report from the database, uncached: three queries (the submitted attempts, their
+    graded answers with marks cast to floats in SQL, the versions answered)."""
+    attempts = {
+        str(pk): AttemptInfo(learner=str(learner_id), number=number)
+        for pk, learner_id, number in Attempt.objects.filter(
+            assessment=assessment, status=AttemptStatus.SUBMITTED
+        ).values_list("pk", "learner_id", "number")
+    }
     rows = list(
         AttemptQuestion.objects.filter(
             attempt__assessment=assessment,
@@ -142,32 +145,33 @@ def assessment_statistics_compute(
         .order_by("attempt_id", "slot_position", "position")
         .values_list(
             "attempt_id",
-            "attempt__learner_id",
-            "attempt__number",
             "question_version_id",
             "slot_position",
-            "points",
-            "max_points",
+            Cast("points", FloatField()),
+            Cast("max_points", FloatField()),
             "response",
         )
     )
-    refs = _refs(row[3] for row in rows)
-    matrix = ResponseMatrix()
-    attempts: dict[str, AttemptInfo] = {}
+    refs = _refs({row[1] for row in rows})
+    names = {version_id: info.label for version_id, (_, info) in refs.items()}
+    types = {version_id: ref.question_type for version_id, (ref, _) in refs.items()}
     drawn: dict[tuple[int, int], int] = {}
-    for attempt_id, learner_id, number, version_id, slot, points, max_points, response in rows:
-        ref, _ = refs[version_id]
-        attempt = str(attempt_id)
-        rank = drawn[attempt_id, slot] = drawn.get((attempt_id, slot), 0) + 1
-        matrix.add(
-            attempt=attempt,
-            item=item_name(question_key=ref.question_key, version_number=ref.version_number),
-            mark=_float(points),
-            max_mark=_float(max_points),
-            response=choice_response(question_type=ref.question_type, response=response),
-            slot=f"{slot}.{rank}",
-        )
-        attempts[attempt] = AttemptInfo(learner=str(learner_id), number=number)
+
+    def matrix_rows() -> Iterator[RowValues]:
+        for attempt_id, version_id, slot, points, max_points, response in rows:
+            # The k-th question an attempt drew from a slot sits in position "slot.k".
+            rank = drawn[attempt_id, slot] = drawn.get((attempt_id, slot), 0) + 1
+            yield (
+                str(attempt_id),
+                names[version_id],
+                points,
+                max_points,
+                choice_response(question_type=types[version_id], response=response),
+                f"{slot}.{rank}",
+            )
+
+    matrix = ResponseMatrix()
+    matrix.add_rows(matrix_rows())
     infos = {info.label: info for _, info in refs.values()}
     report = statistics_compute(matrix=matrix, items=infos, attempts=attempts, selection=selection)
     return AssessmentStatistics(
