@@ -7,6 +7,11 @@ class AssessmentsConfig(AppConfig):
     def ready(self) -> None:
         # A graded attempt makes its assessment's item statistics stale (see statistics_selectors).
         from assessments.events import subscribe_attempt_graded
-        from assessments.statistics_selectors import statistics_invalidate_for_attempt
+        from assessments.statistics_selectors import (
+            statistics_invalidate_for_attempt,
+            statistics_invalidate_for_submission,
+        )
+        from practicals.api import subscribe_submission_graded
 
         subscribe_attempt_graded(statistics_invalidate_for_attempt)
+        subscribe_submission_graded(statistics_invalidate_for_submission)

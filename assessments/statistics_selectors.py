@@ -41,6 +41,7 @@ from assessments.statistics.question_facts import (
     choice_response,
     random_guess_score,
 )
+from practicals import api as practicals_api
 
 # Reports are dropped by generation, not by age; this only bounds what an idle cache keeps.
 STATISTICS_CACHE_SECONDS = 7 * 24 * 3600
@@ -230,6 +231,13 @@ def statistics_invalidate_for_attempt(attempt_id: int) -> None:
     assessment_id, module_id = found
     cache_generation_renew(scope="assessment", scope_id=assessment_id)
     cache_generation_renew(scope="module", scope_id=module_id)
+
+
+def statistics_invalidate_for_submission(submission_id: int) -> None:
+    """The practical-submission-graded subscriber: its module's course view is stale."""
+    module_id = practicals_api.submission_module_id(submission_id=submission_id)
+    if module_id is not None:
+        cache_generation_renew(scope="module", scope_id=module_id)
 
 
 def assessments_with_attempts_at(*, question_ids: Iterable[int]) -> list[Assessment]:

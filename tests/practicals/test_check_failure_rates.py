@@ -42,3 +42,24 @@ def test_each_check_fails_in_the_share_of_graded_submissions_that_failed_it(
     assert others[0].percent_failed == pytest.approx(200 / 3)
     assert others[0].section_slug == "container-security-best-practices"
     assert api.submission_module_id(submission_id=0) is None
+
+
+def test_a_graded_submission_refreshes_the_course_view(
+    task: PracticalTask,
+    fake_grader: FakeGrader,
+    sent: list[int],
+    django_capture_on_commit_callbacks,
+) -> None:
+    from assessments.analytics_selectors import mastery_grid_get
+    from courses import api as courses_api
+
+    module = courses_api.module_get(course_slug="docker-basics", module_slug="module-1-1")
+    assert mastery_grid_get(module=module).tasks == []
+
+    # when a submission is graded (its event fires after the grading run commits)
+    with django_capture_on_commit_callbacks(execute=True):
+        _graded(UserFactory(role=Role.LEARNER), task, fake_grader, passing=False)
+
+    # then the cached course view is recomputed with the new run
+    (rates,) = mastery_grid_get(module=module).tasks
+    assert rates.submissions == 1
