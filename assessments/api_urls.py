@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments.endpoints import attempts, lms, questions
+from assessments.endpoints import attempts, lms, questions, statistics
 
 urlpatterns = [
     path("authoring/questions/", questions.QuestionListCreate.as_view(), name="api-question-list"),
@@ -70,5 +70,15 @@ urlpatterns = [
         "assessments/<slug:slug>/results.csv",
         lms.AssessmentResultsCsv.as_view(),
         name="api-assessment-results-csv",
+    ),
+    path(
+        "assessments/<slug:slug>/statistics/",
+        statistics.AssessmentStatisticsApi.as_view(),
+        name="api-assessment-statistics",
+    ),
+    path(
+        "assessments/<slug:slug>/statistics.csv",
+        statistics.AssessmentStatisticsCsv.as_view(),
+        name="api-assessment-statistics-csv",
     ),
 ]

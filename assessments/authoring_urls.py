@@ -1,8 +1,8 @@
 from django.urls import path
 
 from accounts.permissions import instructor_required
+from assessments import analytics_views, interchange_views
 from assessments import authoring_views as views
-from assessments import interchange_views
 
 app_name = "authoring"
 
@@ -37,6 +37,21 @@ urlpatterns = [
         "questions/<int:question_id>/reject/",
         instructor_required(views.draft_reject_view),
         name="draft_reject",
+    ),
+    path(
+        "questions/<int:question_id>/statistics/",
+        instructor_required(analytics_views.question_statistics),
+        name="question_statistics",
+    ),
+    path(
+        "questions/<int:question_id>/statistics/retire/",
+        instructor_required(analytics_views.question_retire),
+        name="question_retire",
+    ),
+    path(
+        "questions/<int:question_id>/statistics/difficulty/",
+        instructor_required(analytics_views.question_difficulty_from_facility),
+        name="question_difficulty_from_facility",
     ),
     path("review/", instructor_required(views.review_queue), name="review_queue"),
     path("import/", instructor_required(interchange_views.question_import), name="question_import"),

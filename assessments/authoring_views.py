@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.permissions import request_user
 from assessments import selectors
+from assessments.analytics_selectors import question_flags
 from assessments.authoring_forms import BulkActionForm, QuestionForm, RejectForm, spec_to_yaml
 from assessments.models import Provenance, Question, QuestionStatus, QuestionVersion
 from assessments.question_types import QUESTION_TYPES
@@ -27,6 +28,7 @@ from assessments.services.questions import (
     questions_bulk_status_set,
     questions_bulk_tag,
 )
+from assessments.statistics.flags import FLAG_LABELS
 from courses import api as courses_api
 
 QUESTIONS_PER_PAGE = 50
@@ -91,6 +93,8 @@ def question_list(request: HttpRequest) -> HttpResponse:
             "provenances": Provenance.choices,
             "counts": selectors.question_status_counts(),
             "query": request.GET.urlencode(),
+            "flags": question_flags(question_ids=[question.pk for question in page]),
+            "flag_labels": FLAG_LABELS,
         },
     )
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from practicals.models import GradingRun, Submission, Verdict
+from practicals.models import CheckResult, GradingRun, Submission, Verdict
 
 SubmissionGradedSubscriber = Callable[[int], None]
 _submission_graded_subscribers: list[SubmissionGradedSubscriber] = []
@@ -32,6 +32,14 @@ class TaskResult:
     max_score: Decimal
     image_digest: str
     graded_at: datetime
+
+
+def submission_module_id(*, submission_id: int) -> int | None:
+    return (
+        Submission.objects.filter(pk=submission_id)
+        .values_list("task_version__task__module_id", flat=True)
+        .first()
+    )
 
 
 def submission_learner_id(*, submission_id: int) -> int | None:
@@ -74,3 +82,70 @@ def task_result_for_learner(*, learner_id: int, task_slug: str) -> TaskResult | 
         image_digest=run.image_digest,
         graded_at=run.finished_at,
     )
+
+
+@dataclass(frozen=True)
+class CheckFailureRate:
+    check_id: str
+    # The section the check tests (a slug of the task's module).
+    section_slug: str
+    runs: int
+    failed: int
+
+    @property
+    def percent_failed(self) -> float:
+        return 100 * self.failed / self.runs if self.runs else 0.0
+
+
+@dataclass(frozen=True)
+class TaskCheckFailures:
+    task_slug: str
+    task_title: str
+    submissions: int
+    checks: list[CheckFailureRate]
+
+
+def check_failure_rates(*, module_id: int) -> list[TaskCheckFailures]:
+    """For each practical task of the module, how often each rubric check failed, over the latest
+    grading run of every graded submission (a regrade replaces the earlier run; runs that ended
+    in an infrastructure error judged nothing and are left out). Two queries."""
+    runs = GradingRun.objects.filter(
+        submission__task_version__task__module_id=module_id
+    ).values_list("pk", "submission_id", "number", "verdict")
+    latest: dict[int, tuple[int, int, str]] = {}
+    for run_id, submission_id, number, verdict in runs:
+        held = latest.get(submission_id)
+        if held is None or number > held[1]:
+            latest[submission_id] = (run_id, number, verdict)
+    run_ids = [run_id for run_id, _, verdict in latest.values() if verdict != Verdict.ERROR]
+    results = (
+        CheckResult.objects.filter(run_id__in=run_ids)
+        .order_by("run__task_version__task__slug", "position")
+        .values_list(
+            "run__task_version__task__slug",
+            "run__task_version__task__title",
+            "run_id",
+            "check_id",
+            "section_slug",
+            "passed",
+        )
+    )
+    tasks: dict[str, tuple[str, set[int], dict[tuple[str, str], list[int]]]] = {}
+    for slug, title, run_id, check_id, section_slug, passed in results:
+        _, graded, checks = tasks.setdefault(slug, (title, set(), {}))
+        graded.add(run_id)
+        counts = checks.setdefault((check_id, section_slug), [0, 0])
+        counts[0] += 1
+        counts[1] += 0 if passed else 1
+    return [
+        TaskCheckFailures(
+            task_slug=slug,
+            task_title=title,
+            submissions=len(graded),
+            checks=[
+                CheckFailureRate(check_id=check, section_slug=section, runs=runs, failed=failed)
+                for (check, section), (runs, failed) in checks.items()
+            ],
+        )
+        for slug, (title, graded, checks) in tasks.items()
+    ]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("authoring/", include("assessments.authoring_urls")),
+    path("analytics/", include("assessments.analytics_urls")),
     path("learn/", include("assessments.portal_urls")),
     path("practice/", include("practicals.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
