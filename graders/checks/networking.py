@@ -7,7 +7,7 @@ from docker.models.containers import Container
 from graders.checks.base import Finding, Params
 from graders.checks.context import GradingContext
 from graders.commands_runner import CommandsRun, ContainerPlan, container_port
-from graders.docker_cli_values import image_reference
+from graders.docker_cli_images import image_reference
 from graders.sandbox.run import HttpProbe, probe_http
 
 READY_POLL_SECONDS = 0.3
