@@ -22,7 +22,7 @@ flag does not exist. `progress_between` ranks an answer that lies between a part
 a full one, for partial credit.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -37,9 +37,12 @@ HARMLESS_BECAUSE = {
     FlagEffect.LIFETIME: "it only changes how long the container lives or whether the "
     "terminal waits for it",
 }
-# Extra flags in the expected command that mean the task is about lifetime or the terminal.
-LIFETIME_CHOICES = frozenset({FlagEffect.LIFETIME, FlagEffect.INTERACTION})
+# Settings of the expected command that make the container's lifetime part of the task.
 LIFETIME_SETTINGS = frozenset({"--restart"})
+DETACH = "--detach"
+# A step towards a full answer that is no use without another one: a TTY with no stdin to type
+# into (`docker exec -t` without `-i`) is no more usable than no TTY.
+USELESS_WITHOUT = {"--tty": "--interactive"}
 VALUE_RISKS = {("--network", "host"): "removes the container's network isolation"}
 
 
@@ -137,19 +140,27 @@ def compare_commands(
     )
 
 
-def command_differences(expected: DockerCommand, given: DockerCommand) -> tuple[CommandDifference, ...]:
+def command_differences(
+    expected: DockerCommand, given: DockerCommand
+) -> tuple[CommandDifference, ...]:
     """Every difference, with no flag excused (the strict view)."""
     return compare_commands(expected, given, policy=_STRICT).differences
 
 
 def progress_between(
-    partial: DockerCommand, full: DockerCommand, given: DockerCommand, *, policy: FlagPolicy
+    partial: DockerCommand,
+    full: DockerCommand,
+    given: DockerCommand,
+    *,
+    policy: FlagPolicy,
+    alternatives: Sequence[DockerCommand] = (),
 ) -> float | None:
     """How far `given` has come from `partial` towards `full`, in 0..1, when everything it sets
     is set as one of them sets it (harmless extras aside); None when it is not between them.
 
     `docker exec -i web sh` lies between `docker exec web sh` and `docker exec -it web sh`, one
-    of two steps along: its progress is 0.5.
+    of two steps along: its progress is 0.5. Where `partial` differs from `full` only in a way
+    another full answer (`alternatives`) accepts (`sh` against `/bin/sh`), that is no step.
     """
     if not partial.path == full.path == given.path:
         return None
@@ -157,10 +168,23 @@ def progress_between(
     start, goal = _units(partial), _units(full)
     reached = {key: item for key, item in _units(given).items() if key not in excused}
     keys = start.keys() | goal.keys() | reached.keys()
-    steps = [key for key in keys if start.get(key) != goal.get(key)]
-    if not steps or any(reached.get(key) not in (start.get(key), goal.get(key)) for key in keys):
+    if any(reached.get(key) not in (start.get(key), goal.get(key)) for key in keys):
         return None
-    return sum(reached.get(key) == goal.get(key) for key in steps) / len(steps)
+    accepted = [_units(other) for other in alternatives if other.path == partial.path]
+    steps = [
+        key
+        for key in keys
+        if start.get(key) != goal.get(key)
+        and not any(other.get(key) == start.get(key) for other in accepted)
+    ]
+    if not steps:
+        return None
+    done = [key for key in steps if reached.get(key) == goal.get(key)]
+    useful = [
+        key for key in done if USELESS_WITHOUT.get(key) not in steps or USELESS_WITHOUT[key] in done
+    ]
+    progress = len(useful) / len(steps)
+    return progress if progress < 1 else None
 
 
 _STRICT = FlagPolicy()
@@ -195,14 +219,15 @@ def _excuse(expected: DockerCommand, typed: CommandOption, policy: FlagPolicy) -
 
 
 def _harmless_here(expected: DockerCommand, typed: CommandOption) -> bool:
+    """`-d` is harmless unless the task attaches a terminal or runs a one-off command whose
+    output is the point; `--rm` unless the task sets a restart policy."""
     if typed.effect is not FlagEffect.LIFETIME:
         return True
-    chooses_lifetime = any(
-        option.effect in LIFETIME_CHOICES or option.name in LIFETIME_SETTINGS
-        for option in expected.options
-    )
-    runs_one_off = _runs_image(expected) and len(expected.arguments) > 1
-    return not chooses_lifetime and not (typed.name == "--detach" and runs_one_off)
+    if typed.name == DETACH:
+        attaches = any(option.effect is FlagEffect.INTERACTION for option in expected.options)
+        runs_one_off = _runs_image(expected) and len(expected.arguments) > 1
+        return not attaches and not runs_one_off
+    return all(expected.option(name) is None for name in LIFETIME_SETTINGS)
 
 
 def _declared(path: tuple[str, ...], option: CommandOption, flags: Iterable[str]) -> str | None:
@@ -250,7 +275,9 @@ def _missing(wanted: CommandOption) -> CommandDifference:
     elif wanted.name == MOUNTS:
         message = f"Missing mount {_listed(wanted.values)} (`-v`, `--mount` or `--tmpfs`)."
     elif wanted.name.startswith("-"):
-        message = f"Missing flag {wanted.label}{f' {shown}' if shown else ''}."
+        message = (
+            f"Missing flag {wanted.label}{f' with {_listed(wanted.values)}' if shown else ''}."
+        )
     else:
         message = f"Missing {wanted.label}: {shown}."
     return CommandDifference(

@@ -20,7 +20,9 @@ SECURITY_KEYS = frozenset(
 NO_NEW_PRIVILEGES = "no-new-privileges"
 # json-file and local log drivers read these as decimal sizes (go-units FromHumanSize).
 LOG_SIZE_OPTIONS = frozenset({"max-size"})
-NETWORK_FIELDS = frozenset({"name", "alias", "ip", "ip6", "driver-opt", "mac-address", "gw-priority", "link-local-ip"})
+NETWORK_FIELDS = frozenset(
+    {"name", "alias", "ip", "ip6", "driver-opt", "mac-address", "gw-priority", "link-local-ip"}
+)
 _CONTAINER_NAME = re.compile(r"^/?[a-zA-Z0-9][a-zA-Z0-9_.-]*$")
 _LONG_NETWORK_SYNTAX = re.compile(r"\w+=\w+(,\w+=\w+)*")
 _CPU_SET = re.compile(r"^\d+(-\d+)?(,\d+(-\d+)?)*$")
@@ -29,7 +31,9 @@ _CPU_SET = re.compile(r"^\d+(-\d+)?(,\d+(-\d+)?)*$")
 def container_name(value: str) -> str:
     """`--name`: Docker stores names with a leading `/`, so `/web` and `web` are one name."""
     if not _CONTAINER_NAME.match(value):
-        raise ValueError(f"{value!r} is not a valid container name (letters, digits, `_`, `.` and `-`)")
+        raise ValueError(
+            f"{value!r} is not a valid container name (letters, digits, `_`, `.` and `-`)"
+        )
     return value.removeprefix("/")
 
 
@@ -68,7 +72,9 @@ def device(value: str) -> str:
 
 
 def _is_permissions(text: str) -> bool:
-    return bool(text) and set(text) <= set(DEFAULT_DEVICE_PERMISSIONS) and len(set(text)) == len(text)
+    return (
+        bool(text) and set(text) <= set(DEFAULT_DEVICE_PERMISSIONS) and len(set(text)) == len(text)
+    )
 
 
 def cpu_set(value: str) -> str:

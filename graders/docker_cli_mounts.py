@@ -173,7 +173,9 @@ def _toggle(flags: set[str], name: str, enabled: bool) -> None:
 
 def _bind_recursive(mount: Mount, content: str) -> None:
     if content not in BIND_RECURSIVE_MODES:
-        raise ValueError(f"bind-recursive is enabled, disabled, writable or readonly, not {content!r}")
+        raise ValueError(
+            f"bind-recursive is enabled, disabled, writable or readonly, not {content!r}"
+        )
     if content == "disabled":
         mount.flags.add("bind-nonrecursive")
     elif content != "enabled":

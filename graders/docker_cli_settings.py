@@ -6,7 +6,7 @@
 - `--cap-add`/`--cap-drop` become the capability set the process gets (`capabilities`), and
   disappear when it is Docker's default set (`--privileged` grants all, whatever they say).
 - `--expose` keeps only ports that `-p` does not already expose (publishing exposes).
-- `--cpus N` is the CFS quota `--cpu-quota N×100000 --cpu-period 100000` (the daemon's own
+- `--cpus N` is the CFS quota `--cpu-quota N*100000 --cpu-period 100000` (the daemon's own
   conversion), so both spellings are one CPU limit.
 - Attached streams: without `-d`, Docker attaches stdout and stderr, and stdin with `-i`;
   `-a` only counts when it changes that. With `-d`, `-a` is refused, as the CLI refuses it.
@@ -62,7 +62,9 @@ def values(command: DockerCommand, name: str) -> tuple[CliValue, ...]:
 
 
 def typed_flags(command: DockerCommand, names: Iterable[str]) -> tuple[str, ...]:
-    return tuple(flag for name in names if (option := command.option(name)) for flag in option.flags)
+    return tuple(
+        flag for name in names if (option := command.option(name)) for flag in option.flags
+    )
 
 
 def without(command: DockerCommand, *names: str) -> DockerCommand:
@@ -133,7 +135,9 @@ def _merge_capabilities(command: DockerCommand) -> DockerCommand:
     if command.option("--privileged") or granted == DEFAULT_CAPABILITIES:
         return command
     capabilities = tuple(sorted(CliValue(name, short_name(name)) for name in granted))
-    return with_option(command, CommandOption(CAPABILITIES, capabilities, CAPABILITIES_LABEL, flags))
+    return with_option(
+        command, CommandOption(CAPABILITIES, capabilities, CAPABILITIES_LABEL, flags)
+    )
 
 
 def _merge_ports(command: DockerCommand) -> DockerCommand:
@@ -153,7 +157,9 @@ def _merge_cpu_limit(command: DockerCommand) -> DockerCommand:
     if cpus is None and quota is None:
         return command
     if cpus is not None and (quota is not None or period is not None):
-        raise DockerCommandError("Docker refuses `--cpus` together with `--cpu-quota`/`--cpu-period`.")
+        raise DockerCommandError(
+            "Docker refuses `--cpus` together with `--cpu-quota`/`--cpu-period`."
+        )
     if cpus is not None:
         nanos = int(cpus.values[0].canonical)
         limit = f"{nanos * CFS_PERIOD_MICROSECONDS // NANOS_PER_CPU}/{CFS_PERIOD_MICROSECONDS}"

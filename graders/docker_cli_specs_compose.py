@@ -8,6 +8,7 @@ then skips `compose.yaml` and the override file.
 """
 
 from graders.docker_cli_command_spec import CommandSpec, command
+from graders.docker_cli_container_values import log_tail
 from graders.docker_cli_flags import (
     FILTER,
     FORMAT,
@@ -24,6 +25,7 @@ from graders.docker_cli_flags import (
     value,
 )
 from graders.docker_cli_model import FlagEffect
+from graders.docker_cli_mounts import volume_mount
 from graders.docker_cli_ports import port_bindings
 from graders.docker_cli_values import (
     container_path,
@@ -35,8 +37,6 @@ from graders.docker_cli_values import (
     signal,
     user,
 )
-from graders.docker_cli_container_values import log_tail
-from graders.docker_cli_mounts import volume_mount
 
 PRESENTATION = FlagEffect.PRESENTATION
 COMPOSE_GLOBAL_FLAGS = (
@@ -285,7 +285,9 @@ COMPOSE_SPECS: tuple[CommandSpec, ...] = (
         max_arguments=2,
     ),
     command("compose ls", "(no arguments)", switch("--all", "-a"), FILTER, FORMAT, QUIET),
-    command("compose version", "(no arguments)", FORMAT_F, switch("--short", effect=FlagEffect.OUTPUT)),
+    command(
+        "compose version", "(no arguments)", FORMAT_F, switch("--short", effect=FlagEffect.OUTPUT)
+    ),
     _services("watch", "[SERVICE...]", switch("--no-up"), switch("--prune"), QUIET),
     _services("stats", "[SERVICE]", switch("--all", "-a"), FORMAT, switch("--no-stream"), NO_TRUNC),
 )

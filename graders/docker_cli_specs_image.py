@@ -323,7 +323,9 @@ IMAGE_SPECS: tuple[CommandSpec, ...] = (
         "TERM",
         replace(FILTER, short="-f"),
         FORMAT,
-        value("--limit", None, _search_limit, default=DEFAULT_SEARCH_LIMIT, effect=FlagEffect.OUTPUT),
+        value(
+            "--limit", None, _search_limit, default=DEFAULT_SEARCH_LIMIT, effect=FlagEffect.OUTPUT
+        ),
         NO_TRUNC,
         min_arguments=1,
         max_arguments=1,

@@ -30,7 +30,12 @@ from graders.docker_cli_settings import without
 from graders.docker_cli_values import byte_size, integer, ip_address, key_value_item, lower
 
 # `docker inspect --type T` names the same lookup as `docker T inspect`.
-TYPED_INSPECT = {"container": "container", "image": "image", "network": "network", "volume": "volume"}
+TYPED_INSPECT = {
+    "container": "container",
+    "image": "image",
+    "network": "network",
+    "volume": "volume",
+}
 VERBOSE = switch("--verbose", "-v", effect=FlagEffect.PRESENTATION)
 
 

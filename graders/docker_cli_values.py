@@ -199,7 +199,9 @@ def restart_policy(value: str) -> str:
     """`no`, `always`, `unless-stopped` or `on-failure[:N]`; `on-failure:0` is `on-failure`."""
     name, _, count = value.strip().partition(":")
     if name not in RESTART_POLICIES:
-        raise ValueError(f"{value!r} is not a restart policy (no, always, unless-stopped, on-failure)")
+        raise ValueError(
+            f"{value!r} is not a restart policy (no, always, unless-stopped, on-failure)"
+        )
     if not count:
         return name
     retries = go_integer(count)

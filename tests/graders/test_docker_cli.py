@@ -264,7 +264,9 @@ ERRORS = [
     pytest.param("docker image", "needs a subcommand", id="group-without-subcommand"),
     pytest.param("docker", "needs a command", id="docker-alone"),
     pytest.param("docker ps --frob", "does not expect `--frob`", id="unknown-long-flag"),
-    pytest.param("docker ps -az", "does not expect `-z` (in `-az`)", id="unknown-short-flag-in-cluster"),
+    pytest.param(
+        "docker ps -az", "does not expect `-z` (in `-az`)", id="unknown-short-flag-in-cluster"
+    ),
     pytest.param("docker logs web --tail", "needs a value", id="missing-value-at-the-end"),
     pytest.param("docker run --name -d nginx:1.25", "but `-d` follows it", id="flag-as-value"),
     pytest.param("docker ps | grep web", "shell operators", id="pipe"),
@@ -273,7 +275,9 @@ ERRORS = [
     pytest.param("docker run --detach=maybe app:1", "not true or false", id="bad-boolean"),
     pytest.param("docker run --memory lots app:1", "invalid", id="bad-memory"),
     pytest.param("docker --frob ps", "does not expect `--frob` with `docker`:", id="global-option"),
-    pytest.param("docker tag only-one", "SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]", id="tag-needs-two"),
+    pytest.param(
+        "docker tag only-one", "SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]", id="tag-needs-two"
+    ),
 ]
 
 
