@@ -17,8 +17,6 @@ Docker would not run: not a docker command, a shell pipeline, an unknown command
 value Docker refuses, or options the CLI refuses together.
 """
 
-import re
-import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -40,6 +38,7 @@ from graders.docker_cli_model import (
     DockerCommand,
     DockerCommandError,
 )
+from graders.docker_cli_shell import read_shell_line
 from graders.docker_cli_specs import (
     COMMAND_ALIASES,
     COMPOSE_GLOBAL_FLAGS,
@@ -48,7 +47,7 @@ from graders.docker_cli_specs import (
     MANAGEMENT_GROUPS,
     SPECS_BY_PATH,
 )
-from graders.docker_cli_values import parse_boolean
+from graders.docker_cli_values import host_path, parse_boolean
 
 __all__ = [
     "CORRECT_MESSAGE",
@@ -68,21 +67,30 @@ __all__ = [
 ]
 
 COMPOSE_V1_PROGRAM = "docker-compose"
-PRIVILEGE_PREFIX = "sudo"
-SHELL_PROMPTS = frozenset({"$", "#", ">"})
-SHELL_OPERATORS = frozenset({"|", "||", "&", "&&", ";", ";;", ">", ">>", "<", "<<", "(", ")"})
 END_OF_OPTIONS = "--"
 VERSION_PATH = ("--version",)
-# The shell turns these into the working directory or home before Docker runs.
-_SHELL_DIRECTORIES = (
-    (re.compile(r"\$\(\s*pwd\s*\)|`\s*pwd\s*`|\$\{PWD\}"), "$PWD"),
-    (re.compile(r"\$\{HOME\}"), "$HOME"),
-)
+# Redirections that are a flag of the command itself (`docker save nginx > nginx.tar`).
+REDIRECTED_FLAGS: dict[tuple[tuple[str, ...], str], str] = {
+    (("image", "save"), ">"): "--output",
+    (("container", "export"), ">"): "--output",
+    (("image", "load"), "<"): "--input",
+}
+STREAMS = {">": "stdout", ">>": "stdout-append", "<": "stdin", "2>": "stderr"}
+
+
+@dataclass(frozen=True)
+class _Occurrence:
+    """One flag as typed: its spec, its value (None for a bare switch) and the word it was in."""
+
+    spec: FlagSpec
+    text: str | None
+    word: str
 
 
 def parse_command(text: str) -> DockerCommand:
     """Parse one docker command line; raises DockerCommandError with a learner-facing message."""
-    words = _program_words(_words(text))
+    line = read_shell_line(text)
+    words = _program_words(line.words)
     global_words, rest = _leading_flags(words, GLOBAL_FLAGS)
     if not rest and any(word in VERSION_WORDS for word in global_words):
         return DockerCommand(VERSION_PATH, (), (), VERSION_PATH, text.strip())
@@ -92,13 +100,15 @@ def parse_command(text: str) -> DockerCommand:
     display = " ".join((DOCKER_PROGRAM, *typed_path))
     compose_options = _settings(_parse_flags(compose_words, COMPOSE_GLOBAL_FLAGS, display))
     occurrences, arguments = _parse_options(option_words, spec, display)
+    occurrences += _redirected_flags(spec, line.redirections)
     options = {**global_options, **compose_options, **_settings(occurrences)}
+    options.update(_streams(spec, line.redirections))
     if "--help" not in options:
         _check_argument_count(spec, arguments, display)
     command = DockerCommand(
         path=path,
         options=tuple(options[name] for name in sorted(options)),
-        arguments=_normalise_arguments(spec, arguments),
+        arguments=_normalise_arguments(spec, arguments, line.substitutions),
         typed_path=typed_path,
         typed=text.strip(),
     )
@@ -136,32 +146,47 @@ def flag_setting(path: tuple[str, ...], flag: str) -> str | None:
     return None
 
 
-def _words(text: str) -> list[str]:
-    # A backslash-newline continues the command, as in the course's multi-line `docker run \`.
-    joined = text.replace("\\\r\n", " ").replace("\\\n", " ").strip()
-    if not joined:
-        raise DockerCommandError("The command is empty: type a docker command such as `docker ps`.")
-    for pattern, replacement in _SHELL_DIRECTORIES:
-        joined = pattern.sub(replacement, joined)
-    lexer = shlex.shlex(joined, posix=True, punctuation_chars=True)
-    lexer.whitespace_split = True
-    lexer.commenters = ""
+def _redirected_flags(
+    spec: CommandSpec, redirections: tuple[tuple[str, str], ...]
+) -> list[_Occurrence]:
+    """`docker save nginx > nginx.tar` writes the archive as `-o nginx.tar` does."""
+    found = []
+    for operator, target in redirections:
+        name = REDIRECTED_FLAGS.get((spec.path, operator))
+        flag = next((item for item in spec.flags if item.name == name), None)
+        if flag is not None:
+            found.append(_Occurrence(flag, target, f"{operator} {target}"))
+    return found
+
+
+def _streams(
+    spec: CommandSpec, redirections: tuple[tuple[str, str], ...]
+) -> dict[str, CommandOption]:
+    """Other redirections stay part of the command: `docker logs web > log.txt` differs."""
+    found: dict[str, CommandOption] = {}
+    for operator, target in redirections:
+        if (spec.path, operator) in REDIRECTED_FLAGS:
+            continue
+        name = STREAMS[operator]
+        canonical = target if target.startswith("&") else host_path(target)
+        value = CliValue(canonical, f"{operator} {target}")
+        found[name] = CommandOption(name, (value,), f"the redirection `{operator}`", (operator,))
+    return found
+
+
+def _substitution(inner: str) -> str:
+    """A command substitution means what its command means: `$(docker ps -aq)` is
+    `$(docker ps -a -q)`."""
     try:
-        words = list(lexer)
-    except ValueError as error:
-        raise DockerCommandError(
-            f"The command cannot be read: {error} (check that every quote is closed)."
-        ) from error
-    operators = [word for word in words if word in SHELL_OPERATORS]
-    if operators:
-        raise DockerCommandError(
-            f"Type a single docker command without shell operators such as `{operators[0]}`."
-        )
-    if words and words[0] in SHELL_PROMPTS:
-        words = words[1:]
-    if words and words[0] == PRIVILEGE_PREFIX:
-        words = words[1:]
-    return words
+        command = parse_command(inner)
+    except DockerCommandError:
+        return f"$({inner})"
+    options = " ".join(
+        f"{option.name}={','.join(value.canonical for value in option.values)}"
+        for option in command.options
+    )
+    arguments = " ".join(value.canonical for value in command.arguments)
+    return f"$(docker {' '.join(command.path)} {options} -- {arguments})"
 
 
 def _program_words(words: list[str]) -> list[str]:
@@ -230,15 +255,6 @@ def _unknown_command_message(rest: list[str]) -> str:
     if group.startswith("-"):
         return f"The grader does not expect the option `{group}` before the command."
     return f"`docker {group}` is not a docker command the grader knows."
-
-
-@dataclass(frozen=True)
-class _Occurrence:
-    """One flag as typed: its spec, its value (None for a bare switch) and the word it was in."""
-
-    spec: FlagSpec
-    text: str | None
-    word: str
 
 
 def _parse_flags(
@@ -418,9 +434,14 @@ def _check_argument_count(spec: CommandSpec, arguments: list[str], display: str)
         )
 
 
-def _normalise_arguments(spec: CommandSpec, arguments: list[str]) -> tuple[CliValue, ...]:
+def _normalise_arguments(
+    spec: CommandSpec, arguments: list[str], substitutions: dict[str, str]
+) -> tuple[CliValue, ...]:
     values: list[CliValue] = []
     for index, argument in enumerate(arguments):
+        if argument in substitutions:
+            values.append(CliValue(_substitution(substitutions[argument]), argument))
+            continue
         normalise = spec.first_argument if index == 0 else spec.other_arguments
         if spec.flags_end_at_first_argument and index > 0:
             normalise = None

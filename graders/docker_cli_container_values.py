@@ -104,6 +104,23 @@ def security_option(value: str) -> str:
     return f"{key}={content}"
 
 
+SYSCTL_KEYS = frozenset(
+    {
+        "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem", "kernel.shmall",
+        "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced",
+    }
+)  # fmt: skip
+SYSCTL_PREFIXES = ("net.", "fs.mqueue.")
+
+
+def sysctl(value: str) -> str:
+    """The namespaced sysctls the CLI lets a container set (opts.ValidateSysctl)."""
+    key, has_value, _ = value.partition("=")
+    if not has_value or not (key in SYSCTL_KEYS or key.startswith(SYSCTL_PREFIXES)):
+        raise ValueError(f"the sysctl {value!r} is not allowed in a container")
+    return key_value_item(value)
+
+
 def log_option(value: str) -> str:
     item = key_value_item(value)
     key, _, content = item.partition("=")

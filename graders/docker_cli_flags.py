@@ -159,7 +159,7 @@ def with_short(spec: FlagSpec, short: str | None) -> FlagSpec:
 
 
 HELP = switch("--help")
-FORMAT = value("--format", effect=FlagEffect.OUTPUT)
+FORMAT = value("--format", default="", effect=FlagEffect.OUTPUT)
 FORMAT_F = with_short(FORMAT, "-f")
 QUIET = switch("--quiet", "-q", effect=FlagEffect.OUTPUT)
 NO_TRUNC = switch("--no-trunc", effect=FlagEffect.PRESENTATION)

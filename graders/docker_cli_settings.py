@@ -10,7 +10,8 @@
   conversion), so both spellings are one CPU limit.
 - Attached streams: without `-d`, Docker attaches stdout and stderr, and stdin with `-i`;
   `-a` only counts when it changes that. With `-d`, `-a` is refused, as the CLI refuses it.
-- `--network bridge` and `--network default` are the default network.
+- `--network bridge` and `--network default` are the default network, and
+  `--security-opt no-new-privileges=false` is the default security.
 - `--rm` with a restart policy, `--no-healthcheck` with `--health-*`, and log options with
   `--log-driver none` are refused, as the CLI refuses them.
 """
@@ -46,6 +47,7 @@ CFS_PERIOD_MICROSECONDS = 100_000
 NANOS_PER_CPU = 10**9
 DEFAULT_ATTACHED = frozenset({"stdout", "stderr"})
 DEFAULT_NETWORKS = frozenset({"bridge", "default"})
+NO_NEW_PRIVILEGES_OFF = "no-new-privileges=false"
 HEALTH_FLAGS = (
     "--health-cmd",
     "--health-interval",
@@ -84,6 +86,7 @@ def resolve_container(command: DockerCommand, *, runs: bool) -> DockerCommand:
     command = _merge_capabilities(command)
     command = _merge_ports(command)
     command = _merge_cpu_limit(command)
+    command = _drop_default_security(command)
     command = _resolve_attach(command, detached=runs and command.option("--detach") is not None)
     return _resolve_network(command)
 
@@ -172,6 +175,17 @@ def _merge_cpu_limit(command: DockerCommand) -> DockerCommand:
         flags = quota.flags + (period.flags if period else ())
     option = CommandOption(CPU_LIMIT, (CliValue(limit, typed),), CPU_LIMIT_LABEL, flags)
     return with_option(without(command, "--cpus", "--cpu-quota", "--cpu-period"), option)
+
+
+def _drop_default_security(command: DockerCommand) -> DockerCommand:
+    """`no-new-privileges=false` is what every container gets anyway."""
+    options = command.option("--security-opt")
+    if options is None:
+        return command
+    kept = tuple(item for item in options.values if item.canonical != NO_NEW_PRIVILEGES_OFF)
+    if not kept:
+        return without(command, "--security-opt")
+    return with_option(command, replace(options, values=kept))
 
 
 def _resolve_attach(command: DockerCommand, *, detached: bool) -> DockerCommand:

@@ -21,6 +21,7 @@ from graders.docker_cli_container_values import (
     non_negative_limit,
     port_argument,
     security_option,
+    sysctl,
     volumes_from,
 )
 from graders.docker_cli_flags import (
@@ -63,6 +64,7 @@ from graders.docker_cli_values import (
     lower,
     nano_cpus,
     platform,
+    required_key_value_item,
     restart_policy,
     signal,
     swap_size,
@@ -179,8 +181,8 @@ CONTAINER_CONFIG_FLAGS: tuple[FlagSpec, ...] = (
     value("--shm-size", None, byte_size, default="0"),
     value("--stop-signal", None, signal),
     value("--stop-timeout", None, integer),
-    many("--storage-opt", None, key_value_item, kind=FlagKind.MAP),
-    many("--sysctl", None, key_value_item, kind=FlagKind.MAP),
+    many("--storage-opt", None, required_key_value_item, kind=FlagKind.MAP),
+    many("--sysctl", None, sysctl, kind=FlagKind.MAP),
     many("--tmpfs", None, tmpfs_mount),
     many("--ulimit", None, ulimit, kind=FlagKind.MAP),
     value("--userns", None, default="", risk=HOST_NAMESPACE_RISK),

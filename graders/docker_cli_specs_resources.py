@@ -50,6 +50,14 @@ def _resolve_volume_name(command: DockerCommand) -> DockerCommand:
     return replace(without(command, "--name"), arguments=name.values)
 
 
+def _check_network_ranges(command: DockerCommand) -> DockerCommand:
+    """The CLI refuses a gateway or an IP range without the subnet it belongs to."""
+    has_range = command.option("--gateway") or command.option("--ip-range")
+    if has_range and command.option("--subnet") is None:
+        raise DockerCommandError("Every `--gateway` or `--ip-range` needs a `--subnet`.")
+    return command
+
+
 def _resolve_inspect_type(command: DockerCommand) -> DockerCommand:
     kind = command.option("--type")
     if kind is None or kind.values[0].canonical not in TYPED_INSPECT:
@@ -83,6 +91,7 @@ RESOURCE_SPECS: tuple[CommandSpec, ...] = (
         many("--subnet", None, lower, kind=FlagKind.SET),
         min_arguments=1,
         max_arguments=1,
+        resolve=_check_network_ranges,
     ),
     no_arguments("network ls", *LIST_FLAGS, aliases=("network list",)),
     targets(
