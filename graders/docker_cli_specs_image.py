@@ -12,6 +12,7 @@ directory, as the CLI reads it, so `-f Dockerfile` and `-f ./Dockerfile` are the
 the context is `.`. Build stage names are case-insensitive (`--target Production`).
 """
 
+import csv
 from dataclasses import replace
 
 from graders.docker_cli_command_spec import CommandSpec, command, no_arguments
@@ -48,6 +49,8 @@ from graders.docker_cli_values import (
 
 REMOTE_CONTEXT_PREFIXES = ("http://", "https://", "git://", "git@", "github.com/")
 STDIN = "-"
+# `--output` fields that name a path on the client.
+PATH_FIELDS = frozenset({"dest", "src", "context"})
 DEFAULT_DOCKERFILE = "Dockerfile"
 DOCKER_EXPORTER = "type=docker"
 DEFAULT_SEARCH_LIMIT = "25"
@@ -63,10 +66,16 @@ def build_context(context: str) -> str:
 
 
 def _build_output(output: str) -> str:
-    """`-o ./out` is `type=local,dest=./out`."""
-    if output == STDIN or "=" in output:
+    """`-o ./out` is `type=local,dest=./out`; fields are sorted, paths resolved."""
+    if output == STDIN:
         return output
-    return f"type=local,dest={host_path(output)}"
+    if "=" not in output:
+        output = f"type=local,dest={output}"
+    fields = sorted(next(csv.reader([output])))
+    return ",".join(
+        f"{key}={host_path(item) if key in PATH_FIELDS else item}"
+        for key, _, item in (field.partition("=") for field in fields)
+    )
 
 
 def _resolve_build(command: DockerCommand) -> DockerCommand:

@@ -25,7 +25,8 @@ from graders.docker_cli_flags import (
     switch,
     value,
 )
-from graders.docker_cli_model import DockerCommand, DockerCommandError, FlagEffect
+from graders.docker_cli_images import image_reference
+from graders.docker_cli_model import CliValue, DockerCommand, DockerCommandError, FlagEffect
 from graders.docker_cli_settings import without
 from graders.docker_cli_values import byte_size, integer, ip_address, key_value_item, lower
 
@@ -65,7 +66,12 @@ def _resolve_inspect_type(command: DockerCommand) -> DockerCommand:
     path = (TYPED_INSPECT[kind.values[0].canonical], "inspect")
     if command.option("--size") is not None and path[0] != "container":
         command = without(command, "--size")
-    return replace(without(command, "--type"), path=path)
+    arguments = command.arguments
+    if path[0] == "image":
+        arguments = tuple(
+            sorted(CliValue(image_reference(item.typed), item.typed) for item in arguments)
+        )
+    return replace(without(command, "--type"), path=path, arguments=arguments)
 
 
 RESOURCE_SPECS: tuple[CommandSpec, ...] = (
