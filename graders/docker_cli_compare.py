@@ -8,9 +8,8 @@ with no declaration, it changes nothing the task can be asking about:
 - PRESENTATION flags print the same information differently (`--no-trunc`, `--timestamps`,
   `--digests`, `-D`) and CONFIRMATION flags only skip Docker's "are you sure?" (`--force` of
   a prune);
-- LIFETIME flags (`--rm`, `-d`) are excused unless the expected command itself chooses the
-  container's lifetime or terminal (`--rm`, `-d`, `--restart`, `-i`, `-t`, `-a`), and `-d` is
-  never excused when the expected command runs a one-off command whose output is the point
+- LIFETIME flags: `--rm` is excused, and so is `-d` unless the expected command attaches a
+  terminal (`-i`, `-t`, `-a`) or runs a one-off command whose output is the point
   (`docker run alpine echo hi`);
 - OUTPUT flags (`-q`, `--format`, `--filter`, `--tail`) choose *what* is printed, which may
   be the very task ("list the IDs"), so they are never excused by default.
@@ -37,8 +36,6 @@ HARMLESS_BECAUSE = {
     FlagEffect.LIFETIME: "it only changes how long the container lives or whether the "
     "terminal waits for it",
 }
-# Settings of the expected command that make the container's lifetime part of the task.
-LIFETIME_SETTINGS = frozenset({"--restart"})
 DETACH = "--detach"
 # A step towards a full answer that is no use without another one: a TTY with no stdin to type
 # into (`docker exec -t` without `-i`) is no more usable than no TTY.
@@ -220,14 +217,12 @@ def _excuse(expected: DockerCommand, typed: CommandOption, policy: FlagPolicy) -
 
 def _harmless_here(expected: DockerCommand, typed: CommandOption) -> bool:
     """`-d` is harmless unless the task attaches a terminal or runs a one-off command whose
-    output is the point; `--rm` unless the task sets a restart policy."""
-    if typed.effect is not FlagEffect.LIFETIME:
+    output is the point; `--rm` always is (Docker refuses it beside a restart policy)."""
+    if typed.name != DETACH:
         return True
-    if typed.name == DETACH:
-        attaches = any(option.effect is FlagEffect.INTERACTION for option in expected.options)
-        runs_one_off = _runs_image(expected) and len(expected.arguments) > 1
-        return not attaches and not runs_one_off
-    return all(expected.option(name) is None for name in LIFETIME_SETTINGS)
+    attaches = any(option.effect is FlagEffect.INTERACTION for option in expected.options)
+    runs_one_off = _runs_image(expected) and len(expected.arguments) > 1
+    return not attaches and not runs_one_off
 
 
 def _declared(path: tuple[str, ...], option: CommandOption, flags: Iterable[str]) -> str | None:
