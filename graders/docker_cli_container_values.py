@@ -9,6 +9,7 @@ from graders.docker_cli_values import (
     boolean_text,
     decimal_size,
     go_integer,
+    host_path,
     ip_address,
     key_value_item,
 )
@@ -176,6 +177,15 @@ def network_attachment(value: str) -> str:
         raise ValueError("the network name is missing (name=...)")
     extras = sorted(f"{key}={item}" for key, items in fields.items() for item in items)
     return ",".join([name, *extras])
+
+
+def copy_location(value: str) -> str:
+    """`docker cp`: `CONTAINER:PATH` stays as typed (a trailing `/.` means "the contents");
+    a local path is resolved, so `./out.txt` and `out.txt` are one file; `-` is a tar stream."""
+    container, colon, _ = value.partition(":")
+    if value == "-" or (colon and container and not container.startswith(("/", ".", "~", "$"))):
+        return value
+    return host_path(value)
 
 
 def port_argument(value: str) -> str:

@@ -20,6 +20,7 @@ from graders.docker_cli_values import (
     ValueNormaliser,
     boolean_text,
     filter_item,
+    go_template,
     host_path,
     integer,
     lower,
@@ -159,7 +160,7 @@ def with_short(spec: FlagSpec, short: str | None) -> FlagSpec:
 
 
 HELP = switch("--help")
-FORMAT = value("--format", default="", effect=FlagEffect.OUTPUT)
+FORMAT = value("--format", None, go_template, default="", effect=FlagEffect.OUTPUT)
 FORMAT_F = with_short(FORMAT, "-f")
 QUIET = switch("--quiet", "-q", effect=FlagEffect.OUTPUT)
 NO_TRUNC = switch("--no-trunc", effect=FlagEffect.PRESENTATION)

@@ -10,6 +10,7 @@ from graders.docker_cli_capabilities import capability
 from graders.docker_cli_command_spec import CommandSpec, command, no_arguments, targets
 from graders.docker_cli_container_values import (
     container_name,
+    copy_location,
     cpu_set,
     device,
     last_count,
@@ -352,6 +353,8 @@ CONTAINER_SPECS: tuple[CommandSpec, ...] = (
         aliases=("cp",),
         min_arguments=2,
         max_arguments=2,
+        first_argument=copy_location,
+        other_arguments=copy_location,
     ),
     command("container diff", "CONTAINER", aliases=("diff",), min_arguments=1, max_arguments=1),
     command(

@@ -295,6 +295,15 @@ def attach_stream(value: str) -> str:
     return stream
 
 
+_TEMPLATE_ACTION = re.compile(r"\{\{(?!-)\s*(.*?)\s*(?<!-)\}\}")
+
+
+def go_template(value: str) -> str:
+    """`--format '{{ .State.Status }}'` is `{{.State.Status}}`: Go templates ignore the spaces
+    just inside an action (the `{{-`/`-}}` trim markers are kept as written)."""
+    return _TEMPLATE_ACTION.sub(lambda match: "{{" + " ".join(match.group(1).split()) + "}}", value)
+
+
 def lower(value: str) -> str:
     """Case-insensitive words, e.g. build stage names (BuildKit compares them case-blind)."""
     return value.strip().lower()
