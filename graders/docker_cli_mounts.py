@@ -44,6 +44,17 @@ TMPFS_DEFAULT_FLAGS = frozenset(TMPFS_FLAG_PAIRS.values())
 _KERNEL_SIZE = re.compile(r"^(\d+)([kmgtpe]?)$", re.IGNORECASE)
 _KERNEL_UNITS = "kmgtpe"
 _SHELL_VARIABLES = ("$PWD", "$HOME")
+# The local volume driver's names (moby volume/local); anything else is refused by the daemon.
+_VOLUME_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")
+
+
+def volume_name(name: str) -> str:
+    if not _VOLUME_NAME.match(name):
+        raise ValueError(
+            f"{name!r} is not a volume name (letters, digits, `_`, `.`, `-`); for a host "
+            "directory, use an absolute path or one starting with ./"
+        )
+    return name
 
 
 @dataclass
@@ -76,7 +87,7 @@ def volume_mount(value: str) -> str:
     if source[0] in "./~" or source.startswith(_SHELL_VARIABLES):
         mount = Mount(BIND, container_path(target), host_path(source))
     else:
-        mount = Mount(VOLUME, container_path(target), source)
+        mount = Mount(VOLUME, container_path(target), volume_name(source))
     for option in parts[2].split(",") if len(parts) == 3 else ():
         _volume_option(mount, option, value)
     return mount.canonical()
@@ -193,6 +204,10 @@ def _check_options_fit_type(mount: Mount) -> None:
 
 
 def _mount_source(mount_type: str, source: str) -> str:
+    if mount_type == VOLUME and source:
+        if source.startswith(("/", ".", "~", *_SHELL_VARIABLES)):
+            raise ValueError(f"{source!r} is a host path, but the mount is a volume: add type=bind")
+        return volume_name(source)
     if mount_type != BIND:
         return source
     if not source:

@@ -236,6 +236,8 @@ REFUSED_BY_DOCKER = [
         id="option-of-other-type",
     ),
     pytest.param("docker run -v data:/d:bogus nginx", "volume option", id="volume-mode"),
+    pytest.param("docker run --mount src=/srv,dst=/d nginx", "add type=bind", id="path-as-volume"),
+    pytest.param("docker run -v data/sub:/d nginx", "not a volume name", id="volume-name"),
     pytest.param("docker run -p 70000:80 nginx", "port", id="port-range"),
     pytest.param("docker run -p 8080:80/xyz nginx", "protocol", id="protocol"),
     pytest.param("docker run --add-host db nginx", "host:ip", id="add-host"),

@@ -381,7 +381,10 @@ NOT_EQUIVALENT = [
     ("docker run -v data:/d nginx", "docker run -v data:/d:ro nginx"),
     ("docker run -v data:/d nginx", "docker run -v data:/e nginx"),
     ("docker run -v data:/d nginx", "docker run -v /d:data nginx"),
-    ("docker run -v /host:/c nginx", "docker run --mount source=/host,target=/c nginx"),
+    (
+        "docker run -v /host:/c nginx",
+        "docker run --mount type=bind,source=/host,target=/c,ro nginx",
+    ),
     ("docker run --tmpfs /tmp nginx", "docker run -v /tmp nginx"),
     ("docker run --tmpfs /tmp nginx", "docker run --tmpfs /tmp:exec nginx"),
     ("docker run --tmpfs /tmp nginx", "docker run --tmpfs /var/tmp nginx"),
