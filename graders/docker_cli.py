@@ -27,8 +27,8 @@ from graders.docker_cli_compare import (
     CommandDifference,
     DifferenceKind,
     FlagPolicy,
-    command_differences,
     compare_commands,
+    flag_names,
 )
 from graders.docker_cli_flags import GLOBAL_FLAGS, VERSION_WORDS, FlagKind, FlagSpec
 from graders.docker_cli_model import (
@@ -59,7 +59,6 @@ __all__ = [
     "DockerCommand",
     "DockerCommandError",
     "FlagPolicy",
-    "command_differences",
     "commands_equivalent",
     "compare",
     "flag_setting",
@@ -69,6 +68,9 @@ __all__ = [
 COMPOSE_V1_PROGRAM = "docker-compose"
 END_OF_OPTIONS = "--"
 VERSION_PATH = ("--version",)
+HELP = "--help"
+HELP_PATH = (HELP,)
+HELP_WORDS = frozenset({HELP, "-h"})
 # Redirections that are a flag of the command itself (`docker save nginx > nginx.tar`).
 REDIRECTED_FLAGS: dict[tuple[tuple[str, ...], str], str] = {
     (("image", "save"), ">"): "--output",
@@ -92,8 +94,9 @@ def parse_command(text: str) -> DockerCommand:
     line = read_shell_line(text)
     words = _program_words(line.words)
     global_words, rest = _leading_flags(words, GLOBAL_FLAGS)
-    if not rest and any(word in VERSION_WORDS for word in global_words):
-        return DockerCommand(VERSION_PATH, (), (), VERSION_PATH, text.strip())
+    for flags, only_path in ((VERSION_WORDS, VERSION_PATH), (HELP_WORDS, HELP_PATH)):
+        if not rest and any(word in flags for word in global_words):
+            return DockerCommand(only_path, (), (), only_path, text.strip())
     global_options = _settings(_parse_flags(global_words, GLOBAL_FLAGS, "docker"))
     path, typed_path, compose_words, option_words = _resolve_path(rest)
     spec = SPECS_BY_PATH[path]
@@ -103,8 +106,10 @@ def parse_command(text: str) -> DockerCommand:
     occurrences += _redirected_flags(spec, line.redirections)
     options = {**global_options, **compose_options, **_settings(occurrences)}
     options.update(_streams(spec, line.redirections))
-    if "--help" not in options:
-        _check_argument_count(spec, arguments, display)
+    if HELP in options:
+        # `--help` prints the command's usage and does nothing else, whatever follows it.
+        return DockerCommand(path, (options[HELP],), (), typed_path, text.strip())
+    _check_argument_count(spec, arguments, display)
     command = DockerCommand(
         path=path,
         options=tuple(options[name] for name in sorted(options)),
@@ -137,13 +142,8 @@ def compare(expected: str, given: str, *, policy: FlagPolicy | None = None) -> C
 
 def flag_setting(path: tuple[str, ...], flag: str) -> str | None:
     """The setting a flag spelling (`-d`, `--net`, `--detach`) writes for a command, or None."""
-    spec = SPECS_BY_PATH.get(path)
-    if spec is None:
-        return None
-    for flag_spec in spec.flags:
-        if flag in (flag_spec.name, flag_spec.short, *flag_spec.aliases):
-            return flag_spec.setting_name
-    return None
+    names = flag_names(path, flag)
+    return names[1] if names is not None else None
 
 
 def _redirected_flags(

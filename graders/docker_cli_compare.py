@@ -137,13 +137,6 @@ def compare_commands(
     )
 
 
-def command_differences(
-    expected: DockerCommand, given: DockerCommand
-) -> tuple[CommandDifference, ...]:
-    """Every difference, with no flag excused (the strict view)."""
-    return compare_commands(expected, given, policy=_STRICT).differences
-
-
 def progress_between(
     partial: DockerCommand,
     full: DockerCommand,
@@ -182,9 +175,6 @@ def progress_between(
     ]
     progress = len(useful) / len(steps)
     return progress if progress < 1 else None
-
-
-_STRICT = FlagPolicy()
 
 
 def _units(command: DockerCommand) -> dict[str, object]:

@@ -7,6 +7,7 @@ by default: `-it` changes nothing there, `-T` turns the TTY off. Service names a
 then skips `compose.yaml` and the override file.
 """
 
+from graders.docker_cli_capabilities import capability
 from graders.docker_cli_command_spec import CommandSpec, command
 from graders.docker_cli_container_values import log_tail
 from graders.docker_cli_flags import (
@@ -180,8 +181,8 @@ COMPOSE_SPECS: tuple[CommandSpec, ...] = (
         "compose run",
         "SERVICE [COMMAND] [ARG...]",
         BUILD,
-        many("--cap-add", None, lower, kind=FlagKind.SET),
-        many("--cap-drop", None, lower, kind=FlagKind.SET),
+        many("--cap-add", None, capability, kind=FlagKind.SET, risk="adds Linux capabilities"),
+        many("--cap-drop", None, capability, kind=FlagKind.SET),
         DETACH,
         value("--entrypoint"),
         ENV,
@@ -284,9 +285,21 @@ COMPOSE_SPECS: tuple[CommandSpec, ...] = (
         min_arguments=2,
         max_arguments=2,
     ),
-    command("compose ls", "(no arguments)", switch("--all", "-a"), FILTER, FORMAT, QUIET),
     command(
-        "compose version", "(no arguments)", FORMAT_F, switch("--short", effect=FlagEffect.OUTPUT)
+        "compose ls",
+        "(no arguments)",
+        switch("--all", "-a"),
+        FILTER,
+        FORMAT,
+        QUIET,
+        max_arguments=0,
+    ),
+    command(
+        "compose version",
+        "(no arguments)",
+        FORMAT_F,
+        switch("--short", effect=FlagEffect.OUTPUT),
+        max_arguments=0,
     ),
     _services("watch", "[SERVICE...]", switch("--no-up"), switch("--prune"), QUIET),
     _services("stats", "[SERVICE]", switch("--all", "-a"), FORMAT, switch("--no-stream"), NO_TRUNC),
