@@ -19,7 +19,7 @@ import docker
 from docker.models.containers import Container
 
 from graders.docker_cli import CliValue, DockerCommand, DockerCommandError, parse_command
-from graders.docker_cli_values import image_reference
+from graders.docker_cli_images import image_reference
 from graders.errors import is_learner_caused
 from graders.sandbox.labels import checked_job_id, job_labels
 from graders.sandbox.run import RunLimits, hardened_options
@@ -33,8 +33,11 @@ RUN_OPTIONS = frozenset({"--detach", "--name", "--network", "--env", "--publish"
 FORBIDDEN_RUN_OPTIONS = {
     "--volume": "mounts host paths into the container",
     "--mount": "mounts host paths into the container",
+    "--tmpfs": "adds a mount to the container",
+    "--volumes-from": "mounts another container's volumes",
     "--privileged": "gives the container full control of the host",
     "--cap-add": "adds Linux capabilities",
+    "--use-api-socket": "gives the container control of the Docker engine",
     "--device": "gives the container a host device",
     "--pid": "shares a host process namespace",
     "--ipc": "shares a host IPC namespace",
@@ -166,9 +169,11 @@ def _container(
     allowed_images: set[str],
 ) -> ContainerPlan:
     for option in command.options:
-        if option.name in FORBIDDEN_RUN_OPTIONS:
+        # A setting fed by several flags (`mounts` from -v/--mount) is refused by its flags.
+        forbidden = next((flag for flag in option.flags if flag in FORBIDDEN_RUN_OPTIONS), None)
+        if forbidden is not None:
             raise CommandsRejectedError(
-                f"Line {number}: {option.label} {FORBIDDEN_RUN_OPTIONS[option.name]}; it is "
+                f"Line {number}: `{forbidden}` {FORBIDDEN_RUN_OPTIONS[forbidden]}; it is "
                 "not allowed."
             )
         if option.name not in RUN_OPTIONS:
@@ -211,7 +216,11 @@ def _network_of(command: DockerCommand, number: int, networks: list[str]) -> str
     option = command.option("--network")
     if option is None:
         return None
-    value = option.values[0].typed
+    if len(option.values) > 1 or "," in option.values[0].canonical:
+        raise CommandsRejectedError(
+            f"Line {number}: connect each container to one network, as `--network NAME`."
+        )
+    value = option.values[0].canonical
     if value in DEFAULT_BRIDGE_NAMES:
         return None
     if value in FORBIDDEN_NETWORKS or value.startswith("container:"):

@@ -1,190 +1,194 @@
-"""Flag definitions for the docker CLI grader: what each flag is called, its short form,
-whether it takes a value, whether it may repeat, and how its value is normalised.
+"""Flag definitions for the docker CLI grader: what each flag is called, its short form, how its
+values combine, how each value is normalised, what it means when absent, and what it affects.
 
-Flag groups shared by several subcommands live here; `docker_cli_specs` assembles them into one
-table per subcommand.
+A flag's *kind* says how repeated values combine, as the Docker CLI combines them: a plain value
+keeps the last one (pflag), a list keeps every value in order, a multiset or set ignores order
+(`-p 80:80 -p 443:443`), and a map keeps the last value per key (`-e A=1 -e A=2` is `A=2`,
+as the daemon's environment merge does). A flag whose value equals its `default` is the same
+command as the flag left out (`--restart no`, `--network bridge`, `--tail all`).
+
+Flag groups shared by several subcommands live here; the `docker_cli_specs*` modules assemble
+them into one table per subcommand.
 """
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from enum import StrEnum
 
+from graders.docker_cli_model import FlagEffect
 from graders.docker_cli_values import (
     ValueNormaliser,
-    byte_size,
-    decimal_number,
-    image_reference,
-    port_mapping,
+    boolean_text,
+    filter_item,
+    go_template,
+    host_path,
+    integer,
+    lower,
+    since_time,
 )
+
+ValueExpander = Callable[[str], tuple[str, ...]]
+
+
+class FlagKind(StrEnum):
+    SWITCH = "switch"
+    VALUE = "value"
+    LIST = "list"
+    MULTISET = "multiset"
+    SET = "set"
+    MAP = "map"
+    # Parsed, then dropped: accepted by Docker but changing nothing (BuildKit's `--rm`).
+    IGNORED = "ignored"
 
 
 @dataclass(frozen=True)
 class FlagSpec:
     name: str
     short: str | None = None
-    takes_value: bool = False
-    repeatable: bool = False
+    kind: FlagKind = FlagKind.SWITCH
     normalise: ValueNormaliser | None = None
+    expand: ValueExpander | None = None
     aliases: tuple[str, ...] = ()
+    # The canonical value that means "as if the flag were not given" ("false" for switches).
+    default: str | None = None
+    # The setting this flag writes, when not its own name (`-T/--no-tty` writes `--tty`).
+    setting: str | None = None
+    # A switch that writes the opposite of its value into `setting` (`--no-tty` is tty false).
+    negates: bool = False
+    effect: FlagEffect = FlagEffect.BEHAVIOUR
+    # Why the flag is harmful when a task does not need it, for the learner's message.
+    risk: str | None = None
+
+    @property
+    def takes_value(self) -> bool:
+        return self.kind not in (FlagKind.SWITCH, FlagKind.IGNORED) or self.normalise is not None
+
+    @property
+    def setting_name(self) -> str:
+        return self.setting or self.name
+
+    @property
+    def switch_default(self) -> str:
+        return self.default or "false"
 
     @property
     def label(self) -> str:
         return f"`{self.name}` (`{self.short}`)" if self.short else f"`{self.name}`"
 
 
-def switch(name: str, short: str | None = None) -> FlagSpec:
-    return FlagSpec(name, short)
-
-
-def option(
+def switch(
     name: str,
     short: str | None = None,
-    normalise: ValueNormaliser | None = None,
-    aliases: tuple[str, ...] = (),
-) -> FlagSpec:
-    return FlagSpec(name, short, takes_value=True, normalise=normalise, aliases=aliases)
-
-
-def multi(
-    name: str,
-    short: str | None = None,
-    normalise: ValueNormaliser | None = None,
+    *,
+    default: bool = False,
+    effect: FlagEffect = FlagEffect.BEHAVIOUR,
+    risk: str | None = None,
+    setting: str | None = None,
+    negates: bool = False,
     aliases: tuple[str, ...] = (),
 ) -> FlagSpec:
     return FlagSpec(
-        name, short, takes_value=True, repeatable=True, normalise=normalise, aliases=aliases
+        name,
+        short,
+        FlagKind.SWITCH,
+        default=boolean_text(str(default)),
+        effect=effect,
+        risk=risk,
+        setting=setting,
+        negates=negates,
+        aliases=aliases,
     )
 
 
-FORMAT = option("--format")
-FORMAT_F = option("--format", "-f")
-QUIET = switch("--quiet", "-q")
-NO_TRUNC = switch("--no-trunc")
-LIST_FILTER = multi("--filter", "-f")
-PRUNE_FLAGS = (switch("--force", "-f"), multi("--filter"))
-LIST_FLAGS = (LIST_FILTER, FORMAT, QUIET, NO_TRUNC)
-ENV_FLAGS = (multi("--env", "-e"), multi("--env-file"))
-TERMINAL_FLAGS = (switch("--interactive", "-i"), switch("--tty", "-t"))
+def ignored(name: str, short: str | None = None, *, takes_value: bool = False) -> FlagSpec:
+    """A flag Docker accepts and ignores; with `takes_value` it consumes a value too."""
+    return FlagSpec(name, short, FlagKind.IGNORED, normalise=str if takes_value else None)
 
-RUN_SWITCHES = (
-    switch("--detach", "-d"),
-    switch("--rm"),
-    switch("--publish-all", "-P"),
-    switch("--read-only"),
-    switch("--init"),
-    switch("--privileged"),
-    switch("--no-healthcheck"),
-    switch("--oom-kill-disable"),
-    switch("--sig-proxy"),
-    switch("--disable-content-trust"),
-    switch("--quiet", "-q"),
+
+def value(
+    name: str,
+    short: str | None = None,
+    normalise: ValueNormaliser | None = None,
+    *,
+    default: str | None = None,
+    aliases: tuple[str, ...] = (),
+    effect: FlagEffect = FlagEffect.BEHAVIOUR,
+    risk: str | None = None,
+    setting: str | None = None,
+) -> FlagSpec:
+    return FlagSpec(
+        name,
+        short,
+        FlagKind.VALUE,
+        normalise=normalise,
+        aliases=aliases,
+        default=default,
+        effect=effect,
+        risk=risk,
+        setting=setting,
+    )
+
+
+def many(
+    name: str,
+    short: str | None = None,
+    normalise: ValueNormaliser | None = None,
+    *,
+    kind: FlagKind = FlagKind.MULTISET,
+    expand: ValueExpander | None = None,
+    aliases: tuple[str, ...] = (),
+    effect: FlagEffect = FlagEffect.BEHAVIOUR,
+    risk: str | None = None,
+    setting: str | None = None,
+) -> FlagSpec:
+    """A repeatable flag: `kind` is LIST (order matters), MULTISET, SET or MAP."""
+    return FlagSpec(
+        name,
+        short,
+        kind,
+        normalise=normalise,
+        expand=expand,
+        aliases=aliases,
+        effect=effect,
+        risk=risk,
+        setting=setting,
+    )
+
+
+def with_short(spec: FlagSpec, short: str | None) -> FlagSpec:
+    return replace(spec, short=short)
+
+
+HELP = switch("--help")
+FORMAT = value("--format", None, go_template, default="", effect=FlagEffect.OUTPUT)
+FORMAT_F = with_short(FORMAT, "-f")
+QUIET = switch("--quiet", "-q", effect=FlagEffect.OUTPUT)
+NO_TRUNC = switch("--no-trunc", effect=FlagEffect.PRESENTATION)
+FILTER = many("--filter", None, filter_item, kind=FlagKind.SET, effect=FlagEffect.OUTPUT)
+FILTER_F = with_short(FILTER, "-f")
+PRUNE_FORCE = switch("--force", "-f", effect=FlagEffect.CONFIRMATION)
+PRUNE_FLAGS = (PRUNE_FORCE, FILTER)
+LIST_FLAGS = (FILTER_F, FORMAT, QUIET, NO_TRUNC)
+CONTENT_TRUST = switch("--disable-content-trust", default=True)
+SINCE = value("--since", None, since_time, effect=FlagEffect.OUTPUT)
+UNTIL = value("--until", None, since_time, effect=FlagEffect.OUTPUT)
+TIMESTAMPS = switch("--timestamps", "-t", effect=FlagEffect.PRESENTATION)
+FOLLOW = switch("--follow", "-f", effect=FlagEffect.OUTPUT)
+DETACH_KEYS = value("--detach-keys")
+WORKDIR = value("--workdir", "-w")
+STOP_TIMEOUT = value("--timeout", "-t", integer, aliases=("--time",), default="10")
+
+# `docker [OPTIONS] COMMAND`: options of the client itself, before the command.
+GLOBAL_FLAGS = (
+    value("--config", None, host_path),
+    value("--context", "-c"),
+    switch("--debug", "-D", effect=FlagEffect.PRESENTATION),
+    many("--host", "-H", kind=FlagKind.LIST),
+    value("--log-level", "-l", lower, default="info", effect=FlagEffect.PRESENTATION),
+    switch("--tls"),
+    value("--tlscacert", None, host_path),
+    value("--tlscert", None, host_path),
+    value("--tlskey", None, host_path),
+    switch("--tlsverify"),
 )
-_PLAIN_RUN_OPTIONS = (
-    ("--name", None),
-    ("--workdir", "-w"),
-    ("--user", "-u"),
-    ("--entrypoint", None),
-    ("--restart", None),
-    ("--cpu-shares", "-c"),
-    ("--cpuset-cpus", None),
-    ("--pids-limit", None),
-    ("--hostname", "-h"),
-    ("--platform", None),
-    ("--pull", None),
-    ("--health-cmd", None),
-    ("--health-interval", None),
-    ("--health-timeout", None),
-    ("--health-retries", None),
-    ("--health-start-period", None),
-    ("--stop-signal", None),
-    ("--stop-timeout", None),
-    ("--log-driver", None),
-    ("--gpus", None),
-    ("--ipc", None),
-    ("--pid", None),
-    ("--ip", None),
-    ("--cidfile", None),
-    ("--detach-keys", None),
-    ("--runtime", None),
-    ("--userns", None),
-)
-RUN_OPTIONS = (
-    *(option(name, short) for name, short in _PLAIN_RUN_OPTIONS),
-    option("--network", aliases=("--net",)),
-    option("--memory", "-m", byte_size),
-    option("--memory-reservation", None, byte_size),
-    option("--memory-swap"),
-    option("--shm-size", None, byte_size),
-    option("--cpus", None, decimal_number),
-)
-_PLAIN_RUN_MULTI = (
-    ("--volume", "-v"),
-    ("--mount", None),
-    ("--tmpfs", None),
-    ("--cap-add", None),
-    ("--cap-drop", None),
-    ("--security-opt", None),
-    ("--label", "-l"),
-    ("--label-file", None),
-    ("--add-host", None),
-    ("--dns", None),
-    ("--dns-search", None),
-    ("--dns-option", None),
-    ("--ulimit", None),
-    ("--log-opt", None),
-    ("--link", None),
-    ("--attach", "-a"),
-    ("--device", None),
-    ("--volumes-from", None),
-    ("--group-add", None),
-    ("--sysctl", None),
-)
-RUN_MULTI = (
-    *(multi(name, short) for name, short in _PLAIN_RUN_MULTI),
-    multi("--publish", "-p", port_mapping),
-    multi("--expose", None, port_mapping),
-    multi("--network-alias", aliases=("--net-alias",)),
-)
-BUILD_FLAGS = (
-    multi("--tag", "-t", image_reference),
-    option("--file", "-f"),
-    option("--target"),
-    multi("--build-arg"),
-    switch("--no-cache"),
-    switch("--pull"),
-    QUIET,
-    option("--platform"),
-    multi("--label"),
-    option("--progress"),
-    option("--network"),
-    multi("--secret"),
-    multi("--ssh"),
-    multi("--cache-from"),
-    multi("--cache-to"),
-    switch("--rm"),
-    switch("--force-rm"),
-    switch("--load"),
-    switch("--push"),
-    multi("--output", "-o"),
-    option("--iidfile"),
-    multi("--add-host"),
-    option("--shm-size", None, byte_size),
-    option("--memory", "-m", byte_size),
-)
-COMPOSE_GLOBAL_FLAGS = (
-    multi("--file", "-f"),
-    option("--project-name", "-p"),
-    multi("--profile"),
-    multi("--env-file"),
-    option("--project-directory"),
-    option("--ansi"),
-    switch("--compatibility"),
-    switch("--dry-run"),
-)
-COMPOSE_LOG_FLAGS = (
-    switch("--follow", "-f"),
-    option("--tail", "-n"),
-    switch("--timestamps", "-t"),
-    switch("--no-color"),
-    switch("--no-log-prefix"),
-    option("--since"),
-    option("--until"),
-)
+VERSION_WORDS = frozenset({"--version", "-v"})

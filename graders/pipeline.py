@@ -47,7 +47,7 @@ from graders.data import (
     TaskSpec,
     Verdict,
 )
-from graders.docker_cli_values import image_reference
+from graders.docker_cli_images import image_reference
 from graders.dockerignore import ignore_file_name
 from graders.errors import InfrastructureError
 from graders.sandbox.build import BuildLimits, BuildStatus, build_image

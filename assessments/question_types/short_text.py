@@ -1,4 +1,9 @@
-"""short_text: a typed answer compared with accepted texts or whole-answer regexes."""
+"""short_text: a typed answer compared with accepted texts or whole-answer regexes.
+
+Before matching, the response loses what learners add around an answer without meaning it:
+surrounding backticks or quotes (`` `WORKDIR` ``, `"WORKDIR"`) and a trailing `.`, `,` or `;`,
+repeatedly (`"WORKDIR".` is `WORKDIR`). Case sensitivity stays per question (`case_sensitive`).
+"""
 
 import re
 from collections.abc import Mapping
@@ -23,11 +28,29 @@ ANSWER_FIELDS = frozenset({"text", "regex", "fraction", "feedback"})
 MAX_RESPONSE_LENGTH = 500
 MAX_REGEX_LENGTH = 500
 WHITESPACE = re.compile(r"\s+")
+# Marks that wrap an answer in chat or Markdown habits; only a matching pair at both ends goes.
+WRAPPING_MARKS = ("`", '"', "'")
+TRAILING_PUNCTUATION = ".,;"
 
 
 def collapse_spaces(text: str) -> str:
     """Runs of whitespace become one space and the ends are trimmed, as the doc promises."""
     return WHITESPACE.sub(" ", text).strip()
+
+
+def strip_wrapping(text: str) -> str:
+    """`text` without surrounding backticks or quotes and trailing `.`, `,` or `;`.
+
+    Idempotent, so a normalised response normalises to itself.
+    """
+    previous = None
+    while previous != text:
+        previous = text
+        text = text.rstrip(TRAILING_PUNCTUATION).strip()
+        for mark in WRAPPING_MARKS:
+            if len(text) >= 2 * len(mark) and text.startswith(mark) and text.endswith(mark):
+                text = text[len(mark) : -len(mark)].strip()
+    return text
 
 
 def _regex_flags(spec: Mapping[str, Any]) -> re.RegexFlag:
@@ -90,7 +113,7 @@ class ShortText(QuestionType):
     def normalise_response(self, spec: Mapping[str, Any], raw: object) -> str:
         if not isinstance(raw, str):
             raise ResponseError("The answer must be text.")
-        answer = collapse_spaces(raw)
+        answer = strip_wrapping(collapse_spaces(raw))
         if not answer:
             raise ResponseError("Type an answer.")
         if len(answer) > MAX_RESPONSE_LENGTH:

@@ -10,7 +10,7 @@ from graders.checks.base import Finding, Params
 from graders.checks.context import GradingContext
 from graders.checks.exchange import draw_exchange, exchange_spec, judge_exchange
 from graders.commands_runner import CommandsRun, ContainerPlan, container_port
-from graders.docker_cli_values import image_reference
+from graders.docker_cli_images import image_reference
 from graders.sandbox.http_exchange import exchange_http
 from graders.sandbox.run import HttpProbe, probe_http
 

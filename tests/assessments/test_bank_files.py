@@ -61,7 +61,7 @@ TYPE_FIELDS: dict[str, tuple[set[str], set[str]]] = {
     "multiple_response": ({"options"}, {"penalty", "shuffle"}),
     "true_false": ({"answer", "feedback_true", "feedback_false"}, set()),
     "short_text": ({"answers"}, {"case_sensitive"}),
-    "docker_command": ({"answers"}, set()),
+    "docker_command": ({"answers"}, {"neutral_flags", "wrong_flags"}),
     "numeric": ({"answers"}, {"unit"}),
     "ordering": ({"items"}, set()),
     "matching": ({"pairs"}, {"distractors"}),

@@ -86,3 +86,137 @@ def test_go_templates_in_answers_are_not_parameters() -> None:
     spec["answers"] = [{"command": "docker inspect --format '{{.State.Running}}' web"}]
 
     assert DOCKER_COMMAND.validate_spec(spec) == []
+
+
+def _exec_shell() -> dict[str, object]:
+    spec = docker_command()
+    spec["prompt"] = "Open an interactive shell in the running container `web`."
+    spec["answers"] = [
+        {"command": "docker exec -it web /bin/sh", "fraction": 1, "feedback": "Right."},
+        {"command": "docker exec -it web sh", "fraction": 1, "feedback": "Right."},
+        {"command": "docker exec web /bin/sh", "fraction": 0.5, "feedback": "No terminal."},
+        {"command": "docker run -it web /bin/sh", "fraction": 0, "feedback": "A new container."},
+    ]
+    return spec
+
+
+@pytest.mark.parametrize(
+    ("given", "fraction"),
+    [
+        ("docker exec -it web sh", 1),
+        ("docker exec web /bin/sh", 0.5),
+        ("docker exec -i web /bin/sh", 0.75),
+        ("docker exec -i web sh", 0.75),
+        ("docker exec -t web sh", 0.5),
+        ("docker exec -i -u root web sh", 0),
+        ("docker run -it web /bin/sh", 0),
+    ],
+)
+def test_partial_credit_ranks_answers_by_how_usable_they_are(given: str, fraction: float) -> None:
+    grade = DOCKER_COMMAND.grade(_exec_shell(), given)
+
+    assert grade.fraction == fraction
+
+
+def test_a_response_between_a_partial_and_a_full_answer_is_told_what_is_left() -> None:
+    grade = DOCKER_COMMAND.grade(_exec_shell(), "docker exec -i web sh")
+
+    assert grade.explanation.startswith("Partly correct (75%).")
+    assert "Missing flag `--tty` (`-t`)" in grade.explanation
+
+
+def test_a_harmless_extra_flag_keeps_full_credit_and_is_remarked_on() -> None:
+    spec = docker_command()
+    spec["answers"] = [{"command": "docker run --read-only nginx:1.25", "fraction": 1}]
+
+    grade = DOCKER_COMMAND.grade(spec, "docker run --rm -d --read-only nginx:1.25")
+
+    assert grade.fraction == 1
+    assert "`--rm` is not needed here, but it does no harm" in grade.explanation
+    assert "`--detach` (`-d`) is not needed here, but it does no harm" in grade.explanation
+
+
+def test_a_listed_answer_with_a_lower_fraction_beats_excusing_its_flag() -> None:
+    # The example lists `--no-trunc` at half credit: the author's word wins over the default.
+    grade = DOCKER_COMMAND.grade(docker_command(), "docker ps --all --no-trunc")
+
+    assert grade.fraction == 0.5
+
+
+def test_a_partial_answer_cannot_excuse_a_flag_the_full_answer_asks_for() -> None:
+    spec = docker_command()
+    spec["answers"] = [
+        {"command": "docker run -d --name edge nginx", "fraction": 1},
+        {"command": "docker run --name edge nginx", "fraction": 0.5},
+    ]
+
+    assert DOCKER_COMMAND.grade(spec, "docker run -d --rm --name edge nginx").fraction == 1
+    assert DOCKER_COMMAND.grade(spec, "docker run --rm --name edge nginx").fraction == 0.5
+
+
+def test_declared_neutral_flags_are_accepted() -> None:
+    spec = docker_command()
+    spec["answers"] = [{"command": "docker run -d nginx:1.25", "fraction": 1}]
+    spec["neutral_flags"] = ["--name", "-p"]
+
+    grade = DOCKER_COMMAND.grade(spec, "docker run -d --name web -p 8080:80 nginx:1.25")
+
+    assert grade.fraction == 1
+    assert "`--name` is not needed here, but it does no harm." in grade.explanation
+
+
+def test_declared_wrong_flags_cost_the_credit_with_the_author_s_reason() -> None:
+    spec = docker_command()
+    spec["answers"] = [{"command": "docker run -d nginx:1.25", "fraction": 1}]
+    spec["wrong_flags"] = {"--rm": "the container must stay for `docker logs` after it stops."}
+
+    grade = DOCKER_COMMAND.grade(spec, "docker run -d --rm nginx:1.25")
+
+    assert grade.fraction == 0
+    assert "`--rm` is wrong here: the container must stay for `docker logs`" in grade.explanation
+
+
+def test_an_unneeded_real_flag_is_never_called_unknown() -> None:
+    grade = DOCKER_COMMAND.grade(docker_command(), "docker ps -a --privileged")
+
+    assert grade.fraction == 0
+    assert "does not expect `--privileged`" in grade.explanation
+    assert "exist" not in grade.explanation
+
+
+def test_a_risky_extra_flag_is_explained_by_what_it_does() -> None:
+    spec = docker_command()
+    spec["answers"] = [{"command": "docker run -d nginx:1.25", "fraction": 1}]
+
+    grade = DOCKER_COMMAND.grade(spec, "docker run -d --privileged nginx:1.25")
+
+    assert "`--privileged` is not needed here and gives the container full control" in (
+        grade.explanation
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "error"),
+    [
+        ({"neutral_flags": "--rm"}, "neutral_flags: must be a list of flags"),
+        ({"neutral_flags": ["--frob"]}, "neutral_flags.--frob: is not a flag of the answers'"),
+        ({"wrong_flags": ["--rm"]}, "wrong_flags: must map each flag to the reason"),
+        ({"wrong_flags": {"--rm": ""}}, "wrong_flags: must map each flag to the reason"),
+        ({"wrong_flags": {"--tty": "no"}}, "wrong_flags.--tty: is not a flag of the answers'"),
+        (
+            {"neutral_flags": ["-q"], "wrong_flags": {"-q": "ids only"}},
+            "wrong_flags.-q: is also in neutral_flags",
+        ),
+        ({"wrong_flags": {"-a": "all"}}, "wrong_flags.-a: answers[0] earns full credit with it"),
+    ],
+)
+def test_flag_declarations_are_validated(fields: dict[str, object], error: str) -> None:
+    spec = docker_command() | fields
+
+    assert any(item.startswith(error) for item in DOCKER_COMMAND.validate_spec(spec))
+
+
+def test_valid_flag_declarations_pass_validation() -> None:
+    spec = docker_command() | {"neutral_flags": ["-s", "--no-trunc"], "wrong_flags": {"-q": "x"}}
+
+    assert DOCKER_COMMAND.validate_spec(spec) == []

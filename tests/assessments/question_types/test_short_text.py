@@ -98,3 +98,53 @@ def test_some_answer_must_give_full_credit() -> None:
     spec["answers"][0]["fraction"] = 0.9
 
     assert SHORT_TEXT.validate_spec(spec) == ["answers: at least one answer needs fraction 1"]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "`WORKDIR`",
+        '"WORKDIR"',
+        "'WORKDIR'",
+        "WORKDIR.",
+        "WORKDIR;",
+        "WORKDIR,",
+        "`WORKDIR`.",
+        '"`workdir`";',
+        "```WORKDIR```",
+        " ` WORKDIR ` ",
+    ],
+)
+def test_wrapping_quotes_backticks_and_trailing_punctuation_are_ignored(raw: str) -> None:
+    grade = SHORT_TEXT.grade(short_text(), raw)
+
+    assert grade.fraction == 1
+
+
+@pytest.mark.parametrize("raw", ["`WORKDIR'", "WORK.DIR", "WORKDIR!", "(WORKDIR)"])
+def test_unpaired_marks_and_other_punctuation_still_count(raw: str) -> None:
+    assert SHORT_TEXT.grade(short_text(), raw).fraction == 0
+
+
+def test_stripping_keeps_case_sensitivity_per_question() -> None:
+    spec = short_text() | {"case_sensitive": True}
+
+    assert SHORT_TEXT.grade(spec, "`WORKDIR`.").fraction == 1
+    assert SHORT_TEXT.grade(spec, "`workdir`.").fraction == 0
+
+
+def test_regex_answers_see_the_stripped_response() -> None:
+    assert SHORT_TEXT.grade(short_text(), "`RUN cd /app`.").fraction == 0.25
+
+
+@pytest.mark.parametrize("raw", ["``", '""', " . ", "`.`"])
+def test_a_response_of_only_wrapping_is_malformed(raw: str) -> None:
+    with pytest.raises(ResponseError, match="Type an answer"):
+        SHORT_TEXT.normalise_response(short_text(), raw)
+
+
+def test_normalising_twice_changes_nothing() -> None:
+    once = SHORT_TEXT.normalise_response(short_text(), ' "`WORKDIR`". ')
+
+    assert once == "WORKDIR"
+    assert SHORT_TEXT.normalise_response(short_text(), once) == once

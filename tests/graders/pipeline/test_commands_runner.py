@@ -68,3 +68,38 @@ def test_the_container_port_of_a_mapping_is_read() -> None:
     assert container_port("8080:8000") == 8000
     assert container_port("127.0.0.1:8080:8000") == 8000
     assert container_port("8000") == 8000
+
+
+def test_the_grader_s_normalisations_flow_into_the_plan() -> None:
+    # given Docker's other spellings of the same lines
+    text = (
+        "docker network create -d bridge app-net\n"
+        "docker container run --detach --name=db --network=name=app-net quayside/kv-db:1.0\n"
+        "docker run -d --name api --network bridge -e DB_HOST=db "
+        "-p published=8080,target=8000 docker.io/quayside/catalog-api:1.0\n"
+    )
+
+    # when
+    plan = plan_commands(text, images=IMAGES)
+
+    # then
+    db, api = plan.containers
+    assert (db.network, api.network) == ("app-net", None)
+    assert api.published == ("8080:8000",)
+    assert api.image == "quayside/catalog-api:1.0"
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("docker run -d --name x --tmpfs /tmp quayside/kv-db:1.0", "`--tmpfs`"),
+        ("docker run -d --name x --cap-drop ALL quayside/kv-db:1.0", "not needed for this task"),
+        ("docker run -d --name x --network a --network b quayside/kv-db:1.0", "one network"),
+        ("docker run -d --name x --network name=app-net,alias=y quayside/kv-db:1.0", "one network"),
+    ],
+)
+def test_merged_settings_are_refused_by_the_flags_that_made_them(line: str, expected: str) -> None:
+    with pytest.raises(CommandsRejectedError) as caught:
+        plan_commands(NETWORK + line, images=IMAGES)
+
+    assert expected in str(caught.value)
