@@ -14,7 +14,9 @@ __all__ = [
     "AssessmentResult",
     "SectionMasteryValue",
     "assessment_result_for_learner",
+    "assessment_titles",
     "attempt_learner_id",
+    "attempt_owner",
     "section_mastery_for_learner",
     "subscribe_attempt_graded",
 ]
@@ -43,6 +45,16 @@ class SectionMasteryValue:
 
 def attempt_learner_id(*, attempt_id: int) -> int | None:
     return Attempt.objects.filter(pk=attempt_id).values_list("learner_id", flat=True).first()
+
+
+def attempt_owner(*, attempt_id: int) -> tuple[int, str] | None:
+    """(learner id, assessment slug) of an attempt, or None if there is no such attempt."""
+    row = (
+        Attempt.objects.filter(pk=attempt_id)
+        .values_list("learner_id", "assessment__slug")
+        .first()
+    )
+    return None if row is None else (row[0], row[1])
 
 
 def assessment_result_for_learner(
@@ -82,3 +94,12 @@ def section_mastery_for_learner(
         SectionMasteryValue(section_id=line.id, section_title=line.title, percent=line.percent)
         for line in mastery_for_learner(learner=learner, now=now or timezone.now()).sections
     ]
+
+
+def assessment_titles() -> list[tuple[str, str]]:
+    """Every published assessment as (slug, title): what an LMS can place."""
+    return list(
+        Assessment.objects.filter(is_published=True)
+        .order_by("title", "slug")
+        .values_list("slug", "title")
+    )
