@@ -50,9 +50,7 @@ def attempt_learner_id(*, attempt_id: int) -> int | None:
 def attempt_owner(*, attempt_id: int) -> tuple[int, str] | None:
     """(learner id, assessment slug) of an attempt, or None if there is no such attempt."""
     row = (
-        Attempt.objects.filter(pk=attempt_id)
-        .values_list("learner_id", "assessment__slug")
-        .first()
+        Attempt.objects.filter(pk=attempt_id).values_list("learner_id", "assessment__slug").first()
     )
     return None if row is None else (row[0], row[1])
 

@@ -21,10 +21,10 @@ __all__ = [
     "CertificationStanding",
     "RequirementKind",
     "RequirementStanding",
-    "certification_standing_for_learner",
-    "certification_standings_for_learner",
     "certificate_change_get",
     "certificate_latest_id",
+    "certification_standing_for_learner",
+    "certification_standings_for_learner",
     "learner_display_name_changed",
     "program_titles",
     "subscribe_certificate_changed",
@@ -52,9 +52,7 @@ class CertificateChange:
 
 
 def certificate_change_get(*, certificate_id: int) -> CertificateChange | None:
-    certificate = (
-        Certificate.objects.filter(pk=certificate_id).select_related("program").first()
-    )
+    certificate = Certificate.objects.filter(pk=certificate_id).select_related("program").first()
     if certificate is None:
         return None
     return CertificateChange(

@@ -49,9 +49,7 @@ def backoff_seconds(tries: int) -> int:
     return int(min(FIRST_BACKOFF_SECONDS * 2 ** max(tries - 1, 0), MAX_BACKOFF_SECONDS))
 
 
-def grade_deliveries_record(
-    *, kind: str, slug: str, learner_id: int, result: Result
-) -> list[int]:
+def grade_deliveries_record(*, kind: str, slug: str, learner_id: int, result: Result) -> list[int]:
     """Record the result for every placement of the target the learner launched from.
 
     Returns the ids of deliveries created now (an already recorded result version adds none).
@@ -73,7 +71,7 @@ def grade_deliveries_record(
                 delivery = GradeDelivery.objects.create(
                     link=link,
                     learner_id=learner_id,
-                    platform_user_id=link.platform_user_id,  # type: ignore[attr-defined]
+                    platform_user_id=link.platform_user_id,
                     result_version=result.version,
                     score_given=result.score_given,
                     score_maximum=result.score_maximum,
@@ -159,7 +157,9 @@ def _lineitem_create(link: LtiLink) -> str:
     """Find or create the placement's line item (one per resource link) and remember it."""
     context = link.resource_link.context
     if not context.lineitems_url:
-        raise LtiException("The platform gave no line item for this placement and no way to add one.")
+        raise LtiException(
+            "The platform gave no line item for this placement and no way to add one."
+        )
     target = target_get(kind=link.target_kind, slug=link.target_slug)
     wanted = LineItem(
         {
@@ -223,4 +223,3 @@ def grade_deliveries_due(*, now: datetime | None = None) -> list[int]:
         Q(next_try_at__isnull=True) | Q(next_try_at__lt=stale)
     )
     return list(due.order_by("next_try_at").values_list("pk", flat=True)[:SWEEP_BATCH])
-

@@ -7,6 +7,7 @@ rotation the previous key stays in the JWKS for `LTI_KEY_OVERLAP_DAYS` (platform
 sets), after which the next rotation moves it into `retired/`.
 """
 
+import itertools
 import os
 import stat
 from dataclasses import dataclass
@@ -112,7 +113,7 @@ def tool_published_keys(*, now: datetime | None = None) -> list[ToolKey]:
     overlap = timedelta(days=settings.LTI_KEY_OVERLAP_DAYS)
     keys = _keys_newest_first() or [tool_key_create(now=now)]
     published = [keys[0]]
-    for successor, key in zip(keys, keys[1:], strict=False):
+    for successor, key in itertools.pairwise(keys):
         if now - successor.created >= overlap:
             break
         published.append(key)

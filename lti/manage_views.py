@@ -6,11 +6,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import instructor_required
-from lti.models import GradeDelivery, LtiLink
 from lti import roster
+from lti.grades import grade_delivery_resend
+from lti.models import GradeDelivery, LtiLink
 from lti.selectors import delivery_list_recent, link_list
 from lti.tasks import send_grade
-from lti.grades import grade_delivery_resend
 from quayside.after_commit import enqueue_after_commit
 
 
@@ -60,4 +60,3 @@ def members_sync(request: HttpRequest, context_id: int) -> HttpResponse:
             f"{outcome.members} member(s) read, {outcome.accounts} active account(s) in Quayside.",
         )
     return redirect("lti:manage")
-

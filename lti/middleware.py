@@ -87,7 +87,7 @@ class EmbeddedFrameMiddleware:
         origins = embedded_frame_origins(request)
         if origins is None:
             return response
-        response.xframe_options_exempt = True  # type: ignore[attr-defined]
+        response.xframe_options_exempt = True
         ancestors = ["'self'", *origins]
         site_policy = dict(getattr(settings, "SECURE_CSP", {}) or {})
         if site_policy:

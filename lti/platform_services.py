@@ -23,14 +23,19 @@ MEMBERSHIP_SCOPE: Final = (
     "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
 )
 # What the tool asks platforms for (printed by `manage.py lti_tool_config`).
-TOOL_SCOPES: Final = (LINEITEM_SCOPE, LINEITEM_READ_SCOPE, RESULT_READ_SCOPE, SCORE_SCOPE,
-                      MEMBERSHIP_SCOPE)
+TOOL_SCOPES: Final = (
+    LINEITEM_SCOPE,
+    LINEITEM_READ_SCOPE,
+    RESULT_READ_SCOPE,
+    SCORE_SCOPE,
+    MEMBERSHIP_SCOPE,
+)
 
 
 class _BoundedSession(requests.Session):
     """PyLTI1p3 sets no timeout; a platform that hangs must not hold a worker for ever."""
 
-    def request(self, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+    def request(self, *args: Any, **kwargs: Any) -> requests.Response:
         kwargs.setdefault("timeout", settings.LMS_HTTP_TIMEOUT_SECONDS)
         return super().request(*args, **kwargs)
 

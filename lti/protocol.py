@@ -14,6 +14,7 @@ What the libraries leave open, and where it is closed here:
 """
 
 import time
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
@@ -124,7 +125,7 @@ def message_launch_for(request: HttpRequest) -> QuaysideMessageLaunch:
     )
 
 
-def _check_lifetime(body: dict[str, Any]) -> None:
+def _check_lifetime(body: Mapping[str, Any]) -> None:
     now = time.time()
     expires, issued = body.get("exp"), body.get("iat")
     if not isinstance(expires, int | float) or not isinstance(issued, int | float):
@@ -137,7 +138,7 @@ def _check_lifetime(body: dict[str, Any]) -> None:
         raise LaunchRefused("This launch is not valid yet", "The id_token's iat is in the future.")
 
 
-def _check_authorised_party(body: dict[str, Any], *, client_id: str) -> None:
+def _check_authorised_party(body: Mapping[str, Any], *, client_id: str) -> None:
     audience = body.get("aud")
     audiences = audience if isinstance(audience, list) else [audience]
     authorised_party = body.get("azp")
@@ -150,7 +151,7 @@ def _check_authorised_party(body: dict[str, Any], *, client_id: str) -> None:
         )
 
 
-def _nonce_spend(*, issuer: str, nonce: str, body: dict[str, Any]) -> None:
+def _nonce_spend(*, issuer: str, nonce: str, body: Mapping[str, Any]) -> None:
     now = datetime.now(UTC)
     expires_at = min(
         datetime.fromtimestamp(float(body["exp"]), UTC) + timedelta(seconds=CLOCK_LEEWAY_SECONDS),

@@ -103,9 +103,7 @@ def platform_user_account(*, lti_user: LtiUser, roles: Iterable[str]) -> User:
     return user
 
 
-def _account_create(
-    *, issuer: str, sub: str, claimed_email: str, name: str, role: Role
-) -> User:
+def _account_create(*, issuer: str, sub: str, claimed_email: str, name: str, role: Role) -> User:
     placeholder = _placeholder_email(issuer, sub)
     for email in (_email_if_free(claimed_email), placeholder):
         if email is None:

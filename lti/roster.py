@@ -39,10 +39,10 @@ def members_sync(*, context_id: int) -> RosterSync:
     except LtiException as error:
         raise RosterError(f"The LMS refused the roster: {error}") from error
     with transaction.atomic():
-        context.update_memberships(members)  # type: ignore[arg-type]
-        memberships = LtiMembership.objects.filter(
-            context=context, is_active=True
-        ).select_related("user__registration")
+        context.update_memberships(members)
+        memberships = LtiMembership.objects.filter(context=context, is_active=True).select_related(
+            "user__registration"
+        )
         roles_by_sub = {str(member["user_id"]): member.get("roles", []) for member in members}
         accounts = 0
         for membership in memberships:
@@ -67,8 +67,10 @@ def link_results_record(*, link_id: int) -> list[int]:
             certificate_id = certificate_latest_id(
                 learner_id=learner_id, program_slug=link.target_slug
             )
-            found = None if certificate_id is None else certificate_result(
-                certificate_id=certificate_id
+            found = (
+                None
+                if certificate_id is None
+                else certificate_result(certificate_id=certificate_id)
             )
             result = None if found is None else found[2]
         else:
@@ -77,7 +79,9 @@ def link_results_record(*, link_id: int) -> list[int]:
             )
         if result is not None:
             created += grade_deliveries_record(
-                kind=link.target_kind, slug=link.target_slug, learner_id=learner_id,
+                kind=link.target_kind,
+                slug=link.target_slug,
+                learner_id=learner_id,
                 result=result,
             )
     return created

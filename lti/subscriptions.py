@@ -49,11 +49,13 @@ def on_certificate_changed(certificate_id: int, change: str) -> None:
             return
         _enqueue(
             grade_deliveries_record(
-                kind=TargetKind.CERTIFICATION_PROGRAM, slug=slug, learner_id=learner_id,
+                kind=TargetKind.CERTIFICATION_PROGRAM,
+                slug=slug,
+                learner_id=learner_id,
                 result=result,
             )
         )
-    except Exception:  # noqa: BLE001 - the certificate is committed; never fail its request
+    except Exception:  # the certificate is committed: never fail its request
         logger.exception("recording LTI grades for certificate %s failed", certificate_id)
 
 
@@ -68,9 +70,10 @@ def results_record(*, kind: str, slug: str, learner_id: int) -> None:
         _enqueue(
             grade_deliveries_record(kind=kind, slug=slug, learner_id=learner_id, result=result)
         )
-    except Exception:  # noqa: BLE001 - the grade is committed; never fail its request
-        logger.exception("recording LTI grades for %s %s, learner %s failed", kind, slug,
-                         learner_id)
+    except Exception:  # the grade is committed: never fail its request
+        logger.exception(
+            "recording LTI grades for %s %s, learner %s failed", kind, slug, learner_id
+        )
 
 
 def _enqueue(delivery_ids: list[int]) -> None:

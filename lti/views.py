@@ -37,7 +37,7 @@ JWKS_CACHE_SECONDS: Final = 300
 
 def refused(request: HttpRequest, refusal: Refusal) -> HttpResponse:
     response = render(request, "lti/refused.html", {"refusal": refusal}, status=refusal.status)
-    response.xframe_options_exempt = True  # type: ignore[attr-defined]
+    response.xframe_options_exempt = True
     return response
 
 
@@ -115,8 +115,10 @@ def launch(request: HttpRequest) -> HttpResponse:
     if not (lti_launch.is_resource_launch or lti_launch.is_deep_link_launch):
         return refused(
             request,
-            Refusal("Quayside cannot open this kind of launch", "Only resource links and deep "
-                    "linking are supported."),
+            Refusal(
+                "Quayside cannot open this kind of launch",
+                "Only resource links and deep linking are supported.",
+            ),
         )
     sync_data_from_launch(lti_launch)
     roles = list(lti_launch.roles_claim or [])

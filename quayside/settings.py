@@ -259,9 +259,7 @@ CERTIFICATE_PDF_DIR = "certificates/pdf"
 # LTI 1.3 tool and LMS integration (lti and lms apps) ------------------------------------------
 # The tool's RSA key pairs (what LMSs verify our messages with) sit beside the certificate keys,
 # in their own 0700 folder of 0600 files; rotation keeps the previous key in the JWKS a while.
-LTI_KEY_DIR = Path(
-    env_str("LTI_KEY_DIR", str(CERTIFICATE_KEY_DIR.parent / "lti-keys"))
-).resolve()
+LTI_KEY_DIR = Path(env_str("LTI_KEY_DIR", str(CERTIFICATE_KEY_DIR.parent / "lti-keys"))).resolve()
 # How long a replaced key stays published, so platforms that cached the JWKS keep verifying.
 LTI_KEY_OVERLAP_DAYS = env_int("LTI_KEY_OVERLAP_DAYS", 7, minimum=1)
 # A launch from a registered platform with a deployment id nobody activated: refused (and
