@@ -50,6 +50,11 @@ _LIBRARY_MESSAGES: Final = (
         "Its nonce is not one Quayside issued, or it was spent. Open the activity again.",
     ),
     (
+        "Invalid JWT format",
+        "This launch cannot be read",
+        "The id_token is not a well-formed JWT.",
+    ),
+    (
         "Missing",
         "This launch is incomplete",
         "The LMS did not send everything an LTI launch needs.",

@@ -7,9 +7,11 @@ deep-link message in `lti.deep_linking`. Every refusal renders `lti/refused.html
 import logging
 from typing import Any, Final
 
+from django.conf import settings
 from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -75,17 +77,16 @@ class OidcLogin(View):
             response: HttpResponse = login_request.enable_check_cookies(
                 main_msg="Your browser blocks cookies in embedded pages.",
                 click_msg="Open the activity in a new window.",
-            ).redirect(request.build_absolute_uri(_launch_path()))
+            ).redirect(launch_url())
         except (LtiException, OIDCException) as error:
             logger.info("OIDC login refused: %s", error)
             return refused(request, refusal_for(error))
         return response
 
 
-def _launch_path() -> str:
-    from django.urls import reverse
-
-    return reverse("lti:launch")
+def launch_url() -> str:
+    """The redirect URI registered with platforms (SITE_URL, not the request's Host header)."""
+    return f"{settings.SITE_URL}{reverse('lti:launch')}"
 
 
 @csrf_exempt

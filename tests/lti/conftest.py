@@ -163,7 +163,11 @@ def final_exam(section: Section) -> Assessment:
             section_id=section.pk,
             content=QuestionContent(
                 type="true_false",
-                spec={"prompt": f"Statement {position}.", "answer": True},
+                spec={
+                    "prompt": f"Statement {position}.",
+                    "answer": True,
+                    "feedback": "Section 1.",
+                },
                 objective_ids=(objective.pk,),
             ),
             provenance=Provenance.AUTHORED,

@@ -245,6 +245,7 @@ class FakePlatform:
             assert pending.resource_link_id is not None
             launch.set_resource_link_claim(pending.resource_link_id, title="Quayside activity")
         if pending.tamper is not None:
+            launch._registration = self.registration()
             message = launch.get_launch_message()
             message["nonce"] = query["nonce"]
             pending.tamper(message)
