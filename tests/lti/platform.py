@@ -42,6 +42,8 @@ MEMBERSHIP_SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmember
 INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
 LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
 MEMBERS_PAGE_SIZE = 2
+# Opaque to the tool, which must hand it back in its deep-linking response.
+DEEP_LINK_DATA = {"token": "opaque-platform-data"}
 
 
 class SpecViolation(AssertionError):
@@ -239,7 +241,7 @@ class FakePlatform:
                 self.url("/deep-link-return"),
                 title="Add content",
                 accept_types={"ltiResourceLink"},
-                extra_data={"data": "opaque-platform-data"},
+                extra_data=DEEP_LINK_DATA,
             )
         else:
             assert pending.resource_link_id is not None
@@ -354,7 +356,7 @@ class FakePlatform:
         self._require(bool(claims.get("nonce")), "deep-link response needs a nonce")
         self._require(
             claims.get("https://purl.imsglobal.org/spec/lti-dl/claim/data")
-            == "opaque-platform-data",
+            == DEEP_LINK_DATA,
             "deep-link response must return the request's data",
         )
         for item in items:
@@ -465,19 +467,21 @@ class PlatformServer:
 
 
 _INPUT = re.compile(r'<input[^>]*name="(?P<name>[^"]+)"[^>]*value="(?P<value>[^"]*)"')
-_ACTION = re.compile(r'<form[^>]*action="(?P<action>[^"]+)"')
+_FORM = re.compile(r'<form id="(?P<id>[^"]+)"[^>]*action="(?P<action>[^"]+)"(?P<rest>.*?)</form>', re.S)
 
 
-def form_in(html: str) -> Form:
+def form_in(html: str, form_id: str = "deep-link-return") -> Form:
     """The auto-submitting form of an HTML page (the deep-link return page)."""
-    action = _ACTION.search(html)
-    assert action is not None, "no form in the page"
     from html import unescape
 
-    return Form(
-        unescape(action.group("action")),
-        {m.group("name"): unescape(m.group("value")) for m in _INPUT.finditer(html)},
-    )
+    for form in _FORM.finditer(html):
+        if form.group("id") == form_id:
+            fields = {
+                m.group("name"): unescape(m.group("value"))
+                for m in _INPUT.finditer(form.group("rest"))
+            }
+            return Form(unescape(form.group("action")), fields)
+    raise AssertionError(f"no form {form_id!r} in the page")
 
 
 __all__ = ["FakePlatform", "Form", "PendingLaunch", "PlatformServer", "escape", "form_in"]
