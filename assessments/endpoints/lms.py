@@ -49,6 +49,7 @@ from assessments.portal_selectors import (
     assessment_standing_for_learner,
     attempt_list_for_instructor,
 )
+from quayside.scope import in_scope
 
 LEARNER_TAG = "assessments"
 PROGRESS_TAG = "progress"
@@ -145,11 +146,9 @@ class AssessmentList(generics.ListAPIView[Assessment]):
 
     def get_queryset(self) -> QuerySet[Assessment]:
         scope = scope_of(self.request)
-        assessments = Assessment.objects.filter(is_published=True).select_related(
-            "module__course", "section"
-        )
-        if scope.module_ids is not None:
-            assessments = assessments.filter(module_id__in=scope.module_ids)
+        assessments = Assessment.objects.filter(
+            in_scope("module_id", scope.module_ids), is_published=True
+        ).select_related("module__course", "section")
         return assessments.order_by("module_id", "kind", "section__position", "slug")
 
 

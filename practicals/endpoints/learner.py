@@ -336,9 +336,7 @@ class PracticalTaskList(PracticalsApiView):
     )
     def get(self, request: Request) -> Response:
         scope = learner_scope(request)
-        tasks = [
-            task for task in selectors.task_list_published() if scope.allows_module(task.module_id)
-        ]
+        tasks = selectors.task_list_published(module_ids=scope.module_ids)
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(tasks, request, self) or []
         return paginator.get_paginated_response(
@@ -425,13 +423,14 @@ class SubmissionList(PracticalsApiView):
     )
     def get(self, request: Request) -> Response:
         scope = learner_scope(request)
-        submissions = selectors.submission_list_for_learner_all(learner=scope.learner)
+        submissions = selectors.submission_list_for_learner_all(
+            learner=scope.learner, module_ids=scope.module_ids
+        )
         if request.query_params.get("task"):
             task = task_get_for_scope(scope=scope, slug=request.query_params["task"])
             submissions = submissions.filter(task_version__task=task)
-        allowed = [s for s in submissions if scope.allows_module(s.task_version.task.module_id)]
         paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(allowed, request, self) or []
+        page = paginator.paginate_queryset(submissions, request, self) or []
         return paginator.get_paginated_response(
             LearnerSubmissionOutput([submission_summary(s) for s in page], many=True).data
         )

@@ -190,7 +190,9 @@ class FakePlatform:
         """The URL the browser is sent to first: the tool's OIDC login initiation."""
         hint = uuid.uuid4().hex
         self._pending[hint] = pending
-        target = self.tool["deep_linking_url"] if pending.deep_link else self.tool["target_link_uri"]
+        target = (
+            self.tool["deep_linking_url"] if pending.deep_link else self.tool["target_link_uri"]
+        )
         query = {
             "iss": self.issuer,
             "login_hint": pending.member.sub,
@@ -355,8 +357,7 @@ class FakePlatform:
         )
         self._require(bool(claims.get("nonce")), "deep-link response needs a nonce")
         self._require(
-            claims.get("https://purl.imsglobal.org/spec/lti-dl/claim/data")
-            == DEEP_LINK_DATA,
+            claims.get("https://purl.imsglobal.org/spec/lti-dl/claim/data") == DEEP_LINK_DATA,
             "deep-link response must return the request's data",
         )
         for item in items:
@@ -437,9 +438,7 @@ def _handler_for(platform: FakePlatform) -> type[BaseHTTPRequestHandler]:
                 elif parts.path.endswith("/scores"):
                     if self._authorised(SCORE_SCOPE):
                         item_id = platform.url(parts.path.removesuffix("/scores"))
-                        status = platform.score(
-                            item_id, self.headers.get("Content-Type", ""), body
-                        )
+                        status = platform.score(item_id, self.headers.get("Content-Type", ""), body)
                         self._send(status, {} if status >= 400 else None)
                 else:
                     self._send(404, {"error": "not found"})
@@ -467,7 +466,9 @@ class PlatformServer:
 
 
 _INPUT = re.compile(r'<input[^>]*name="(?P<name>[^"]+)"[^>]*value="(?P<value>[^"]*)"')
-_FORM = re.compile(r'<form id="(?P<id>[^"]+)"[^>]*action="(?P<action>[^"]+)"(?P<rest>.*?)</form>', re.S)
+_FORM = re.compile(
+    r'<form id="(?P<id>[^"]+)"[^>]*action="(?P<action>[^"]+)"(?P<rest>.*?)</form>', re.S
+)
 
 
 def form_in(html: str, form_id: str = "deep-link-return") -> Form:

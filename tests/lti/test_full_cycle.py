@@ -75,9 +75,7 @@ def test_launch_exam_grade_and_certificate_go_round_the_platform(
     teacher = platform.enrol("teacher-1", "Grace Hopper", "grace@lms.example.edu", [INSTRUCTOR])
     instructor = browser()
     exam_item = deep_link(platform, instructor, teacher, f"assessment:{final_exam.slug}")
-    program_item = deep_link(
-        platform, instructor, teacher, f"certification_program:{program.slug}"
-    )
+    program_item = deep_link(platform, instructor, teacher, f"certification_program:{program.slug}")
     assert exam_item["custom"] == {"quayside_target": f"assessment:{final_exam.slug}"}
     assert exam_item["lineItem"]["scoreMaximum"] == 100
     exam_placement = place(platform, exam_item, "rl-exam")

@@ -3,9 +3,9 @@
 import base64
 import json
 import time
-from urllib.parse import urlencode
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from lti_tool.models import LtiDeployment
@@ -140,9 +140,7 @@ def _tampered(platform: FakePlatform, member: Any, change: Callable[[dict[str, A
             id="wrong-audience",
         ),
         pytest.param(
-            lambda message: message.update(
-                aud=["quayside-client-1", "other"], azp="other"
-            ),
+            lambda message: message.update(aud=["quayside-client-1", "other"], azp="other"),
             "This launch is addressed to another tool",
             id="wrong-authorised-party",
         ),
