@@ -13,6 +13,7 @@ from assessments.models import Assessment, Attempt, AttemptStatus
 __all__ = [
     "AssessmentResult",
     "SectionMasteryValue",
+    "assessment_module_id",
     "assessment_result_for_learner",
     "assessment_titles",
     "attempt_learner_id",
@@ -101,3 +102,7 @@ def assessment_titles() -> list[tuple[str, str]]:
         .order_by("title", "slug")
         .values_list("slug", "title")
     )
+
+
+def assessment_module_id(*, slug: str) -> int | None:
+    return Assessment.objects.filter(slug=slug).values_list("module_id", flat=True).first()

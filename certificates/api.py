@@ -26,6 +26,7 @@ __all__ = [
     "certification_standing_for_learner",
     "certification_standings_for_learner",
     "learner_display_name_changed",
+    "program_module_id",
     "program_titles",
     "subscribe_certificate_changed",
 ]
@@ -84,4 +85,10 @@ def certificate_latest_id(*, learner_id: int, program_slug: str) -> int | None:
         .order_by("-issued_at", "-pk")
         .values_list("pk", flat=True)
         .first()
+    )
+
+
+def program_module_id(*, slug: str) -> int | None:
+    return (
+        CertificationProgram.objects.filter(slug=slug).values_list("module_id", flat=True).first()
     )

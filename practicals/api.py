@@ -93,3 +93,7 @@ def task_titles() -> list[tuple[str, str]]:
         .order_by("title", "slug")
         .values_list("slug", "title")
     )
+
+
+def task_module_id(*, slug: str) -> int | None:
+    return PracticalTask.objects.filter(slug=slug).values_list("module_id", flat=True).first()
