@@ -119,5 +119,5 @@ class ServiceAccountProvisioningAuthentication(BaseAuthentication):
 class IsServiceAccount(BasePermission):
     message = "Only a service account (Authorization: Service <token>) can use this endpoint."
 
-    def has_permission(self, request: Request, view: APIView) -> bool:
+    def has_permission(self, request: Request, view: object) -> bool:
         return isinstance(request.auth, AccountGrant)

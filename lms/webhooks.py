@@ -40,7 +40,7 @@ from lms.models import (
 
 logger = logging.getLogger(__name__)
 
-SECRET_PREFIX: Final = "whsec_"
+SECRET_PREFIX: Final = "whsec_"  # noqa: S105 - the scheme's prefix, not a secret
 SECRET_BYTES: Final = 32
 MAX_TRIES: Final = 8
 FIRST_BACKOFF_SECONDS: Final = 30
