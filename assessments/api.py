@@ -1,14 +1,18 @@
 """What other apps may ask of assessments. Plain values out; no model crosses this door."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from assessments import events
 from assessments.attempt_selectors import assessment_result_from_attempts, mastery_for_learner
 from assessments.models import Assessment, Attempt, AttemptStatus
+from quayside.scope import ModuleScope, in_scope
 
 __all__ = [
     "AssessmentResult",
@@ -18,6 +22,7 @@ __all__ = [
     "assessment_titles",
     "attempt_learner_id",
     "attempt_owner",
+    "result_changes",
     "section_mastery_for_learner",
     "subscribe_attempt_graded",
 ]
@@ -106,3 +111,29 @@ def assessment_titles() -> list[tuple[str, str]]:
 
 def assessment_module_id(*, slug: str) -> int | None:
     return Assessment.objects.filter(slug=slug).values_list("module_id", flat=True).first()
+
+
+def result_changes(
+    *,
+    learner_ids: Iterable[int] | None,
+    module_ids: ModuleScope,
+    updated_since: datetime | None,
+) -> QuerySet[Attempt, dict[str, Any]]:
+    """(learner, assessment) pairs whose submitted attempts changed since a moment, newest last.
+
+    Rows are {"learner_id", "assessment__slug", "changed_at"}; scope filters in SQL. The result
+    of each pair comes from `assessment_result_for_learner`, which applies the review policy.
+    """
+    attempts = Attempt.objects.filter(
+        in_scope("assessment__module_id", module_ids),
+        status=AttemptStatus.SUBMITTED,
+        assessment__is_published=True,
+    )
+    if learner_ids is not None:
+        attempts = attempts.filter(learner_id__in=learner_ids)
+    changes = attempts.values("learner_id", "assessment__slug").annotate(
+        changed_at=Max("submitted_at")
+    )
+    if updated_since is not None:
+        changes = changes.filter(changed_at__gte=updated_since)
+    return changes.order_by("changed_at", "learner_id", "assessment__slug")

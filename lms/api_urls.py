@@ -9,4 +9,5 @@ urlpatterns = [
         endpoints.LearnerUpdate.as_view(),
         name="api-lms-learner",
     ),
+    path("lms/results/", endpoints.ResultList.as_view(), name="api-lms-results"),
 ]

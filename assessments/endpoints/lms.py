@@ -127,6 +127,17 @@ class LearnerStandingOutput(serializers.Serializer[Any]):
         default=None,
         help_text="Whether the result under the grading method passes.",
     )
+    result_at = serializers.DateTimeField(
+        source="result.deciding.submitted_at",
+        allow_null=True,
+        default=None,
+        help_text="When the attempt that decides the result was submitted.",
+    )
+    updated_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When the standing last changed (the latest start or submission); null "
+        "before any attempt. A gradebook sync compares it with its last run.",
+    )
 
 
 class LearnerAssessmentDetailOutput(serializers.Serializer[Any]):

@@ -7,6 +7,7 @@ or an operator's error detail (the instructor endpoints have their own serialize
 
 from typing import Any
 
+from django.http import HttpResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
@@ -41,6 +42,7 @@ from practicals.services.submissions import (
     SubmittedFiles,
     submission_create,
 )
+from practicals.starter_archive import starter_zip
 from quayside.problem_details import problem_response
 
 TAG = "practicals"
@@ -477,3 +479,23 @@ class SubmissionResult(PracticalsApiView):
                 message="This submission has not been graded yet; poll its status.",
             )
         return Response(LearnerResultOutput(learner_result(submission, runs)).data)
+
+
+class StarterDownload(PracticalsApiView):
+    """The task's starter files as a zip, with the API's credentials (a service account too)."""
+
+    @extend_schema(
+        tags=[TAG],
+        operation_id="practical_task_starter",
+        summary="The task's starter files (zip)",
+        responses={(200, "application/zip"): OpenApiTypes.BINARY},
+    )
+    def get(self, request: Request, slug: str) -> HttpResponse:
+        task = task_get_for_scope(scope=learner_scope(request), slug=slug)
+        version = selectors.current_version(task)
+        response = HttpResponse(
+            starter_zip(folder_name=task.slug, files=version.starter_files),
+            content_type="application/zip",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{task.slug}-starter.zip"'
+        return response

@@ -117,6 +117,7 @@ EXPECTED: dict[tuple[str, str], Expect] = {
     ("api-verify-code", "GET"): PUBLIC_GET,
     ("api-practical-tasks", "GET"): LIST,
     ("api-practical-task", "GET"): CATALOGUE,
+    ("api-practical-task-starter", "GET"): CATALOGUE,
     ("api-practical-submit", "POST"): Expect(s(401), s(404), WRITE_OK, WRITE_OK, WRITE_OK),
     ("api-practical-submissions", "GET"): LIST,
     ("api-practical-submission", "GET"): OWN_GET,
@@ -128,6 +129,7 @@ EXPECTED: dict[tuple[str, str], Expect] = {
     ("api-lms-learners", "GET"): PROVISIONING,
     ("api-lms-learners", "POST"): PROVISIONING_WRITE,
     ("api-lms-learner", "PATCH"): PROVISIONING_WRITE,
+    ("api-lms-results", "GET"): Expect(s(401), s(200), s(401), s(401), s(401), lists=True),
 }
 
 
