@@ -74,3 +74,17 @@ def user_role_follow_integration(*, user: User, role: Role) -> bool:
     user.role = role
     user.save(update_fields=["role"])
     return True
+
+
+@transaction.atomic
+def api_token_issue(*, user: User) -> str:
+    """Replace the user's API token with a new one and return it (shown to them once).
+
+    The old token stops working at once. Raises PermissionError for anyone but instructors.
+    """
+    from rest_framework.authtoken.models import Token
+
+    if not user.is_instructor:
+        raise PermissionError("Only instructors get API tokens from their profile.")
+    Token.objects.filter(user=user).delete()
+    return str(Token.objects.create(user=user).key)
