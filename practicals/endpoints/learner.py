@@ -17,6 +17,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from assessments.endpoints.attempts_access import idempotency_key, idempotency_key_parameter
 from courses import api as courses_api
 from lms.api import learner_scope
 from practicals import selectors
@@ -378,6 +379,7 @@ class SubmissionCreate(PracticalsApiView):
             "application/json": SubmissionCreateInput,
             "multipart/form-data": SubmissionCreateInput,
         },
+        parameters=[idempotency_key_parameter("returns the submission made with it")],
         responses={
             202: LearnerSubmissionOutput,
             409: problem_response(
@@ -400,7 +402,12 @@ class SubmissionCreate(PracticalsApiView):
         submitted = SubmissionCreateInput(data=request.data)
         submitted.is_valid(raise_exception=True)
         files = submitted.submitted_files(selectors.current_version(task).submission_kind)
-        submission = submission_create(learner=scope.learner, task_slug=task.slug, files=files)
+        submission = submission_create(
+            learner=scope.learner,
+            task_slug=task.slug,
+            files=files,
+            idempotency_key=idempotency_key(request),
+        )
         submission = selectors.submission_get_for_viewer(
             submission_id=submission.pk, user=scope.learner
         )
