@@ -259,7 +259,9 @@ def _url(name: str, pattern: URLPattern, kwargs: dict[str, Any], slugs: dict[str
 
 def test_every_api_route_answers_each_person_as_scope_and_ownership_say(world: Any) -> None:
     kwargs, slugs, people, code = world
-    routes = [(name, pattern, method) for name, pattern in api_routes() for method in methods_of(pattern)]
+    routes = [
+        (name, pattern, method) for name, pattern in api_routes() for method in methods_of(pattern)
+    ]
     unexpected = sorted({(name, method) for name, _, method in routes} - EXPECTED.keys())
     assert unexpected == [], f"routes without an expectation: {unexpected}"
     failures: list[str] = []
@@ -272,11 +274,7 @@ def test_every_api_route_answers_each_person_as_scope_and_ownership_say(world: A
             allowed = getattr(expect, person)
             if response.status_code not in allowed:
                 failures.append(f"{method} {url} as {person}: {response.status_code}")
-            raw = (
-                b"".join(response.streaming_content)
-                if response.streaming
-                else response.content
-            )
+            raw = b"".join(response.streaming_content) if response.streaming else response.content
             body = raw.decode(errors="replace")
             if person == "service" and expect.lists and response.status_code == 200:
                 leaked = [m for m in (*OUT_MARKERS, code) if m in body]

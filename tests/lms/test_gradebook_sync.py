@@ -73,8 +73,6 @@ def test_results_are_scoped_policy_bound_and_filtered_by_updated_since(
     assert [(r["email"], r["assessment"], r["percent"]) for r in everything["results"]] == [
         (learner.email, "visible", 90.0)
     ]
-    assert everything["results"][0]["updated_at"].startswith(
-        latest.submitted_at.isoformat()[:19]
-    )
+    assert everything["results"][0]["updated_at"].startswith(latest.submitted_at.isoformat()[:19])
     assert since_later["results"] == []
     assert malformed.status_code == 400
