@@ -118,7 +118,7 @@ def result_changes(
     learner_ids: Iterable[int] | None,
     module_ids: ModuleScope,
     updated_since: datetime | None,
-) -> QuerySet[Attempt, dict[str, Any]]:
+) -> "QuerySet[Any, Any]":
     """(learner, assessment) pairs whose submitted attempts changed since a moment, newest last.
 
     Rows are {"learner_id", "assessment__slug", "changed_at"}; scope filters in SQL. The result

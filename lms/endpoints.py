@@ -24,12 +24,8 @@ from lms.authentication import (
     IsServiceAccount,
     ServiceAccountProvisioningAuthentication,
 )
-from lms.selectors import (
-    account_module_ids,
-    learner_get_in_account_scope,
-    learner_list_in_account_scope,
-)
-from lms.services import ProvisioningError, learner_provision
+from lms.selectors import account_module_ids, learner_list_in_account_scope
+from lms.services import ProvisioningError, learner_provision, learner_update
 from quayside.problem_details import Problem
 
 TAG = "lms provisioning"
@@ -97,7 +93,7 @@ class LearnerListCreate(ProvisioningApiView):
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(learners, request, self) or []
         return paginator.get_paginated_response(
-            [_output(learner, learner.external_id) for learner in page]  # type: ignore[attr-defined]
+            [_output(learner, getattr(learner, "external_id", None)) for learner in page]
         )
 
     @extend_schema(
@@ -131,19 +127,18 @@ class LearnerUpdate(ProvisioningApiView):
         responses=ProvisionedLearnerOutput,
     )
     def patch(self, request: Request, learner_id: int) -> Response:
-        account_id = self.account_id(request)
-        learner = learner_get_in_account_scope(account_id=account_id, learner_id=learner_id)
-        if learner is None:
-            raise NotFound("No learner with that id in this service account's scope.")
         given = LearnerUpdateInput(data=request.data)
         given.is_valid(raise_exception=True)
-        provisioned = learner_provision(
-            account_id=account_id,
-            email=given.validated_data.get("email", learner.email),
-            display_name=given.validated_data.get("display_name", ""),
-            external_id=given.validated_data.get("external_id") or learner.external_id,
+        updated = learner_update(
+            account_id=self.account_id(request),
+            learner_id=learner_id,
+            email=given.validated_data.get("email"),
+            display_name=given.validated_data.get("display_name"),
+            external_id=given.validated_data.get("external_id"),
         )
-        return Response(_output(provisioned.learner, provisioned.external_id))
+        if updated is None:
+            raise NotFound("No learner with that id in this service account's scope.")
+        return Response(_output(updated.learner, updated.external_id))
 
 
 class ResultOutput(serializers.Serializer[Any]):
@@ -209,7 +204,7 @@ class ResultList(ProvisioningApiView):
                 {
                     "learner": learner.pk,
                     "email": learner.email,
-                    "external_id": learner.external_id,  # type: ignore[attr-defined]
+                    "external_id": getattr(learner, "external_id", None),
                     "assessment": result.assessment_slug,
                     "percent": result.percent,
                     "passed": result.passed,

@@ -18,10 +18,6 @@ def learner_list_in_account_scope(*, account_id: int) -> QuerySet[User]:
     )
 
 
-def learner_get_in_account_scope(*, account_id: int, learner_id: int) -> User | None:
-    return learner_list_in_account_scope(account_id=account_id).filter(pk=learner_id).first()
-
-
 def account_module_ids(*, account_id: int) -> frozenset[int]:
     """The modules of the account's courses: its scope as `module_ids` for other selectors."""
     from courses.models import Module

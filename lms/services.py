@@ -93,7 +93,6 @@ def learner_provision(
         ).first()
     if learner is None:
         learner = account.learners.filter(email=email).first()
-    created = learner is None
     if learner is None:
         if User.objects.filter(email=email).exists():
             raise ProvisioningError(
@@ -105,16 +104,63 @@ def learner_provision(
             email=email, display_name=display_name, role=Role.LEARNER
         )
         account.learners.add(learner)
-    else:
-        learner_update_in_scope(account=account, learner=learner, email=email)
-        if display_name.strip():
-            user_display_name_change(user=learner, display_name=display_name)
+        if external_id:
+            _external_id_set(account=account, learner=learner, external_id=external_id)
+        return ProvisionedLearner(learner=learner, external_id=external_id, created=True)
+    return _learner_update(
+        account=account,
+        learner=learner,
+        email=email,
+        display_name=display_name,
+        external_id=external_id,
+    )
+
+
+@transaction.atomic
+def learner_update(
+    *,
+    account_id: int,
+    learner_id: int,
+    email: str | None,
+    display_name: str | None,
+    external_id: str | None,
+) -> ProvisionedLearner | None:
+    """Change a learner in the account's scope; None when the learner is not in it."""
+    account = ServiceAccount.objects.select_for_update().get(pk=account_id)
+    learner = account.learners.filter(pk=learner_id).first()
+    if learner is None:
+        return None
+    return _learner_update(
+        account=account,
+        learner=learner,
+        email=(email or learner.email).strip().lower(),
+        display_name=display_name or "",
+        external_id=external_id,
+    )
+
+
+def _learner_update(
+    *,
+    account: ServiceAccount,
+    learner: User,
+    email: str,
+    display_name: str,
+    external_id: str | None,
+) -> ProvisionedLearner:
+    _email_change(learner=learner, email=email)
+    if display_name.strip():
+        user_display_name_change(user=learner, display_name=display_name)
     if external_id:
         _external_id_set(account=account, learner=learner, external_id=external_id)
-    return ProvisionedLearner(learner=learner, external_id=external_id, created=created)
+    current = (
+        ExternalLearnerId.objects.filter(account=account, learner=learner)
+        .values_list("external_id", flat=True)
+        .first()
+    )
+    return ProvisionedLearner(learner=learner, external_id=current, created=False)
 
 
-def learner_update_in_scope(*, account: ServiceAccount, learner: User, email: str) -> None:
+def _email_change(*, learner: User, email: str) -> None:
     if email and email != learner.email:
         if User.objects.filter(email=email).exclude(pk=learner.pk).exists():
             raise ProvisioningError(f"{email} belongs to another account.", code="email_taken")

@@ -98,7 +98,7 @@ def test_the_list_and_updates_reach_only_learners_in_scope(
     assert outside.status_code == 404
 
 
-def test_provisioning_needs_a_service_token(learner: User, client_for=None) -> None:
+def test_provisioning_needs_a_service_token(learner: User) -> None:
     from rest_framework.authtoken.models import Token
 
     own = APIClient()
@@ -145,3 +145,20 @@ def test_scope_changes_deactivation_and_rotation_by_command(
     assert service(token).get("/api/v1/lms/learners/").status_code == 401
     with pytest.raises(CommandError, match="No course"):
         call_command("service_account_scope", "Moodle", add_course=["nope"], stdout=out)
+
+
+def test_a_patch_changes_the_email_of_the_same_learner(token: str, learner: User) -> None:
+    client = service(token)
+
+    response = client.patch(
+        f"/api/v1/lms/learners/{learner.pk}/",
+        {"email": "ada.new@example.org", "external_id": "u-9"},
+        format="json",
+    )
+
+    assert response.status_code == 200
+    assert response.json()["id"] == learner.pk
+    assert response.json()["external_id"] == "u-9"
+    learner.refresh_from_db()
+    assert learner.email == "ada.new@example.org"
+    assert User.objects.count() == 1

@@ -64,7 +64,8 @@ def test_the_jwks_endpoint_serves_public_keys_only() -> None:
     assert len(keys) == 1
     assert keys[0]["alg"] == "RS256"
     assert keys[0]["use"] == "sig"
-    assert "d" not in keys[0] and "p" not in keys[0]
+    assert "d" not in keys[0]
+    assert "p" not in keys[0]
 
 
 def test_after_a_rotation_the_platform_still_accepts_grades_and_deep_links(
@@ -142,7 +143,8 @@ def test_an_instructor_syncs_the_course_members_across_pages(
     assert response.status_code == 302
     for number in range(1, 4):
         account = lti_user(f"learner-{number}")
-        assert account is not None and account.role == Role.LEARNER
+        assert account is not None
+        assert account.role == Role.LEARNER
     assert lti_user("learner-gone") is None
     assert platform.violations == []
 

@@ -66,7 +66,8 @@ def test_the_same_platform_user_is_the_same_account_and_their_role_follows_the_l
     browser().launch(exam_launch(member))
 
     second = lti_user("teacher-1")
-    assert first is not None and second is not None
+    assert first is not None
+    assert second is not None
     assert second.pk == first.pk
     assert second.role == Role.INSTRUCTOR
     assert second.display_name == "Rear Admiral Hopper"
@@ -82,7 +83,8 @@ def test_a_platform_email_never_takes_over_an_existing_account(
 
     # then the platform user gets an account of their own, with a placeholder address
     user = lti_user("intruder")
-    assert user is not None and user.pk != instructor.pk
+    assert user is not None
+    assert user.pk != instructor.pk
     assert user.email.endswith("@lti.invalid")
     assert user.role == Role.LEARNER
 
