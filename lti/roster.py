@@ -85,3 +85,23 @@ def link_results_record(*, link_id: int) -> list[int]:
                 result=result,
             )
     return created
+
+
+# Each run looks at this many placements; the rest wait for the next run.
+REFRESH_LINKS_PER_RUN = 50
+
+
+def links_results_refresh() -> list[int]:
+    """Record current results for the assessment placements refreshed longest ago."""
+    from django.utils import timezone
+
+    links = list(
+        LtiLink.objects.filter(target_kind=TargetKind.ASSESSMENT)
+        .order_by("updated_at")
+        .values_list("pk", flat=True)[:REFRESH_LINKS_PER_RUN]
+    )
+    created: list[int] = []
+    for link_id in links:
+        created += link_results_record(link_id=link_id)
+        LtiLink.objects.filter(pk=link_id).update(updated_at=timezone.now())
+    return created

@@ -7,6 +7,7 @@ from django.db import InterfaceError, OperationalError
 
 from lti.grades import grade_deliveries_due, grade_delivery_send
 from lti.protocol import used_nonces_forget
+from lti.roster import links_results_refresh
 from quayside.after_commit import enqueue_now
 
 # One score POST (plus a token request and perhaps a line item) within the HTTP timeout each.
@@ -58,3 +59,24 @@ def sweep_grade_deliveries() -> int:
     for delivery_id in due:
         enqueue_now(send_grade, delivery_id)
     return len(due)
+
+
+@shared_task(
+    name="lti.refresh_results",
+    soft_time_limit=SWEEP_SOFT_TIME_LIMIT_SECONDS * 5,
+    time_limit=SWEEP_TIME_LIMIT_SECONDS * 5,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=True,
+    max_retries=DATABASE_RETRIES,
+    ignore_result=True,
+)
+def refresh_results() -> int:
+    """Record results that became visible without an event (an exam's results after it closes).
+
+    Idempotent: a result already recorded adds nothing. Bounded by REFRESH_LINKS_PER_RUN, the
+    links least recently refreshed first.
+    """
+    created = links_results_refresh()
+    for delivery_id in created:
+        enqueue_now(send_grade, delivery_id)
+    return len(created)

@@ -271,6 +271,8 @@ CELERY_TASK_ROUTES |= {"lti.*": {"queue": "default"}, "lms.*": {"queue": "defaul
 CELERY_BEAT_SCHEDULE |= {
     # Deliveries whose message was lost (a broker outage at enqueue time) are sent again.
     "sweep-lti-grade-deliveries": {"task": "lti.sweep_grade_deliveries", "schedule": 60.0},
+    # Results that become visible without an event (after an exam closes) go back too.
+    "refresh-lti-results": {"task": "lti.refresh_results", "schedule": 900.0},
     "sweep-webhook-deliveries": {"task": "lms.sweep_webhook_deliveries", "schedule": 60.0},
 }
 

@@ -1,6 +1,7 @@
 """Deep linking, then launch -> exam -> grade returned -> certificate, driven by the platform."""
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -252,3 +253,39 @@ def test_the_tool_configuration_names_every_endpoint(platform: FakePlatform) -> 
     assert config["deep_linking_url"] == "https://quayside.test/lti/launch/"
     assert "https://purl.imsglobal.org/spec/lti-ags/scope/score" in config["scope"].split()
     call_command("check")
+
+
+def test_results_hidden_until_the_exam_closes_go_back_once_it_has_closed(
+    platform: FakePlatform,
+    browser: Callable[[], Browser],
+    final_exam: Assessment,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    import time_machine
+    from django.utils import timezone
+
+    from assessments.models import FeedbackPolicy
+    from lti.tasks import refresh_results
+
+    final_exam.feedback_policy = FeedbackPolicy.AFTER_CLOSE
+    final_exam.closes_at = timezone.now() + timedelta(hours=1)
+    final_exam.save(update_fields=["feedback_policy", "closes_at"])
+    member = platform.enrol("learner-6", "Ada", "ada6@lms.example.edu")
+    placement = PendingLaunch(
+        member=member,
+        resource_link_id="rl-exam",
+        custom={"quayside_target": f"assessment:{final_exam.slug}"},
+        deep_link=False,
+        lineitem_id=platform.lineitem_create("Final exam", "rl-exam"),
+    )
+    learner = browser()
+    learner.launch(placement)
+
+    take_exam(learner, final_exam, "true", django_capture_on_commit_callbacks)
+
+    # graded, but the review policy hides it: nothing reaches the gradebook
+    assert platform.scores == {}
+    assert refresh_results() == 0
+    with time_machine.travel(timezone.now() + timedelta(hours=2)):
+        assert refresh_results() == 1
+    assert [s["scoreGiven"] for s in platform.scores[placement.lineitem_id or ""]] == [100.0]
