@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.forms import ProfileForm, SignUpForm
 from accounts.permissions import request_user
-from accounts.services import user_create, user_display_name_change
+from accounts.services import api_token_issue, user_create, user_display_name_change
 
 
 @require_http_methods(["GET", "POST"])
@@ -30,6 +30,13 @@ def sign_up(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
+    if request.method == "POST" and "issue_api_token" in request.POST and user.is_instructor:
+        token = api_token_issue(user=user)
+        return render(
+            request,
+            "accounts/profile.html",
+            {"form": ProfileForm(initial={"display_name": user.display_name}), "api_token": token},
+        )
     form = ProfileForm(request.POST or None, initial={"display_name": user.display_name})
     if request.method == "POST" and form.is_valid():
         if user_display_name_change(user=user, display_name=form.cleaned_data["display_name"]):

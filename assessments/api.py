@@ -1,20 +1,28 @@
 """What other apps may ask of assessments. Plain values out; no model crosses this door."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from assessments import events
 from assessments.attempt_selectors import assessment_result_from_attempts, mastery_for_learner
 from assessments.models import Assessment, Attempt, AttemptStatus
+from quayside.scope import ModuleScope, in_scope
 
 __all__ = [
     "AssessmentResult",
     "SectionMasteryValue",
+    "assessment_module_id",
     "assessment_result_for_learner",
+    "assessment_titles",
     "attempt_learner_id",
+    "attempt_owner",
+    "result_changes",
     "section_mastery_for_learner",
     "subscribe_attempt_graded",
 ]
@@ -43,6 +51,14 @@ class SectionMasteryValue:
 
 def attempt_learner_id(*, attempt_id: int) -> int | None:
     return Attempt.objects.filter(pk=attempt_id).values_list("learner_id", flat=True).first()
+
+
+def attempt_owner(*, attempt_id: int) -> tuple[int, str] | None:
+    """(learner id, assessment slug) of an attempt, or None if there is no such attempt."""
+    row = (
+        Attempt.objects.filter(pk=attempt_id).values_list("learner_id", "assessment__slug").first()
+    )
+    return None if row is None else (row[0], row[1])
 
 
 def assessment_result_for_learner(
@@ -82,3 +98,42 @@ def section_mastery_for_learner(
         SectionMasteryValue(section_id=line.id, section_title=line.title, percent=line.percent)
         for line in mastery_for_learner(learner=learner, now=now or timezone.now()).sections
     ]
+
+
+def assessment_titles() -> list[tuple[str, str]]:
+    """Every published assessment as (slug, title): what an LMS can place."""
+    return list(
+        Assessment.objects.filter(is_published=True)
+        .order_by("title", "slug")
+        .values_list("slug", "title")
+    )
+
+
+def assessment_module_id(*, slug: str) -> int | None:
+    return Assessment.objects.filter(slug=slug).values_list("module_id", flat=True).first()
+
+
+def result_changes(
+    *,
+    learner_ids: Iterable[int] | None,
+    module_ids: ModuleScope,
+    updated_since: datetime | None,
+) -> "QuerySet[Any, Any]":
+    """(learner, assessment) pairs whose submitted attempts changed since a moment, newest last.
+
+    Rows are {"learner_id", "assessment__slug", "changed_at"}; scope filters in SQL. The result
+    of each pair comes from `assessment_result_for_learner`, which applies the review policy.
+    """
+    attempts = Attempt.objects.filter(
+        in_scope("assessment__module_id", module_ids),
+        status=AttemptStatus.SUBMITTED,
+        assessment__is_published=True,
+    )
+    if learner_ids is not None:
+        attempts = attempts.filter(learner_id__in=learner_ids)
+    changes = attempts.values("learner_id", "assessment__slug").annotate(
+        changed_at=Max("submitted_at")
+    )
+    if updated_since is not None:
+        changes = changes.filter(changed_at__gte=updated_since)
+    return changes.order_by("changed_at", "learner_id", "assessment__slug")

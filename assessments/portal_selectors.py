@@ -56,6 +56,17 @@ class AssessmentStanding:
         return len(self.attempts)
 
     @property
+    def updated_at(self) -> datetime | None:
+        """When the learner's standing last changed: their latest start or submission."""
+        moments = [
+            moment
+            for attempt in self.attempts
+            for moment in (attempt.started_at, attempt.submitted_at)
+            if moment is not None
+        ]
+        return max(moments, default=None)
+
+    @property
     def attempts_left(self) -> int | None:
         if self.attempts_allowed is None:
             return None

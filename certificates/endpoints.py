@@ -36,8 +36,13 @@ from certificates.verification import (
     verify_code,
     verify_credential_json,
 )
+from lms.api import learner_scope
 
 JSON_LD = "application/ld+json"
+# OpenAPI tags: what a learner (or an LMS for them) reads, what instructors do, what anyone checks.
+CERTIFICATES_TAG = "certificates"
+ADMINISTRATION_TAG = "certificate administration"
+VERIFICATION_TAG = "certificate verification"
 
 
 def _user(request: Request) -> User:
@@ -47,7 +52,9 @@ def _user(request: Request) -> User:
 
 def _learner_certificate(request: Request, code: str) -> Certificate:
     try:
-        return selectors.certificate_get_for_viewer(code=code, user=_user(request))
+        return selectors.certificate_get_for_viewer(
+            code=code, user=_user(request), module_ids=learner_scope(request).module_ids
+        )
     except selectors.CertificateNotFound:
         raise NotFound("No such certificate.") from None
 
@@ -91,16 +98,26 @@ class LearnerCertificateDetailOutput(LearnerCertificateOutput):
 class LearnerCertificateList(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=LearnerCertificateOutput(many=True), operation_id="certificates_mine")
+    @extend_schema(
+        responses=LearnerCertificateOutput(many=True),
+        operation_id="certificates_mine",
+        tags=[CERTIFICATES_TAG],
+    )
     def get(self, request: Request) -> Response:
-        certificates = selectors.certificate_list_for_learner(learner=_user(request))
+        certificates = selectors.certificate_list_for_learner(
+            learner=_user(request), module_ids=learner_scope(request).module_ids
+        )
         return Response(LearnerCertificateOutput(certificates, many=True).data)
 
 
 class LearnerCertificateDetail(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=LearnerCertificateDetailOutput, operation_id="certificates_detail")
+    @extend_schema(
+        responses=LearnerCertificateDetailOutput,
+        operation_id="certificates_detail",
+        tags=[CERTIFICATES_TAG],
+    )
     def get(self, request: Request, code: str) -> Response:
         return Response(LearnerCertificateDetailOutput(_learner_certificate(request, code)).data)
 
@@ -111,6 +128,7 @@ class CertificateCredentialDownload(APIView):
     @extend_schema(
         responses={(200, JSON_LD): OpenApiTypes.OBJECT},
         operation_id="certificates_credential",
+        tags=[CERTIFICATES_TAG],
         description="The signed OpenBadgeCredential exactly as issued.",
     )
     def get(self, request: Request, code: str) -> HttpResponse:
@@ -122,7 +140,9 @@ class CertificatePdfDownload(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        responses={(200, "application/pdf"): OpenApiTypes.BINARY}, operation_id="certificates_pdf"
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+        operation_id="certificates_pdf",
+        tags=[CERTIFICATES_TAG],
     )
     def get(self, request: Request, code: str) -> HttpResponse:
         certificate = _learner_certificate(request, code)
@@ -158,9 +178,15 @@ class StandingOutput(serializers.Serializer[Any]):
 class LearnerStanding(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=StandingOutput(many=True), operation_id="certification_standing")
+    @extend_schema(
+        responses=StandingOutput(many=True),
+        operation_id="certification_standing",
+        tags=[CERTIFICATES_TAG],
+    )
     def get(self, request: Request) -> Response:
-        standings = selectors.certification_standings_for_learner(learner_id=_user(request).pk)
+        standings = selectors.certification_standings_for_learner(
+            learner_id=_user(request).pk, module_ids=learner_scope(request).module_ids
+        )
         return Response(StandingOutput(standings, many=True).data)
 
 
@@ -183,7 +209,11 @@ class ProgramOutput(serializers.Serializer[Any]):
 class ProgramList(APIView):
     permission_classes = [IsInstructor]
 
-    @extend_schema(responses=ProgramOutput(many=True), operation_id="certification_programs")
+    @extend_schema(
+        responses=ProgramOutput(many=True),
+        operation_id="certification_programs",
+        tags=[ADMINISTRATION_TAG],
+    )
     def get(self, request: Request) -> Response:
         return Response(ProgramOutput(selectors.program_list_active(), many=True).data)
 
@@ -213,6 +243,7 @@ class ProgramCertificates(APIView):
     @extend_schema(
         responses=InstructorCertificateOutput(many=True),
         operation_id="certification_program_certificates",
+        tags=[ADMINISTRATION_TAG],
     )
     def get(self, request: Request, slug: str) -> Response:
         certificates = selectors.certificate_list_for_program(program=_program(slug))
@@ -222,6 +253,7 @@ class ProgramCertificates(APIView):
         request=ManualIssueInput,
         responses={201: InstructorCertificateOutput},
         operation_id="certification_program_issue",
+        tags=[ADMINISTRATION_TAG],
         description="Issue a certificate manually, whatever the learner's standing.",
     )
     def post(self, request: Request, slug: str) -> Response:
@@ -256,6 +288,7 @@ class CertificateRevoke(APIView):
         request=ReasonInput,
         responses=InstructorCertificateOutput,
         operation_id="certificates_revoke",
+        tags=[ADMINISTRATION_TAG],
     )
     def post(self, request: Request, code: str) -> Response:
         certificate = _instructor_certificate(request, code)
@@ -279,6 +312,7 @@ class CertificateReissue(APIView):
         request=ReasonInput,
         responses={201: InstructorCertificateOutput},
         operation_id="certificates_reissue",
+        tags=[ADMINISTRATION_TAG],
     )
     def post(self, request: Request, code: str) -> Response:
         certificate = _instructor_certificate(request, code)
@@ -298,7 +332,12 @@ class CertificateReissue(APIView):
 class CertificatePdfRegenerate(APIView):
     permission_classes = [IsInstructor]
 
-    @extend_schema(request=None, responses={204: None}, operation_id="certificates_pdf_regenerate")
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        operation_id="certificates_pdf_regenerate",
+        tags=[ADMINISTRATION_TAG],
+    )
     def post(self, request: Request, code: str) -> Response:
         certificate = _instructor_certificate(request, code)
         certificate_pdf_render(certificate_id=certificate.pk, force=True)
@@ -340,7 +379,9 @@ class VerifyByCode(APIView):
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
 
-    @extend_schema(responses=VerificationOutput, operation_id="verify_code", auth=[])
+    @extend_schema(
+        responses=VerificationOutput, operation_id="verify_code", tags=[VERIFICATION_TAG], auth=[]
+    )
     def get(self, request: Request, code: str) -> Response:
         return Response(VerificationOutput(verify_code(code=code)).data)
 
@@ -356,6 +397,7 @@ class Verify(APIView):
         request={"application/json": VerificationInput, "multipart/form-data": VerificationInput},
         responses=VerificationOutput,
         operation_id="verify",
+        tags=[VERIFICATION_TAG],
         auth=[],
     )
     def post(self, request: Request) -> Response:

@@ -28,6 +28,7 @@ from certificates.models import (
 )
 from courses.api import section_list_for_module
 from practicals.api import TaskResult, task_result_for_learner
+from quayside.scope import ModuleScope, in_scope
 
 CREDENTIAL_ID_PREFIX = "urn:uuid:"
 
@@ -77,8 +78,10 @@ class CertificationStanding:
         return tuple(requirement for requirement in self.requirements if not requirement.met)
 
 
-def program_list_active() -> QuerySet[CertificationProgram]:
-    return CertificationProgram.objects.filter(is_active=True).prefetch_related("required_tasks")
+def program_list_active(*, module_ids: ModuleScope = None) -> QuerySet[CertificationProgram]:
+    return CertificationProgram.objects.filter(
+        in_scope("module_id", module_ids), is_active=True
+    ).prefetch_related("required_tasks")
 
 
 def program_get(*, slug: str) -> CertificationProgram:
@@ -161,13 +164,13 @@ def certification_standing_for_learner(
 
 
 def certification_standings_for_learner(
-    *, learner_id: int, now: datetime | None = None
+    *, learner_id: int, now: datetime | None = None, module_ids: ModuleScope = None
 ) -> list[CertificationStanding]:
-    """The learner's standing in every active program, for the dashboard."""
+    """The learner's standing in every active program within scope, for the dashboard."""
     now = now or timezone.now()
     return [
         certification_standing_for_learner(learner_id=learner_id, program=program, now=now)
-        for program in program_list_active()
+        for program in program_list_active(module_ids=module_ids)
     ]
 
 
@@ -249,13 +252,21 @@ def _plain(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
-def certificate_list_for_learner(*, learner: User) -> QuerySet[Certificate]:
-    return Certificate.objects.filter(learner=learner).select_related("program")
+def certificate_list_for_learner(
+    *, learner: User, module_ids: ModuleScope = None
+) -> QuerySet[Certificate]:
+    """The learner's certificates, for programs in modules within scope."""
+    return Certificate.objects.filter(
+        in_scope("program__module_id", module_ids), learner=learner
+    ).select_related("program")
 
 
-def certificate_get_for_learner(*, code: str, learner: User) -> Certificate:
+def certificate_get_for_learner(
+    *, code: str, learner: User, module_ids: ModuleScope = None
+) -> Certificate:
     certificate = (
         Certificate.objects.select_related("program")
+        .filter(in_scope("program__module_id", module_ids))
         .filter(verification_code=normalise_verification_code(code) or "", learner=learner)
         .first()
     )
@@ -277,11 +288,13 @@ def certificate_get_for_instructor(*, code: str, instructor: User) -> Certificat
     return certificate
 
 
-def certificate_get_for_viewer(*, code: str, user: User) -> Certificate:
-    """The owner or any instructor may download a certificate's files."""
-    if user.is_authenticated and user.is_instructor:
+def certificate_get_for_viewer(
+    *, code: str, user: User, module_ids: ModuleScope = None
+) -> Certificate:
+    """The owner (within scope) or any instructor may download a certificate's files."""
+    if user.is_authenticated and user.is_instructor and module_ids is None:
         return certificate_get_for_instructor(code=code, instructor=user)
-    return certificate_get_for_learner(code=code, learner=user)
+    return certificate_get_for_learner(code=code, learner=user, module_ids=module_ids)
 
 
 def certificate_find_by_code(*, code: str) -> Certificate | None:

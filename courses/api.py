@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from courses import rendering
-from courses.models import ContentBlock, LearningObjective, Module, Section
+from courses.models import ContentBlock, Course, LearningObjective, Module, Section
 
 
 class CourseContentNotFoundError(LookupError):
@@ -234,3 +234,27 @@ def content_blocks_for_module(*, module_id: int) -> list[BlockInSection]:
 def markdown_render(text: str) -> str:
     """Sanitised HTML for Markdown written by instructors (question prompts, options, feedback)."""
     return rendering.markdown_render(text=text)
+
+
+def course_titles() -> list[tuple[str, str]]:
+    """Every course as (slug, title): what an LMS can place."""
+    return list(Course.objects.order_by("title", "slug").values_list("slug", "title"))
+
+
+def course_first_module(*, course_slug: str) -> ModuleData | None:
+    """The course's first module, where a learner arriving at the course starts."""
+    module = (
+        Module.objects.filter(course__slug=course_slug)
+        .select_related("course")
+        .order_by("number", "slug")
+        .first()
+    )
+    if module is None:
+        return None
+    return ModuleData(
+        id=module.pk,
+        course_slug=module.course.slug,
+        slug=module.slug,
+        number=module.number,
+        title=module.title,
+    )

@@ -16,6 +16,7 @@ from courses.serializers import (
     SectionDetailOutputSerializer,
     SectionListOutputSerializer,
 )
+from lms.api import learner_scope
 
 TAG = "courses"
 
@@ -23,9 +24,10 @@ TAG = "courses"
 @extend_schema(tags=[TAG], summary="List courses")
 class CourseListApi(generics.ListAPIView):
     serializer_class = CourseOutputSerializer
+    queryset = Course.objects.none()  # the schema generator's model hint
 
     def get_queryset(self) -> QuerySet[Course]:
-        return selectors.course_list()
+        return selectors.course_list(module_ids=learner_scope(self.request).module_ids)
 
 
 @extend_schema(tags=[TAG], summary="List a course's modules")
@@ -34,7 +36,10 @@ class ModuleListApi(generics.ListAPIView):
     queryset = Module.objects.none()  # the schema generator's model hint
 
     def get_queryset(self) -> QuerySet[Module]:
-        return selectors.module_list_for_course(course_slug=self.kwargs["course_slug"])
+        return selectors.module_list_for_course(
+            course_slug=self.kwargs["course_slug"],
+            module_ids=learner_scope(self.request).module_ids,
+        )
 
 
 class ModuleDetailApi(APIView):
@@ -44,7 +49,11 @@ class ModuleDetailApi(APIView):
         responses=ModuleDetailOutputSerializer,
     )
     def get(self, request: Request, course_slug: str, module_slug: str) -> Response:
-        overview = selectors.module_get_for_reader(course_slug=course_slug, module_slug=module_slug)
+        overview = selectors.module_get_for_reader(
+            course_slug=course_slug,
+            module_slug=module_slug,
+            module_ids=learner_scope(request).module_ids,
+        )
         return Response(ModuleDetailOutputSerializer(overview).data)
 
 
@@ -55,7 +64,9 @@ class SectionListApi(generics.ListAPIView):
 
     def get_queryset(self) -> QuerySet[Section]:
         return selectors.section_list_for_module(
-            course_slug=self.kwargs["course_slug"], module_slug=self.kwargs["module_slug"]
+            course_slug=self.kwargs["course_slug"],
+            module_slug=self.kwargs["module_slug"],
+            module_ids=learner_scope(self.request).module_ids,
         )
 
 
@@ -69,6 +80,9 @@ class SectionDetailApi(APIView):
         self, request: Request, course_slug: str, module_slug: str, section_slug: str
     ) -> Response:
         section = selectors.section_get_with_blocks(
-            course_slug=course_slug, module_slug=module_slug, section_slug=section_slug
+            course_slug=course_slug,
+            module_slug=module_slug,
+            section_slug=section_slug,
+            module_ids=learner_scope(request).module_ids,
         )
         return Response(SectionDetailOutputSerializer(section).data)

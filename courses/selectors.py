@@ -8,6 +8,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from courses.models import ContentBlock, Course, KeyTakeaway, LearningObjective, Module, Section
+from quayside.scope import ModuleScope, in_scope
 
 _BODY_HEADING = re.compile(r'<h2 id="(?P<anchor>[^"]+)">(?P<inner>.*?)</h2>', re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
@@ -54,11 +55,13 @@ def course_list_for_reader() -> list[Course]:
     )
 
 
-def module_get_for_reader(*, course_slug: str, module_slug: str) -> ModuleOverview:
+def module_get_for_reader(
+    *, course_slug: str, module_slug: str, module_ids: ModuleScope = None
+) -> ModuleOverview:
     """The module's overview page content; raises Http404 when there is no such module."""
     module = (
         Module.objects.select_related("course")
-        .filter(course__slug=course_slug, slug=module_slug)
+        .filter(in_scope("id", module_ids), course__slug=course_slug, slug=module_slug)
         .first()
     )
     if module is None:
@@ -120,29 +123,44 @@ def section_get_for_reader(
     )
 
 
-def course_list() -> QuerySet[Course]:
-    return Course.objects.order_by("title", "slug")
+def course_list(*, module_ids: ModuleScope = None) -> QuerySet[Course]:
+    """Courses with a module in scope (every course when the scope is unrestricted)."""
+    if module_ids is None:
+        return Course.objects.order_by("title", "slug")
+    return (
+        Course.objects.filter(in_scope("modules__id", module_ids))
+        .distinct()
+        .order_by("title", "slug")
+    )
 
 
-def module_list_for_course(*, course_slug: str) -> QuerySet[Module]:
+def module_list_for_course(*, course_slug: str, module_ids: ModuleScope = None) -> QuerySet[Module]:
     """The course's modules; raises Http404 when the course does not exist."""
-    if not Course.objects.filter(slug=course_slug).exists():
+    modules = Module.objects.filter(in_scope("id", module_ids), course__slug=course_slug)
+    if not modules.exists():
         raise Http404("No such course.")
-    return Module.objects.filter(course__slug=course_slug).order_by("number", "slug")
+    return modules.order_by("number", "slug")
 
 
-def section_list_for_module(*, course_slug: str, module_slug: str) -> QuerySet[Section]:
+def section_list_for_module(
+    *, course_slug: str, module_slug: str, module_ids: ModuleScope = None
+) -> QuerySet[Section]:
     """The module's live sections; raises Http404 when the module does not exist."""
-    if not Module.objects.filter(course__slug=course_slug, slug=module_slug).exists():
+    if not Module.objects.filter(
+        in_scope("id", module_ids), course__slug=course_slug, slug=module_slug
+    ).exists():
         raise Http404("No such module.")
     return _live_sections().filter(module__course__slug=course_slug, module__slug=module_slug)
 
 
-def section_get_with_blocks(*, course_slug: str, module_slug: str, section_slug: str) -> Section:
+def section_get_with_blocks(
+    *, course_slug: str, module_slug: str, section_slug: str, module_ids: ModuleScope = None
+) -> Section:
     """A live section with its live content blocks in `live_blocks`; raises Http404."""
     live_blocks = ContentBlock.objects.filter(is_archived=False).order_by("position")
     section = (
         _live_sections()
+        .filter(in_scope("module_id", module_ids))
         .filter(module__course__slug=course_slug, module__slug=module_slug, slug=section_slug)
         .prefetch_related(Prefetch("blocks", queryset=live_blocks, to_attr="live_blocks"))
         .first()

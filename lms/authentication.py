@@ -7,8 +7,10 @@ assessment outside them (`lms.api.learner_scope`).
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
+from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
 from accounts.models import Role, User
@@ -74,3 +76,47 @@ class ServiceAccountAuthentication(BaseAuthentication):
 
     def authenticate_header(self, request: Request) -> str:
         return 'Service realm="api"'
+
+
+@dataclass(frozen=True)
+class AccountGrant:
+    """request.auth of a provisioning request: the service account itself, acting for no one."""
+
+    service_account_id: int
+    service_account_name: str
+
+
+class ServiceAccountProvisioningAuthentication(BaseAuthentication):
+    """`Authorization: Service <token>` alone, for the endpoints that manage the account's
+    learners (`/api/v1/lms/...`). The request has no user; `IsServiceAccount` lets it through."""
+
+    def authenticate(self, request: Request) -> tuple[AnonymousUser, AccountGrant] | None:
+        words = get_authorization_header(request).split()
+        if not words or words[0].lower() != KEYWORD:
+            return None
+        if len(words) != 2:
+            raise AuthenticationFailed("The Service authorization header takes one token.")
+        try:
+            token = words[1].decode("ascii")
+        except UnicodeDecodeError:
+            raise AuthenticationFailed("Invalid service token.") from None
+        account = (
+            ServiceAccount.objects.filter(token_hash=token_hash(token), is_active=True)
+            .values_list("pk", "name")
+            .first()
+        )
+        if account is None:
+            raise AuthenticationFailed("Invalid service token.")
+        return AnonymousUser(), AccountGrant(
+            service_account_id=account[0], service_account_name=account[1]
+        )
+
+    def authenticate_header(self, request: Request) -> str:
+        return 'Service realm="api"'
+
+
+class IsServiceAccount(BasePermission):
+    message = "Only a service account (Authorization: Service <token>) can use this endpoint."
+
+    def has_permission(self, request: Request, view: object) -> bool:
+        return isinstance(request.auth, AccountGrant)

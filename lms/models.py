@@ -27,3 +27,108 @@ class ServiceAccount(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ExternalLearnerId(models.Model):
+    """The LMS's own id for a learner it provisioned (unique per service account)."""
+
+    account = models.ForeignKey(
+        ServiceAccount, on_delete=models.CASCADE, related_name="external_ids"
+    )
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lms_external_ids"
+    )
+    external_id = models.CharField(max_length=255)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "external_id"], name="lms_external_id_unique_per_account"
+            ),
+            models.UniqueConstraint(
+                fields=["account", "learner"], name="lms_one_external_id_per_learner"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account}: {self.external_id}"
+
+
+class WebhookEvent(models.TextChoices):
+    ATTEMPT_GRADED = "attempt.graded", "An attempt was graded"
+    SUBMISSION_GRADED = "submission.graded", "A practical submission was graded"
+    CERTIFICATE_ISSUED = "certificate.issued", "A certificate was issued"
+    CERTIFICATE_REVOKED = "certificate.revoked", "A certificate was revoked"
+
+
+# Long enough for any receiver URL an LMS gives.
+WEBHOOK_URL_MAX_LENGTH = 500
+
+
+class WebhookSubscription(models.Model):
+    """Where a service account wants to hear of events about its learners in its courses."""
+
+    account = models.ForeignKey(
+        ServiceAccount, on_delete=models.CASCADE, related_name="webhook_subscriptions"
+    )
+    url = models.URLField(max_length=WEBHOOK_URL_MAX_LENGTH)
+    # Standard Webhooks secret: "whsec_" + base64 of 32 random bytes; shown once at creation.
+    secret = models.CharField(max_length=100)
+    events = models.JSONField(default=list, help_text="Event types, e.g. attempt.graded.")
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["account", "url"]
+
+    def __str__(self) -> str:
+        return f"{self.account} -> {self.url}"
+
+
+class WebhookDeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to be sent"
+    SENDING = "sending", "Being sent"
+    DELIVERED = "delivered", "Accepted by the receiver"
+    FAILED = "failed", "Refused, or retries exhausted"
+
+
+class WebhookDelivery(models.Model):
+    """One event for one subscription, and the log of delivering it. Its id is the message id."""
+
+    subscription = models.ForeignKey(
+        WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    message_id = models.CharField(max_length=64, unique=True)
+    event_type = models.CharField(max_length=40, choices=WebhookEvent.choices)
+    # What happened, once: (event type, subject) so an announcement heard twice is sent once.
+    event_key = models.CharField(max_length=200)
+    payload = models.TextField()
+    status = models.CharField(
+        max_length=16,
+        choices=WebhookDeliveryStatus.choices,
+        default=WebhookDeliveryStatus.PENDING,
+    )
+    tries = models.PositiveSmallIntegerField(default=0)
+    replays = models.PositiveSmallIntegerField(default=0)
+    next_try_at = models.DateTimeField(null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "event_key"], name="lms_webhook_event_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=WebhookDeliveryStatus.values),
+                name="lms_webhook_delivery_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "next_try_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.message_id}"

@@ -29,3 +29,19 @@ class ServiceAccountScheme(OpenApiAuthenticationExtension):
                 ),
             },
         ]
+
+
+class ServiceAccountProvisioningScheme(OpenApiAuthenticationExtension):
+    target_class = "lms.authentication.ServiceAccountProvisioningAuthentication"
+    name = "serviceAccountOnly"
+
+    def get_security_definition(self, auto_schema: AutoSchema) -> dict[str, Any]:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": (
+                "`Service <token>` alone: the service account acting for itself (its learners, "
+                "its results), with no X-On-Behalf-Of."
+            ),
+        }

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from practicals.models import CheckResult, GradingRun, Submission, Verdict
+from practicals.models import CheckResult, GradingRun, PracticalTask, Submission, Verdict
 
 SubmissionGradedSubscriber = Callable[[int], None]
 _submission_graded_subscribers: list[SubmissionGradedSubscriber] = []
@@ -20,6 +20,16 @@ def subscribe_submission_graded(subscriber: SubmissionGradedSubscriber) -> None:
 def submission_graded(*, submission_id: int) -> None:
     for subscriber in list(_submission_graded_subscribers):
         subscriber(submission_id)
+
+
+def submission_owner(*, submission_id: int) -> tuple[int, str] | None:
+    """(learner id, task slug) of a submission, or None if there is no such submission."""
+    row = (
+        Submission.objects.filter(pk=submission_id)
+        .values_list("learner_id", "task_version__task__slug")
+        .first()
+    )
+    return None if row is None else (row[0], row[1])
 
 
 @dataclass(frozen=True)
@@ -149,3 +159,16 @@ def check_failure_rates(*, module_id: int) -> list[TaskCheckFailures]:
         )
         for slug, (title, graded, checks) in tasks.items()
     ]
+
+
+def task_titles() -> list[tuple[str, str]]:
+    """Every published practical task as (slug, title): what an LMS can place."""
+    return list(
+        PracticalTask.objects.filter(is_published=True)
+        .order_by("title", "slug")
+        .values_list("slug", "title")
+    )
+
+
+def task_module_id(*, slug: str) -> int | None:
+    return PracticalTask.objects.filter(slug=slug).values_list("module_id", flat=True).first()

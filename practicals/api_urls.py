@@ -10,6 +10,11 @@ urlpatterns = [
         name="api-practical-task",
     ),
     path(
+        "practicals/tasks/<slug:slug>/starter.zip",
+        learner.StarterDownload.as_view(),
+        name="api-practical-task-starter",
+    ),
+    path(
         "practicals/tasks/<slug:slug>/submissions/",
         learner.SubmissionCreate.as_view(),
         name="api-practical-submit",

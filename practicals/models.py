@@ -139,6 +139,8 @@ class Submission(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     score = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
     max_score = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    # The client's Idempotency-Key: the same key from the same learner is the same submission.
+    idempotency_key = models.CharField(max_length=100, blank=True)
 
     class Meta:
         ordering = ["-queued_at"]
@@ -146,6 +148,11 @@ class Submission(models.Model):
             models.UniqueConstraint(
                 fields=["learner", "task_version", "attempt_number"],
                 name="submission_attempt_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["learner", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="submission_idempotency_key_unique",
             ),
             models.CheckConstraint(
                 condition=models.Q(status__in=SubmissionStatus.values),

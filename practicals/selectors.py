@@ -19,6 +19,7 @@ from practicals.models import (
     SubmissionStatus,
     Verdict,
 )
+from quayside.scope import ModuleScope, in_scope
 
 
 class PracticalTaskNotFoundError(LookupError):
@@ -29,9 +30,10 @@ class SubmissionNotFoundError(LookupError):
     pass
 
 
-def task_list_published() -> QuerySet[PracticalTask]:
+def task_list_published(*, module_ids: ModuleScope = None) -> QuerySet[PracticalTask]:
     return (
-        PracticalTask.objects.filter(is_published=True, current_version__isnull=False)
+        PracticalTask.objects.filter(in_scope("module_id", module_ids))
+        .filter(is_published=True, current_version__isnull=False)
         .select_related("current_version", "module")
         .order_by("slug")
     )
@@ -98,8 +100,14 @@ def submission_list_for_learner(*, learner: User, task: PracticalTask) -> QueryS
     return _submissions().filter(learner=learner, task_version__task=task).order_by("-pk")
 
 
-def submission_list_for_learner_all(*, learner: User) -> QuerySet[Submission]:
-    return _submissions().filter(learner=learner).order_by("-pk")
+def submission_list_for_learner_all(
+    *, learner: User, module_ids: ModuleScope = None
+) -> QuerySet[Submission]:
+    return (
+        _submissions()
+        .filter(in_scope("task_version__task__module_id", module_ids), learner=learner)
+        .order_by("-pk")
+    )
 
 
 def submission_list_for_task(*, task: PracticalTask) -> QuerySet[Submission]:

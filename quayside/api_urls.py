@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("assessments.api_urls")),
     path("", include("certificates.api_urls")),
     path("", include("practicals.api_urls")),
+    path("", include("lms.api_urls")),
 ]

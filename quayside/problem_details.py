@@ -28,6 +28,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler, set_rollback
 
+from accounts.permissions import IsInstructor
+
 logger = logging.getLogger(__name__)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -109,6 +111,16 @@ def _as_api_exception(exc: Exception) -> exceptions.APIException | None:
     return None
 
 
+SERVICE_CHALLENGE = 'Service realm="api"'
+# The security requirement names drf-spectacular gives service-account authentication.
+SERVICE_SCHEME = "serviceAccount"
+
+
+def _service_credentials(request: Request) -> bool:
+    authorization = request.META.get("HTTP_AUTHORIZATION", "")
+    return str(authorization).split(" ", 1)[0].lower() == "service"
+
+
 def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """REST_FRAMEWORK["EXCEPTION_HANDLER"]. Unexpected exceptions stay Django's with DEBUG on
     (the debug page helps); otherwise they are logged and answered with a generic 500 problem."""
@@ -134,6 +146,9 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
             else None
         )
         detail = _detail(api_exception, errors or [])
+        if status == 401 and request is not None and _service_credentials(request):
+            # DRF names the first authenticator (Token); a service account is told its own scheme.
+            headers["WWW-Authenticate"] = SERVICE_CHALLENGE
     if request is not None:
         # Problems are JSON whatever was negotiated (the browsable API or a CSV download).
         request.accepted_renderer = ProblemJSONRenderer()
@@ -236,7 +251,17 @@ BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
 class ProblemAutoSchema(AutoSchema):
-    """Adds the problem responses an operation can give to what its view declares."""
+    """Adds the problem responses an operation can give to what its view declares.
+
+    Instructor-only operations do not offer service-account authentication: a service account
+    acts only for learners, so it could never use them.
+    """
+
+    def get_auth(self) -> list[dict[str, list[Any]]]:
+        auth: list[dict[str, list[Any]]] = super().get_auth()
+        if any(isinstance(permission, IsInstructor) for permission in self.view.get_permissions()):
+            auth = [requirement for requirement in auth if SERVICE_SCHEME not in requirement]
+        return auth
 
     def _error_responses(self) -> dict[int, OpenApiResponse]:
         errors: dict[int, OpenApiResponse] = {400: _INVALID, 404: _NOT_FOUND}

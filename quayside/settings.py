@@ -47,17 +47,23 @@ INSTALLED_APPS = [
     "practicals",
     "certificates",
     "lms",
+    "lti_tool",
+    "lti",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the session and CSRF middleware, so it sees (and marks) the cookies they set.
+    "lti.middleware.EmbeddedCookiesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Inside X-Frame-Options: lets the LMS that launched a session frame its pages.
+    "lti.middleware.EmbeddedFrameMiddleware",
 ]
 
 ROOT_URLCONF = "quayside.urls"
@@ -249,6 +255,26 @@ CERTIFICATE_KEY_DIR = Path(env_str("CERTIFICATE_KEY_DIR", str(VAR_DIR / "keys"))
 CERTIFICATE_ISSUER_NAME = env_str("CERTIFICATE_ISSUER_NAME", "Quayside")
 # Rendered PDFs go to the default storage (MEDIA_ROOT) under this prefix, served only by views.
 CERTIFICATE_PDF_DIR = "certificates/pdf"
+
+# LTI 1.3 tool and LMS integration (lti and lms apps) ------------------------------------------
+# The tool's RSA key pairs (what LMSs verify our messages with) sit beside the certificate keys,
+# in their own 0700 folder of 0600 files; rotation keeps the previous key in the JWKS a while.
+LTI_KEY_DIR = Path(env_str("LTI_KEY_DIR", str(CERTIFICATE_KEY_DIR.parent / "lti-keys"))).resolve()
+# How long a replaced key stays published, so platforms that cached the JWKS keep verifying.
+LTI_KEY_OVERLAP_DAYS = env_int("LTI_KEY_OVERLAP_DAYS", 7, minimum=1)
+# A launch from a registered platform with a deployment id nobody activated: refused (and
+# recorded inactive for an administrator to activate) unless this is on.
+LTI_ACTIVATE_NEW_DEPLOYMENTS = env_bool("LTI_ACTIVATE_NEW_DEPLOYMENTS", default=False)
+# Outbound calls to LMSs (scores, rosters, webhooks) give up after this many seconds.
+LMS_HTTP_TIMEOUT_SECONDS = env_int("LMS_HTTP_TIMEOUT_SECONDS", 10, minimum=1, maximum=120)
+CELERY_TASK_ROUTES |= {"lti.*": {"queue": "default"}, "lms.*": {"queue": "default"}}
+CELERY_BEAT_SCHEDULE |= {
+    # Deliveries whose message was lost (a broker outage at enqueue time) are sent again.
+    "sweep-lti-grade-deliveries": {"task": "lti.sweep_grade_deliveries", "schedule": 60.0},
+    # Results that become visible without an event (after an exam closes) go back too.
+    "refresh-lti-results": {"task": "lti.refresh_results", "schedule": 900.0},
+    "sweep-webhook-deliveries": {"task": "lms.sweep_webhook_deliveries", "schedule": 60.0},
+}
 
 _THROTTLE_RATE = re.compile(r"^[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)$")
 

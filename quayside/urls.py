@@ -15,6 +15,7 @@ urlpatterns = [
     path("analytics/", include("assessments.analytics_urls")),
     path("learn/", include("assessments.portal_urls")),
     path("practice/", include("practicals.urls")),
+    path("lti/", include("lti.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("quayside.api_urls")),

@@ -33,6 +33,7 @@ from assessments.services.attempts import (
     attempt_start,
     attempt_submit,
 )
+from courses import api as courses_api
 from quayside.problem_details import Problem, problem_response
 
 TAG = "attempts"
@@ -50,14 +51,23 @@ def _conflict(code: str, detail: str) -> Any:
 
 class LearnerChoiceOutput(serializers.Serializer[Any]):
     id = serializers.CharField(help_text="Send this id in answers; it names the text, not a slot.")
-    text = serializers.CharField()
+    text = serializers.CharField(help_text="Markdown source.")
+    text_html = serializers.SerializerMethodField(
+        help_text="The text as sanitised HTML (the portal's rendering), safe to insert as is."
+    )
+
+    def get_text_html(self, choice: Any) -> str:
+        return courses_api.markdown_render(str(choice.get("text", "")))
 
 
 class LearnerQuestionViewOutput(serializers.Serializer[Any]):
     """What the learner sees of a question: never a correct flag, answer, rule or feedback."""
 
     type = serializers.CharField()
-    prompt = serializers.CharField(help_text="Markdown.")
+    prompt = serializers.CharField(help_text="Markdown source.")
+    prompt_html = serializers.SerializerMethodField(
+        help_text="The prompt as sanitised HTML (the portal's rendering), safe to insert as is."
+    )
     options = LearnerChoiceOutput(many=True, required=False, help_text="Choice types.")
     items = LearnerChoiceOutput(many=True, required=False, help_text="Ordering, shuffled.")
     lefts = LearnerChoiceOutput(many=True, required=False, help_text="Matching.")
@@ -67,6 +77,9 @@ class LearnerQuestionViewOutput(serializers.Serializer[Any]):
     dockerignore_starter = serializers.CharField(
         required=False, allow_blank=True, help_text="Dockerfile with a .dockerignore."
     )
+
+    def get_prompt_html(self, view: Any) -> str:
+        return courses_api.markdown_render(str(view.get("prompt", "")))
 
 
 class LearnerFeedbackPartOutput(serializers.Serializer[Any]):
@@ -197,10 +210,19 @@ ANSWER_SAVE_OUTPUT = AnswerSaveOutput()
 _VIEW_EXAMPLE = {
     "type": "single_choice",
     "prompt": "Which command lists the running containers?",
+    "prompt_html": "<p>Which command lists the running containers?</p>",
     "options": [
-        {"id": "3f1c2a9b7e", "text": "docker images"},
-        {"id": "a41d0c6e52", "text": "docker ps"},
-        {"id": "0b9e77f1d3", "text": "docker build"},
+        {
+            "id": "3f1c2a9b7e",
+            "text": "`docker images`",
+            "text_html": "<p><code>docker images</code></p>",
+        },
+        {"id": "a41d0c6e52", "text": "`docker ps`", "text_html": "<p><code>docker ps</code></p>"},
+        {
+            "id": "0b9e77f1d3",
+            "text": "`docker build`",
+            "text_html": "<p><code>docker build</code></p>",
+        },
     ],
 }
 _ITEM_EXAMPLE = {

@@ -29,6 +29,7 @@ from assessments.portal_selectors import AssessmentNotFound
 from assessments.services.attempts import AttemptError, attempt_finalise_if_expired
 from lms.api import LearnerScope, learner_scope
 from quayside.problem_details import Problem
+from quayside.scope import in_scope
 
 IDEMPOTENCY_KEY_HEADER = "Idempotency-Key"
 # Printable ASCII without spaces, up to the length of the attempt's key columns.
@@ -93,10 +94,10 @@ def assessment_get_for_scope(*, scope: LearnerScope, slug: str) -> Assessment:
     """A published assessment in the scope's courses; raises AssessmentNotFound otherwise."""
     assessment = (
         Assessment.objects.select_related("module__course", "section")
-        .filter(slug=slug, is_published=True)
+        .filter(in_scope("module_id", scope.module_ids), slug=slug, is_published=True)
         .first()
     )
-    if assessment is None or not scope.allows_module(assessment.module_id):
+    if assessment is None:
         raise AssessmentNotFound(f"No published assessment {slug!r}.")
     return assessment
 

@@ -49,6 +49,7 @@ from assessments.portal_selectors import (
     assessment_standing_for_learner,
     attempt_list_for_instructor,
 )
+from quayside.scope import in_scope
 
 LEARNER_TAG = "assessments"
 PROGRESS_TAG = "progress"
@@ -126,6 +127,17 @@ class LearnerStandingOutput(serializers.Serializer[Any]):
         default=None,
         help_text="Whether the result under the grading method passes.",
     )
+    result_at = serializers.DateTimeField(
+        source="result.deciding.submitted_at",
+        allow_null=True,
+        default=None,
+        help_text="When the attempt that decides the result was submitted.",
+    )
+    updated_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When the standing last changed (the latest start or submission); null "
+        "before any attempt. A gradebook sync compares it with its last run.",
+    )
 
 
 class LearnerAssessmentDetailOutput(serializers.Serializer[Any]):
@@ -145,11 +157,9 @@ class AssessmentList(generics.ListAPIView[Assessment]):
 
     def get_queryset(self) -> QuerySet[Assessment]:
         scope = scope_of(self.request)
-        assessments = Assessment.objects.filter(is_published=True).select_related(
-            "module__course", "section"
-        )
-        if scope.module_ids is not None:
-            assessments = assessments.filter(module_id__in=scope.module_ids)
+        assessments = Assessment.objects.filter(
+            in_scope("module_id", scope.module_ids), is_published=True
+        ).select_related("module__course", "section")
         return assessments.order_by("module_id", "kind", "section__position", "slug")
 
 

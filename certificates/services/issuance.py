@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
+from certificates import events
 from certificates.codes import new_verification_code
 from certificates.credentials import (
     AchievementDefinition,
@@ -226,6 +227,7 @@ def certificate_revoke(
             raise CertificationError("This certificate is already revoked or superseded.")
         status_list_publish(status_list_id=certificate.status_list_id, now=now)
     certificate.refresh_from_db()
+    _announce(certificate.pk, events.REVOKED)
     logger.info("certificate %s revoked by %s", certificate.pk, instructor.pk)
     return certificate
 
@@ -286,6 +288,7 @@ def _certificate_create(issue: _Issue) -> Certificate:
         if issue.replaces is not None:
             status_list_publish(status_list_id=issue.replaces.status_list_id, now=issue.issued_at)
     _enqueue_pdf_render(certificate.pk)
+    _announce(certificate.pk, events.ISSUED)
     logger.info(
         "certificate %s issued (%s) to learner %s for program %s",
         certificate.pk,
@@ -308,6 +311,12 @@ def _enqueue_pdf_render(certificate_id: int) -> None:
     from certificates.tasks import render_certificate_pdf
 
     transaction.on_commit(lambda: render_certificate_pdf.delay(certificate_id))
+
+
+def _announce(certificate_id: int, change: str) -> None:
+    transaction.on_commit(
+        lambda: events.certificate_changed(certificate_id=certificate_id, change=change)
+    )
 
 
 def _recipient_name(learner: User) -> str:

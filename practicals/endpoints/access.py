@@ -32,8 +32,8 @@ class PracticalsApiView(APIView):
 
 
 def task_get_for_scope(*, scope: LearnerScope, slug: str) -> PracticalTask:
-    task = selectors.task_get_published(slug=slug)
-    if not scope.allows_module(task.module_id):
+    task = selectors.task_list_published(module_ids=scope.module_ids).filter(slug=slug).first()
+    if task is None:
         raise selectors.PracticalTaskNotFoundError(f"No practical task {slug!r}.")
     return task
 
@@ -41,10 +41,12 @@ def task_get_for_scope(*, scope: LearnerScope, slug: str) -> PracticalTask:
 def submission_get_for_scope(*, scope: LearnerScope, submission_id: int) -> Submission:
     """The learner's own submission (never another's, even for an instructor's token here)."""
     submission = (
-        selectors.submission_list_for_learner_all(learner=scope.learner)
+        selectors.submission_list_for_learner_all(
+            learner=scope.learner, module_ids=scope.module_ids
+        )
         .filter(pk=submission_id)
         .first()
     )
-    if submission is None or not scope.allows_module(submission.task_version.task.module_id):
+    if submission is None:
         raise selectors.SubmissionNotFoundError(f"No submission {submission_id} of yours.")
     return submission

@@ -7,6 +7,7 @@ or an operator's error detail (the instructor endpoints have their own serialize
 
 from typing import Any
 
+from django.http import HttpResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
@@ -16,6 +17,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from assessments.endpoints.attempts_access import idempotency_key, idempotency_key_parameter
 from courses import api as courses_api
 from lms.api import learner_scope
 from practicals import selectors
@@ -41,6 +43,7 @@ from practicals.services.submissions import (
     SubmittedFiles,
     submission_create,
 )
+from practicals.starter_archive import starter_zip
 from quayside.problem_details import problem_response
 
 TAG = "practicals"
@@ -344,9 +347,7 @@ class PracticalTaskList(PracticalsApiView):
     )
     def get(self, request: Request) -> Response:
         scope = learner_scope(request)
-        tasks = [
-            task for task in selectors.task_list_published() if scope.allows_module(task.module_id)
-        ]
+        tasks = selectors.task_list_published(module_ids=scope.module_ids)
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(tasks, request, self) or []
         return paginator.get_paginated_response(
@@ -386,6 +387,7 @@ class SubmissionCreate(PracticalsApiView):
             "application/json": SubmissionCreateInput,
             "multipart/form-data": SubmissionCreateInput,
         },
+        parameters=[idempotency_key_parameter("returns the submission made with it")],
         responses={
             202: LearnerSubmissionOutput,
             409: problem_response(
@@ -408,7 +410,12 @@ class SubmissionCreate(PracticalsApiView):
         submitted = SubmissionCreateInput(data=request.data)
         submitted.is_valid(raise_exception=True)
         files = submitted.submitted_files(selectors.current_version(task).submission_kind)
-        submission = submission_create(learner=scope.learner, task_slug=task.slug, files=files)
+        submission = submission_create(
+            learner=scope.learner,
+            task_slug=task.slug,
+            files=files,
+            idempotency_key=idempotency_key(request),
+        )
         submission = selectors.submission_get_for_viewer(
             submission_id=submission.pk, user=scope.learner
         )
@@ -433,13 +440,14 @@ class SubmissionList(PracticalsApiView):
     )
     def get(self, request: Request) -> Response:
         scope = learner_scope(request)
-        submissions = selectors.submission_list_for_learner_all(learner=scope.learner)
+        submissions = selectors.submission_list_for_learner_all(
+            learner=scope.learner, module_ids=scope.module_ids
+        )
         if request.query_params.get("task"):
             task = task_get_for_scope(scope=scope, slug=request.query_params["task"])
             submissions = submissions.filter(task_version__task=task)
-        allowed = [s for s in submissions if scope.allows_module(s.task_version.task.module_id)]
         paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(allowed, request, self) or []
+        page = paginator.paginate_queryset(submissions, request, self) or []
         return paginator.get_paginated_response(
             LearnerSubmissionOutput([submission_summary(s) for s in page], many=True).data
         )
@@ -486,3 +494,23 @@ class SubmissionResult(PracticalsApiView):
                 message="This submission has not been graded yet; poll its status.",
             )
         return Response(LearnerResultOutput(learner_result(submission, runs)).data)
+
+
+class StarterDownload(PracticalsApiView):
+    """The task's starter files as a zip, with the API's credentials (a service account too)."""
+
+    @extend_schema(
+        tags=[TAG],
+        operation_id="practical_task_starter",
+        summary="The task's starter files (zip)",
+        responses={(200, "application/zip"): OpenApiTypes.BINARY},
+    )
+    def get(self, request: Request, slug: str) -> HttpResponse:
+        task = task_get_for_scope(scope=learner_scope(request), slug=slug)
+        version = selectors.current_version(task)
+        response = HttpResponse(
+            starter_zip(folder_name=task.slug, files=version.starter_files),
+            content_type="application/zip",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{task.slug}-starter.zip"'
+        return response

@@ -75,8 +75,14 @@ def _check_files(kind: str, files: SubmittedFiles, max_upload_bytes: int) -> Non
 
 
 @transaction.atomic
-def submission_create(*, learner: User, task_slug: str, files: SubmittedFiles) -> Submission:
+def submission_create(
+    *, learner: User, task_slug: str, files: SubmittedFiles, idempotency_key: str = ""
+) -> Submission:
     """Store a learner's submission for the task's current version and queue it for grading.
+
+    With an idempotency key the learner already used, nothing new is stored: the submission
+    made with it is returned (the same task and content), or refused (409 `idempotency_key_reused`)
+    when the key came with another task or other content.
 
     Locks the task row, so attempt numbers are handed out one at a time. Refuses while another
     submission of the learner's for this task is still being graded, and when no attempt is
@@ -93,6 +99,23 @@ def submission_create(*, learner: User, task_slug: str, files: SubmittedFiles) -
             code="not_found", message=f"No practical task {task_slug!r}.", status=404
         )
     version = task.current_version
+    if idempotency_key:
+        earlier = (
+            Submission.objects.filter(learner=learner, idempotency_key=idempotency_key)
+            .select_related("task_version__task")
+            .first()
+        )
+        if earlier is not None:
+            same = (
+                earlier.task_version.task_id == task.pk
+                and earlier.sha256 == hashlib.sha256(files.content).hexdigest()
+            )
+            if not same:
+                raise SubmissionRefusedError(
+                    code="idempotency_key_reused",
+                    message="This Idempotency-Key was used for another submission.",
+                )
+            return earlier
     max_upload = int(version.limits.get("max_upload_bytes", GradingLimits.max_upload_bytes))
     _check_files(version.submission_kind, files, max_upload)
     mine = Submission.objects.filter(learner=learner, task_version__task=task)
@@ -120,6 +143,7 @@ def submission_create(*, learner: User, task_slug: str, files: SubmittedFiles) -
         sha256=hashlib.sha256(files.content).hexdigest(),
         size_bytes=len(files.content),
         enqueued_at=now,
+        idempotency_key=idempotency_key,
     )
     submission_enqueue(submission_id=submission.pk)
     return submission

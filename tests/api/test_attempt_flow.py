@@ -47,6 +47,9 @@ def test_a_learner_takes_an_assessment_through_the_api_alone(api, make_question,
         "passed": True,
         "result_percent": 100.0,
         "result_passed": True,
+        # a gradebook sync reads when the result was reached and when the standing last changed
+        "result_at": submitted.json()["submitted_at"],
+        "updated_at": submitted.json()["submitted_at"],
     }
 
 

@@ -193,3 +193,25 @@ def test_the_status_endpoint_uses_few_queries(
 
     with django_assert_max_num_queries(4):
         api.get(f"{BASE}/submissions/{created['id']}/")
+
+
+def test_a_repeated_submission_with_the_same_idempotency_key_is_the_same_submission(
+    api: APIClient, task: PracticalTask, sent: list[int]
+) -> None:
+    url = f"{BASE}/tasks/{task.slug}/submissions/"
+    body = {"text": GOOD_DOCKERFILE}
+
+    first = api.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="lms-retry-1")
+    again = api.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="lms-retry-1")
+    other_content = api.post(
+        url, {"text": "FROM alpine:3.20\n"}, format="json", HTTP_IDEMPOTENCY_KEY="lms-retry-1"
+    )
+    malformed = api.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="has space")
+
+    assert first.status_code == 202
+    assert again.status_code == 202
+    assert again.json()["id"] == first.json()["id"]
+    assert Submission.objects.count() == 1
+    assert other_content.status_code == 409
+    assert other_content.json()["code"] == "idempotency_key_reused"
+    assert malformed.status_code == 400

@@ -1,0 +1,110 @@
+"""The lms app's reactions to grading and certification: webhooks, all hooks in one place.
+
+Announcements arrive after the grading or certification transaction committed; each becomes
+webhook deliveries (rows first) enqueued robustly. A failure is logged, never raised into the
+request that graded or certified.
+"""
+
+import logging
+
+from assessments.api import attempt_owner, subscribe_attempt_graded
+from certificates.api import REVOKED, certificate_change_get, subscribe_certificate_changed
+from lms.models import WebhookEvent
+from lms.tasks import send_webhook
+from lms.webhooks import Subject, webhook_deliveries_record
+from practicals.api import submission_owner, subscribe_submission_graded
+from quayside.after_commit import enqueue_after_commit
+
+logger = logging.getLogger(__name__)
+
+
+def subscribe() -> None:
+    subscribe_attempt_graded(on_attempt_graded)
+    subscribe_submission_graded(on_submission_graded)
+    subscribe_certificate_changed(on_certificate_changed)
+
+
+def on_attempt_graded(attempt_id: int) -> None:
+    from assessments.api import assessment_module_id
+
+    owner = attempt_owner(attempt_id=attempt_id)
+    if owner is None:
+        return
+    learner_id, slug = owner
+    _announce(
+        WebhookEvent.ATTEMPT_GRADED,
+        learner_id=learner_id,
+        module_id=assessment_module_id(slug=slug),
+        key=f"attempt-{attempt_id}",
+        data={
+            "attempt": attempt_id,
+            "assessment": slug,
+            "result_url": f"/api/v1/attempts/{attempt_id}/result/",
+        },
+    )
+
+
+def on_submission_graded(submission_id: int) -> None:
+    from practicals.api import task_module_id
+
+    owner = submission_owner(submission_id=submission_id)
+    if owner is None:
+        return
+    learner_id, slug = owner
+    _announce(
+        WebhookEvent.SUBMISSION_GRADED,
+        learner_id=learner_id,
+        module_id=task_module_id(slug=slug),
+        # A regrade is a new grading: the key carries the time it was heard.
+        key=f"submission-{submission_id}-{_now_key()}",
+        data={
+            "submission": submission_id,
+            "task": slug,
+            "result_url": f"/api/v1/practicals/submissions/{submission_id}/result/",
+        },
+    )
+
+
+def on_certificate_changed(certificate_id: int, change: str) -> None:
+    found = certificate_change_get(certificate_id=certificate_id)
+    if found is None:
+        return
+    event = (
+        WebhookEvent.CERTIFICATE_REVOKED if change == REVOKED else WebhookEvent.CERTIFICATE_ISSUED
+    )
+    from certificates.api import program_module_id
+
+    _announce(
+        event,
+        learner_id=found.learner_id,
+        module_id=program_module_id(slug=found.program_slug),
+        key=f"certificate-{certificate_id}",
+        data={
+            "certificate": found.verification_code,
+            "program": found.program_slug,
+            "status": found.status,
+            "certificate_url": f"/api/v1/certificates/{found.verification_code}/",
+        },
+    )
+
+
+def _now_key() -> str:
+    from django.utils import timezone
+
+    return timezone.now().strftime("%Y%m%dT%H%M%S%f")
+
+
+def _announce(
+    event: WebhookEvent, *, learner_id: int, module_id: int | None, key: str, data: dict
+) -> None:
+    if module_id is None:
+        return
+    try:
+        created = webhook_deliveries_record(
+            event=event,
+            subject=Subject(learner_id=learner_id, module_id=module_id, key=key, data=data),
+        )
+        for delivery_id in created:
+            enqueue_after_commit(send_webhook, delivery_id)
+    except Exception:  # the grade or certificate is committed: never fail its request
+        logger.exception("recording %s webhooks for learner %s failed", event, learner_id)

@@ -1,0 +1,62 @@
+"""Instructors' page: placements, the grade delivery log, resend, roster sync."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.permissions import instructor_required
+from lti import roster
+from lti.grades import grade_delivery_resend
+from lti.models import GradeDelivery, LtiLink
+from lti.selectors import delivery_list_recent, link_list
+from lti.tasks import send_grade
+from quayside.after_commit import enqueue_after_commit
+
+
+@instructor_required
+@require_GET
+def links(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "lti/manage.html",
+        {"links": link_list(), "deliveries": delivery_list_recent()},
+    )
+
+
+@instructor_required
+@require_POST
+def delivery_resend(request: HttpRequest, delivery_id: int) -> HttpResponse:
+    delivery = get_object_or_404(GradeDelivery, pk=delivery_id)
+    if grade_delivery_resend(delivery_id=delivery.pk):
+        enqueue_after_commit(send_grade, delivery.pk)
+        messages.success(request, f"Grade delivery {delivery.pk} queued again.")
+    else:
+        messages.error(request, "That delivery is still waiting to be sent.")
+    return redirect("lti:manage")
+
+
+@instructor_required
+@require_POST
+def link_send_results(request: HttpRequest, link_id: int) -> HttpResponse:
+    link = get_object_or_404(LtiLink, pk=link_id)
+    created = roster.link_results_record(link_id=link.pk)
+    for delivery_id in created:
+        enqueue_after_commit(send_grade, delivery_id)
+    messages.success(request, f"{len(created)} new result(s) queued for {link}.")
+    return redirect("lti:manage")
+
+
+@instructor_required
+@require_POST
+def members_sync(request: HttpRequest, context_id: int) -> HttpResponse:
+    try:
+        outcome = roster.members_sync(context_id=context_id)
+    except roster.RosterError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            f"{outcome.members} member(s) read, {outcome.accounts} active account(s) in Quayside.",
+        )
+    return redirect("lti:manage")

@@ -1,0 +1,81 @@
+"""The lti app's reactions to grading and certification: every hook in one place.
+
+Each announcement arrives after the grading transaction committed. A reaction records the
+learner's new result as grade deliveries (rows first) and enqueues their sending robustly; a
+failure here is logged and never reaches the grading request or the other subscribers.
+"""
+
+import logging
+
+from assessments.api import attempt_owner, subscribe_attempt_graded
+from certificates.api import subscribe_certificate_changed
+from lti.content import certificate_result, result_for_learner
+from lti.grades import grade_deliveries_record
+from lti.models import LtiLink, TargetKind
+from lti.tasks import send_grade
+from practicals.api import submission_owner, subscribe_submission_graded
+from quayside.after_commit import enqueue_after_commit
+
+logger = logging.getLogger(__name__)
+
+
+def subscribe() -> None:
+    subscribe_attempt_graded(on_attempt_graded)
+    subscribe_submission_graded(on_submission_graded)
+    subscribe_certificate_changed(on_certificate_changed)
+
+
+def on_attempt_graded(attempt_id: int) -> None:
+    owner = attempt_owner(attempt_id=attempt_id)
+    if owner is not None:
+        results_record(kind=TargetKind.ASSESSMENT, slug=owner[1], learner_id=owner[0])
+
+
+def on_submission_graded(submission_id: int) -> None:
+    owner = submission_owner(submission_id=submission_id)
+    if owner is not None:
+        results_record(kind=TargetKind.PRACTICAL_TASK, slug=owner[1], learner_id=owner[0])
+
+
+def on_certificate_changed(certificate_id: int, change: str) -> None:
+    try:
+        found = certificate_result(certificate_id=certificate_id)
+        if found is None:
+            return
+        slug, learner_id, result = found
+        if not LtiLink.objects.filter(
+            target_kind=TargetKind.CERTIFICATION_PROGRAM, target_slug=slug
+        ).exists():
+            return
+        _enqueue(
+            grade_deliveries_record(
+                kind=TargetKind.CERTIFICATION_PROGRAM,
+                slug=slug,
+                learner_id=learner_id,
+                result=result,
+            )
+        )
+    except Exception:  # the certificate is committed: never fail its request
+        logger.exception("recording LTI grades for certificate %s failed", certificate_id)
+
+
+def results_record(*, kind: str, slug: str, learner_id: int) -> None:
+    """Record (and enqueue) the learner's current result on every placement of the target."""
+    try:
+        if not LtiLink.objects.filter(target_kind=kind, target_slug=slug).exists():
+            return
+        result = result_for_learner(kind=kind, slug=slug, learner_id=learner_id)
+        if result is None:
+            return  # nothing the review policy lets the learner (or a gradebook) see yet
+        _enqueue(
+            grade_deliveries_record(kind=kind, slug=slug, learner_id=learner_id, result=result)
+        )
+    except Exception:  # the grade is committed: never fail its request
+        logger.exception(
+            "recording LTI grades for %s %s, learner %s failed", kind, slug, learner_id
+        )
+
+
+def _enqueue(delivery_ids: list[int]) -> None:
+    for delivery_id in delivery_ids:
+        enqueue_after_commit(send_grade, delivery_id)
