@@ -94,6 +94,8 @@ EXPECTED: dict[tuple[str, str], Expect] = {
     ("api-me-progress", "GET"): LIST,
     ("api-assessment-list", "GET"): LIST,
     ("api-assessment-detail", "GET"): CATALOGUE,
+    ("api-assessment-statistics", "GET"): INSTRUCTOR_GET,
+    ("api-assessment-statistics-csv", "GET"): INSTRUCTOR_GET,
     ("api-assessment-attempts", "GET"): Expect(s(401), s(404), s(200), s(200), s(200)),
     ("api-assessment-attempts", "POST"): Expect(s(401), s(404), WRITE_OK, WRITE_OK, WRITE_OK),
     ("api-attempt", "GET"): OWN_GET,
