@@ -14,7 +14,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
 from accounts.permissions import instructor_required
+from quayside.request_limits import request_body_limit
 from certificates import selectors
+from certificates.codes import (
+    VERIFICATION_CODE_LENGTH,
+    format_verification_code,
+    normalise_verification_code,
+)
 from certificates.issuer import issuer_profile_document, verification_url
 from certificates.services.issuance import (
     CertificationError,
@@ -26,6 +32,7 @@ from certificates.services.pdf import certificate_pdf_bytes, certificate_pdf_ren
 from certificates.services.status_lists import status_list_credential_get
 from certificates.verification import (
     MAX_CREDENTIAL_BYTES,
+    MAX_CREDENTIAL_UPLOAD_BYTES,
     verify_code,
     verify_credential_json,
 )
@@ -237,6 +244,19 @@ class VerifyForm(forms.Form):
     code = forms.CharField(max_length=40, required=False, label="Verification code")
     credential = forms.FileField(required=False, label="Or upload a credential (JSON)")
 
+    def clean_code(self) -> str:
+        """The code in its printed form (it becomes part of a URL), or an error for a non-code."""
+        typed: str = self.cleaned_data.get("code", "")
+        if not typed.strip():
+            return ""
+        code = normalise_verification_code(typed)
+        if code is None:
+            raise forms.ValidationError(
+                f"A verification code has {VERIFICATION_CODE_LENGTH} letters and digits, "
+                "such as ABCDE-FGHJK-MNPQR-STVWX."
+            )
+        return format_verification_code(code)
+
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}
         if not cleaned.get("code") and not cleaned.get("credential"):
@@ -244,18 +264,18 @@ class VerifyForm(forms.Form):
         return cleaned
 
 
+@request_body_limit(max_bytes=MAX_CREDENTIAL_UPLOAD_BYTES)
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
     form = VerifyForm(request.POST or None, request.FILES or None)
     result = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "certificates/verify.html", {"form": form}, status=400)
         upload = form.cleaned_data.get("credential")
-        if upload is not None:
-            result = verify_credential_json(text=upload.read(MAX_CREDENTIAL_BYTES + 1))
-        else:
-            return redirect(
-                "certificates_public:verify_code", code=form.cleaned_data["code"].strip()
-            )
+        if upload is None:
+            return redirect("certificates_public:verify_code", code=form.cleaned_data["code"])
+        result = verify_credential_json(text=upload.read(MAX_CREDENTIAL_BYTES + 1))
     return render(request, "certificates/verify.html", {"form": form, "result": result})
 
 

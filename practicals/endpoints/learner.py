@@ -12,7 +12,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -41,6 +41,7 @@ from practicals.services.submissions import (
     SubmittedFiles,
     submission_create,
 )
+from quayside.parsers import StrictJSONParser
 from quayside.problem_details import problem_response
 
 TAG = "practicals"
@@ -361,7 +362,7 @@ class PracticalTaskDetail(PracticalsApiView):
 
 
 class SubmissionCreate(PracticalsApiView):
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [StrictJSONParser, MultiPartParser, FormParser]
     throttle_scope = SUBMISSION_THROTTLE
 
     @extend_schema(
