@@ -14,7 +14,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
 from accounts.permissions import instructor_required
-from quayside.request_limits import request_body_limit
 from certificates import selectors
 from certificates.codes import (
     VERIFICATION_CODE_LENGTH,
@@ -36,6 +35,7 @@ from certificates.verification import (
     verify_code,
     verify_credential_json,
 )
+from quayside.request_limits import request_body_limit
 
 JSON_LD = "application/ld+json"
 

@@ -393,6 +393,7 @@ SPECTACULAR_SETTINGS = {
     # What Django's path converters accept, so clients (and Schemathesis) send routable paths.
     "PATH_CONVERTER_OVERRIDES": {
         "int": {"type": "integer", "minimum": 0},
+        "number": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1},
         "slug": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"},
         "str": {"type": "string", "pattern": "^[^/]+$"},
     },

@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from quayside import health, problem_details
+# Registers the <number:...> path converter before any app's URLs are read.
+from quayside import health, identifiers, problem_details  # noqa: F401
 
 handler404 = "quayside.problem_details.not_found"
 

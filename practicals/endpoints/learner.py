@@ -25,7 +25,7 @@ from practicals.endpoints.access import (
     task_get_for_scope,
 )
 from practicals.endpoints.outputs import decimal_field, submission_fields
-from practicals.forms import MAX_ARCHIVE_UPLOAD_BYTES
+from practicals.forms import MAX_ARCHIVE_UPLOAD_BYTES, SUBMISSION_REQUEST_MAX_BYTES
 from practicals.models import (
     GradingRun,
     PracticalTask,
@@ -364,6 +364,7 @@ class PracticalTaskDetail(PracticalsApiView):
 class SubmissionCreate(PracticalsApiView):
     parser_classes = [StrictJSONParser, MultiPartParser, FormParser]
     throttle_scope = SUBMISSION_THROTTLE
+    max_request_body_bytes = SUBMISSION_REQUEST_MAX_BYTES
 
     @extend_schema(
         tags=[TAG],
