@@ -177,7 +177,11 @@ class LearnerResultOutput(serializers.Serializer[Any]):
     score = decimal_field()
     max_score = decimal_field()
     reason = serializers.CharField(
-        allow_blank=True, help_text="Why the submission was refused (verdict rejected)."
+        allow_blank=True,
+        help_text=(
+            "Why the submission was refused (rejected), or a notice that grading failed on "
+            "our side (error)."
+        ),
     )
     checks = LearnerCheckOutput(many=True)
     image_digest = serializers.CharField(allow_blank=True)
@@ -263,8 +267,7 @@ def learner_result(submission: Submission, runs: list[GradingRun]) -> dict[str, 
         "passed": run.verdict == Verdict.PASSED,
         "score": run.score,
         "max_score": run.max_score,
-        # An error's reason is for operators; a rejection's is written for the learner.
-        "reason": run.reason if run.verdict == Verdict.REJECTED else "",
+        "reason": selectors.run_reason_for_learner(run=run),
         "checks": [
             {
                 "id": check.check_id,
