@@ -25,6 +25,7 @@ from certificates.services.issuance import (
     CertificationError,
     certificate_issue_manual,
     certificate_reissue,
+    certificate_reissue_for_new_name,
     certificate_revoke,
 )
 from certificates.services.pdf import certificate_pdf_bytes, certificate_pdf_render
@@ -77,7 +78,9 @@ def certificate_detail(request: HttpRequest, code: str) -> HttpResponse:
             "certificate": certificate,
             "share_url": verification_url(certificate.verification_code),
             "name_changed": certificate.learner_id == request.user.pk
-            and certificate.recipient_name != _user(request).display_name.strip(),
+            and selectors.certificate_name_outdated(
+                certificate=certificate, learner=_user(request)
+            ),
         },
     )
 
@@ -111,11 +114,7 @@ def certificate_reissue_own(request: HttpRequest, code: str) -> HttpResponse:
     learner = _user(request)
     try:
         certificate = selectors.certificate_get_for_learner(code=code, learner=learner)
-        replacement = certificate_reissue(
-            certificate=certificate,
-            actor=learner,
-            reason="The learner changed the name printed on their certificate.",
-        )
+        replacement = certificate_reissue_for_new_name(certificate=certificate, learner=learner)
     except selectors.CertificateNotFound:
         raise Http404("No such certificate.") from None
     except CertificationError as error:
