@@ -119,7 +119,11 @@ def certification_evaluate(
 def certifications_evaluate_for_learner(
     *, learner_id: int, now: datetime | None = None
 ) -> list[Certificate]:
-    """Evaluate every active program for the learner; return the certificates issued."""
+    """Evaluate every active program for the learner; return the certificates issued (none,
+    with a log line, when the learner was deleted after the evaluation was queued)."""
+    if not User.objects.filter(pk=learner_id).exists():
+        logger.info("learner %s no longer exists; no certificate to evaluate", learner_id)
+        return []
     program_ids = CertificationProgram.objects.filter(is_active=True).values_list("pk", flat=True)
     issued = [
         certification_evaluate(learner_id=learner_id, program_id=program_id, now=now)
