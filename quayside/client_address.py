@@ -6,10 +6,13 @@ proxies, the address the outermost of them saw (Nth from the right of X-Forwarde
 can prepend anything to that header, so only the entries our own proxies appended count.
 """
 
+from typing import cast
+
 from django.http import HttpRequest
 from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
 
 
 def client_address(request: HttpRequest | Request) -> str:
-    return BaseThrottle().get_ident(request) or ""
+    # get_ident reads only request.META (and its headers), which both kinds of request have.
+    return BaseThrottle().get_ident(cast(Request, request)) or ""

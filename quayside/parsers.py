@@ -7,7 +7,10 @@ own parsers lists this one, never DRF's JSONParser (a test walks every route to 
 from typing import Any
 
 from rest_framework.exceptions import ParseError
-from rest_framework.parsers import JSONParser, get_encoding
+from rest_framework.parsers import (  # type: ignore[attr-defined]  # not in the stubs
+    JSONParser,
+    get_encoding,
+)
 
 from quayside.untrusted_json import UntrustedJSONError, untrusted_json_loads
 

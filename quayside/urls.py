@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
@@ -12,7 +14,11 @@ handler404 = "quayside.problem_details.not_found"
 
 # Swagger UI's page: its init script is a separate file (the split view), but its page carries a
 # <style> block and its widgets set inline styles; inline styles are allowed there alone.
-api_docs = csp_override({**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]})(
+_api_docs_policy: dict[str, Any] = {
+    **settings.SECURE_CSP,
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+}
+api_docs = csp_override(_api_docs_policy)(
     SpectacularSwaggerSplitView.as_view(url_name="api-schema")
 )
 

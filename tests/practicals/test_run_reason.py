@@ -65,9 +65,7 @@ def test_a_learner_reads_a_generic_notice_for_an_error_on_the_page_and_in_the_ap
     assert OPERATOR_TEXT not in str(result)
 
 
-def test_an_instructor_reads_the_operator_reason_on_the_page(
-    errored: Submission, instructor: User
-):
+def test_an_instructor_reads_the_operator_reason_on_the_page(errored: Submission, instructor: User):
     page = _page(instructor, errored)
 
     assert OPERATOR_TEXT in page
