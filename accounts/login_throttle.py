@@ -6,11 +6,30 @@ LOGIN_FAILURE_LIMIT, LOGIN_LOCKOUT_MINUTES) for the portal's and the admin's log
 
 from typing import Any
 
+from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 LOCKED_OUT_STATUS = 429
+
+
+class LogInThrottleBackend(AxesStandaloneBackend):
+    """django-axes' lockout check, for log-ins that come with a request (every form: portal and
+    admin). authenticate() without one (a test client's login(), a script) has no client to
+    count, so it is passed on to the model backend instead of refused."""
+
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if request is None:
+            return None
+        super().authenticate(request, username, password, **kwargs)
+        return None
 
 
 def login_account_key(request: HttpRequest, credentials: dict[str, Any] | None) -> str:

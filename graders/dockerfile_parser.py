@@ -352,8 +352,7 @@ def _exec_form(keyword: str, arguments: str) -> tuple[str, ...] | None:
         return None
     try:
         decoded = json.loads(arguments)
-    except (json.JSONDecodeError, RecursionError):
-        # RecursionError: an array nested past the interpreter's limit is no list of strings.
+    except json.JSONDecodeError:
         return None
     if isinstance(decoded, list) and all(isinstance(item, str) for item in decoded):
         return tuple(decoded)

@@ -25,6 +25,7 @@ from courses.services import module_import
 from graders.tasks import COMMANDS_FILE, load_task, task_slugs
 from practicals.models import GradingRun, Submission, SubmissionStatus
 from practicals.tasks import grade_submission
+from tests.conftest import PASSWORD
 from tests.graders.pipeline.test_task_solutions import EXPECTED_FAILURES
 from tests.graders.sandbox.conftest import base_images, docker_client, image_cache_dir
 
@@ -115,7 +116,7 @@ def test_manage_py_grade(
 def test_the_portal(loaded_tasks: None, learner: User, slug: str, flaw: str | None):
     files = _solution(slug, flaw)
     client = Client()
-    client.force_login(learner)
+    assert client.login(email=learner.email, password=PASSWORD)
     kind = load_task(slug).spec.submission_kind
     if kind == "dockerfile":
         form = {"dockerfile": files["Dockerfile"].decode()}

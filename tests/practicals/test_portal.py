@@ -8,12 +8,13 @@ from django.urls import reverse
 from accounts.models import User
 from practicals.models import GradingRun, PracticalTask, Submission, SubmissionStatus
 from practicals.services.grading import submission_grade
+from tests.conftest import PASSWORD
 from tests.practicals.conftest import GOOD_DOCKERFILE, FakeGrader, failing_result
 
 
 def _client(user: User) -> Client:
     client = Client()
-    client.force_login(user)
+    assert client.login(email=user.email, password=PASSWORD)
     return client
 
 
