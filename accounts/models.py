@@ -74,3 +74,19 @@ class User(AbstractUser):
     @property
     def is_learner(self) -> bool:
         return self.role == Role.LEARNER
+
+
+class DisplayNameChange(models.Model):
+    """One change of a user's display name: the audit trail of the names printed on certificates,
+    and what the rename limit counts."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="display_name_changes")
+    old_name = models.CharField(max_length=150)
+    new_name = models.CharField(max_length=150)
+    changed_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-changed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.old_name} → {self.new_name}"

@@ -14,27 +14,27 @@ urlpatterns = [
     ),
     path("questions/bulk/", instructor_required(views.bulk_action), name="bulk_action"),
     path(
-        "questions/<int:question_id>/",
+        "questions/<number:question_id>/",
         instructor_required(views.question_detail),
         name="question_detail",
     ),
     path(
-        "questions/<int:question_id>/edit/",
+        "questions/<number:question_id>/edit/",
         instructor_required(views.question_edit),
         name="question_edit",
     ),
     path(
-        "questions/<int:question_id>/diff/",
+        "questions/<number:question_id>/diff/",
         instructor_required(views.question_diff),
         name="question_diff",
     ),
     path(
-        "questions/<int:question_id>/approve/",
+        "questions/<number:question_id>/approve/",
         instructor_required(views.draft_approve_view),
         name="draft_approve",
     ),
     path(
-        "questions/<int:question_id>/reject/",
+        "questions/<number:question_id>/reject/",
         instructor_required(views.draft_reject_view),
         name="draft_reject",
     ),

@@ -30,6 +30,7 @@ from assessments.services.questions import (
 )
 from assessments.statistics.flags import FLAG_LABELS
 from courses import api as courses_api
+from quayside.identifiers import whole_number_or_none
 
 QUESTIONS_PER_PAGE = 50
 # Previews use a fixed seed so the author sees one stable variant while typing.
@@ -48,7 +49,7 @@ def _back_to(request: HttpRequest, default: str) -> HttpResponse:
 
 
 def _int_or_none(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return whole_number_or_none(value)
 
 
 def _question_or_404(question_id: int) -> Question:
@@ -285,7 +286,11 @@ def draft_reject_view(request: HttpRequest, question_id: int) -> HttpResponse:
 
 @require_POST
 def bulk_action(request: HttpRequest) -> HttpResponse:
-    ids = [int(pk) for pk in request.POST.getlist("question_ids") if pk.isdigit()]
+    ids = [
+        number
+        for pk in request.POST.getlist("question_ids")
+        if (number := whole_number_or_none(pk)) is not None
+    ]
     form = BulkActionForm(request.POST, question_ids=ids)
     if not form.is_valid():
         messages.error(request, "Pick at least one question and an action.")

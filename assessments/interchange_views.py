@@ -10,6 +10,8 @@ from assessments.authoring_forms import ImportForm
 from assessments.interchange.model import ExportError
 from assessments.services.interchange import FORMAT_GIFT, questions_export, questions_import
 from courses import api as courses_api
+from quayside.identifiers import whole_number_or_none
+from quayside.request_limits import MULTIPART_OVERHEAD_BYTES, request_body_limit
 
 _EXPORT_FILES = {
     FORMAT_GIFT: ("quayside-questions.gift.txt", "text/plain; charset=utf-8"),
@@ -17,6 +19,7 @@ _EXPORT_FILES = {
 }
 
 
+@request_body_limit(max_bytes=ImportForm.MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD_BYTES)
 @require_http_methods(["GET", "POST"])
 def question_import(request: HttpRequest) -> HttpResponse:
     form = ImportForm(
@@ -52,7 +55,7 @@ def question_export(request: HttpRequest) -> HttpResponse:
         )
     section = request.GET.get("section")
     filters = selectors.QuestionFilter(
-        section_id=int(section) if section and section.isdigit() else None,
+        section_id=whole_number_or_none(section),
         status=request.GET.get("status") or None,
     )
     try:

@@ -9,14 +9,14 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("assessments/<slug:slug>/", views.assessment_detail, name="assessment"),
     path("assessments/<slug:slug>/start/", views.attempt_start_view, name="start"),
-    path("attempts/<int:attempt_id>/", views.attempt_page, name="attempt"),
+    path("attempts/<number:attempt_id>/", views.attempt_page, name="attempt"),
     path(
-        "attempts/<int:attempt_id>/questions/<int:position>/save/",
+        "attempts/<number:attempt_id>/questions/<number:position>/save/",
         views.answer_save,
         name="answer_save",
     ),
-    path("attempts/<int:attempt_id>/submit/", views.attempt_submit_view, name="submit"),
-    path("attempts/<int:attempt_id>/result/", views.attempt_result, name="result"),
+    path("attempts/<number:attempt_id>/submit/", views.attempt_submit_view, name="submit"),
+    path("attempts/<number:attempt_id>/result/", views.attempt_result, name="result"),
     path(
         "manage/assessments/<slug:slug>/attempts/",
         instructor_required(views.instructor_attempts),

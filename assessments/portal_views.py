@@ -48,6 +48,7 @@ from assessments.services.attempts import (
     attempt_start,
     attempt_submit,
 )
+from quayside.identifiers import whole_number_or_none
 
 RECENT_ATTEMPTS = 8
 STANDING_TEMPLATE = "certificates/_standing.html"
@@ -161,7 +162,7 @@ def _page_number(request: HttpRequest, attempt: Attempt, count: int) -> int | No
     if not attempt.assessment.one_question_per_page:
         return None
     raw = request.GET.get("q", "1")
-    number = int(raw) if raw.isdigit() else 0
+    number = whole_number_or_none(raw) or 0
     if not 1 <= number <= count:
         raise Http404("No such question in this attempt.")
     return number
@@ -255,8 +256,9 @@ def _attempt_post(
     if action == "submit" and not problems:
         return redirect("portal:submit", attempt_id=attempt.pk)
     goto = request.POST.get("goto", "")
-    if page and goto.isdigit() and 1 <= int(goto) <= count and not problems:
-        return HttpResponseRedirect(_attempt_url(attempt, int(goto)))
+    target = whole_number_or_none(goto) or 0
+    if page and 1 <= target <= count and not problems:
+        return HttpResponseRedirect(_attempt_url(attempt, target))
     if not problems:
         messages.success(request, "Your answers are saved.")
     return HttpResponseRedirect(_attempt_url(attempt, page))

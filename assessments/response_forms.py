@@ -8,6 +8,8 @@ from typing import Any
 
 from django.http import QueryDict
 
+from quayside.identifiers import whole_number_or_none
+
 PLACE_MARKER = "__place__"
 MATCH_MARKER = "__match__"
 
@@ -26,7 +28,11 @@ def response_from_post(*, question_type: str, post: QueryDict, field_name: str) 
         return post.getlist(field_name)
     if question_type == "ordering":
         places = _fields(post, f"{field_name}{PLACE_MARKER}")
-        ranked = sorted((int(place), item) for item, place in places.items() if place.isdigit())
+        ranked = sorted(
+            (number, item)
+            for item, place in places.items()
+            if (number := whole_number_or_none(place)) is not None
+        )
         return [item for _, item in ranked]
     if question_type == "matching":
         return _fields(post, f"{field_name}{MATCH_MARKER}")

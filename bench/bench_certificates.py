@@ -19,7 +19,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.request
@@ -28,12 +27,13 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from isolation import bench_environment, new_private_var_dir
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-SCRATCH = Path(tempfile.mkdtemp(prefix="quayside-bench-"))
+SCRATCH = new_private_var_dir("certificates")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "quayside.settings")
-os.environ["CERTIFICATE_KEY_DIR"] = str(SCRATCH / "keys")
-os.environ["QUAYSIDE_VAR_DIR"] = str(SCRATCH / "var")
+os.environ.update(bench_environment(SCRATCH))
 os.environ.setdefault("SITE_URL", "https://quayside.bench")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 

@@ -18,11 +18,11 @@ import argparse
 import io
 import json
 import os
+import shutil
 import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import zipfile
 from collections.abc import Mapping
@@ -30,9 +30,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from isolation import bench_environment, new_private_var_dir
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-SCRATCH = Path(tempfile.mkdtemp(prefix="quayside-bench-grading-"))
+# Its own var folder, and its own Redis database as the broker (flushed before and after).
+SCRATCH = new_private_var_dir("grading")
 DATABASE_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/quayside_bench_grading"
 )
@@ -42,8 +45,7 @@ os.environ.update(
         "DJANGO_SETTINGS_MODULE": "quayside.settings",
         "DEBUG": "true",
         "DATABASE_URL": DATABASE_URL,
-        "CELERY_BROKER_URL": REDIS_URL,
-        "QUAYSIDE_VAR_DIR": str(SCRATCH / "var"),
+        **bench_environment(SCRATCH, broker_url=REDIS_URL),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
     }
 )
@@ -237,6 +239,11 @@ def main() -> int:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     (results / f"grading-throughput-{stamp}.json").write_text(json.dumps(report, indent=2) + "\n")
     ok = exactly_once and report["lost"] == 0 and report["graded"] == len(ids)
+    # Nothing of this run stays behind: no job in the broker, no scratch folder (kept, with the
+    # workers' logs, only when the run failed).
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    if ok:
+        shutil.rmtree(SCRATCH, ignore_errors=True)
     return 0 if ok else 1
 
 

@@ -12,7 +12,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -33,10 +33,12 @@ from certificates.services.pdf import certificate_pdf_bytes, certificate_pdf_ren
 from certificates.signed_json import dump_signed
 from certificates.verification import (
     MAX_CREDENTIAL_BYTES,
+    MAX_CREDENTIAL_UPLOAD_BYTES,
     verify_code,
     verify_credential_json,
 )
 from lms.api import learner_scope
+from quayside.parsers import StrictJSONParser
 
 JSON_LD = "application/ld+json"
 # OpenAPI tags: what a learner (or an LMS for them) reads, what instructors do, what anyone checks.
@@ -391,7 +393,8 @@ class Verify(APIView):
 
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
-    parser_classes = [JSONParser, MultiPartParser]
+    parser_classes = [StrictJSONParser, MultiPartParser]
+    max_request_body_bytes = MAX_CREDENTIAL_UPLOAD_BYTES
 
     @extend_schema(
         request={"application/json": VerificationInput, "multipart/form-data": VerificationInput},

@@ -12,7 +12,7 @@ app_name = "certificates_public"
 
 urlpatterns = [
     path("credentials/issuer", views.issuer_profile, name="issuer"),
-    path("credentials/status/<int:status_list_id>", views.status_list, name="status_list"),
+    path("credentials/status/<number:status_list_id>", views.status_list, name="status_list"),
     path("credentials/achievements/<slug:slug>", views.achievement, name="achievement"),
     path("verify/", views.verify, name="verify"),
     path("verify/<str:code>/", views.verify_code_page, name="verify_code"),

@@ -328,3 +328,14 @@ def certificate_list_for_program(*, program: CertificationProgram) -> QuerySet[C
     return (
         Certificate.objects.filter(program=program).select_related("learner").order_by("-issued_at")
     )
+
+
+def recipient_name_for(learner: User) -> str:
+    """The name a certificate for this learner prints: the display name, else the address."""
+    return learner.display_name.strip() or learner.email
+
+
+def certificate_name_outdated(*, certificate: Certificate, learner: User) -> bool:
+    """True when the certificate prints another name than the learner's current one: the only
+    reason a certificate is reissued for a name (automatically, or at the learner's request)."""
+    return certificate.recipient_name != recipient_name_for(learner)

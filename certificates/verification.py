@@ -20,9 +20,13 @@ from certificates.issuer import key_resolver, status_list_url
 from certificates.models import Certificate, CertificateStatus
 from certificates.selectors import certificate_find_by_code, certificate_find_by_credential_id
 from certificates.services.status_lists import LISTED_STATUSES
+from quayside.request_limits import MULTIPART_OVERHEAD_BYTES
+from quayside.untrusted_json import RepeatedKeyError, UntrustedJSONError, untrusted_json_loads
 
 # Our credentials are a few kilobytes; anything far larger is not one of ours.
 MAX_CREDENTIAL_BYTES: Final = 256 * 1024
+# What the verification page and endpoint read at most: one credential and the form around it.
+MAX_CREDENTIAL_UPLOAD_BYTES: Final = MAX_CREDENTIAL_BYTES + MULTIPART_OVERHEAD_BYTES
 _MAX_ALTERED_FIELDS_SHOWN: Final = 10
 
 
@@ -44,6 +48,7 @@ class InvalidReason(StrEnum):
     UNKNOWN_CODE = "unknown_code"
     NOT_YET_VALID = "not_yet_valid"
     UNKNOWN_STATUS_LIST = "unknown_status_list"
+    REPEATED_KEY = "repeated_key"
 
 
 @dataclass(frozen=True)
@@ -120,15 +125,17 @@ def _parsed(text: str | bytes) -> dict[str, Any] | VerificationResult:
             InvalidReason.MALFORMED_JSON,
         )
     try:
-        document = json.loads(text)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        document = untrusted_json_loads(text)
+    except RepeatedKeyError as error:
+        # Verifiers disagree on which copy of a key counts: the signed and the shown values
+        # could differ, so such a document is never valid.
         return VerificationResult(
-            Verdict.INVALID, f"The file is not valid JSON: {error}", InvalidReason.MALFORMED_JSON
+            Verdict.INVALID,
+            f"{error} A credential names each key once.",
+            InvalidReason.REPEATED_KEY,
         )
-    except RecursionError:
-        return VerificationResult(
-            Verdict.INVALID, "The JSON nests too deeply.", InvalidReason.MALFORMED_JSON
-        )
+    except UntrustedJSONError as error:
+        return VerificationResult(Verdict.INVALID, str(error), InvalidReason.MALFORMED_JSON)
     if not isinstance(document, dict):
         return VerificationResult(
             Verdict.INVALID, "The JSON is not a credential object.", InvalidReason.MALFORMED_JSON

@@ -15,20 +15,28 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import User
 from accounts.permissions import instructor_required
 from certificates import selectors
+from certificates.codes import (
+    VERIFICATION_CODE_LENGTH,
+    format_verification_code,
+    normalise_verification_code,
+)
 from certificates.issuer import issuer_profile_document, verification_url
 from certificates.services.issuance import (
     CertificationError,
     certificate_issue_manual,
     certificate_reissue,
+    certificate_reissue_for_new_name,
     certificate_revoke,
 )
 from certificates.services.pdf import certificate_pdf_bytes, certificate_pdf_render
 from certificates.services.status_lists import status_list_credential_get
 from certificates.verification import (
     MAX_CREDENTIAL_BYTES,
+    MAX_CREDENTIAL_UPLOAD_BYTES,
     verify_code,
     verify_credential_json,
 )
+from quayside.request_limits import request_body_limit
 
 JSON_LD = "application/ld+json"
 
@@ -70,7 +78,9 @@ def certificate_detail(request: HttpRequest, code: str) -> HttpResponse:
             "certificate": certificate,
             "share_url": verification_url(certificate.verification_code),
             "name_changed": certificate.learner_id == request.user.pk
-            and certificate.recipient_name != _user(request).display_name.strip(),
+            and selectors.certificate_name_outdated(
+                certificate=certificate, learner=_user(request)
+            ),
         },
     )
 
@@ -104,11 +114,7 @@ def certificate_reissue_own(request: HttpRequest, code: str) -> HttpResponse:
     learner = _user(request)
     try:
         certificate = selectors.certificate_get_for_learner(code=code, learner=learner)
-        replacement = certificate_reissue(
-            certificate=certificate,
-            actor=learner,
-            reason="The learner changed the name printed on their certificate.",
-        )
+        replacement = certificate_reissue_for_new_name(certificate=certificate, learner=learner)
     except selectors.CertificateNotFound:
         raise Http404("No such certificate.") from None
     except CertificationError as error:
@@ -237,6 +243,19 @@ class VerifyForm(forms.Form):
     code = forms.CharField(max_length=40, required=False, label="Verification code")
     credential = forms.FileField(required=False, label="Or upload a credential (JSON)")
 
+    def clean_code(self) -> str:
+        """The code in its printed form (it becomes part of a URL), or an error for a non-code."""
+        typed: str = self.cleaned_data.get("code", "")
+        if not typed.strip():
+            return ""
+        code = normalise_verification_code(typed)
+        if code is None:
+            raise forms.ValidationError(
+                f"A verification code has {VERIFICATION_CODE_LENGTH} letters and digits, "
+                "such as ABCDE-FGHJK-MNPQR-STVWX."
+            )
+        return format_verification_code(code)
+
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}
         if not cleaned.get("code") and not cleaned.get("credential"):
@@ -244,18 +263,18 @@ class VerifyForm(forms.Form):
         return cleaned
 
 
+@request_body_limit(max_bytes=MAX_CREDENTIAL_UPLOAD_BYTES)
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
     form = VerifyForm(request.POST or None, request.FILES or None)
     result = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "certificates/verify.html", {"form": form}, status=400)
         upload = form.cleaned_data.get("credential")
-        if upload is not None:
-            result = verify_credential_json(text=upload.read(MAX_CREDENTIAL_BYTES + 1))
-        else:
-            return redirect(
-                "certificates_public:verify_code", code=form.cleaned_data["code"].strip()
-            )
+        if upload is None:
+            return redirect("certificates_public:verify_code", code=form.cleaned_data["code"])
+        result = verify_credential_json(text=upload.read(MAX_CREDENTIAL_BYTES + 1))
     return render(request, "certificates/verify.html", {"form": form, "result": result})
 
 

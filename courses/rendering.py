@@ -5,6 +5,7 @@ raw HTML in the Markdown is escaped, never passed through.
 """
 
 import html
+import re
 from collections.abc import Sequence
 from functools import cache
 
@@ -69,8 +70,6 @@ _ALLOWED_TAGS = frozenset(
 _ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "a": {"href", "title"},
     "img": {"src", "alt", "title"},
-    "th": {"style"},
-    "td": {"style"},
     "ol": {"start"},
     "h2": {"id"},
     "h3": {"id"},
@@ -78,10 +77,17 @@ _ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "h5": {"id"},
     "h6": {"id"},
 }
+# Column alignment travels as a class: the Content-Security-Policy forbids inline styles.
+_ALIGN_CLASSES = {f"align-{side}": side for side in ("left", "center", "right")}
 _ALLOWED_CLASSES: dict[str, set[str]] = {
     "div": {"highlight", "table-wrap"},
     "pre": {"diagram"},
+    "th": set(_ALIGN_CLASSES),
+    "td": set(_ALIGN_CLASSES),
 }
+# An image is shown only from this site: a path, or a name relative to the page. An address on
+# another host would tell it who reads the course (and the CSP's img-src refuses it anyway).
+_LOCAL_IMAGE = re.compile(r"/(?![/\\])[^\s\\]*|[A-Za-z0-9_.-][^\s:\\]*")
 
 
 @cache
@@ -143,6 +149,12 @@ def _shift_headings(tokens: list[Token]) -> None:
             token.tag = f"h{level}"
 
 
+def _local_images_only(element: str, attribute: str, value: str) -> str | None:
+    if element == "img" and attribute == "src" and not _LOCAL_IMAGE.fullmatch(value):
+        return None
+    return value
+
+
 def html_sanitise(*, markup: str) -> str:
     classes = {**_ALLOWED_CLASSES, "span": _pygments_classes()}
     return nh3.clean(
@@ -150,10 +162,19 @@ def html_sanitise(*, markup: str) -> str:
         tags=set(_ALLOWED_TAGS),
         attributes=_ALLOWED_ATTRIBUTES,
         allowed_classes=classes,
-        filter_style_properties={"text-align"},
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
+        attribute_filter=_local_images_only,
     )
+
+
+def _alignment_as_classes(tokens: list[Token]) -> None:
+    """markdown-it aligns table cells with style="text-align:x"; make that class="align-x"."""
+    for token in tokens:
+        if token.type in {"th_open", "td_open"} and "style" in token.attrs:
+            side = str(token.attrs.pop("style")).removeprefix("text-align:").strip()
+            if f"align-{side}" in _ALIGN_CLASSES:
+                token.attrSet("class", f"align-{side}")
 
 
 def markdown_render(*, text: str) -> str:
@@ -162,6 +183,7 @@ def markdown_render(*, text: str) -> str:
     env: EnvType = {}
     tokens = md.parse(text, env)
     _shift_headings(tokens)
+    _alignment_as_classes(tokens)
     return html_sanitise(markup=md.renderer.render(tokens, md.options, env))
 
 

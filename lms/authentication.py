@@ -17,6 +17,7 @@ from accounts.models import Role, User
 from courses.models import Module
 from lms.models import ServiceAccount
 from lms.tokens import token_hash
+from quayside.identifiers import whole_number_or_none
 
 KEYWORD = b"service"
 ON_BEHALF_OF_META = "HTTP_X_ON_BEHALF_OF"
@@ -36,8 +37,9 @@ class ServiceGrant:
 
 def _learner_in_scope(account: ServiceAccount, reference: str) -> User | None:
     learners = account.learners.filter(is_active=True, role=Role.LEARNER, is_superuser=False)
-    if reference.isdigit():
-        return learners.filter(pk=int(reference)).first()
+    learner_id = whole_number_or_none(reference)
+    if learner_id is not None:
+        return learners.filter(pk=learner_id).first()
     return learners.filter(email=reference.lower()).first()
 
 

@@ -25,12 +25,12 @@ urlpatterns = [
         name="api-practical-submissions",
     ),
     path(
-        "practicals/submissions/<int:submission_id>/",
+        "practicals/submissions/<number:submission_id>/",
         learner.SubmissionStatusApi.as_view(),
         name="api-practical-submission",
     ),
     path(
-        "practicals/submissions/<int:submission_id>/result/",
+        "practicals/submissions/<number:submission_id>/result/",
         learner.SubmissionResult.as_view(),
         name="api-practical-submission-result",
     ),
@@ -46,12 +46,12 @@ urlpatterns = [
         name="api-practical-task-regrade",
     ),
     path(
-        "practicals/manage/submissions/<int:submission_id>/",
+        "practicals/manage/submissions/<number:submission_id>/",
         instructor.SubmissionResultForInstructor.as_view(),
         name="api-practical-submission-runs",
     ),
     path(
-        "practicals/manage/submissions/<int:submission_id>/regrade/",
+        "practicals/manage/submissions/<number:submission_id>/regrade/",
         instructor.SubmissionRegrade.as_view(),
         name="api-practical-submission-regrade",
     ),

@@ -4,10 +4,13 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
 from practicals.services.submissions import MAX_TEXT_SUBMISSION_BYTES, SubmittedFiles
+from quayside.request_limits import MULTIPART_OVERHEAD_BYTES
 
 # No task accepts more (each task's own, smaller limit is checked by the service); refusing here
 # keeps a huge upload from being read into memory at all.
 MAX_ARCHIVE_UPLOAD_BYTES = 20 * 1024 * 1024
+# The submission page and endpoint refuse a longer request before reading it (413).
+SUBMISSION_REQUEST_MAX_BYTES = MAX_ARCHIVE_UPLOAD_BYTES + MULTIPART_OVERHEAD_BYTES
 
 
 class SubmissionForm(forms.Form):

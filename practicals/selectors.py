@@ -21,6 +21,13 @@ from practicals.models import (
 )
 from quayside.scope import ModuleScope, in_scope
 
+# What a learner reads when grading failed on our side (verdict "error"). The run's own reason
+# is written for operators (engine faults, harness time-outs) and stays with staff.
+LEARNER_ERROR_REASON = (
+    "Grading failed because of a problem on our side, not in your submission. "
+    "It does not count as an attempt; please submit again, or wait for a regrade."
+)
+
 
 class PracticalTaskNotFoundError(LookupError):
     pass
@@ -131,6 +138,25 @@ def run_list_for_submission(*, submission: Submission) -> list[GradingRun]:
         .prefetch_related(Prefetch("checks", queryset=CheckResult.objects.order_by("position")))
         .order_by("-number")
     )
+
+
+def run_reason_for_learner(*, run: GradingRun) -> str:
+    """What a learner may read of why a grading run ended: the one rule for every channel (the
+    learner API, the portal's run template). A refusal's reason is written for the learner; an
+    error's is operator text, replaced by LEARNER_ERROR_REASON; other verdicts carry none."""
+    if run.verdict == Verdict.REJECTED:
+        return run.reason
+    if run.verdict == Verdict.ERROR:
+        return LEARNER_ERROR_REASON
+    return ""
+
+
+def run_reason_for_viewer(*, run: GradingRun, viewer: User) -> str:
+    """Instructors read a run's reason as recorded; anyone else what run_reason_for_learner
+    allows (a page shows one submission to its learner and to instructors)."""
+    if user_is_instructor(viewer):
+        return run.reason
+    return run_reason_for_learner(run=run)
 
 
 @dataclass(frozen=True)

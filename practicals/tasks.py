@@ -44,6 +44,11 @@ def grade_submission(self: Task, submission_id: int) -> str:
     the sweeper.
     """
     outcome = submission_grade(submission_id=submission_id, worker=self.request.hostname or "")
+    if outcome.action is GradeAction.NOT_CLAIMED:
+        logger.info(
+            "submission %s not claimed: graded already, held by a live worker, or deleted",
+            submission_id,
+        )
     if outcome.action is GradeAction.RETRY:
         raise self.retry(countdown=outcome.retry_in_seconds)
     return outcome.action.value

@@ -8,9 +8,9 @@ urlpatterns = [
     path("", views.task_list, name="tasks"),
     path("tasks/<slug:slug>/", views.task_detail, name="task"),
     path("tasks/<slug:slug>/starter.zip", views.starter_download, name="starter"),
-    path("submissions/<int:submission_id>/", views.submission_detail, name="submission"),
+    path("submissions/<number:submission_id>/", views.submission_detail, name="submission"),
     path(
-        "submissions/<int:submission_id>/status.json",
+        "submissions/<number:submission_id>/status.json",
         views.submission_status,
         name="submission_status",
     ),
@@ -25,7 +25,7 @@ urlpatterns = [
         name="instructor_regrade_task",
     ),
     path(
-        "manage/submissions/<int:submission_id>/regrade/",
+        "manage/submissions/<number:submission_id>/regrade/",
         views.instructor_regrade_submission,
         name="instructor_regrade_submission",
     ),

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.permissions import instructor_required, request_user, user_is_instructor
 from courses import api as courses_api
 from practicals import selectors
-from practicals.forms import SUBMISSION_FORMS, SubmissionForm
+from practicals.forms import SUBMISSION_FORMS, SUBMISSION_REQUEST_MAX_BYTES, SubmissionForm
 from practicals.models import PracticalTask, Submission, SubmissionKind
 from practicals.services.submissions import (
     SubmissionRefusedError,
@@ -23,6 +23,7 @@ from practicals.services.submissions import (
     task_submissions_regrade,
 )
 from practicals.starter_archive import starter_zip
+from quayside.request_limits import request_body_limit
 
 # Text submissions are shown back on the result page; an archive is only named.
 TEXT_KINDS = frozenset({SubmissionKind.DOCKERFILE, SubmissionKind.COMMANDS})
@@ -84,6 +85,7 @@ def _task_page(
     )
 
 
+@request_body_limit(max_bytes=SUBMISSION_REQUEST_MAX_BYTES)
 @login_required
 @require_http_methods(["GET", "POST"])
 def task_detail(request: HttpRequest, slug: str) -> HttpResponse:

@@ -5,10 +5,12 @@ clone runs with no server. DATABASE_URL and CELERY_BROKER_URL switch to PostgreS
 """
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from kombu import Queue
 
 from quayside.environment import env_bool, env_int, env_list, env_str
@@ -41,6 +43,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "accounts",
     "courses",
     "assessments",
@@ -53,17 +56,22 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside the session and CSRF middleware, so it sees (and marks) the cookies they set.
     "lti.middleware.EmbeddedCookiesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF: its process_view reads (and spools) POST bodies.
+    "quayside.request_limits.RequestBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Inside X-Frame-Options: lets the LMS that launched a session frame its pages.
     "lti.middleware.EmbeddedFrameMiddleware",
+    # Last, as django-axes asks: it turns a lockout flagged during the view into its response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "quayside.urls"
@@ -100,6 +108,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# django-axes watches every authentication (portal and admin log-in) before the model backend.
+AUTHENTICATION_BACKENDS = [
+    "accounts.login_throttle.LogInThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "courses:home"
@@ -169,6 +182,52 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
     if env_bool("TRUST_X_FORWARDED_PROTO", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Hardening against probing (issue 11, part 4) ---------------------------------------------------
+# Client addresses: X-Forwarded-For is read only when NUM_PROXIES trusted proxies stand in front
+# (their count, from the right of the header); with 0 the socket's address is the client. Rate
+# limits (DRF throttles, log-in lockouts) all key on quayside.client_address.
+NUM_PROXIES = env_int("NUM_PROXIES", 0, minimum=0, maximum=10)
+
+# Request bodies: capped from Content-Length before anything reads them (quayside.request_limits);
+# views that take files (archives, credentials, question imports) declare their own cap.
+REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 2_621_440, minimum=65_536)
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
+# Uploads up to this size stay in memory; larger ones (already under their view's cap) are
+# spooled to a temporary file.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# Log-in throttling with django-axes: portal and admin log-ins alike. LOGIN_FAILURE_LIMIT
+# failures for one account (from any address), or from one address (for any account), lock
+# further attempts out for LOGIN_LOCKOUT_MINUTES; a successful log-in clears the count.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "accounts.login_throttle.login_account_key"
+AXES_CLIENT_IP_CALLABLE = "quayside.client_address.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.login_throttle.lockout_response"
+# Only failures are recorded (expired ones are dropped); successful log-ins are not logged.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# Each rename reissues the learner's certificates: at most this many renames a day.
+DISPLAY_NAME_CHANGES_PER_DAY = env_int("DISPLAY_NAME_CHANGES_PER_DAY", 3, minimum=1)
+
+# Content-Security-Policy on every response (Django's own middleware). Scripts only from our
+# static files, no inline script or style, images only from us (course and question Markdown may
+# name an external image: the sanitiser drops it, and the browser would refuse it too).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 # Celery. The database is the source of truth for jobs; these settings keep a message from being
 # lost when a worker dies: acknowledge after the task ran, requeue on worker loss, one at a time.
@@ -321,6 +380,14 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "quayside.problem_details.problem_exception_handler",
+    # Strict JSON (depth, repeated keys) for every view; see quayside.parsers.
+    "DEFAULT_PARSER_CLASSES": [
+        "quayside.parsers.StrictJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    # Throttles identify anonymous clients by address: X-Forwarded-For only behind NUM_PROXIES.
+    "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
@@ -333,6 +400,12 @@ REST_FRAMEWORK = {
         "attempt_transition": _throttle_rate("API_THROTTLE_ATTEMPT_TRANSITION", "30/min"),
         # Each practical submission builds and runs containers.
         "practical_submission": _throttle_rate("API_THROTTLE_PRACTICAL_SUBMISSION", "20/min"),
+        # Pages that send mail about an account (accounts.mail_throttles), per submitted address
+        # and per client address, so nobody is flooded with mail and nothing is learned by trying.
+        "password_reset_account": _throttle_rate("PASSWORD_RESET_RATE_PER_ACCOUNT", "3/hour"),
+        "password_reset_address": _throttle_rate("PASSWORD_RESET_RATE_PER_ADDRESS", "10/hour"),
+        "sign_up_account": _throttle_rate("SIGN_UP_RATE_PER_ACCOUNT", "3/hour"),
+        "sign_up_address": _throttle_rate("SIGN_UP_RATE_PER_ADDRESS", "10/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -346,6 +419,7 @@ SPECTACULAR_SETTINGS = {
     # What Django's path converters accept, so clients (and Schemathesis) send routable paths.
     "PATH_CONVERTER_OVERRIDES": {
         "int": {"type": "integer", "minimum": 0},
+        "number": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1},
         "slug": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"},
         "str": {"type": "string", "pattern": "^[^/]+$"},
     },

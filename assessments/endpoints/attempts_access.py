@@ -12,7 +12,6 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -28,6 +27,7 @@ from assessments.models import Assessment, Attempt, AttemptQuestion
 from assessments.portal_selectors import AssessmentNotFound
 from assessments.services.attempts import AttemptError, attempt_finalise_if_expired
 from lms.api import LearnerScope, learner_scope
+from quayside.parsers import StrictJSONParser
 from quayside.problem_details import Problem
 from quayside.scope import in_scope
 
@@ -83,7 +83,7 @@ class DomainErrorsAsProblems:
 class LearnerApiView(DomainErrorsAsProblems, APIView):
     """Base of the learner endpoints: JSON in, JSON out, domain errors as problems."""
 
-    parser_classes = [JSONParser]
+    parser_classes = [StrictJSONParser]
 
 
 def scope_of(request: Request) -> LearnerScope:

@@ -39,9 +39,12 @@ from assessments.services.questions import (
     question_revise,
     question_tags_set,
 )
+from quayside.identifiers import DatabaseIdField, query_database_ids
 from quayside.problem_details import Problem
+from quayside.request_limits import MULTIPART_OVERHEAD_BYTES
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
+IMPORT_REQUEST_MAX_BYTES = MAX_IMPORT_BYTES + MULTIPART_OVERHEAD_BYTES
 
 
 class QuestionVersionOutput(serializers.ModelSerializer[QuestionVersion]):
@@ -87,12 +90,12 @@ class QuestionOutput(serializers.ModelSerializer[Question]):
 
 
 class QuestionContentInput(serializers.Serializer[Any]):
-    section = serializers.IntegerField()
+    section = DatabaseIdField()
     type = serializers.ChoiceField(choices=QUESTION_TYPE_CHOICES)
     spec = serializers.DictField()
     points = serializers.FloatField(min_value=0.01, default=1)
     difficulty = serializers.FloatField(min_value=0, max_value=1, default=0.5)
-    objectives = serializers.ListField(child=serializers.IntegerField(), default=list)
+    objectives = serializers.ListField(child=DatabaseIdField(), default=list)
     tags = serializers.ListField(child=serializers.SlugField(max_length=64), default=list)
     change_note = serializers.CharField(max_length=300, required=False, default="")
 
@@ -134,11 +137,11 @@ class QuestionListCreate(generics.ListAPIView[Question]):
 
     def get_queryset(self) -> Any:
         params = self.request.query_params
-        number = lambda name: int(params[name]) if params.get(name, "").isdigit() else None  # noqa: E731
+        ids = query_database_ids(params, "section", "objective")
         return selectors.question_list(
             filters=selectors.QuestionFilter(
-                section_id=number("section"),
-                objective_id=number("objective"),
+                section_id=ids["section"],
+                objective_id=ids["objective"],
                 type=params.get("type") or None,
                 status=params.get("status") or None,
                 tag=params.get("tag") or None,
@@ -257,7 +260,7 @@ class DraftReject(APIView):
 class ImportInput(serializers.Serializer[Any]):
     file = serializers.FileField()
     format = serializers.ChoiceField(choices=[FORMAT_GIFT, FORMAT_MOODLE_XML])
-    section = serializers.IntegerField()
+    section = DatabaseIdField()
     category_mapping = serializers.ChoiceField(
         choices=[CATEGORY_TO_SECTION, CATEGORY_TO_TAG], default=CATEGORY_TO_TAG
     )
@@ -296,6 +299,7 @@ class ImportOutput(serializers.Serializer[Any]):
 class QuestionImport(APIView):
     permission_classes = [IsInstructor]
     parser_classes = [MultiPartParser]
+    max_request_body_bytes = IMPORT_REQUEST_MAX_BYTES
 
     def post(self, request: Request) -> Response:
         payload = ImportInput(data=request.data)
@@ -345,9 +349,8 @@ class QuestionExport(APIView):
             return Response(
                 {"format": ["Use gift or moodle_xml."]}, status=status.HTTP_400_BAD_REQUEST
             )
-        section = request.query_params.get("section", "")
         filters = selectors.QuestionFilter(
-            section_id=int(section) if section.isdigit() else None,
+            section_id=query_database_ids(request.query_params, "section")["section"],
             status=request.query_params.get("status") or None,
         )
         try:

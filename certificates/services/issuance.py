@@ -39,7 +39,9 @@ from certificates.models import (
 )
 from certificates.selectors import (
     CertificationStanding,
+    certificate_name_outdated,
     certification_standing_for_learner,
+    recipient_name_for,
 )
 from certificates.services.status_lists import status_index_allocate, status_list_publish
 from certificates.signed_json import dump_signed
@@ -90,7 +92,7 @@ def certification_evaluate(
     standing = certification_standing_for_learner(learner_id=learner_id, program=program, now=now)
     active = standing.active_certificate
     if active is not None:
-        if active.recipient_name != _recipient_name(learner):
+        if certificate_name_outdated(certificate=active, learner=learner):
             return _reissue_quietly(active, reason=NAME_CHANGE_REASON, actor=None, now=now)
         return None
     if not standing.eligible or not program.is_active:
@@ -118,7 +120,11 @@ def certification_evaluate(
 def certifications_evaluate_for_learner(
     *, learner_id: int, now: datetime | None = None
 ) -> list[Certificate]:
-    """Evaluate every active program for the learner; return the certificates issued."""
+    """Evaluate every active program for the learner; return the certificates issued (none,
+    with a log line, when the learner was deleted after the evaluation was queued)."""
+    if not User.objects.filter(pk=learner_id).exists():
+        logger.info("learner %s no longer exists; no certificate to evaluate", learner_id)
+        return []
     program_ids = CertificationProgram.objects.filter(is_active=True).values_list("pk", flat=True)
     issued = [
         certification_evaluate(learner_id=learner_id, program_id=program_id, now=now)
@@ -232,6 +238,18 @@ def certificate_revoke(
     return certificate
 
 
+def certificate_reissue_for_new_name(
+    *, certificate: Certificate, learner: User, now: datetime | None = None
+) -> Certificate:
+    """The learner asks for their certificate under their current name. Raises
+    CertificationError when it already prints that name (nothing to reissue) or is not current."""
+    if not certificate_name_outdated(certificate=certificate, learner=learner):
+        raise CertificationError("Your certificate already shows your current name.")
+    return certificate_reissue(
+        certificate=certificate, actor=learner, reason=NAME_CHANGE_REASON, now=now
+    )
+
+
 def _reissue_quietly(
     certificate: Certificate, *, reason: str, actor: User | None, now: datetime
 ) -> Certificate | None:
@@ -247,7 +265,7 @@ def _certificate_create(issue: _Issue) -> Certificate:
     code = new_verification_code()
     credential_uuid = uuid.uuid4()
     ring = key_ring()
-    recipient_name = _recipient_name(issue.learner)
+    recipient_name = recipient_name_for(issue.learner)
     credential = sign_credential(
         build_open_badge_credential(
             _badge_award(issue, credential_uuid, recipient_name, status_list_id, status_index)
@@ -317,10 +335,6 @@ def _announce(certificate_id: int, change: str) -> None:
     transaction.on_commit(
         lambda: events.certificate_changed(certificate_id=certificate_id, change=change)
     )
-
-
-def _recipient_name(learner: User) -> str:
-    return learner.display_name.strip() or learner.email
 
 
 def _expiry(program: CertificationProgram, issued_at: datetime) -> datetime | None:

@@ -89,7 +89,7 @@ def _words(arguments: str) -> list[str]:
     if arguments.startswith("["):
         try:
             parsed = json.loads(arguments)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):  # nested too deep: no list of strings
             parsed = None
         if isinstance(parsed, list) and all(isinstance(item, str) for item in parsed):
             return parsed

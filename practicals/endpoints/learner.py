@@ -13,7 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -27,7 +27,7 @@ from practicals.endpoints.access import (
     task_get_for_scope,
 )
 from practicals.endpoints.outputs import decimal_field, submission_fields
-from practicals.forms import MAX_ARCHIVE_UPLOAD_BYTES
+from practicals.forms import MAX_ARCHIVE_UPLOAD_BYTES, SUBMISSION_REQUEST_MAX_BYTES
 from practicals.models import (
     GradingRun,
     PracticalTask,
@@ -44,6 +44,7 @@ from practicals.services.submissions import (
     submission_create,
 )
 from practicals.starter_archive import starter_zip
+from quayside.parsers import StrictJSONParser
 from quayside.problem_details import problem_response
 
 TAG = "practicals"
@@ -182,7 +183,11 @@ class LearnerResultOutput(serializers.Serializer[Any]):
     score = decimal_field()
     max_score = decimal_field()
     reason = serializers.CharField(
-        allow_blank=True, help_text="Why the submission was refused (verdict rejected)."
+        allow_blank=True,
+        help_text=(
+            "Why the submission was refused (rejected), or a notice that grading failed on "
+            "our side (error)."
+        ),
     )
     checks = LearnerCheckOutput(many=True)
     image_digest = serializers.CharField(allow_blank=True)
@@ -273,8 +278,7 @@ def learner_result(submission: Submission, runs: list[GradingRun]) -> dict[str, 
         "passed": run.verdict == Verdict.PASSED,
         "score": run.score,
         "max_score": run.max_score,
-        # An error's reason is for operators; a rejection's is written for the learner.
-        "reason": run.reason if run.verdict == Verdict.REJECTED else "",
+        "reason": selectors.run_reason_for_learner(run=run),
         "checks": [
             {
                 "id": check.check_id,
@@ -370,8 +374,9 @@ class PracticalTaskDetail(PracticalsApiView):
 
 
 class SubmissionCreate(PracticalsApiView):
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [StrictJSONParser, MultiPartParser, FormParser]
     throttle_scope = SUBMISSION_THROTTLE
+    max_request_body_bytes = SUBMISSION_REQUEST_MAX_BYTES
 
     @extend_schema(
         tags=[TAG],

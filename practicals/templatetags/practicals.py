@@ -2,7 +2,16 @@ from typing import Any
 
 from django import template
 
+from practicals import selectors
+from practicals.models import GradingRun
+
 register = template.Library()
+
+
+@register.simple_tag
+def run_reason(run: GradingRun, viewer: Any) -> str:
+    """`{% run_reason run user as reason %}`: what this viewer may read of the run's reason."""
+    return selectors.run_reason_for_viewer(run=run, viewer=viewer)
 
 
 @register.filter

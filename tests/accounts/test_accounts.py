@@ -15,46 +15,6 @@ def make_user(email: str = "ada@example.org", role: Role = Role.LEARNER) -> User
     return User.objects.create_user(email=email, password=PASSWORD, display_name="Ada", role=role)
 
 
-def test_sign_up_creates_a_learner_and_logs_them_in(client):
-    response = client.post(
-        "/accounts/sign-up/",
-        {
-            "display_name": "Grace Hopper",
-            "email": "Grace@Example.org",
-            "password": PASSWORD,
-            "password_again": PASSWORD,
-        },
-    )
-
-    assert response.status_code == 302
-    user = User.objects.get()
-    assert (user.email, user.display_name, user.role) == (
-        "grace@example.org",
-        "Grace Hopper",
-        "learner",
-    )
-    assert client.session["_auth_user_id"] == str(user.pk)
-
-
-def test_sign_up_refuses_a_taken_email_and_differing_passwords(client):
-    make_user("grace@example.org")
-
-    response = client.post(
-        "/accounts/sign-up/",
-        {
-            "display_name": "Grace",
-            "email": "GRACE@example.org",
-            "password": PASSWORD,
-            "password_again": PASSWORD + "x",
-        },
-    )
-
-    assert response.status_code == 200
-    assert "already exists" in response.content.decode()
-    assert "The two passwords differ." in response.content.decode()
-    assert User.objects.count() == 1
-
-
 def test_a_user_logs_in_with_email_and_logs_out_with_post(client):
     make_user()
 
@@ -84,7 +44,9 @@ def test_password_reset_mails_a_link_that_sets_a_new_password(client, settings):
 
     client.post("/accounts/password-reset/", {"email": "ada@example.org"})
     assert len(mail.outbox) == 1
-    link = re.search(r"http://testserver(/accounts/password-reset/\S+/)", mail.outbox[0].body)
+    link = re.search(
+        re.escape(settings.SITE_URL) + r"(/accounts/password-reset/\S+/)", mail.outbox[0].body
+    )
     assert link is not None
     form_page = client.get(link.group(1), follow=True)
     client.post(

@@ -60,8 +60,18 @@ def phone_page(browser: Browser) -> Iterator[Page]:
         viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
     )
     context.set_default_timeout(WAIT_MS)
-    yield context.new_page()
+    page = context.new_page()
+    # The Content-Security-Policy must never block what the portal itself loads or runs.
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    yield page
     context.close()
+    assert refused == [], refused
 
 
 @pytest.fixture

@@ -58,3 +58,10 @@ def test_it_rejects_what_the_daemon_would_fetch(dockerfile: str, reason: str, li
 )
 def test_references_are_compared_in_docker_hub_shorthand(reference: str, normalized: str) -> None:
     assert normalize_reference(reference) == normalized
+
+
+def test_an_array_nested_past_the_recursion_limit_is_read_as_shell_form() -> None:
+    # 30,000 levels fit a 64 KB text submission and are far past the interpreter's limit.
+    nested = "[" * 30_000 + "]" * 30_000
+
+    assert screen_dockerfile(f"FROM busybox:1.35\nCOPY {nested}\n", ALLOWED) is None
