@@ -39,17 +39,17 @@ urlpatterns = [
         name="draft_reject",
     ),
     path(
-        "questions/<int:question_id>/statistics/",
+        "questions/<number:question_id>/statistics/",
         instructor_required(analytics_views.question_statistics),
         name="question_statistics",
     ),
     path(
-        "questions/<int:question_id>/statistics/retire/",
+        "questions/<number:question_id>/statistics/retire/",
         instructor_required(analytics_views.question_retire),
         name="question_retire",
     ),
     path(
-        "questions/<int:question_id>/statistics/difficulty/",
+        "questions/<number:question_id>/statistics/difficulty/",
         instructor_required(analytics_views.question_difficulty_from_facility),
         name="question_difficulty_from_facility",
     ),

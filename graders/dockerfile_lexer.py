@@ -397,6 +397,11 @@ def parse_json_array(rest: str) -> tuple[str, ...] | None:
         decoded, _end = json.JSONDecoder(parse_constant=_reject_constant).raw_decode(rest)
     except ValueError:
         return None
+    except RecursionError as error:
+        # Only arrays nested thousands deep get here: an array of arrays, which Docker refuses.
+        raise JsonArrayError(
+            "when using JSON array syntax, arrays must be comprised of strings only"
+        ) from error
     if not isinstance(decoded, list):
         return None
     if not all(isinstance(item, str) for item in decoded):

@@ -5,7 +5,7 @@ from lms import endpoints
 urlpatterns = [
     path("lms/learners/", endpoints.LearnerListCreate.as_view(), name="api-lms-learners"),
     path(
-        "lms/learners/<int:learner_id>/",
+        "lms/learners/<number:learner_id>/",
         endpoints.LearnerUpdate.as_view(),
         name="api-lms-learner",
     ),

@@ -12,7 +12,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -26,6 +25,7 @@ from lms.authentication import (
 )
 from lms.selectors import account_module_ids, learner_list_in_account_scope
 from lms.services import ProvisioningError, learner_provision, learner_update
+from quayside.parsers import StrictJSONParser
 from quayside.problem_details import Problem
 
 TAG = "lms provisioning"
@@ -55,7 +55,7 @@ class ProvisionedLearnerOutput(serializers.Serializer[Any]):
 class ProvisioningApiView(APIView):
     authentication_classes = [ServiceAccountProvisioningAuthentication]
     permission_classes = [IsServiceAccount]
-    parser_classes = [JSONParser]
+    parser_classes = [StrictJSONParser]
 
     def account_id(self, request: Request) -> int:
         grant = request.auth

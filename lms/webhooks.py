@@ -177,6 +177,7 @@ def webhook_delivery_send(*, delivery_id: int, now: datetime | None = None) -> i
         pk=delivery_id, status=WebhookDeliveryStatus.PENDING
     ).update(status=WebhookDeliveryStatus.SENDING, tries=F("tries") + 1, updated_at=now)
     if not claimed:
+        logger.info("webhook delivery %s is not pending (done, sending or deleted)", delivery_id)
         return None
     delivery = WebhookDelivery.objects.select_related("subscription").get(pk=delivery_id)
     subscription = delivery.subscription

@@ -8,10 +8,12 @@ column) for everything that has a result.
 
 from typing import Any, Final
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.csp import CSP
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST
 from lti_tool.models import LtiLaunch, LtiRegistration
@@ -21,6 +23,7 @@ from pylti1p3.lineitem import LineItem
 
 from lti.content import SCORE_MAXIMUM, linkable_targets, target_get
 from lti.launch_errors import Refusal
+from lti.middleware import lms_origin
 from lti.models import GRADED_KINDS, TargetKind
 from lti.protocol import registration_for
 from lti.provisioning import target_parameter
@@ -100,8 +103,13 @@ def respond(request: HttpRequest) -> HttpResponse:
         [content_item_for(kind=target.kind, slug=target.slug, title=target.title)]
     )
     del request.session[DEEP_LINK_SESSION_KEY]
-    return render(
-        request,
-        "lti/deep_link_return.html",
-        {"return_url": pending["settings"]["deep_link_return_url"], "jwt": token},
+    return_url = pending["settings"]["deep_link_return_url"]
+    response = render(
+        request, "lti/deep_link_return.html", {"return_url": return_url, "jwt": token}
     )
+    # The page posts the signed items to the LMS: the site's `form-action 'self'` must name it.
+    response._csp_config = {  # type: ignore[attr-defined]
+        **settings.SECURE_CSP,
+        "form-action": [CSP.SELF, *filter(None, [lms_origin(return_url)])],
+    }
+    return response

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
+from lti_tool.models import LtiContext
 
 from accounts.permissions import instructor_required
 from lti import roster
@@ -50,8 +51,9 @@ def link_send_results(request: HttpRequest, link_id: int) -> HttpResponse:
 @instructor_required
 @require_POST
 def members_sync(request: HttpRequest, context_id: int) -> HttpResponse:
+    context = get_object_or_404(LtiContext, pk=context_id)
     try:
-        outcome = roster.members_sync(context_id=context_id)
+        outcome = roster.members_sync(context_id=context.pk)
     except roster.RosterError as error:
         messages.error(request, str(error))
     else:

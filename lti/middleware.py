@@ -30,7 +30,8 @@ if "partitioned" not in Morsel._reserved:  # type: ignore[attr-defined]
     Morsel._flags.add("partitioned")  # type: ignore[attr-defined]
 
 
-def _origin(url: object) -> str | None:
+def lms_origin(url: object) -> str | None:
+    """`https://lms.example.edu` of a URL the LMS sent, or None when it is not http(s)."""
     parts = urlsplit(str(url or ""))
     if parts.scheme not in {"http", "https"} or not parts.netloc:
         return None
@@ -42,7 +43,10 @@ def session_mark_embedded(request: HttpRequest, *, launch_data: Any) -> None:
     presentation = (launch_data or {}).get(_RETURN_URL_CLAIM) or {}
     origins = {
         origin
-        for origin in (_origin(launch_data.get("iss")), _origin(presentation.get("return_url")))
+        for origin in (
+            lms_origin(launch_data.get("iss")),
+            lms_origin(presentation.get("return_url")),
+        )
         if origin
     }
     request.session[EMBEDDED_SESSION_KEY] = {"frame_origins": sorted(origins)}
@@ -89,7 +93,10 @@ class EmbeddedFrameMiddleware:
             return response
         response.xframe_options_exempt = True
         ancestors = ["'self'", *origins]
-        site_policy = dict(getattr(settings, "SECURE_CSP", {}) or {})
+        # A view may have widened the policy already (the deep-linking return posts to the LMS).
+        site_policy = dict(
+            getattr(response, "_csp_config", None) or getattr(settings, "SECURE_CSP", {}) or {}
+        )
         if site_policy:
             # Django's CSP middleware builds the site's policy with these frame ancestors.
             response._csp_config = {**site_policy, "frame-ancestors": ancestors}  # type: ignore[attr-defined]

@@ -11,17 +11,17 @@ urlpatterns = [
     path("deep-link/", deep_linking.respond, name="deep_link"),
     path("manage/", manage_views.links, name="manage"),
     path(
-        "manage/deliveries/<int:delivery_id>/resend/",
+        "manage/deliveries/<number:delivery_id>/resend/",
         manage_views.delivery_resend,
         name="delivery_resend",
     ),
     path(
-        "manage/links/<int:link_id>/send-results/",
+        "manage/links/<number:link_id>/send-results/",
         manage_views.link_send_results,
         name="link_send_results",
     ),
     path(
-        "manage/contexts/<int:context_id>/sync-members/",
+        "manage/contexts/<number:context_id>/sync-members/",
         manage_views.members_sync,
         name="members_sync",
     ),

@@ -395,3 +395,13 @@ def test_a_stage_arg_does_not_reach_from() -> None:
 
     assert image.is_unresolved
     assert image.unset_args == ("TAG",)
+
+
+def test_an_exec_form_nested_past_the_recursion_limit_is_a_clear_error_not_a_crash() -> None:
+    nested = "[" * 30_000 + "]" * 30_000
+
+    with pytest.raises(DockerfileSyntaxError) as raised:
+        parse_dockerfile(f"FROM alpine:3.19\nCMD {nested}\n")
+
+    assert raised.value.line == 2
+    assert "strings only" in raised.value.message

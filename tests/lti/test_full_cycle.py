@@ -31,6 +31,10 @@ def deep_link(platform: FakePlatform, person: Browser, teacher: Any, target: str
     assert answer.status_code == 200
     form = form_in(answer.content.decode())
     assert form.action == platform.url("/deep-link-return")
+    # the page posts itself to the LMS, which the site's CSP names as the one form target
+    directives = [part.strip() for part in answer["Content-Security-Policy"].split(";")]
+    assert f"form-action 'self' {platform.base_url}" in directives
+    assert "script-src 'self'" in directives
     before = len(platform.content_items)
     platform.deep_link_return(form.fields["JWT"])
     return platform.content_items[before]
