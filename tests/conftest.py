@@ -7,6 +7,19 @@ from accounts.models import Role, User
 
 PASSWORD = "correct-horse-battery-staple"
 
+# Tests on the Docker engine or in Chromium run one after another on one xdist worker each: they
+# are heavy on a 2-core machine, and a grading's time budget must not depend on how many of its
+# neighbours happen to build at the same moment. Everything else spreads over the workers.
+SERIAL_GROUPS = ("docker", "browser")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        for group in SERIAL_GROUPS:
+            if item.get_closest_marker(group):
+                item.add_marker(pytest.mark.xdist_group(group))
+                break
+
 
 @pytest.fixture(autouse=True)
 def empty_cache() -> None:

@@ -98,6 +98,8 @@ def test_it_decodes_a_list_compressed_by_another_encoder() -> None:
         (_encoded(bytes(1024)), "at least 131072 bits"),
         (SPEC_EMPTY_LIST[:-10], "truncated|GZIP|base64url"),
     ],
+    # Named ids: a gzip header holds a timestamp, and xdist needs identical ids in every worker.
+    ids=["wrong-prefix", "not-base64url", "not-gzip", "too-short", "truncated"],
 )
 def test_it_refuses_malformed_lists(encoded: str, message: str) -> None:
     with pytest.raises(StatusListError, match=message):

@@ -1,0 +1,26 @@
+"""Settings for the test run: the project's one settings module, with per-worker resources.
+
+Under pytest-xdist each worker process gets its own cache database and var/ folder, because the
+suite empties the cache before every test (Redis FLUSHDB) and writes keys, media and mail under
+var/: shared between workers, one test would wipe another's rate-limit counters mid-test.
+The test database is already per worker (pytest-django suffixes its name with the worker id).
+"""
+
+import os
+import re
+
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+# gw0 keeps the configured cache database; gw1, gw2... count down from it (Redis has 0-15; the
+# broker tests use 14 and 15, so the defaults leave 12, 11, 10, ... for the caches).
+_WORKER_NUMBER = int(_WORKER.removeprefix("gw")) if _WORKER.startswith("gw") else 0
+
+if _WORKER_NUMBER:
+    _cache_url = os.environ.get("CACHE_URL", "")
+    _match = re.fullmatch(r"(rediss?://[^/]+)/(\d+)", _cache_url)
+    if _match:
+        os.environ["CACHE_URL"] = f"{_match[1]}/{int(_match[2]) - _WORKER_NUMBER}"
+    _var = os.environ.get("QUAYSIDE_VAR_DIR")
+    if _var:
+        os.environ["QUAYSIDE_VAR_DIR"] = os.path.join(_var, _WORKER)
+
+from quayside.settings import *  # noqa: E402, F403
