@@ -51,6 +51,11 @@ urlpatterns = [
         name="api-attempt-answer",
     ),
     path(
+        "attempts/<int:attempt_id>/answers/<int:position>/check/",
+        attempts.AnswerCheck.as_view(),
+        name="api-attempt-answer-check",
+    ),
+    path(
         "attempts/<int:attempt_id>/submit/",
         attempts.AttemptSubmit.as_view(),
         name="api-attempt-submit",

@@ -15,6 +15,11 @@ urlpatterns = [
         views.answer_save,
         name="answer_save",
     ),
+    path(
+        "attempts/<int:attempt_id>/questions/<int:position>/check/",
+        views.answer_check,
+        name="answer_check",
+    ),
     path("attempts/<int:attempt_id>/submit/", views.attempt_submit_view, name="submit"),
     path("attempts/<int:attempt_id>/result/", views.attempt_result, name="result"),
     path(

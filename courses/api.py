@@ -234,3 +234,8 @@ def content_blocks_for_module(*, module_id: int) -> list[BlockInSection]:
 def markdown_render(text: str) -> str:
     """Sanitised HTML for Markdown written by instructors (question prompts, options, feedback)."""
     return rendering.markdown_render(text=text)
+
+
+def markdown_render_inline(text: str) -> str:
+    """Sanitised inline HTML for one line of instructors' Markdown (a matching item, a label)."""
+    return rendering.markdown_render_inline(text=text)
