@@ -108,7 +108,7 @@ def test_no_quiz_or_practice_ever_starts_with_an_exam_pool_question(
                 attempt.questions.values_list("question_version__question_id", flat=True)
             )
 
-    assert len(drawn) == 9  # seven section quizzes and the practice
+    assert len(drawn) == 8  # seven section quizzes and the practice
     assert all(questions and not questions & exam_pool for questions in drawn.values())
 
 

@@ -28,13 +28,18 @@ from assessments.services.questions import QuestionContent, question_create
 from tests.factories import SectionFactory
 
 SEEDS = range(2000)
+FEEDBACK = "Section 7: Essential Docker Commands."
 STARTS = 60
 ORDERING = QUESTION_TYPES["ordering"]
 MATCHING = QUESTION_TYPES["matching"]
 
 
 def ordering_spec(count: int) -> dict:
-    return {"prompt": "Order the steps.", "items": [f"step `{n}`" for n in range(count)]}
+    return {
+        "prompt": "Order the steps.",
+        "items": [f"step `{n}`" for n in range(count)],
+        "feedback": FEEDBACK,
+    }
 
 
 def matching_spec(*, distractors: int = 0, shared_right: bool = False) -> dict:
@@ -49,6 +54,7 @@ def matching_spec(*, distractors: int = 0, shared_right: bool = False) -> dict:
         "prompt": "Match each flag.",
         "pairs": pairs,
         "distractors": [f"distractor {n}" for n in range(distractors)],
+        "feedback": FEEDBACK,
     }
 
 
@@ -124,10 +130,16 @@ def assessment(db: None) -> Assessment:
     return built
 
 
-def _page_order(html: str, texts: list[str]) -> list[int]:
-    """Indices of `texts` in the order their ids first appear in the rendered HTML."""
-    found = {index: html.find(f'"{option_id(text)}"') for index, text in enumerate(texts)}
-    assert all(position >= 0 for position in found.values())
+def _page_order(html: str, texts: list[str], *, question_type: str) -> list[int]:
+    """Indices of `texts` in the order the rendered question shows them: ordering items by their
+    fields, matching choices by the options of the first menu."""
+    if question_type == "matching":
+        html = html.split("<select")[1].split("</select>")[0]
+        marker = 'value="{}"'
+    else:
+        marker = '__place__{}"'
+    found = {index: html.find(marker.format(option_id(text))) for index, text in enumerate(texts)}
+    assert all(position >= 0 for position in found.values()), found
     return sorted(found, key=lambda index: found[index])
 
 
@@ -150,11 +162,7 @@ def test_attempt_start_freezes_the_librarys_order_and_the_page_shows_it(
             assert not shows_answer_order(item.option_order or [], answer_length)
             # ... and the rendered page shows exactly that order
             html = question_html(item, shown=question.shown)
-            if version.type == "ordering":
-                assert _page_order(html, texts) == item.option_order
-            else:
-                choices = html.split('class="matching-choices"')[1]
-                assert _page_order(choices, texts) == item.option_order
+            assert _page_order(html, texts, question_type=version.type) == item.option_order
         attempt_submit(attempt=attempt)
 
 
@@ -175,8 +183,9 @@ def test_the_authoring_preview_shows_the_order_the_attempt_froze(
             disabled=False,
         )
         texts = QUESTION_TYPES[version.type].option_texts(version.spec)
-        assert _page_order(preview, texts) == _page_order(
-            question_html(item, shown=question.shown), texts
+        page = question_html(item, shown=question.shown)
+        assert _page_order(preview, texts, question_type=version.type) == _page_order(
+            page, texts, question_type=version.type
         )
 
 
@@ -192,7 +201,7 @@ def test_markdown_in_matching_and_ordering_renders_in_the_page_and_the_review(
         if item.question_version.type == "matching":
             response = {option_id(pair["left"]): option_id(texts[0]) for pair in spec["pairs"]}
         attempt_answer_save(item=ItemForSave.of(item), response=response)
-    attempt_submit(attempt=attempt)
+    attempt = attempt_submit(attempt=attempt)
     items = attempt_questions_for_page(attempt=attempt)
 
     # when its questions and review are rendered

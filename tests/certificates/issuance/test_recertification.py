@@ -36,7 +36,12 @@ def exam(final_exam: Assessment, program: CertificationProgram) -> Assessment:
         key="containers-share-the-kernel",
         section_id=SectionFactory(module=final_exam.module).pk,
         content=QuestionContent(
-            type="true_false", spec={"prompt": "Containers share the host's kernel.", "answer": True}
+            type="true_false",
+            spec={
+                "prompt": "Containers share the host's kernel.",
+                "answer": True,
+                "feedback": "Section 1: Understanding Containers vs Virtual Machines.",
+            },
         ),
         provenance=Provenance.AUTHORED,
         status=QuestionStatus.READY,
