@@ -279,7 +279,10 @@ def item_for_learner(*, attempt: Attempt, item: AttemptQuestion, now: datetime) 
 
 
 def attempt_questions_for_learner(*, attempt: Attempt) -> list[AttemptQuestion]:
-    """The frozen questions of an attempt with what rendering and feedback need (one query)."""
+    """The frozen questions of an attempt with what rendering and feedback need (one query, or
+    none for an attempt that attempt_start has just created with its questions prefetched)."""
+    if "questions" in getattr(attempt, "_prefetched_objects_cache", {}):
+        return sorted(attempt.questions.all(), key=lambda item: item.position)
     return list(
         attempt.questions.select_related("question_version", "question_version__question").order_by(
             "position"

@@ -6,8 +6,9 @@ It (re)creates the database `quayside_bench` (BENCH_DATABASE_URL overrides), mig
 the demo course, question bank and assessments, creates learners with API tokens, starts gunicorn
 on a free port of 127.0.0.1 with DEBUG off, and then measures, in one run:
 
-1. 50 concurrent learners flat out (no think time): each starts the final exam and saves 10
-   answers. Answer-save latency p50/p99 and throughput over the save phase.
+1. A burst of 50 simultaneous exam starts (all released by one barrier), then the same 50
+   learners flat out (no think time), each saving 10 answers. Start latency p50/p99, and
+   answer-save latency p50/p99 and throughput over the save phase.
 2. The same 50 clients calling a trivial authenticated endpoint (GET /api/v1/me/) flat out:
    latency and throughput, as the yardstick for the save.
 3. The same 50 learners paced (1-3 s of thought before each answer, then GET /api/v1/me/): the
@@ -18,8 +19,15 @@ Flat out, 50 clients keep the server saturated, so latency there is queueing (Li
 50 / throughput); the paced phase is the latency measure, the flat-out phases the throughput one.
 A warm-up of 20 whole exams runs first, so cold workers (lazy imports) are not measured.
 
-Prints a table and writes JSON to bench/results/. Targets (issue 4): save p99 < 100 ms, save
-throughput >= half the trivial endpoint's, start-storm p99 < 500 ms.
+Prints a table and writes JSON to bench/results/, with the machine's load average before and
+after (other processes share the CPUs: read every figure with them). Targets: save p99 < 100 ms,
+save throughput >= half the trivial endpoint's (issue 4), start-storm p99 < 500 ms, and a burst of
+50 simultaneous exam starts p99 < 500 ms (issue 9).
+
+The benchmark keeps to itself: its own database (BENCH_DATABASE_URL), its own cache database for
+the rate-limit counters (BENCH_CACHE_URL), and its own var/ folder (BENCH_VAR_DIR, default
+var/bench), whose filesystem broker queues the tasks a submit announces, so no worker of another
+run ever sees them.
 """
 
 import json
@@ -48,6 +56,7 @@ DATABASE_URL = os.environ.get(
 )
 # Rate-limit counters in Redis, as in production (compose.yaml).
 CACHE_URL = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/11")
+VAR_DIR = Path(os.environ.get("BENCH_VAR_DIR", str(ROOT / "var" / "bench")))
 EXAM_SLUG = "docker-basics-final-exam"
 LEARNERS = 50
 SAVES_PER_LEARNER = 10
@@ -64,10 +73,14 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1) + 1)
 SERVER_START_TIMEOUT_SECONDS = 30
 TARGET_SAVE_P99_MS = 100
 TARGET_STORM_P99_MS = 500
+TARGET_BURST_P99_MS = 500
 
 SERVER_ENV = {
     "DATABASE_URL": DATABASE_URL,
     "CACHE_URL": CACHE_URL,
+    # Its own var/ folder, so the filesystem broker's queues hold only this run's messages.
+    "QUAYSIDE_VAR_DIR": str(VAR_DIR),
+    "CELERY_BROKER_URL": "filesystem://",
     "DEBUG": "false",
     "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789",
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -332,7 +345,7 @@ def run_learners(port: int, tokens: list[str]) -> dict[str, Measure]:
     for thread in threads:
         thread.join()
     return {
-        "start": measure("start (50 at once)", starts.samples, None),
+        "start": measure(f"start burst ({len(tokens)} at once)", starts.samples, None),
         "answer_save": measure("answer save, flat out", saves.samples, save_seconds),
         "trivial": measure("GET /api/v1/me/, flat out", trivial.samples, trivial_seconds),
         "answer_save_paced": measure("answer save, paced", paced.samples, None),
@@ -388,9 +401,11 @@ def run_storm(port: int, tokens: list[str]) -> Measure:
 
 def report(measures: dict[str, Measure]) -> dict[str, Any]:
     save, trivial, storm = measures["answer_save"], measures["trivial"], measures["storm"]
-    paced = measures["answer_save_paced"]
+    paced, burst = measures["answer_save_paced"], measures["start"]
     ratio = (save.throughput_per_s or 0) / (trivial.throughput_per_s or 1)
     verdicts = {
+        f"start-burst p99 < {TARGET_BURST_P99_MS} ms (50 at once)": burst.p99_ms
+        < TARGET_BURST_P99_MS,
         f"answer-save p99 < {TARGET_SAVE_P99_MS} ms (paced)": paced.p99_ms < TARGET_SAVE_P99_MS,
         f"answer-save p99 < {TARGET_SAVE_P99_MS} ms (flat out)": save.p99_ms < TARGET_SAVE_P99_MS,
         "answer-save throughput >= 0.5 x trivial": ratio >= 0.5,
@@ -434,7 +449,9 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+    load_after = os.getloadavg()[0]
     summary = report(measures)
+    print(f"load average before {load_before:.2f}, after {load_after:.2f}; {os.cpu_count()} CPUs")
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = RESULTS_DIR / f"attempts-{stamp}.json"
@@ -444,6 +461,7 @@ def main() -> None:
                 "when": stamp,
                 "cpus": os.cpu_count(),
                 "load_average_before": round(load_before, 2),
+                "load_average_after": round(load_after, 2),
                 "gunicorn_workers": WORKERS,
                 "learners": LEARNERS,
                 "saves_per_learner": SAVES_PER_LEARNER,

@@ -195,9 +195,10 @@ class AnswerCheckOutput(AnswerSaveOutput):
     item = LearnerAttemptItemOutput(help_text="The question with its grade and feedback.")
 
 
-# Saving is the hot path of an exam: the output's fields are built once, not for every request
-# (a serializer keeps no state in to_representation).
+# Saving is the hot path of an exam, and a burst of starts opens it: these outputs' fields are
+# built once, not for every request (a serializer keeps no state in to_representation).
 ANSWER_SAVE_OUTPUT = AnswerSaveOutput()
+ATTEMPT_START_OUTPUT = AttemptStartOutput()
 
 # Examples: an attempt in progress shows no grade of any kind.
 
@@ -342,7 +343,7 @@ class AssessmentAttempts(LearnerApiView):
         started_now = attempt.started_at == now
         attempt.assessment = assessment  # the same row (attempt_start refuses another's key)
         return Response(
-            AttemptStartOutput(attempt_detail(attempt=attempt, now=now)).data,
+            ATTEMPT_START_OUTPUT.to_representation(attempt_detail(attempt=attempt, now=now)),
             status=status.HTTP_201_CREATED if started_now else status.HTTP_200_OK,
         )
 

@@ -276,7 +276,14 @@ def _attempt_create(
         start_idempotency_key=idempotency_key,
         max_score=sum((question.version.points for question in drawn), Decimal(0)),
     )
-    AttemptQuestion.objects.bulk_create(_frozen_questions(attempt, drawn, rng))
+    frozen = AttemptQuestion.objects.bulk_create(_frozen_questions(attempt, drawn, rng))
+    # The caller shows the new attempt at once, and its questions are already here with their
+    # versions and questions: they are left as the attempt's prefetched `questions`, as
+    # prefetch_related would, so the first read needs no query.
+    prefetched = AttemptQuestion.objects.filter(attempt=attempt)
+    prefetched._result_cache = frozen
+    prefetched._prefetch_done = True  # type: ignore[attr-defined]
+    attempt._prefetched_objects_cache = {"questions": prefetched}  # type: ignore[attr-defined]
     unshown = [q.version.pk for q in drawn if q.version.first_shown_at is None]
     if unshown:
         QuestionVersion.objects.filter(pk__in=unshown, first_shown_at__isnull=True).update(

@@ -209,7 +209,18 @@ def questions_draw(
         for question_id, version_id in (fresh + stale)[: slot.draw_count]:
             drawn.append((slot.position, version_id))
             used.add(question_id)
-    versions = QuestionVersion.objects.only("type", "spec", "points", "first_shown_at").in_bulk(
-        [version_id for _, version_id in drawn]
+    # What freezing and the learner's first view need: versions are immutable, and the question's
+    # pool and section come along so the new attempt is shown without another query.
+    versions = (
+        QuestionVersion.objects.select_related("question")
+        .only(
+            "type",
+            "spec",
+            "points",
+            "first_shown_at",
+            "question__exam_only",
+            "question__section_id",
+        )
+        .in_bulk([version_id for _, version_id in drawn])
     )
     return [DrawnQuestion(position, versions[version_id]) for position, version_id in drawn]

@@ -12,7 +12,7 @@ FINAL_EXAM_SLUG = "docker-basics-final-exam"
 
 @pytest.fixture(autouse=True)
 def bank(docker_module: int) -> None:
-    """Blueprints are checked against the bank's pools: the bank loads first, as in scripts/start."""
+    """Blueprints are checked against the bank's pools: the bank loads first (as scripts/start)."""
     question_bank_load(module_id=docker_module)
 
 

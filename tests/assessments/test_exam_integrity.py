@@ -117,9 +117,8 @@ def test_the_exam_draws_from_the_exam_pool_only(docker_catalogue: int, learner: 
 
     attempt = attempt_start(learner=learner, assessment=exam)
 
-    assert set(attempt.questions.values_list("question_version__question__exam_only", flat=True)) == {
-        True
-    }
+    pools = attempt.questions.values_list("question_version__question__exam_only", flat=True)
+    assert set(pools) == {True}
 
 
 def test_no_review_page_or_api_response_shows_an_exam_pool_question(
@@ -166,7 +165,9 @@ def test_a_question_moved_to_the_exam_pool_is_withdrawn_from_earlier_reviews(
         name="Moodle", course_slugs=[COURSE_SLUG], learner_emails=[learner.email]
     )
     lms = APIClient()
-    lms.credentials(HTTP_AUTHORIZATION=f"Service {service.token}", HTTP_X_ON_BEHALF_OF=learner.email)
+    lms.credentials(
+        HTTP_AUTHORIZATION=f"Service {service.token}", HTTP_X_ON_BEHALF_OF=learner.email
+    )
     url = f"/api/v1/attempts/{attempt.pk}/"
 
     # when the learner answers it, the attempt is read and then reviewed through every channel

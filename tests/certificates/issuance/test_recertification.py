@@ -3,6 +3,7 @@ exam gives a fresh allowance of attempts (the program's `exam_attempts_per_cycle
 attempt_start, the certification services, the LMS API and the portal."""
 
 from datetime import timedelta
+
 import pytest
 import time_machine
 from certification_builders import grade_submission
@@ -144,9 +145,9 @@ def test_after_an_expiry_a_new_pass_with_fresh_attempts_renews_the_certificate(
     # given a certificate, and the exam's only attempt spent on it
     first = certify(learner, exam, tasks, program)
     assert first.expires_at is not None
-    with time_machine.travel(first.expires_at - timedelta(days=1), tick=False):
-        with pytest.raises(NoAttemptsLeft):
-            attempt_start(learner=learner, assessment=exam)
+    before_expiry = time_machine.travel(first.expires_at - timedelta(days=1), tick=False)
+    with before_expiry, pytest.raises(NoAttemptsLeft):
+        attempt_start(learner=learner, assessment=exam)
 
     with time_machine.travel(first.expires_at + timedelta(days=1), tick=False):
         # when it has expired: the old results no longer count ...
@@ -181,10 +182,10 @@ def test_a_revocation_cancels_the_fresh_start_its_expiry_would_have_brought(
     sit_exam(learner, exam, right=False)
 
     # when the date the revoked certificate would have expired has passed
-    with time_machine.travel(first.expires_at + timedelta(days=1), tick=False):
-        # then no further allowance appears
-        with pytest.raises(NoAttemptsLeft):
-            attempt_start(learner=learner, assessment=exam)
+    # then no further allowance appears
+    after_expiry = time_machine.travel(first.expires_at + timedelta(days=1), tick=False)
+    with after_expiry, pytest.raises(NoAttemptsLeft):
+        attempt_start(learner=learner, assessment=exam)
 
 
 def test_the_api_and_the_portal_show_the_fresh_allowance(
