@@ -253,9 +253,31 @@ class Measure:
     p99_ms: float
     max_ms: float
     throughput_per_s: float | None
+    # CPU time of the gunicorn workers per request over the phase: unlike latency, it hardly
+    # depends on what else the machine runs at the time.
+    worker_cpu_ms_per_request: float | None = None
 
 
-def measure(name: str, samples: list[tuple[float, int]], seconds: float | None) -> Measure:
+def workers_cpu_seconds(server: subprocess.Popen[bytes]) -> float:
+    """User + system CPU time of gunicorn's worker processes so far (Linux /proc)."""
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    ticks = 0
+    for pid in children:
+        try:
+            # Fields after the command name: state is the first, utime the 12th, stime the 13th.
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:  # a worker that gunicorn has just replaced
+            continue
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def measure(
+    name: str,
+    samples: list[tuple[float, int]],
+    seconds: float | None,
+    cpu_seconds: float | None = None,
+) -> Measure:
     latencies = sorted(latency * 1000 for latency, _ in samples)
     p99_index = max(0, round(len(latencies) * 0.99) - 1)
     return Measure(
@@ -266,6 +288,9 @@ def measure(name: str, samples: list[tuple[float, int]], seconds: float | None) 
         p99_ms=round(latencies[p99_index], 1),
         max_ms=round(latencies[-1], 1),
         throughput_per_s=round(len(samples) / seconds, 1) if seconds else None,
+        worker_cpu_ms_per_request=round(cpu_seconds * 1000 / len(samples), 1)
+        if cpu_seconds is not None
+        else None,
     )
 
 
@@ -282,7 +307,9 @@ class Phase:
             self.samples.append((latency, status))
 
 
-def run_learners(port: int, tokens: list[str]) -> dict[str, Measure]:
+def run_learners(
+    port: int, tokens: list[str], server: subprocess.Popen[bytes]
+) -> dict[str, Measure]:
     starts, saves, trivial, paced, paced_trivial, submits = (Phase(len(tokens)) for _ in range(6))
     attempts: dict[str, dict[str, Any]] = {}
 
@@ -330,24 +357,30 @@ def run_learners(port: int, tokens: list[str]) -> dict[str, Measure]:
     threads = [threading.Thread(target=learner, args=(token,)) for token in tokens]
     for thread in threads:
         thread.start()
+    burst_cpu = workers_cpu_seconds(server)
     starts.barrier.wait()
     saves.barrier.wait()  # every learner has started
-    save_began = time.perf_counter()
+    burst_cpu = workers_cpu_seconds(server) - burst_cpu
+    save_began, save_cpu = time.perf_counter(), workers_cpu_seconds(server)
     saves.barrier.wait()  # every learner has saved ten answers
     save_seconds = time.perf_counter() - save_began
+    save_cpu = workers_cpu_seconds(server) - save_cpu
     trivial.barrier.wait()
-    trivial_began = time.perf_counter()
+    trivial_began, trivial_cpu = time.perf_counter(), workers_cpu_seconds(server)
     trivial.barrier.wait()
     trivial_seconds = time.perf_counter() - trivial_began
+    trivial_cpu = workers_cpu_seconds(server) - trivial_cpu
     paced.barrier.wait()
     paced.barrier.wait()
     submits.barrier.wait()
     for thread in threads:
         thread.join()
     return {
-        "start": measure(f"start burst ({len(tokens)} at once)", starts.samples, None),
-        "answer_save": measure("answer save, flat out", saves.samples, save_seconds),
-        "trivial": measure("GET /api/v1/me/, flat out", trivial.samples, trivial_seconds),
+        "start": measure(f"start burst ({len(tokens)} at once)", starts.samples, None, burst_cpu),
+        "answer_save": measure("answer save, flat out", saves.samples, save_seconds, save_cpu),
+        "trivial": measure(
+            "GET /api/v1/me/, flat out", trivial.samples, trivial_seconds, trivial_cpu
+        ),
         "answer_save_paced": measure("answer save, paced", paced.samples, None),
         "trivial_paced": measure("GET /api/v1/me/, paced", paced_trivial.samples, None),
         "submit": measure("submit (50 at once)", submits.samples, None),
@@ -371,10 +404,10 @@ def warm_up(port: int, tokens: list[str]) -> None:
         list(pool.map(learner, tokens))
 
 
-def run_storm(port: int, tokens: list[str]) -> Measure:
+def run_storm(port: int, tokens: list[str], server: subprocess.Popen[bytes]) -> Measure:
     """Open-loop arrivals: start i is sent at i * (10 s / 200), whatever the server's pace."""
     interval = STORM_SECONDS / len(tokens)
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), workers_cpu_seconds(server)
     samples: list[tuple[float, int]] = []
     lock = threading.Lock()
 
@@ -392,7 +425,10 @@ def run_storm(port: int, tokens: list[str]) -> Measure:
         for index, token in enumerate(tokens):
             pool.submit(start, index, token)
     return measure(
-        f"start storm ({len(tokens)} in {STORM_SECONDS:g} s)", samples, time.perf_counter() - began
+        f"start storm ({len(tokens)} in {STORM_SECONDS:g} s)",
+        samples,
+        time.perf_counter() - began,
+        workers_cpu_seconds(server) - cpu,
     )
 
 
@@ -415,13 +451,15 @@ def report(measures: dict[str, Measure]) -> dict[str, Any]:
     print()
     print(
         f"{'operation':<30} {'requests':>8} {'errors':>6} {'p50 ms':>8} {'p99 ms':>8} "
-        f"{'max ms':>8} {'req/s':>8}"
+        f"{'max ms':>8} {'req/s':>8} {'cpu ms/req':>10}"
     )
     for item in measures.values():
         throughput = f"{item.throughput_per_s:8.1f}" if item.throughput_per_s else f"{'':>8}"
+        cpu = item.worker_cpu_ms_per_request
         print(
             f"{item.name:<30} {item.requests:>8} {item.errors:>6} {item.p50_ms:>8.1f} "
-            f"{item.p99_ms:>8.1f} {item.max_ms:>8.1f} {throughput}"
+            f"{item.p99_ms:>8.1f} {item.max_ms:>8.1f} {throughput} "
+            + (f"{cpu:>10.1f}" if cpu is not None else f"{'':>10}")
         )
     print(f"\nanswer-save / trivial throughput: {ratio:.2f}")
     for target, met in verdicts.items():
@@ -444,8 +482,8 @@ def main() -> None:
     server = start_server(port)
     try:
         warm_up(port, warm_up_tokens)
-        measures = run_learners(port, learner_tokens)
-        measures["storm"] = run_storm(port, storm_tokens)
+        measures = run_learners(port, learner_tokens, server)
+        measures["storm"] = run_storm(port, storm_tokens, server)
     finally:
         server.terminate()
         server.wait(timeout=30)
