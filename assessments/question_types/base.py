@@ -60,13 +60,16 @@ class QuestionType(ABC):
         """
         return 0
 
-    def draw_option_order(self, spec: Mapping[str, Any], seed: int) -> list[int] | None:
+    def draw_option_order(
+        self, spec: Mapping[str, Any], seed: int, *, shuffle_options: bool = True
+    ) -> list[int] | None:
         """The order to freeze on an attempt for `seed`, or None when the spec is not shuffled.
 
         The one rule for displayed orders: `attempt_start` and the authoring preview both call
-        it. For ordering and matching it never shows the answer order.
+        it. For ordering and matching it never shows the answer order, and they are shuffled
+        even for an assessment that keeps options in authoring order (`shuffle_options=False`).
         """
-        if not self.shuffles(spec):
+        if not self.shuffles(spec) or not (shuffle_options or self.authoring_order_reveals_answer):
             return None
         return shuffled_order(
             self.option_count(spec), seed, answer_length=self.answer_order_length(spec)

@@ -143,11 +143,10 @@ def _frozen_questions(
     for position, question in enumerate(drawn, start=1):
         version = question.version
         seed = rng.getrandbits(SEED_BITS)
-        question_type = QUESTION_TYPES[version.type]
-        order: list[int] | None = None
-        if attempt.assessment.shuffle_options or question_type.authoring_order_reveals_answer:
-            variant, _ = instantiate(version.spec, seed)
-            order = question_type.draw_option_order(variant, seed)
+        variant, _ = instantiate(version.spec, seed)
+        order = QUESTION_TYPES[version.type].draw_option_order(
+            variant, seed, shuffle_options=attempt.assessment.shuffle_options
+        )
         frozen.append(
             AttemptQuestion(
                 attempt=attempt,
@@ -206,13 +205,14 @@ def attempt_start(
     if not assessment.is_published or not assessment.is_open(now):
         raise AssessmentUnavailable("This assessment is not open now.")
     override = LearnerOverride.objects.filter(assessment=assessment, learner=learner).first()
-    cycle = attempt_cycle_current(assessment=assessment, learner=learner, now=now)
-    allowed = assessment.attempts_allowed_for(override, cycle)
-    if allowed is not None and len(attempts_counted(attempts=attempts, cycle=cycle)) >= allowed:
-        raise NoAttemptsLeft(
-            f"You have used all {allowed} attempts at this assessment"
-            + (" in this certification cycle." if cycle is not None else ".")
-        )
+    if attempts:  # a first attempt is within every allowance, whatever the cycle
+        cycle = attempt_cycle_current(assessment=assessment, learner=learner, now=now)
+        allowed = assessment.attempts_allowed_for(override, cycle)
+        if allowed is not None and len(attempts_counted(attempts=attempts, cycle=cycle)) >= allowed:
+            raise NoAttemptsLeft(
+                f"You have used all {allowed} attempts at this assessment"
+                + (" in this certification cycle." if cycle is not None else ".")
+            )
     # Draws need variety, not secrecy: the seed itself comes from the OS generator.
     rng = random.Random(secrets.randbits(64))  # noqa: S311
     try:

@@ -216,7 +216,7 @@ def test_markdown_in_matching_and_ordering_renders_in_the_page_and_the_review(
     assert "<code>-p</code>" in feedback[2]
     assert "`" not in "".join(feedback)
     # and the menus, which cannot hold markup, name each choice by its letter and plain text
-    assert re.search(r"<option value=\"\w+\" >A\. ", pages[2])
+    assert re.search(r'<option value="\w+"[^>]*>A\. ', pages[2])
 
 
 def test_learner_views_never_show_the_answer_order_for_any_attempt_item(
@@ -234,3 +234,38 @@ def test_learner_views_never_show_the_answer_order_for_any_attempt_item(
         entries = view.view.get("items") or view.view["choices"]
         order = [texts.index(entry["text"]) for entry in entries]
         assert not shows_answer_order(order, question_type.answer_order_length(spec))
+
+
+@pytest.mark.parametrize("shuffle_options", [True, False])
+def test_choice_options_follow_the_assessments_shuffle_setting_through_the_same_rule(
+    assessment: Assessment, learner: User, shuffle_options: bool
+) -> None:
+    # given a choice question added to the assessment
+    choice = question_create(
+        key="choice",
+        section_id=assessment.module.sections.first().pk,  # type: ignore[union-attr]
+        content=QuestionContent(
+            type="single_choice",
+            spec={
+                "prompt": "Which command lists running containers?",
+                "options": [
+                    {"text": f"docker {verb}", "correct": verb == "ps"}
+                    for verb in ("ps", "images", "build", "pull")
+                ],
+                "feedback": FEEDBACK,
+            },
+        ),
+        provenance=Provenance.AUTHORED,
+        status=QuestionStatus.READY,
+    )
+    AssessmentSlot.objects.create(assessment=assessment, position=4, question=choice)
+    assessment.shuffle_options = shuffle_options
+    assessment.save()
+
+    # when an attempt starts
+    item = attempt_start(learner=learner, assessment=assessment).questions.get(position=4)
+
+    # then its order is the library's draw for its seed, or the authoring order
+    spec = item.question_version.spec
+    expected = QUESTION_TYPES["single_choice"].draw_option_order(spec, item.seed)
+    assert item.option_order == (expected if shuffle_options else None)
