@@ -21,7 +21,7 @@ from assessments.portal_answers import feedback_html, question_html
 from assessments.portal_selectors import attempt_questions_for_page, questions_for_learner
 from assessments.question_types import QUESTION_TYPES, option_id
 from assessments.question_types.option_order import shows_answer_order
-from assessments.rendering import question_render_preview
+from assessments.rendering import question_render_for_learner, question_render_preview
 from assessments.services.answers import attempt_answer_save
 from assessments.services.attempts import attempt_start, attempt_submit
 from assessments.services.questions import QuestionContent, question_create
@@ -269,3 +269,18 @@ def test_choice_options_follow_the_assessments_shuffle_setting_through_the_same_
     spec = item.question_version.spec
     expected = QUESTION_TYPES["single_choice"].draw_option_order(spec, item.seed)
     assert item.option_order == (expected if shuffle_options else None)
+
+
+def test_markup_in_matching_entries_is_sanitised(db: None) -> None:
+    spec = matching_spec(distractors=1)
+    spec["pairs"][0]["left"] = "`-d` <img src=x onerror=alert(1)>"
+    spec["distractors"] = ["<script>alert(2)</script> **bold**"]
+
+    html = question_render_for_learner(
+        question_type="matching", spec=spec, seed=3, option_order=None, field_name="q1"
+    )
+
+    assert "<code>-d</code>" in html
+    assert "<strong>bold</strong>" in html
+    assert "onerror" not in html
+    assert "<script>" not in html
