@@ -239,3 +239,18 @@ def test_moving_a_question_out_of_the_exam_pool_takes_it_out_of_the_exams_draw(
         question.pk for seed in range(50) for question in _form(exam, seed)[1]
     }  # every slot still fills, and never with the moved question
     assert moved.pk not in drawn
+
+
+def test_the_load_command_names_every_shortfall(docker_module: int, tmp_path: Path) -> None:
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    # given an empty bank: no pool can fill any blueprint
+    with pytest.raises(CommandError) as refused:
+        call_command("load_assessments", catalogue=str(CATALOGUE_FILE))
+
+    message = str(refused.value)
+    assert message.startswith("The catalogue was not loaded:")
+    assert f"{EXAM_SLUG}: slot 20 (docker_command, 2 points" in message
+    assert "quiz-docker-architecture: slot 1 (single_choice, 1 points" in message
+    assert not Assessment.objects.exists()
