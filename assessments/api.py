@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from assessments import events
 from assessments.attempt_selectors import assessment_result_from_attempts, mastery_for_learner
-from assessments.models import Assessment, Attempt, AttemptStatus
+from assessments.models import Assessment, Attempt, AttemptCycle, AttemptStatus
 from quayside.scope import ModuleScope, in_scope
 
 __all__ = [
@@ -20,6 +20,8 @@ __all__ = [
     "assessment_module_id",
     "assessment_result_for_learner",
     "assessment_titles",
+    "attempt_cycle_open",
+    "attempt_cycles_withdraw_after",
     "attempt_learner_id",
     "attempt_owner",
     "result_changes",
@@ -62,9 +64,17 @@ def attempt_owner(*, attempt_id: int) -> tuple[int, str] | None:
 
 
 def assessment_result_for_learner(
-    *, learner_id: int, assessment_slug: str, now: datetime | None = None
+    *,
+    learner_id: int,
+    assessment_slug: str,
+    now: datetime | None = None,
+    started_since: datetime | None = None,
 ) -> AssessmentResult | None:
-    """The learner's result under the assessment's grading method; None before any visible grade."""
+    """The learner's result under the assessment's grading method; None before any visible grade.
+
+    With `started_since`, only attempts started at or after it count (a new certification cycle
+    counts only new evidence).
+    """
     now = now or timezone.now()
     assessment = Assessment.objects.filter(slug=assessment_slug).first()
     if assessment is None:
@@ -72,6 +82,8 @@ def assessment_result_for_learner(
     attempts = Attempt.objects.filter(
         assessment=assessment, learner_id=learner_id, status=AttemptStatus.SUBMITTED
     ).select_related("assessment")
+    if started_since is not None:
+        attempts = attempts.filter(started_at__gte=started_since)
     result = assessment_result_from_attempts(assessment=assessment, attempts=attempts, now=now)
     if result is None:
         return None
@@ -89,14 +101,16 @@ def assessment_result_for_learner(
 
 
 def section_mastery_for_learner(
-    *, learner_id: int, now: datetime | None = None
+    *, learner_id: int, now: datetime | None = None, since: datetime | None = None
 ) -> list[SectionMasteryValue]:
+    """Mastery per section; with `since`, only from attempts started at or after it."""
     from accounts.models import User
 
     learner = User.objects.get(pk=learner_id)
+    mastery = mastery_for_learner(learner=learner, now=now or timezone.now(), since=since)
     return [
         SectionMasteryValue(section_id=line.id, section_title=line.title, percent=line.percent)
-        for line in mastery_for_learner(learner=learner, now=now or timezone.now()).sections
+        for line in mastery.sections
     ]
 
 
@@ -137,3 +151,40 @@ def result_changes(
     if updated_since is not None:
         changes = changes.filter(changed_at__gte=updated_since)
     return changes.order_by("changed_at", "learner_id", "assessment__slug")
+
+
+def attempt_cycle_open(
+    *,
+    learner_id: int,
+    assessment_slug: str,
+    starts_at: datetime,
+    attempts_allowed: int | None,
+    reason: str,
+) -> bool:
+    """Give the learner a fresh allowance of attempts at the assessment from `starts_at` on (a
+    new certification cycle); None means the assessment's own allowance. Idempotent: one cycle
+    per start. False when there is no such assessment."""
+    assessment = Assessment.objects.filter(slug=assessment_slug).first()
+    if assessment is None:
+        return False
+    AttemptCycle.objects.update_or_create(
+        assessment=assessment,
+        learner_id=learner_id,
+        starts_at=starts_at,
+        defaults={
+            "attempts_allowed": assessment.attempts_allowed
+            if attempts_allowed is None
+            else attempts_allowed,
+            "reason": reason[:200],
+        },
+    )
+    return True
+
+
+def attempt_cycles_withdraw_after(*, learner_id: int, assessment_slug: str, after: datetime) -> int:
+    """Cancel the learner's cycles that have not begun by `after` (a certificate revoked before
+    the expiry that would have opened one); how many were cancelled."""
+    deleted, _ = AttemptCycle.objects.filter(
+        assessment__slug=assessment_slug, learner_id=learner_id, starts_at__gt=after
+    ).delete()
+    return deleted

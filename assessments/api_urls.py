@@ -51,6 +51,11 @@ urlpatterns = [
         name="api-attempt-answer",
     ),
     path(
+        "attempts/<number:attempt_id>/answers/<number:position>/check/",
+        attempts.AnswerCheck.as_view(),
+        name="api-attempt-answer-check",
+    ),
+    path(
         "attempts/<number:attempt_id>/submit/",
         attempts.AttemptSubmit.as_view(),
         name="api-attempt-submit",

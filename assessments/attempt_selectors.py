@@ -23,6 +23,7 @@ from assessments.models import (
     AttemptStatus,
     FeedbackPolicy,
     GradingMethod,
+    exam_pool_withholds,
 )
 from assessments.question_types import QUESTION_TYPES, instantiate
 from courses.models import LearningObjective, Section
@@ -76,10 +77,16 @@ class ItemForSave:
     attempt: Attempt
     module_id: int
     feedback_policy: str
+    # Checked under immediate feedback, and so locked.
+    checked: bool
+    # Drawn here before its question joined the exam pool: no longer shown, nor answerable.
+    withheld: bool
 
     @classmethod
     def of(cls, item: AttemptQuestion) -> "ItemForSave":
-        """From an item loaded with its attempt, assessment and question version."""
+        """From an item loaded with its attempt, assessment and question version (and its
+        question)."""
+        assessment = item.attempt.assessment
         return cls(
             item_id=item.pk,
             position=item.position,
@@ -88,21 +95,26 @@ class ItemForSave:
             question_type=item.question_version.type,
             spec=item.question_version.spec,
             attempt=item.attempt,
-            module_id=item.attempt.assessment.module_id,
-            feedback_policy=item.attempt.assessment.feedback_policy,
+            module_id=assessment.module_id,
+            feedback_policy=assessment.feedback_policy,
+            checked=item.checked_at is not None,
+            withheld=exam_pool_withholds(
+                kind=assessment.kind, exam_only=item.question_version.question.exam_only
+            ),
         )
 
 
 # Every learner saves an answer every few seconds during an exam, so this read is one narrow row
 # in SQL: a queryset with three joins costs more to compile than PostgreSQL takes to run it.
 _ITEM_FOR_SAVE_SQL = """
-SELECT item.id, item.seed, item.max_points, version.type, version.spec,
+SELECT item.id, item.seed, item.max_points, item.checked_at, version.type, version.spec,
        attempt.assessment_id, attempt.status, attempt.deadline_at,
-       assessment.module_id, assessment.feedback_policy
+       assessment.module_id, assessment.feedback_policy, assessment.kind, question.exam_only
 FROM assessments_attemptquestion AS item
 JOIN assessments_attempt AS attempt ON attempt.id = item.attempt_id
 JOIN assessments_assessment AS assessment ON assessment.id = attempt.assessment_id
 JOIN assessments_questionversion AS version ON version.id = item.question_version_id
+JOIN assessments_question AS question ON question.id = version.question_id
 WHERE item.attempt_id = %s AND item."position" = %s AND attempt.learner_id = %s
 """
 
@@ -118,6 +130,7 @@ def attempt_question_get_for_save(*, attempt_id: int, position: int, learner: Us
         item_id,
         seed,
         max_points,
+        checked_at,
         question_type,
         spec,
         assessment_id,
@@ -125,6 +138,8 @@ def attempt_question_get_for_save(*, attempt_id: int, position: int, learner: Us
         deadline_at,
         module_id,
         feedback_policy,
+        kind,
+        exam_only,
     ) = row
     # Values in the model's field order, as from_db expects for a partly loaded row.
     attempt = Attempt.from_db(
@@ -144,6 +159,8 @@ def attempt_question_get_for_save(*, attempt_id: int, position: int, learner: Us
         attempt=attempt,
         module_id=module_id,
         feedback_policy=feedback_policy,
+        checked=checked_at is not None,
+        withheld=exam_pool_withholds(kind=kind, exam_only=bool(exam_only)),
     )
 
 
@@ -173,13 +190,22 @@ def grades_visible(*, attempt: Attempt, now: datetime) -> bool:
 
 
 def item_feedback_visible(*, attempt: Attempt, item: AttemptQuestion, now: datetime) -> bool:
-    if grades_visible(attempt=attempt, now=now):
-        return True
-    return (
-        attempt.assessment.feedback_policy == FeedbackPolicy.IMMEDIATE
-        and attempt.status == AttemptStatus.IN_PROGRESS
-        and item.fraction is not None
-    )
+    """Whether this question's grade and feedback may be shown: after submission as the policy
+    and the review settings allow, or during the attempt once an immediate-feedback answer has
+    been checked."""
+    if attempt.status == AttemptStatus.IN_PROGRESS:
+        return (
+            attempt.assessment.feedback_policy == FeedbackPolicy.IMMEDIATE
+            and item.checked_at is not None
+        )
+    return grades_visible(attempt=attempt, now=now) and attempt.assessment.review_shows_item_grades
+
+
+# What a learner sees instead of a question that joined the exam pool after their attempt at
+# another assessment drew it: the exam pool is never shown outside the exam.
+WITHDRAWN_PROMPT = (
+    "This question has moved to the final exam's question pool, so it is no longer shown here."
+)
 
 
 @dataclass(frozen=True)
@@ -190,6 +216,10 @@ class ItemForLearner:
     response: Any
     saved: bool
     max_points: Decimal
+    # Immediate feedback: the learner checked this answer, which graded and locked it.
+    checked: bool = False
+    # Withdrawn into the exam pool: no content, response or grade is shown.
+    withheld: bool = False
     # Only set when the feedback policy allows it.
     fraction: float | None = None
     points: Decimal | None = None
@@ -198,8 +228,27 @@ class ItemForLearner:
     section_id: int | None = None
 
 
+def item_withheld(*, attempt: Attempt, item: AttemptQuestion) -> bool:
+    return exam_pool_withholds(
+        kind=attempt.assessment.kind, exam_only=item.question_version.question.exam_only
+    )
+
+
 def item_for_learner(*, attempt: Attempt, item: AttemptQuestion, now: datetime) -> ItemForLearner:
+    """One frozen question as the learner may see it. `item` is loaded with its question version
+    and question (attempt_questions_for_learner)."""
     version = item.question_version
+    if item_withheld(attempt=attempt, item=item):
+        return ItemForLearner(
+            position=item.position,
+            type=version.type,
+            view={"type": version.type, "prompt": WITHDRAWN_PROMPT},
+            response=None,
+            saved=item.saved_at is not None,
+            max_points=item.max_points,
+            checked=item.checked_at is not None,
+            withheld=True,
+        )
     variant, _ = instantiate(version.spec, item.seed)
     view = QUESTION_TYPES[version.type].learner_view(variant, option_order=item.option_order)
     assessment = attempt.assessment
@@ -213,6 +262,7 @@ def item_for_learner(*, attempt: Attempt, item: AttemptQuestion, now: datetime) 
         response=item.response if shows_response else None,
         saved=item.saved_at is not None,
         max_points=item.max_points,
+        checked=item.checked_at is not None,
     )
     if not item_feedback_visible(attempt=attempt, item=item, now=now):
         return base
@@ -228,11 +278,23 @@ def item_for_learner(*, attempt: Attempt, item: AttemptQuestion, now: datetime) 
     )
 
 
+def attempt_questions_for_learner(*, attempt: Attempt) -> list[AttemptQuestion]:
+    """The frozen questions of an attempt with what rendering and feedback need (one query, or
+    none for an attempt that attempt_start has just created with its questions prefetched)."""
+    if "questions" in getattr(attempt, "_prefetched_objects_cache", {}):
+        return sorted(attempt.questions.all(), key=lambda item: item.position)
+    return list(
+        attempt.questions.select_related("question_version", "question_version__question").order_by(
+            "position"
+        )
+    )
+
+
 def attempt_items_for_learner(*, attempt: Attempt, now: datetime) -> list[ItemForLearner]:
-    items = attempt.questions.select_related(
-        "question_version", "question_version__question"
-    ).order_by("position")
-    return [item_for_learner(attempt=attempt, item=item, now=now) for item in items]
+    return [
+        item_for_learner(attempt=attempt, item=item, now=now)
+        for item in attempt_questions_for_learner(attempt=attempt)
+    ]
 
 
 # Results under the grading method ---------------------------------------------------------------
@@ -325,7 +387,7 @@ class LearnerMastery:
 
 
 def _latest_visible_items(
-    *, learner: User, module_ids: frozenset[int] | None, now: datetime
+    *, learner: User, module_ids: frozenset[int] | None, now: datetime, since: datetime | None
 ) -> list[AttemptQuestion]:
     """Per question, the learner's latest graded answer among attempts whose grades they may see.
 
@@ -349,6 +411,8 @@ def _latest_visible_items(
     )
     if module_ids is not None:
         items = items.filter(attempt__assessment__module_id__in=module_ids)
+    if since is not None:
+        items = items.filter(attempt__started_at__gte=since)
     latest: dict[int, AttemptQuestion] = {}
     for item in items:
         question_id = item.question_version.question_id
@@ -362,14 +426,19 @@ def _by_position[Line: MasteryLine](lines: Iterable[Line]) -> list[Line]:
 
 
 def mastery_for_learner(
-    *, learner: User, now: datetime, module_ids: frozenset[int] | None = None
+    *,
+    learner: User,
+    now: datetime,
+    module_ids: frozenset[int] | None = None,
+    since: datetime | None = None,
 ) -> LearnerMastery:
     """Mastery per section and per learning objective, from the learner's latest graded answer to
-    each question they met, over the modules in scope (None: every module).
+    each question they met, over the modules in scope (None: every module), in attempts started
+    at or after `since` (None: ever).
 
     Only attempts whose grades the learner may see count, so mastery never leaks a hidden grade.
     """
-    items = _latest_visible_items(learner=learner, module_ids=module_ids, now=now)
+    items = _latest_visible_items(learner=learner, module_ids=module_ids, now=now, since=since)
     section_totals: dict[Section, list[Decimal]] = {}
     objective_totals: dict[LearningObjective, list[Decimal]] = {}
     for item in items:

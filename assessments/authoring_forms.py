@@ -31,6 +31,14 @@ class QuestionForm(forms.Form):
     )
     objectives = forms.TypedMultipleChoiceField(coerce=int, required=False)
     tags = forms.CharField(required=False, help_text="Comma-separated.")
+    exam_only = forms.BooleanField(
+        required=False,
+        label="Exam pool",
+        help_text=(
+            "Only the final exam draws this question; no quiz or practice ever shows it. "
+            "Mark it before any learner sees it."
+        ),
+    )
     points = forms.FloatField(min_value=0.01, max_value=1000, initial=1)
     difficulty = forms.FloatField(min_value=0, max_value=1, initial=0.5)
     spec = forms.CharField(

@@ -23,6 +23,7 @@ from assessments.services.questions import (
     draft_approve,
     draft_reject,
     question_create,
+    question_exam_pool_set,
     question_revise,
     question_tags_set,
     questions_bulk_status_set,
@@ -113,6 +114,7 @@ def question_new(request: HttpRequest) -> HttpResponse:
                 status=QuestionStatus.DRAFT,
                 tags=form.cleaned_data["tags"],
                 author=request_user(request),
+                exam_only=form.cleaned_data["exam_only"],
             )
         except IntegrityError:
             form.add_error("key", "A question with this key exists already.")
@@ -133,6 +135,7 @@ def _initial_from(question: Question) -> dict[str, Any]:
         "type": version.type,
         "objectives": [objective.pk for objective in version.objectives.all()],
         "tags": ", ".join(tag.name for tag in question.tags.all()),
+        "exam_only": question.exam_only,
         "points": float(version.points),
         "difficulty": version.difficulty,
         "spec": spec_to_yaml(version.spec),
@@ -153,6 +156,7 @@ def question_edit(request: HttpRequest, question_id: int) -> HttpResponse:
             note=form.cleaned_data["change_note"],
         )
         question_tags_set(question=question, tags=form.cleaned_data["tags"])
+        question_exam_pool_set(question=question, exam_only=form.cleaned_data["exam_only"])
         if form.cleaned_data["section"] != question.section_id:
             Question.objects.filter(pk=question.pk).update(section_id=form.cleaned_data["section"])
         if request.POST.get("approve") and question.status == QuestionStatus.DRAFT:
@@ -189,6 +193,9 @@ def question_detail(request: HttpRequest, question_id: int) -> HttpResponse:
             "versions": list(question.versions.all()),
             "spec_yaml": spec_to_yaml(version.spec),
             "preview": preview,
+            "shown_outside_exam": selectors.question_shown_outside_exam_count(question=question)
+            if question.exam_only
+            else 0,
             "reject_form": RejectForm(),
         },
     )

@@ -7,12 +7,14 @@ from typing import Any
 
 from django.http import QueryDict
 from django.template.loader import render_to_string
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 
 from assessments.attempt_selectors import ItemForLearner
 from assessments.models import AttemptQuestion
 from assessments.rendering import question_render_for_learner
 from assessments.response_forms import response_from_post
+from courses import api as courses_api
 
 # The learner's saved response, unless the caller passes what the review policy allows.
 _SAVED = object()
@@ -46,8 +48,16 @@ def answers_from_post(
 
 
 def question_html(
-    item: AttemptQuestion, *, response: Any = _SAVED, disabled: bool = False
+    item: AttemptQuestion,
+    *,
+    shown: ItemForLearner,
+    response: Any = _SAVED,
+    disabled: bool = False,
 ) -> SafeString:
+    """The question's form fields as the learner may see them: a checked answer is locked, and
+    a question withdrawn into the exam pool is replaced by a notice."""
+    if shown.withheld:
+        return format_html('<p class="notice withdrawn">{}</p>', shown.view["prompt"])
     version = item.question_version
     return question_render_for_learner(
         question_type=version.type,
@@ -56,12 +66,47 @@ def question_html(
         option_order=item.option_order,
         field_name=field_name(item.position),
         response=item.response if response is _SAVED else response,
-        disabled=disabled,
+        disabled=disabled or shown.checked,
     )
 
 
 def feedback_html(shown: ItemForLearner) -> SafeString:
-    """The grade and feedback the policy allows for one question; empty when it allows none."""
+    """The grade and feedback the policy allows for one question; empty when it allows none.
+
+    Authors write feedback, options, ordering items and matching pairs in Markdown: it is
+    rendered (and sanitised) here, so a review shows `docker run`, not its backticks.
+    """
     if shown.fraction is None:
         return SafeString("")
-    return SafeString(render_to_string("assessments/portal/_item_feedback.html", {"shown": shown}))
+    markdown_labels = shown.type in _MARKDOWN_LABEL_TYPES
+    parts = [
+        {
+            "correct": part["correct"],
+            "label_html": _inline_markdown(part["label"])
+            if markdown_labels
+            else conditional_escape(part["label"]),
+            "feedback_html": _inline_markdown(part["feedback"]),
+        }
+        for part in (shown.feedback or {}).get("parts", [])
+    ]
+    general = shown.general_feedback
+    return SafeString(
+        render_to_string(
+            "assessments/portal/_item_feedback.html",
+            {
+                "shown": shown,
+                "parts": parts,
+                "general_feedback_html": SafeString(courses_api.markdown_render(general))
+                if general
+                else "",
+            },
+        )
+    )
+
+
+# Types whose feedback parts are labelled with the author's text (options, items, pairs).
+_MARKDOWN_LABEL_TYPES = frozenset({"single_choice", "multiple_response", "ordering", "matching"})
+
+
+def _inline_markdown(text: str) -> SafeString:
+    return SafeString(courses_api.markdown_render_inline(text)) if text else SafeString("")

@@ -19,17 +19,19 @@ from assessments.attempt_selectors import (
     GradedResult,
     ItemForLearner,
     assessment_result_from_attempts,
+    attempt_questions_for_learner,
     grades_visible,
     item_for_learner,
 )
 from assessments.models import (
     Assessment,
     Attempt,
+    AttemptCycle,
     AttemptQuestion,
     AttemptStatus,
     LearnerOverride,
 )
-from assessments.services.attempts import attempts_allowed_for
+from assessments.services.attempts import attempts_counted
 from courses import api as courses_api
 
 
@@ -44,16 +46,14 @@ class AssessmentStanding:
     assessment: Assessment
     attempts: list[Attempt]
     attempts_allowed: int | None
+    # The attempts that count against the allowance (those of the current certification cycle).
+    attempts_used: int
     # The result under the assessment's grading method; None before any visible grade.
     result: GradedResult | None
     # The API's standing: the best visible attempt, and whether any visible attempt passed.
     best_percent: Decimal | None
     passed: bool | None
     in_progress: Attempt | None
-
-    @property
-    def attempts_used(self) -> int:
-        return len(self.attempts)
 
     @property
     def updated_at(self) -> datetime | None:
@@ -78,6 +78,7 @@ def _standing(
     assessment: Assessment,
     attempts: list[Attempt],
     override: LearnerOverride | None,
+    cycle: AttemptCycle | None,
     now: datetime,
 ) -> AssessmentStanding:
     visible = [
@@ -89,7 +90,8 @@ def _standing(
     return AssessmentStanding(
         assessment=assessment,
         attempts=attempts,
-        attempts_allowed=attempts_allowed_for(assessment=assessment, override=override),
+        attempts_allowed=assessment.attempts_allowed_for(override, cycle),
+        attempts_used=len(attempts_counted(attempts=attempts, cycle=cycle)),
         result=assessment_result_from_attempts(assessment=assessment, attempts=attempts, now=now),
         best_percent=best.percent if best else None,
         passed=any(attempt.passed for attempt in visible) if visible else None,
@@ -114,22 +116,29 @@ def _published_with_learner_attempts(learner: User) -> QuerySet[Assessment]:
                 queryset=LearnerOverride.objects.filter(learner=learner),
                 to_attr="learner_overrides",
             ),
+            Prefetch(
+                "cycles",
+                queryset=AttemptCycle.objects.filter(learner=learner).order_by("-starts_at"),
+                to_attr="learner_cycles",
+            ),
         )
     )
 
 
 def _standing_of(assessment: Assessment, now: datetime) -> AssessmentStanding:
     overrides: list[LearnerOverride] = getattr(assessment, "learner_overrides", [])
+    cycles: list[AttemptCycle] = getattr(assessment, "learner_cycles", [])
     return _standing(
         assessment=assessment,
         attempts=list(getattr(assessment, "learner_attempts", [])),
         override=overrides[0] if overrides else None,
+        cycle=next((cycle for cycle in cycles if cycle.starts_at <= now), None),
         now=now,
     )
 
 
 def assessment_standings_for_learner(*, learner: User, now: datetime) -> list[AssessmentStanding]:
-    """Every published assessment with the learner's attempts at it (three queries)."""
+    """Every published assessment with the learner's attempts at it (four queries)."""
     return [
         _standing_of(assessment, now) for assessment in _published_with_learner_attempts(learner)
     ]
@@ -163,11 +172,7 @@ def attempt_list_for_instructor(*, assessment: Assessment) -> QuerySet[Attempt]:
 
 def attempt_questions_for_page(*, attempt: Attempt) -> list[AttemptQuestion]:
     """The frozen questions of an attempt with what rendering and feedback need (one query)."""
-    return list(
-        attempt.questions.select_related("question_version", "question_version__question").order_by(
-            "position"
-        )
-    )
+    return attempt_questions_for_learner(attempt=attempt)
 
 
 @dataclass(frozen=True)
@@ -216,15 +221,19 @@ def _section_url(section: courses_api.SectionData) -> str:
     )
 
 
-def sections_for_attempt(*, shown: Iterable[ItemForLearner]) -> list[SectionToReview]:
-    """Per section, the points of one attempt. Only items whose grade is visible count, so an
-    attempt under a closed feedback policy yields nothing."""
+def sections_for_attempt(
+    *, attempt: Attempt, items: Iterable[AttemptQuestion], now: datetime
+) -> list[SectionToReview]:
+    """Per section, the points of one submitted attempt, once its grades are visible (so an
+    attempt under a closed feedback policy yields nothing). Shown even where the review hides
+    each question's grade: a section total tells the learner what to revise, not which answer
+    was wrong."""
+    if not grades_visible(attempt=attempt, now=now):
+        return []
     totals: dict[int, list[Decimal]] = {}
-    for item in shown:
-        if item.section_id is None or item.points is None:
-            continue
-        entry = totals.setdefault(item.section_id, [Decimal(0), Decimal(0)])
-        entry[0] += item.points
+    for item in items:
+        entry = totals.setdefault(item.question_version.question.section_id, [Decimal(0)] * 2)
+        entry[0] += item.points or Decimal(0)
         entry[1] += item.max_points
     sections = []
     for section_id, (points, max_points) in totals.items():

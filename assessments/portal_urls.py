@@ -15,6 +15,11 @@ urlpatterns = [
         views.answer_save,
         name="answer_save",
     ),
+    path(
+        "attempts/<number:attempt_id>/questions/<number:position>/check/",
+        views.answer_check,
+        name="answer_check",
+    ),
     path("attempts/<number:attempt_id>/submit/", views.attempt_submit_view, name="submit"),
     path("attempts/<number:attempt_id>/result/", views.attempt_result, name="result"),
     path(

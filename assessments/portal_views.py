@@ -39,8 +39,13 @@ from assessments.attempt_selectors import (
 from assessments.models import Assessment, Attempt, AttemptQuestion, AttemptStatus, FeedbackPolicy
 from assessments.portal_answers import answers_from_post, feedback_html, question_html
 from assessments.portal_export import attempts_csv_rows
-from assessments.services.answers import attempt_answer_save
+from assessments.services.answers import (
+    SaveAcknowledgement,
+    attempt_answer_check,
+    attempt_answer_save,
+)
 from assessments.services.attempts import (
+    AnswerLocked,
     AttemptClosed,
     AttemptError,
     DeadlinePassed,
@@ -200,12 +205,14 @@ def attempt_page(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "questions": [
                 {
                     "position": question.item.position,
-                    "html": question_html(question.item),
+                    "html": question_html(question.item, shown=question.shown),
                     "shown": question.shown,
                     "feedback_html": feedback_html(question.shown),
                 }
                 for question in questions
             ],
+            # Immediate feedback: each answer has a Check button, and checking locks it.
+            "checks_answers": attempt.assessment.feedback_policy == FeedbackPolicy.IMMEDIATE,
             "total": len(items),
             "answered": sum(1 for item in items if item.saved_at is not None),
             "navigation": [(item.position, item.saved_at is not None) for item in items],
@@ -232,6 +239,12 @@ def _time_left_text(seconds: int | None) -> str:
     return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
 
 
+def _check_position(request: HttpRequest) -> int | None:
+    """The question whose Check button posted the form, if any."""
+    raw = request.POST.get("check", "")
+    return int(raw) if raw.isdigit() else None
+
+
 def _attempt_post(
     request: HttpRequest,
     attempt: Attempt,
@@ -241,14 +254,21 @@ def _attempt_post(
 ) -> HttpResponse:
     now = timezone.now()
     problems = []
-    for item, response in answers_from_post(items=on_page, post=request.POST):
+    checking = _check_position(request)
+    answers = answers_from_post(items=on_page, post=request.POST)
+    if checking is not None and checking not in {item.position for item, _ in answers}:
+        problems.append(f"Question {checking}: answer it before checking.")
+    for item, response in answers:
         item.attempt = attempt
+        keep = attempt_answer_check if item.position == checking else attempt_answer_save
         try:
-            attempt_answer_save(item=ItemForSave.of(item), response=response, now=now)
+            keep(item=ItemForSave.of(item), response=response, now=now)
         except AttemptError as error:
             if isinstance(error, DeadlinePassed | AttemptClosed):
                 messages.error(request, error.message)
                 return _result_redirect(attempt)
+            if isinstance(error, AnswerLocked) and item.position != checking:
+                continue  # a locked answer posted with the page is simply kept as it was
             problems.append(f"Question {item.position}: {error.message}")
     for problem in problems:
         messages.error(request, f"Not saved. {problem}")
@@ -260,20 +280,37 @@ def _attempt_post(
     if page and 1 <= target <= count and not problems:
         return HttpResponseRedirect(_attempt_url(attempt, target))
     if not problems:
-        messages.success(request, "Your answers are saved.")
+        messages.success(
+            request,
+            "Your answers are saved." if checking is None else "Your answer is checked and locked.",
+        )
     return HttpResponseRedirect(_attempt_url(attempt, page))
+
+
+def _question_or_404(request: HttpRequest, attempt_id: int, position: int) -> AttemptQuestion:
+    try:
+        return attempt_question_get_for_learner(
+            attempt_id=attempt_id, position=position, learner=request_user(request)
+        )
+    except AttemptNotFound:
+        raise Http404("No such question.") from None
+
+
+def _acknowledgement(acknowledgement: SaveAcknowledgement) -> dict[str, Any]:
+    return {
+        "position": acknowledgement.position,
+        "saved_at": acknowledgement.saved_at.isoformat(),
+        "save_count": acknowledgement.save_count,
+        "seconds_left": acknowledgement.seconds_left,
+        "checked": acknowledgement.checked,
+    }
 
 
 @login_required
 @require_POST
 def answer_save(request: HttpRequest, attempt_id: int, position: int) -> JsonResponse:
     """Autosave of one answer: JSON acknowledgement, or a problem document on refusal."""
-    try:
-        item = attempt_question_get_for_learner(
-            attempt_id=attempt_id, position=position, learner=request_user(request)
-        )
-    except AttemptNotFound:
-        raise Http404("No such question.") from None
+    item = _question_or_404(request, attempt_id, position)
     ((_, response),) = answers_from_post(items=[item], post=request.POST, keep_blank=True)
     try:
         acknowledgement = attempt_answer_save(item=ItemForSave.of(item), response=response)
@@ -281,20 +318,24 @@ def answer_save(request: HttpRequest, attempt_id: int, position: int) -> JsonRes
         return _problem(
             error, result_url=reverse("portal:result", kwargs={"attempt_id": attempt_id})
         )
-    body: dict[str, Any] = {
-        "position": acknowledgement.position,
-        "saved_at": acknowledgement.saved_at.isoformat(),
-        "save_count": acknowledgement.save_count,
-        "seconds_left": acknowledgement.seconds_left,
-    }
-    if item.attempt.assessment.feedback_policy == FeedbackPolicy.IMMEDIATE:
-        # Immediate feedback: the grade was written by the save; show it under the question.
-        saved = attempt_question_get_for_learner(
-            attempt_id=attempt_id, position=position, learner=request_user(request)
+    return JsonResponse(_acknowledgement(acknowledgement))
+
+
+@login_required
+@require_POST
+def answer_check(request: HttpRequest, attempt_id: int, position: int) -> JsonResponse:
+    """Immediate feedback: save, grade and lock one answer; JSON with the feedback's HTML."""
+    item = _question_or_404(request, attempt_id, position)
+    ((_, response),) = answers_from_post(items=[item], post=request.POST, keep_blank=True)
+    try:
+        acknowledgement = attempt_answer_check(item=ItemForSave.of(item), response=response)
+    except AttemptError as error:
+        return _problem(
+            error, result_url=reverse("portal:result", kwargs={"attempt_id": attempt_id})
         )
-        shown = item_for_learner(attempt=saved.attempt, item=saved, now=acknowledgement.saved_at)
-        body["feedback_html"] = feedback_html(shown)
-    return JsonResponse(body)
+    checked = _question_or_404(request, attempt_id, position)
+    shown = item_for_learner(attempt=checked.attempt, item=checked, now=acknowledgement.saved_at)
+    return JsonResponse(_acknowledgement(acknowledgement) | {"feedback_html": feedback_html(shown)})
 
 
 @login_required
@@ -345,7 +386,9 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
         items=portal_selectors.attempt_questions_for_page(attempt=attempt),
         now=now,
     )
-    sections = portal_selectors.sections_for_attempt(shown=[q.shown for q in questions])
+    sections = portal_selectors.sections_for_attempt(
+        attempt=attempt, items=[question.item for question in questions], now=now
+    )
     return render(
         request,
         "assessments/portal/result.html",
@@ -357,7 +400,10 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
                 {
                     "position": question.item.position,
                     "html": question_html(
-                        question.item, response=question.shown.response, disabled=True
+                        question.item,
+                        shown=question.shown,
+                        response=question.shown.response,
+                        disabled=True,
                     ),
                     "shown": question.shown,
                     "feedback_html": feedback_html(question.shown),

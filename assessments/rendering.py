@@ -1,9 +1,11 @@
 """Renders a question as a learner sees it: the one template the portal and previews share."""
 
 from collections.abc import Mapping
+from html import unescape
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils.html import strip_tags
 from django.utils.safestring import SafeString
 
 from assessments.question_types import QUESTION_TYPES, instantiate
@@ -34,7 +36,16 @@ def question_render_for_learner(
             "assessments/_question.html",
             {
                 "type": question_type,
-                "view": {**view, "options": options},
+                "view": {
+                    **view,
+                    "options": options,
+                    "items": [_inline(entry) for entry in view.get("items", [])],
+                    "lefts": [_inline(entry) for entry in view.get("lefts", [])],
+                    "choices": [
+                        _inline(entry) | {"letter": _letter(index)}
+                        for index, entry in enumerate(view.get("choices", []))
+                    ],
+                },
                 "prompt_html": SafeString(courses_api.markdown_render(str(view.get("prompt", "")))),
                 "field_name": field_name,
                 "response": response,
@@ -42,6 +53,23 @@ def question_render_for_learner(
             },
         )
     )
+
+
+def _inline(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """An ordering item or matching entry with its Markdown rendered (sanitised) for a label,
+    and as plain text for a <select> option, which cannot hold markup."""
+    html = courses_api.markdown_render_inline(str(entry["text"]))
+    return {**entry, "html": SafeString(html), "plain": unescape(strip_tags(html))}
+
+
+def _letter(index: int) -> str:
+    """A, B, ..., Z, AA, AB, ...: how matching choices are named in their list and menus."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def question_render_preview(

@@ -4,7 +4,13 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from assessments.models import Question, QuestionStatus, QuestionVersion
+from assessments.models import (
+    EXAM_POOL_KINDS,
+    AttemptQuestion,
+    Question,
+    QuestionStatus,
+    QuestionVersion,
+)
 
 
 @dataclass(frozen=True)
@@ -66,3 +72,15 @@ def question_status_counts() -> dict[str, int]:
     for row in Question.objects.values("status").annotate(total=Count("id")):
         counts[row["status"]] = row["total"]
     return counts
+
+
+def question_shown_outside_exam_count(*, question: Question) -> int:
+    """How many quiz or practice attempts have shown this question. An exam-pool question that
+    learners met before it joined the pool is no secret: authoring warns about it."""
+    return (
+        AttemptQuestion.objects.filter(question_version__question=question)
+        .exclude(attempt__assessment__kind__in=EXAM_POOL_KINDS)
+        .values("attempt_id")
+        .distinct()
+        .count()
+    )

@@ -28,6 +28,9 @@ class CertificationProgram(models.Model):
     min_section_mastery_percent = models.PositiveSmallIntegerField(null=True, blank=True)
     # Null: certificates never expire.
     validity_days = models.PositiveIntegerField(null=True, blank=True)
+    # Attempts at the final exam in each certification cycle after the first (a revocation or an
+    # expiry starts one); 0 means unlimited, null means the exam's own allowance.
+    exam_attempts_per_cycle = models.PositiveIntegerField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

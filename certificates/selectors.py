@@ -66,7 +66,7 @@ class CertificationStanding:
     tasks: tuple[TaskResult, ...]
     sections: tuple[SectionMasteryValue, ...]
     active_certificate: Certificate | None
-    # After an expiry or a revocation, only evidence newer than this renews the certificate.
+    # After an expiry or a revocation, only evidence from then on renews the certificate.
     fresh_evidence_after: datetime | None
 
     @property
@@ -99,11 +99,15 @@ def certificate_active_for_learner(*, learner_id: int, program_id: int) -> Certi
     ).first()
 
 
-def _fresh_evidence_after(*, learner_id: int, program_id: int) -> datetime | None:
-    """The moment after which results count again, once the learner's last certificate ended.
+def _fresh_evidence_after(
+    *, learner_id: int, program_id: int, lapsed: Certificate | None
+) -> datetime | None:
+    """When the learner's current certification cycle began: the end of their last certificate
+    (its revocation, or its expiry), or None while they never held one that ended.
 
-    Renewal means meeting the requirements again: after an expiry, only results newer than the
-    expired certificate's issue count; after a revocation, only results newer than the revocation.
+    Only evidence from the current cycle counts: exam attempts started, and practical work
+    submitted, at or after this moment. `lapsed` is an active certificate past its expiry that
+    has not been closed yet; it ends at its expiry date.
     """
     ended = (
         Certificate.objects.filter(
@@ -112,40 +116,51 @@ def _fresh_evidence_after(*, learner_id: int, program_id: int) -> datetime | Non
             status__in=[CertificateStatus.EXPIRED, CertificateStatus.REVOKED],
         )
         .order_by("-ended_at")
-        .only("status", "issued_at", "ended_at")
+        .values_list("ended_at", flat=True)
         .first()
     )
-    if ended is None:
-        return None
-    if ended.status == CertificateStatus.REVOKED:
-        return ended.ended_at
-    return ended.issued_at
+    ends = [moment for moment in (ended, lapsed.expires_at if lapsed else None) if moment]
+    return max(ends, default=None)
 
 
 def certification_standing_for_learner(
     *, learner_id: int, program: CertificationProgram, now: datetime | None = None
 ) -> CertificationStanding:
-    """Each requirement of `program`, met or missing, with a message the learner can act on."""
+    """Each requirement of `program`, met or missing, with a message the learner can act on.
+
+    After a revocation or an expiry, requirements count only evidence of the new cycle
+    (`fresh_evidence_after`): the exam attempts and practical submissions made since.
+    """
     now = now or timezone.now()
     active = certificate_active_for_learner(learner_id=learner_id, program_id=program.pk)
-    if active is not None and active.is_expired(now):
+    lapsed = active if active is not None and active.is_expired(now) else None
+    if lapsed is not None:
         active = None
     fresh_after = None
     if active is None:
-        fresh_after = _fresh_evidence_after(learner_id=learner_id, program_id=program.pk)
+        fresh_after = _fresh_evidence_after(
+            learner_id=learner_id, program_id=program.pk, lapsed=lapsed
+        )
     exam = assessment_result_for_learner(
-        learner_id=learner_id, assessment_slug=program.final_exam_slug, now=now
+        learner_id=learner_id,
+        assessment_slug=program.final_exam_slug,
+        now=now,
+        started_since=fresh_after,
     )
     requirements = [_exam_requirement(program, exam, fresh_after)]
     tasks: list[TaskResult] = []
     for required in program.required_tasks.all():
-        result = task_result_for_learner(learner_id=learner_id, task_slug=required.task_slug)
+        result = task_result_for_learner(
+            learner_id=learner_id, task_slug=required.task_slug, submitted_since=fresh_after
+        )
         if result is not None:
             tasks.append(result)
-        requirements.append(_task_requirement(required.task_slug, result))
+        requirements.append(_task_requirement(required.task_slug, result, fresh_after))
     sections: list[SectionMasteryValue] = []
     if program.min_section_mastery_percent is not None:
-        sections = _module_mastery(learner_id=learner_id, module_id=program.module_id, now=now)
+        sections = _module_mastery(
+            learner_id=learner_id, module_id=program.module_id, now=now, since=fresh_after
+        )
         requirements.extend(
             _mastery_requirement(section, program.min_section_mastery_percent)
             for section in sections
@@ -174,6 +189,12 @@ def certification_standings_for_learner(
     ]
 
 
+def _since(fresh_after: datetime | None) -> str:
+    return (
+        "" if fresh_after is None else f" (only work since {fresh_after:%Y-%m-%d %H:%M} UTC counts)"
+    )
+
+
 def _exam_requirement(
     program: CertificationProgram, exam: AssessmentResult | None, fresh_after: datetime | None
 ) -> RequirementStanding:
@@ -185,26 +206,30 @@ def _exam_requirement(
         )
 
     if exam is None:
+        if fresh_after is not None:
+            return standing(
+                False,
+                "Pass the final exam again to renew your certificate" + _since(fresh_after) + ".",
+            )
         return standing(False, "Take and pass the final exam.")
     if not exam.passed:
-        return standing(False, f"Pass the final exam: your result is {exam.percent}%.")
-    if fresh_after is not None and exam.submitted_at <= fresh_after:
         return standing(
-            False,
-            "Pass the final exam again to renew your certificate "
-            f"(only results after {fresh_after:%Y-%m-%d} count).",
+            False, f"Pass the final exam: your result is {exam.percent}%{_since(fresh_after)}."
         )
     return standing(True, f"Passed with {exam.percent}%.")
 
 
-def _task_requirement(task_slug: str, result: TaskResult | None) -> RequirementStanding:
+def _task_requirement(
+    task_slug: str, result: TaskResult | None, fresh_after: datetime | None
+) -> RequirementStanding:
     if result is None:
         return RequirementStanding(
             RequirementKind.PRACTICAL_TASK,
             task_slug,
             task_slug,
             False,
-            "Submit this practical task and pass its checks.",
+            ("Submit this practical task again" if fresh_after else "Submit this practical task")
+            + f" and pass its checks{_since(fresh_after)}.",
         )
     score = f"{_plain(result.score)}/{_plain(result.max_score)}"
     if not result.passed:
@@ -213,18 +238,20 @@ def _task_requirement(task_slug: str, result: TaskResult | None) -> RequirementS
             task_slug,
             result.task_title,
             False,
-            f"Pass this practical task: your best submission scored {score}.",
+            f"Pass this practical task: your best submission scored {score}{_since(fresh_after)}.",
         )
     return RequirementStanding(
         RequirementKind.PRACTICAL_TASK, task_slug, result.task_title, True, f"Passed ({score})."
     )
 
 
-def _module_mastery(*, learner_id: int, module_id: int, now: datetime) -> list[SectionMasteryValue]:
+def _module_mastery(
+    *, learner_id: int, module_id: int, now: datetime, since: datetime | None
+) -> list[SectionMasteryValue]:
     """Mastery of every live section of the module; a section never practised counts as 0%."""
     known = {
         value.section_id: value
-        for value in section_mastery_for_learner(learner_id=learner_id, now=now)
+        for value in section_mastery_for_learner(learner_id=learner_id, now=now, since=since)
     }
     return [
         known.get(section.id, SectionMasteryValue(section.id, section.title, 0))

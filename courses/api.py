@@ -258,3 +258,8 @@ def course_first_module(*, course_slug: str) -> ModuleData | None:
         number=module.number,
         title=module.title,
     )
+
+
+def markdown_render_inline(text: str) -> str:
+    """Sanitised inline HTML for one line of instructors' Markdown (a matching item, a label)."""
+    return rendering.markdown_render_inline(text=text)

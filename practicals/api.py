@@ -56,8 +56,14 @@ def submission_learner_id(*, submission_id: int) -> int | None:
     return Submission.objects.filter(pk=submission_id).values_list("learner_id", flat=True).first()
 
 
-def task_result_for_learner(*, learner_id: int, task_slug: str) -> TaskResult | None:
-    """The learner's best graded submission of the task (a passing one if any), or None."""
+def task_result_for_learner(
+    *, learner_id: int, task_slug: str, submitted_since: datetime | None = None
+) -> TaskResult | None:
+    """The learner's best graded submission of the task (a passing one if any), or None.
+
+    With `submitted_since`, only submissions made at or after it count (a new certification
+    cycle counts only new evidence).
+    """
     # A submission being regraded keeps its last run's result until the new run is stored.
     submissions = (
         Submission.objects.filter(
@@ -67,6 +73,8 @@ def task_result_for_learner(*, learner_id: int, task_slug: str) -> TaskResult | 
         .select_related("task_version__task")
         .defer("content")
     )
+    if submitted_since is not None:
+        submissions = submissions.filter(queued_at__gte=submitted_since)
     best: tuple[Submission, GradingRun] | None = None
     for submission in submissions:
         run = submission.runs.order_by("-number").first()

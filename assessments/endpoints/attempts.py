@@ -28,7 +28,7 @@ from assessments.endpoints.attempts_access import (
 )
 from assessments.endpoints.attempts_reads import attempt_detail, attempt_summary
 from assessments.models import AttemptStatus, FeedbackPolicy
-from assessments.services.answers import attempt_answer_save
+from assessments.services.answers import attempt_answer_check, attempt_answer_save
 from assessments.services.attempts import (
     attempt_start,
     attempt_submit,
@@ -107,6 +107,15 @@ class LearnerAttemptItemOutput(serializers.Serializer[Any]):
     view = LearnerQuestionViewOutput()
     response = serializers.JSONField(allow_null=True, help_text="The saved answer, if any.")
     saved = serializers.BooleanField()
+    checked = serializers.BooleanField(
+        help_text="Immediate feedback only: the answer was checked, so it is graded and locked."
+    )
+    withheld = serializers.BooleanField(
+        help_text=(
+            "The question has moved to the final exam's pool since this attempt drew it: its "
+            "content, answer and grade are no longer shown, and it cannot be answered."
+        )
+    )
     max_points = _decimal()
     fraction = serializers.FloatField(
         allow_null=True, help_text="Null until the feedback policy allows it."
@@ -192,18 +201,17 @@ class AnswerSaveOutput(serializers.Serializer[Any]):
     saved_at = serializers.DateTimeField()
     save_count = serializers.IntegerField()
     seconds_left = serializers.IntegerField(allow_null=True)
-    item = LearnerAttemptItemOutput(
-        allow_null=True,
-        help_text=(
-            "Only under the immediate feedback policy: the question with its grade and feedback. "
-            "Null otherwise."
-        ),
-    )
+    checked = serializers.BooleanField(help_text="True only when the answer was checked.")
 
 
-# Saving is the hot path of an exam: the output's fields are built once, not for every request
-# (a serializer keeps no state in to_representation).
+class AnswerCheckOutput(AnswerSaveOutput):
+    item = LearnerAttemptItemOutput(help_text="The question with its grade and feedback.")
+
+
+# Saving is the hot path of an exam, and a burst of starts opens it: these outputs' fields are
+# built once, not for every request (a serializer keeps no state in to_representation).
 ANSWER_SAVE_OUTPUT = AnswerSaveOutput()
+ATTEMPT_START_OUTPUT = AttemptStartOutput()
 
 # Examples: an attempt in progress shows no grade of any kind.
 
@@ -231,6 +239,8 @@ _ITEM_EXAMPLE = {
     "view": _VIEW_EXAMPLE,
     "response": "a41d0c6e52",
     "saved": True,
+    "checked": False,
+    "withheld": False,
     "max_points": 1.0,
     "fraction": None,
     "points": None,
@@ -276,7 +286,7 @@ SAVE_EXAMPLE = OpenApiExample(
         "saved_at": "2026-03-02T09:03:12Z",
         "save_count": 2,
         "seconds_left": 708,
-        "item": None,
+        "checked": False,
     },
     response_only=True,
 )
@@ -355,7 +365,7 @@ class AssessmentAttempts(LearnerApiView):
         started_now = attempt.started_at == now
         attempt.assessment = assessment  # the same row (attempt_start refuses another's key)
         return Response(
-            AttemptStartOutput(attempt_detail(attempt=attempt, now=now)).data,
+            ATTEMPT_START_OUTPUT.to_representation(attempt_detail(attempt=attempt, now=now)),
             status=status.HTTP_201_CREATED if started_now else status.HTTP_200_OK,
         )
 
@@ -380,9 +390,11 @@ class AnswerSave(LearnerApiView):
         operation_id="attempt_answer_save",
         summary="Save the answer to one question (the last save wins)",
         description=(
-            "Refused with 409 `deadline_passed` after the time limit (the attempt is then "
-            "submitted without this answer) and `attempt_closed` after submission; 422 "
-            "`invalid_response` when the answer does not fit the question."
+            "A save never grades (under immediate feedback, the check operation does). Refused "
+            "with 409 `deadline_passed` after the time limit (the attempt is then submitted "
+            "without this answer), `attempt_closed` after submission, `answer_locked` once the "
+            "answer was checked and `question_withdrawn` for a question that moved to the exam "
+            "pool; 422 `invalid_response` when the answer does not fit the question."
         ),
         request=AnswerSaveInput,
         responses={
@@ -400,23 +412,58 @@ class AnswerSave(LearnerApiView):
     def put(self, request: Request, attempt_id: int, position: int) -> Response:
         answer = AnswerSaveInput(data=request.data)
         answer.is_valid(raise_exception=True)
+        item = attempt_question_get_for_save_in_scope(
+            scope=scope_of(request), attempt_id=attempt_id, position=position
+        )
+        acknowledgement = attempt_answer_save(
+            item=item, response=answer.validated_data["response"], now=timezone.now()
+        )
+        return Response(ANSWER_SAVE_OUTPUT.to_representation(acknowledgement))
+
+
+class AnswerCheck(LearnerApiView):
+    @extend_schema(
+        tags=[TAG],
+        operation_id="attempt_answer_check",
+        summary="Check one answer under immediate feedback: save it, grade it and lock it",
+        description=(
+            "Only assessments with the immediate feedback policy (practice) check answers; "
+            "elsewhere the answer is refused with 409 `check_unavailable`. Each answer can be "
+            "checked once: afterwards any save or check of it is refused with 409 "
+            "`answer_locked`. Also refused like a save (`deadline_passed`, `attempt_closed`, "
+            "`invalid_response`)."
+        ),
+        request=AnswerSaveInput,
+        responses={
+            200: AnswerCheckOutput,
+            409: _conflict("answer_locked", "You checked this answer: it can no longer change."),
+            422: problem_response(
+                "The answer does not fit the question.",
+                code="invalid_response",
+                status=422,
+                detail="Unknown option id 'x': choose one of the options shown.",
+            ),
+        },
+        examples=[SAVE_REQUEST_EXAMPLE],
+    )
+    def post(self, request: Request, attempt_id: int, position: int) -> Response:
+        answer = AnswerSaveInput(data=request.data)
+        answer.is_valid(raise_exception=True)
         scope = scope_of(request)
         item = attempt_question_get_for_save_in_scope(
             scope=scope, attempt_id=attempt_id, position=position
         )
         now = timezone.now()
-        acknowledgement = attempt_answer_save(
+        acknowledgement = attempt_answer_check(
             item=item, response=answer.validated_data["response"], now=now
         )
-        graded = None
-        if item.feedback_policy == FeedbackPolicy.IMMEDIATE:
-            # The save graded the answer; read it back so the learner sees it at once.
-            fresh = attempt_question_get_for_scope(
-                scope=scope, attempt_id=attempt_id, position=position
-            )
-            graded = item_for_learner(attempt=fresh.attempt, item=fresh, now=now)
+        # The check graded the answer; read it back as the learner may now see it.
+        checked = attempt_question_get_for_scope(
+            scope=scope, attempt_id=attempt_id, position=position
+        )
+        shown = item_for_learner(attempt=checked.attempt, item=checked, now=now)
         return Response(
-            ANSWER_SAVE_OUTPUT.to_representation({**acknowledgement.__dict__, "item": graded})
+            AnswerCheckOutput({**acknowledgement.__dict__, "item": shown}).data,
         )
 
 

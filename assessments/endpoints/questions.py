@@ -36,6 +36,7 @@ from assessments.services.questions import (
     draft_approve,
     draft_reject,
     question_create,
+    question_exam_pool_set,
     question_revise,
     question_tags_set,
 )
@@ -80,6 +81,7 @@ class QuestionOutput(serializers.ModelSerializer[Question]):
             "key",
             "section",
             "status",
+            "exam_only",
             "tags",
             "provenance",
             "provenance_detail",
@@ -97,6 +99,10 @@ class QuestionContentInput(serializers.Serializer[Any]):
     difficulty = serializers.FloatField(min_value=0, max_value=1, default=0.5)
     objectives = serializers.ListField(child=DatabaseIdField(), default=list)
     tags = serializers.ListField(child=serializers.SlugField(max_length=64), default=list)
+    exam_only = serializers.BooleanField(
+        default=False,
+        help_text="The exam pool: only the final exam draws the question, nothing else shows it.",
+    )
     change_note = serializers.CharField(max_length=300, required=False, default="")
 
     def content(self) -> QuestionContent:
@@ -162,6 +168,7 @@ class QuestionListCreate(generics.ListAPIView[Question]):
                 status=QuestionStatus.DRAFT,
                 tags=payload.validated_data["tags"],
                 author=request_user(request),
+                exam_only=payload.validated_data["exam_only"],
             )
         except QuestionSpecError as error:
             raise _spec_error(error) from error
@@ -204,6 +211,7 @@ class QuestionDetail(APIView):
         except QuestionSpecError as error:
             raise _spec_error(error) from error
         question_tags_set(question=question, tags=payload.validated_data["tags"])
+        question_exam_pool_set(question=question, exam_only=payload.validated_data["exam_only"])
         return Response(QuestionOutput(selectors.question_get(question_id=question.pk)).data)
 
 

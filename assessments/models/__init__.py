@@ -1,14 +1,18 @@
 from assessments.models.attempts import (
+    EXAM_POOL_KINDS,
     Assessment,
     AssessmentKind,
     AssessmentSlot,
     Attempt,
+    AttemptCycle,
     AttemptQuestion,
     AttemptStatus,
     FeedbackPolicy,
     FinalisedBy,
     GradingMethod,
     LearnerOverride,
+    draws_exam_pool,
+    exam_pool_withholds,
 )
 from assessments.models.questions import (
     Provenance,
@@ -19,10 +23,12 @@ from assessments.models.questions import (
 )
 
 __all__ = [
+    "EXAM_POOL_KINDS",
     "Assessment",
     "AssessmentKind",
     "AssessmentSlot",
     "Attempt",
+    "AttemptCycle",
     "AttemptQuestion",
     "AttemptStatus",
     "FeedbackPolicy",
@@ -34,4 +40,6 @@ __all__ = [
     "QuestionStatus",
     "QuestionVersion",
     "Tag",
+    "draws_exam_pool",
+    "exam_pool_withholds",
 ]

@@ -13,6 +13,22 @@ class AssessmentKind(models.TextChoices):
     PRACTICE = "practice", "Practice"
 
 
+# Questions marked exam_only form the exam pool: only these kinds draw from it, and only from it;
+# no other assessment ever draws or shows an exam-only question (README, "Exam integrity").
+EXAM_POOL_KINDS = frozenset({AssessmentKind.FINAL_EXAM})
+
+
+def draws_exam_pool(kind: str) -> bool:
+    """Whether an assessment of this kind draws (only) exam-only questions."""
+    return kind in EXAM_POOL_KINDS
+
+
+def exam_pool_withholds(*, kind: str, exam_only: bool) -> bool:
+    """Whether an assessment of this kind must not show this question: an exam-only question
+    outside the exam (it may have been drawn before the question joined the exam pool)."""
+    return exam_only and not draws_exam_pool(kind)
+
+
 class GradingMethod(models.TextChoices):
     HIGHEST = "highest", "Highest attempt"
     LAST = "last", "Last attempt"
@@ -57,6 +73,9 @@ class Assessment(models.Model):
     review_shows_responses = models.BooleanField(default=True)
     review_shows_correct_answers = models.BooleanField(default=True)
     review_shows_feedback = models.BooleanField(default=True)
+    # Off: the review shows the score and the points per section, not which question earned
+    # what (a final exam whose marks would otherwise teach its items to the next attempt).
+    review_shows_item_grades = models.BooleanField(default=True)
     opens_at = models.DateTimeField(null=True, blank=True)
     closes_at = models.DateTimeField(null=True, blank=True)
     is_published = models.BooleanField(default=True)
@@ -97,9 +116,29 @@ class Assessment(models.Model):
     def has_closed(self, now: datetime) -> bool:
         return self.closes_at is not None and now >= self.closes_at
 
+    @property
+    def draws_exam_pool(self) -> bool:
+        return draws_exam_pool(self.kind)
+
+    def attempts_allowed_for(
+        self, override: "LearnerOverride | None", cycle: "AttemptCycle | None" = None
+    ) -> int | None:
+        """How many attempts the learner may start in the current cycle; None is unlimited.
+
+        A certification cycle brings its own allowance; an override adds its extra attempts.
+        """
+        allowed = self.attempts_allowed if cycle is None else cycle.attempts_allowed
+        if allowed == 0:
+            return None
+        return allowed + (override.extra_attempts if override else 0)
+
 
 class AssessmentSlot(models.Model):
-    """A fixed question, or a random draw of `draw_count` ready questions from a filtered pool."""
+    """A fixed question, or a blueprint slot: a random draw of `draw_count` ready questions of
+    one section, type and weight (like Moodle's random-by-tag slots, PrairieLearn's zones), so
+    every form of an assessment has the same maximum and the same mix. Objective and tags narrow
+    a pool further. Which questions a pool holds also depends on the assessment's kind (the
+    exam pool, see `draws_exam_pool`)."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="slots")
     position = models.PositiveIntegerField()
@@ -118,6 +157,7 @@ class AssessmentSlot(models.Model):
     )
     pool_tags = models.JSONField(default=list, blank=True)
     pool_type = models.CharField(max_length=32, blank=True)
+    pool_points = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     draw_count = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -130,6 +170,14 @@ class AssessmentSlot(models.Model):
             models.CheckConstraint(
                 condition=models.Q(question__isnull=True) | models.Q(draw_count=1),
                 name="slot_fixed_question_draws_one",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(question__isnull=False)
+                | (
+                    models.Q(pool_section__isnull=False, pool_points__isnull=False)
+                    & ~models.Q(pool_type="")
+                ),
+                name="slot_draw_names_section_type_and_points",
             ),
         ]
 
@@ -159,6 +207,40 @@ class LearnerOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment_id}/{self.learner_id}: +{self.extra_seconds}s"
+
+
+class AttemptCycle(models.Model):
+    """A fresh allowance of attempts for one learner at one assessment from `starts_at` on.
+
+    Certification opens one when a certificate is revoked or expires: from then on, only
+    attempts started in the cycle count against its allowance (and as evidence for the next
+    certificate). The current cycle is the latest one that has started.
+    """
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="cycles")
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assessment_cycles"
+    )
+    starts_at = models.DateTimeField()
+    # 0 means unlimited, as for Assessment.attempts_allowed.
+    attempts_allowed = models.PositiveIntegerField()
+    reason = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["assessment", "learner", "starts_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "learner", "starts_at"], name="attempt_cycle_unique_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id}/{self.learner_id} from {self.starts_at:%Y-%m-%d %H:%M}"
+
+    def counts(self, attempt: "Attempt") -> bool:
+        """Whether the attempt belongs to this cycle (it started once the cycle had begun)."""
+        return attempt.started_at >= self.starts_at
 
 
 class AttemptStatus(models.TextChoices):
@@ -249,6 +331,8 @@ class AttemptQuestion(models.Model):
     response = models.JSONField(null=True, blank=True)
     saved_at = models.DateTimeField(null=True, blank=True)
     save_count = models.PositiveIntegerField(default=0)
+    # Under immediate feedback: when the learner checked the answer, which graded and locked it.
+    checked_at = models.DateTimeField(null=True, blank=True)
     fraction = models.FloatField(null=True, blank=True)
     points = models.DecimalField(max_digits=6, decimal_places=3, null=True, blank=True)
     feedback = models.JSONField(null=True, blank=True)

@@ -41,6 +41,9 @@ class Question(models.Model):
         max_length=16, choices=QuestionStatus.choices, default=QuestionStatus.DRAFT
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="questions")
+    # The exam pool: drawn by the final exam only, never by a quiz or practice, and never shown
+    # outside the exam (README, "Exam integrity").
+    exam_only = models.BooleanField(default=False)
     provenance = models.CharField(max_length=16, choices=Provenance.choices)
     # Where it came from: {"block": <content block key>} or {"file": name, "position": ...}.
     provenance_detail = models.JSONField(default=dict, blank=True)
@@ -71,7 +74,7 @@ class Question(models.Model):
                 name="question_provenance_valid",
             ),
         ]
-        indexes = [models.Index(fields=["status", "section"])]
+        indexes = [models.Index(fields=["status", "exam_only", "section"])]
 
     def __str__(self) -> str:
         return self.key

@@ -53,17 +53,26 @@ class QuestionType(ABC):
         """Whether an attempt should freeze a shuffled order for this spec."""
         return self.option_count(spec) > 1
 
-    def draw_option_order(self, spec: Mapping[str, Any], seed: int) -> list[int] | None:
-        """A shuffled order to freeze on an attempt, or None when the spec is not shuffled.
+    def answer_order_length(self, spec: Mapping[str, Any]) -> int:
+        """How many leading option indices are listed in answer order (see `option_order`).
 
-        For ordering and matching it is never the authoring order, since that is the answer.
+        0 for types whose authoring order says nothing about the answer.
         """
-        if not self.shuffles(spec):
+        return 0
+
+    def draw_option_order(
+        self, spec: Mapping[str, Any], seed: int, *, shuffle_options: bool = True
+    ) -> list[int] | None:
+        """The order to freeze on an attempt for `seed`, or None when the spec is not shuffled.
+
+        The one rule for displayed orders: `attempt_start` and the authoring preview both call
+        it. For ordering and matching it never shows the answer order, and they are shuffled
+        even for an assessment that keeps options in authoring order (`shuffle_options=False`).
+        """
+        if not self.shuffles(spec) or not (shuffle_options or self.authoring_order_reveals_answer):
             return None
         return shuffled_order(
-            self.option_count(spec),
-            seed,
-            avoid_authoring_order=self.authoring_order_reveals_answer,
+            self.option_count(spec), seed, answer_length=self.answer_order_length(spec)
         )
 
     def learner_view(
@@ -80,7 +89,7 @@ class QuestionType(ABC):
             self.option_texts(spec),
             option_order,
             shuffles=self.shuffles(spec),
-            avoid_authoring_order=self.authoring_order_reveals_answer,
+            answer_length=self.answer_order_length(spec),
         )
         return {"type": self.name, "prompt": str(spec["prompt"]), **self.view_fields(spec, order)}
 

@@ -70,6 +70,10 @@ class Matching(QuestionType):
     def option_texts(self, spec: Mapping[str, Any]) -> list[str]:
         return _choices(spec)
 
+    def answer_order_length(self, spec: Mapping[str, Any]) -> int:
+        """The distinct right-hand answers come first among the choices, in the lefts' order."""
+        return len(dict.fromkeys(pair["right"] for pair in _pairs(spec)))
+
     def view_fields(self, spec: Mapping[str, Any], order: list[int]) -> dict[str, Any]:
         choices = _choices(spec)
         return {

@@ -2,6 +2,12 @@
 
 An attempt freezes an order so a reload shows the same screen; the learner view takes it as a
 list of the spec's indices in display order.
+
+For ordering and matching, the spec's own order is the answer: an ordering lists its items in
+the correct order, and a matching lists its right-hand answers in the order of the lefts. The
+first `answer_length` indices are those whose relative order is the key; a display order in
+which they appear in ascending order (whatever distractors lie between them) would show the
+answer, so no order drawn here ever has that shape.
 """
 
 import hashlib
@@ -11,6 +17,9 @@ import random
 # the learner already sees, so an id can never hint at which option is correct. 40 bits make a
 # collision among a question's few options practically impossible (and validation rejects one).
 OPTION_ID_LENGTH = 10
+# Shuffles tried before falling back to a fixed swap. A uniform shuffle shows the key order with
+# probability 1/k! (k >= 2), so 64 tries fail together with probability at most 2^-64.
+MAX_SHUFFLES = 64
 
 
 def option_id(text: str) -> str:
@@ -18,11 +27,26 @@ def option_id(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:OPTION_ID_LENGTH]
 
 
-def shuffled_order(count: int, seed: int, *, avoid_authoring_order: bool) -> list[int]:
-    """A shuffled order of `count` indices for `seed`."""
+def shows_answer_order(order: list[int], answer_length: int) -> bool:
+    """Whether `order` shows the first `answer_length` indices in their key (ascending) order."""
+    if answer_length < 2:
+        return False
+    keyed = [index for index in order if index < answer_length]
+    return keyed == sorted(keyed)
+
+
+def shuffled_order(count: int, seed: int, *, answer_length: int = 0) -> list[int]:
+    """A shuffled order of `count` indices for `seed`, never showing the answer order.
+
+    Uniform over the orders that hide the answer: shuffles that show it are drawn again.
+    """
+    rng = random.Random(seed)  # noqa: S311 - a display order, not a secret
     order = list(range(count))
-    random.Random(seed).shuffle(order)  # noqa: S311 - a display order, not a secret
-    return _away_from_authoring_order(order) if avoid_authoring_order else order
+    for _ in range(MAX_SHUFFLES):
+        rng.shuffle(order)
+        if not shows_answer_order(order, answer_length):
+            return order
+    return _away_from_answer_order(order, answer_length)
 
 
 def display_order(
@@ -30,7 +54,7 @@ def display_order(
     requested: list[int] | None,
     *,
     shuffles: bool,
-    avoid_authoring_order: bool,
+    answer_length: int,
 ) -> list[int]:
     """The display order to use; raises ValueError when `requested` is not a permutation.
 
@@ -45,13 +69,17 @@ def display_order(
         return list(range(count))
     if requested is not None:
         return list(requested)
-    if avoid_authoring_order:
+    if answer_length > 1:
         by_id = sorted(range(count), key=lambda index: option_id(texts[index]))
-        return _away_from_authoring_order(by_id)
+        return _away_from_answer_order(by_id, answer_length)
     return list(range(count))
 
 
-def _away_from_authoring_order(order: list[int]) -> list[int]:
-    if order == sorted(order) and len(order) > 1:
-        return order[1:] + order[:1]
-    return order
+def _away_from_answer_order(order: list[int], answer_length: int) -> list[int]:
+    """`order` with its first two answer indices swapped if it shows the answer order."""
+    if not shows_answer_order(order, answer_length):
+        return order
+    first, second = (position for position, index in enumerate(order) if index < 2)
+    swapped = list(order)
+    swapped[first], swapped[second] = swapped[second], swapped[first]
+    return swapped

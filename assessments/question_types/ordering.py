@@ -33,6 +33,9 @@ class Ordering(QuestionType):
     def option_texts(self, spec: Mapping[str, Any]) -> list[str]:
         return _items(spec)
 
+    def answer_order_length(self, spec: Mapping[str, Any]) -> int:
+        return len(_items(spec))
+
     def view_fields(self, spec: Mapping[str, Any], order: list[int]) -> dict[str, Any]:
         items = _items(spec)
         return {"items": [{"id": option_id(items[index]), "text": items[index]} for index in order]}

@@ -1,8 +1,8 @@
 """Validation of a whole spec: the common fields, the parameters and the type's own fields.
 
 Stored specs leave out what the database keeps in columns (key, section, objectives, type,
-points, difficulty, tags); bank items carry them. Both are accepted: a common field is checked
-when present, and only `prompt` and `feedback` are required.
+points, difficulty, tags, exam_only); bank items carry them. Both are accepted: a common field is
+checked when present, and only `prompt` and `feedback` are required.
 """
 
 import re
@@ -26,6 +26,7 @@ COMMON_FIELDS = frozenset(
         "points",
         "difficulty",
         "tags",
+        "exam_only",
         "prompt",
         "feedback",
         PARAMETERS_FIELD,
@@ -77,6 +78,8 @@ def _common_errors(spec: Mapping[str, Any], type_name: str) -> list[str]:
     if spec.get("points") == 0:
         errors.append("points: must be positive")
     errors += number_errors(spec, "difficulty", required=False, minimum=0, maximum=1)
+    if "exam_only" in spec and not isinstance(spec["exam_only"], bool):
+        errors.append("exam_only: must be true or false")
     return errors
 
 

@@ -7,29 +7,29 @@ request that arrives late is refused even if it raced the deadline.
 
 import random
 import secrets
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
 from assessments import events
 from assessments.models import (
     Assessment,
-    AssessmentSlot,
     Attempt,
+    AttemptCycle,
     AttemptQuestion,
     AttemptStatus,
     FinalisedBy,
     LearnerOverride,
-    Question,
-    QuestionStatus,
     QuestionVersion,
 )
 from assessments.question_types import QUESTION_TYPES, instantiate
+from assessments.services.draw import BlueprintUnfillable, DrawnQuestion, questions_draw
 
 # Seeds are stored in a signed 64-bit column; 31 bits are plenty to vary parameters.
 SEED_BITS = 31
@@ -81,138 +81,78 @@ class IdempotencyKeyReused(AttemptError):
     status = 422
 
 
+class AnswerLocked(AttemptError):
+    """Immediate feedback: the answer was checked, which graded it and locked it."""
+
+    code = "answer_locked"
+    status = 409
+
+
+class CheckUnavailable(AttemptError):
+    """Only assessments with immediate feedback check answers one by one."""
+
+    code = "check_unavailable"
+    status = 409
+
+
+class QuestionWithdrawn(AttemptError):
+    """The question joined the exam pool after this attempt drew it; it is no longer shown."""
+
+    code = "question_withdrawn"
+    status = 409
+
+
 def _now(now: datetime | None) -> datetime:
     return now or timezone.now()
 
 
-def attempts_allowed_for(*, assessment: Assessment, override: LearnerOverride | None) -> int | None:
-    """None means unlimited."""
-    if assessment.attempts_allowed == 0:
-        return None
-    return assessment.attempts_allowed + (override.extra_attempts if override else 0)
-
-
-# (question id, current version id): pools are drawn on ids, and only the drawn versions' specs
-# are loaded, since a pool holds many questions and an attempt draws few of them.
-type PoolEntry = tuple[int, int]
-
-
-def _ready_questions() -> QuerySet[Question]:
-    return Question.objects.filter(status=QuestionStatus.READY, current_version__isnull=False)
-
-
-def _slot_pool(slot: AssessmentSlot) -> list[PoolEntry]:
-    """The slot's pool by question id, in a query of its own (objectives and tags need joins)."""
-    questions = _ready_questions()
-    if slot.pool_section_id:
-        questions = questions.filter(section_id=slot.pool_section_id)
-    if slot.pool_objective_id:
-        questions = questions.filter(current_version__objectives__id=slot.pool_objective_id)
-    if slot.pool_type:
-        questions = questions.filter(current_version__type=slot.pool_type)
-    for tag in slot.pool_tags or []:
-        questions = questions.filter(tags__name=tag)
-    pool = questions.order_by("pk").distinct().values_list("pk", "current_version_id")
-    return [(question_id, version_id) for question_id, version_id in pool if version_id]
-
-
-def _slot_pools(slots: list[AssessmentSlot]) -> dict[int, list[PoolEntry]]:
-    """The pool of every drawing slot, by slot position. Slots that filter by section and type
-    only (every slot of the final exam) share one query."""
-    drawing = [slot for slot in slots if slot.question_id is None]
-    by_section = [slot for slot in drawing if not slot.pool_objective_id and not slot.pool_tags]
-    pools = {slot.position: _slot_pool(slot) for slot in drawing if slot not in by_section}
-    if not by_section:
-        return pools
-    questions = _ready_questions()
-    # A slot without a section draws from every section.
-    if all(slot.pool_section_id for slot in by_section):
-        sections = {slot.pool_section_id for slot in by_section if slot.pool_section_id}
-        questions = questions.filter(section_id__in=sections)
-    rows = list(
-        questions.order_by("pk").values_list(
-            "pk", "current_version_id", "section_id", "current_version__type"
-        )
+def attempt_cycle_current(
+    *, assessment: Assessment, learner: User, now: datetime
+) -> AttemptCycle | None:
+    """The learner's current certification cycle at the assessment (the latest one begun)."""
+    return (
+        AttemptCycle.objects.filter(assessment=assessment, learner=learner, starts_at__lte=now)
+        .order_by("-starts_at")
+        .first()
     )
-    for slot in by_section:
-        pools[slot.position] = [
-            (question_id, version_id)
-            for question_id, version_id, section_id, question_type in rows
-            if version_id
-            and (not slot.pool_section_id or section_id == slot.pool_section_id)
-            and (not slot.pool_type or question_type == slot.pool_type)
-        ]
-    return pools
 
 
-def _draw(
-    *, assessment: Assessment, previous: set[int], rng: random.Random
-) -> list[tuple[AssessmentSlot, QuestionVersion]]:
-    """One question version per drawn place. Avoids the previous attempt's questions when the pool
-    has enough others, and never draws a question twice in one attempt."""
-    slots = list(assessment.slots.select_related("question").order_by("position"))
-    pools = _slot_pools(slots)
-    drawn: list[tuple[AssessmentSlot, int]] = []
-    used: set[int] = set()
-    for slot in slots:
-        if slot.question is not None:
-            version_id = slot.question.current_version_id
-            if version_id is None or slot.question.status != QuestionStatus.READY:
-                raise PoolTooSmall(f"The fixed question of slot {slot.position} is not ready.")
-            drawn.append((slot, version_id))
-            used.add(slot.question.pk)
-            continue
-        pool = [entry for entry in pools[slot.position] if entry[0] not in used]
-        if len(pool) < slot.draw_count:
-            raise PoolTooSmall(
-                f"Slot {slot.position} draws {slot.draw_count} questions "
-                f"but its pool holds {len(pool)}."
-            )
-        fresh = [entry for entry in pool if entry[0] not in previous]
-        stale = [entry for entry in pool if entry[0] in previous]
-        rng.shuffle(fresh)
-        rng.shuffle(stale)
-        for question_id, version_id in (fresh + stale)[: slot.draw_count]:
-            drawn.append((slot, version_id))
-            used.add(question_id)
-    # Only what freezing needs of a version (versions are immutable, so a later read is safe).
-    versions = QuestionVersion.objects.only("type", "spec", "points").in_bulk(
-        [version_id for _, version_id in drawn]
-    )
-    return [(slot, versions[version_id]) for slot, version_id in drawn]
+def attempts_counted(*, attempts: Iterable[Attempt], cycle: AttemptCycle | None) -> list[Attempt]:
+    """The attempts that count against the allowance: those of the current cycle, if any."""
+    return [attempt for attempt in attempts if cycle is None or cycle.counts(attempt)]
 
 
-def _previous_question_ids(*, assessment: Assessment, learner: User) -> set[int]:
-    last = (
-        Attempt.objects.filter(assessment=assessment, learner=learner).order_by("-number").first()
-    )
+def _previous_question_ids(last: Attempt | None) -> set[int]:
     if last is None:
         return set()
     return set(last.questions.values_list("question_version__question_id", flat=True))
 
 
 def _frozen_questions(
-    attempt: Attempt, drawn: list[tuple[AssessmentSlot, QuestionVersion]], rng: random.Random
+    attempt: Attempt, drawn: list[DrawnQuestion], rng: random.Random
 ) -> list[AttemptQuestion]:
+    """The attempt's questions with their seeds and displayed option orders.
+
+    The order comes from the question type's `draw_option_order`, the one rule the authoring
+    preview also follows: a preview with the item's seed shows the learner's screen, and ordering
+    and matching never show their answer order.
+    """
     if attempt.assessment.shuffle_questions:
         rng.shuffle(drawn)
     frozen = []
-    for position, (slot, version) in enumerate(drawn, start=1):
+    for position, question in enumerate(drawn, start=1):
+        version = question.version
         seed = rng.getrandbits(SEED_BITS)
-        question_type = QUESTION_TYPES[version.type]
         variant, _ = instantiate(version.spec, seed)
-        order: list[int] | None = None
-        if question_type.shuffles(variant) and (
-            attempt.assessment.shuffle_options or question_type.authoring_order_reveals_answer
-        ):
-            order = list(range(question_type.option_count(variant)))
-            rng.shuffle(order)
+        order = QUESTION_TYPES[version.type].draw_option_order(
+            variant, seed, shuffle_options=attempt.assessment.shuffle_options
+        )
         frozen.append(
             AttemptQuestion(
                 attempt=attempt,
                 position=position,
                 question_version=version,
-                slot_position=slot.position,
+                slot_position=question.slot_position,
                 seed=seed,
                 option_order=order,
                 max_points=version.points,
@@ -221,14 +161,28 @@ def _frozen_questions(
     return frozen
 
 
+def _resumed(attempts: list[Attempt], *, now: datetime) -> Attempt | None:
+    """The attempt in progress, if any; one past its deadline is submitted instead of resumed."""
+    current = next((a for a in attempts if a.status == AttemptStatus.IN_PROGRESS), None)
+    if current is None:
+        return None
+    if current.is_expired(now):
+        attempt_submit(attempt=current, now=now, finalised_by=FinalisedBy.DEADLINE)
+        return None
+    return current
+
+
 def attempt_start(
     *, learner: User, assessment: Assessment, idempotency_key: str = "", now: datetime | None = None
 ) -> Attempt:
     """Start an attempt, or return the one in progress (a learner has at most one per assessment).
 
-    Freezes the drawn question versions, their seeds and option orders. With an idempotency key,
-    repeating the call returns the attempt the first call made. Raises AssessmentUnavailable,
-    NoAttemptsLeft, PoolTooSmall, or IdempotencyKeyReused for a key used at another assessment.
+    Draws the questions by the assessment's blueprint and freezes their versions, seeds and
+    option orders. With an idempotency key, repeating the call returns the attempt the first
+    call made. Attempts count against the allowance of the learner's current certification
+    cycle (`AttemptCycle`), or against the assessment's allowance without one. Raises
+    AssessmentUnavailable, NoAttemptsLeft, PoolTooSmall, or IdempotencyKeyReused for a key used
+    at another assessment.
     """
     now = _now(now)
     if idempotency_key:
@@ -241,32 +195,41 @@ def attempt_start(
                     "This idempotency key started an attempt at another assessment."
                 )
             return earlier
-    attempt_finalise_if_expired_for(learner=learner, assessment=assessment, now=now)
-    current = Attempt.objects.filter(
-        learner=learner, assessment=assessment, status=AttemptStatus.IN_PROGRESS
-    ).first()
+    # One query for every earlier attempt: resuming, counting and numbering all read it.
+    attempts = list(
+        Attempt.objects.filter(assessment=assessment, learner=learner).order_by("-number")
+    )
+    current = _resumed(attempts, now=now)
     if current is not None:
         return current
     if not assessment.is_published or not assessment.is_open(now):
         raise AssessmentUnavailable("This assessment is not open now.")
     override = LearnerOverride.objects.filter(assessment=assessment, learner=learner).first()
-    allowed = attempts_allowed_for(assessment=assessment, override=override)
-    used = Attempt.objects.filter(assessment=assessment, learner=learner).count()
-    if allowed is not None and used >= allowed:
-        raise NoAttemptsLeft(f"You have used all {allowed} attempts at this assessment.")
+    if attempts:  # a first attempt is within every allowance, whatever the cycle
+        cycle = attempt_cycle_current(assessment=assessment, learner=learner, now=now)
+        allowed = assessment.attempts_allowed_for(override, cycle)
+        if allowed is not None and len(attempts_counted(attempts=attempts, cycle=cycle)) >= allowed:
+            raise NoAttemptsLeft(
+                f"You have used all {allowed} attempts at this assessment"
+                + (" in this certification cycle." if cycle is not None else ".")
+            )
     # Draws need variety, not secrecy: the seed itself comes from the OS generator.
     rng = random.Random(secrets.randbits(64))  # noqa: S311
-    drawn = _draw(
-        assessment=assessment,
-        previous=_previous_question_ids(assessment=assessment, learner=learner),
-        rng=rng,
-    )
+    try:
+        drawn = questions_draw(
+            assessment=assessment,
+            previous=_previous_question_ids(attempts[0] if attempts else None),
+            rng=rng,
+        )
+    except BlueprintUnfillable as error:
+        raise PoolTooSmall(str(error)) from None
     try:
         with transaction.atomic():
             return _attempt_create(
                 learner=learner,
                 assessment=assessment,
                 override=override,
+                number=(attempts[0].number if attempts else 0) + 1,
                 drawn=drawn,
                 rng=rng,
                 now=now,
@@ -292,17 +255,12 @@ def _attempt_create(
     learner: User,
     assessment: Assessment,
     override: LearnerOverride | None,
-    drawn: list[tuple[AssessmentSlot, QuestionVersion]],
+    number: int,
+    drawn: list[DrawnQuestion],
     rng: random.Random,
     now: datetime,
     idempotency_key: str,
 ) -> Attempt:
-    number = (
-        Attempt.objects.filter(assessment=assessment, learner=learner).aggregate(n=Max("number"))[
-            "n"
-        ]
-        or 0
-    ) + 1
     deadline = None
     if assessment.time_limit_seconds:
         extra = override.extra_seconds if override else 0
@@ -316,12 +274,21 @@ def _attempt_create(
         started_at=now,
         deadline_at=deadline,
         start_idempotency_key=idempotency_key,
-        max_score=sum((version.points for _, version in drawn), Decimal(0)),
+        max_score=sum((question.version.points for question in drawn), Decimal(0)),
     )
-    AttemptQuestion.objects.bulk_create(_frozen_questions(attempt, drawn, rng))
-    QuestionVersion.objects.filter(
-        pk__in=[version.pk for _, version in drawn], first_shown_at__isnull=True
-    ).update(first_shown_at=now)
+    frozen = AttemptQuestion.objects.bulk_create(_frozen_questions(attempt, drawn, rng))
+    # The caller shows the new attempt at once, and its questions are already here with their
+    # versions and questions: they are left as the attempt's prefetched `questions`, as
+    # prefetch_related would, so the first read needs no query.
+    prefetched = AttemptQuestion.objects.filter(attempt=attempt)
+    prefetched._result_cache = frozen
+    prefetched._prefetch_done = True  # type: ignore[attr-defined]
+    attempt._prefetched_objects_cache = {"questions": prefetched}  # type: ignore[attr-defined]
+    unshown = [q.version.pk for q in drawn if q.version.first_shown_at is None]
+    if unshown:
+        QuestionVersion.objects.filter(pk__in=unshown, first_shown_at__isnull=True).update(
+            first_shown_at=now
+        )
     return attempt
 
 
@@ -420,19 +387,6 @@ def attempt_finalise_if_expired(*, attempt: Attempt, now: datetime | None = None
     if not attempt.is_expired(now):
         return attempt
     return attempt_submit(attempt=attempt, now=now, finalised_by=FinalisedBy.DEADLINE)
-
-
-def attempt_finalise_if_expired_for(
-    *, learner: User, assessment: Assessment, now: datetime
-) -> None:
-    expired = Attempt.objects.filter(
-        learner=learner,
-        assessment=assessment,
-        status=AttemptStatus.IN_PROGRESS,
-        deadline_at__lte=now,
-    ).first()
-    if expired is not None:
-        attempt_submit(attempt=expired, now=now, finalised_by=FinalisedBy.DEADLINE)
 
 
 def attempts_finalise_expired(*, now: datetime | None = None) -> int:

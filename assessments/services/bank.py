@@ -23,7 +23,7 @@ from quayside.models_sync import fields_update_changed
 BANK_DIRECTORY = Path(__file__).resolve().parents[1] / "bank"
 # Fields of a bank item stored as columns or links; everything else is the version's spec.
 _NON_SPEC_FIELDS = frozenset(
-    {"key", "section", "objectives", "type", "points", "difficulty", "tags"}
+    {"key", "section", "objectives", "type", "points", "difficulty", "tags", "exam_only"}
 )
 
 
@@ -49,6 +49,8 @@ class _BankItem:
     section_id: int
     tags: tuple[str, ...]
     content: QuestionContent
+    # In the exam pool: drawn by the final exam only (README, "Exam integrity").
+    exam_only: bool
 
 
 def _item_parse(
@@ -65,6 +67,9 @@ def _item_parse(
     section_id = sections.get(str(item.get("section")))
     if section_id is None:
         raise BankError([f"{where}: unknown section {item.get('section')!r}"])
+    exam_only = item.get("exam_only", False)
+    if not isinstance(exam_only, bool):
+        raise BankError([f"{where}: exam_only must be true or false, not {exam_only!r}"])
     positions = item.get("objectives") or []
     unknown = [position for position in positions if position not in objectives]
     if unknown:
@@ -86,6 +91,7 @@ def _item_parse(
         section_id=section_id,
         tags=tuple(str(tag) for tag in item.get("tags") or ()),
         content=content,
+        exam_only=exam_only,
     )
 
 
@@ -143,6 +149,7 @@ def question_bank_load(*, module_id: int, directory: Path = BANK_DIRECTORY) -> B
                 status=QuestionStatus.READY,
                 tags=item.tags,
                 provenance_detail={"file": item.source},
+                exam_only=item.exam_only,
             )
             summary.created.append(item.key)
             continue
@@ -153,9 +160,11 @@ def question_bank_load(*, module_id: int, directory: Path = BANK_DIRECTORY) -> B
             revised = question_revise(
                 question=question, content=item.content, note=f"bank file {item.source}"
             )
-        # The section is a column, not part of the version: moving a question is no new
-        # content, but the file is the source of truth for where a bank question lives.
-        if fields_update_changed(row=question, values={"section_id": item.section_id}):
+        # The section and the exam pool are columns, not part of the version: moving a question
+        # is no new content, but the file is the source of truth for where a bank question lives.
+        if fields_update_changed(
+            row=question, values={"section_id": item.section_id, "exam_only": item.exam_only}
+        ):
             revised = revised or question.current_version
         if {tag.name for tag in question.tags.all()} != {tag.lower() for tag in item.tags}:
             question_tags_set(question=question, tags=item.tags)

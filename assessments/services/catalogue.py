@@ -1,7 +1,15 @@
 """Creates the module's assessments (a quiz per section, the final exam, a practice quiz) from
-the catalogue file. Idempotent: settings are updated by slug and slots replaced only if changed."""
+the catalogue file. Idempotent: settings are updated by slug and slots replaced only if changed.
 
+Every assessment is drawn by a blueprint: slots by section, question type and points, so every
+form has the same maximum and the same mix. Loading refuses a blueprint that the ready questions
+of its pool (the exam pool for the final exam, the others for quizzes and practice) cannot fill
+on every draw, naming each slot that falls short; a refused file writes nothing.
+"""
+
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +17,8 @@ import yaml
 from django.db import transaction
 
 from assessments.models import Assessment, AssessmentKind, AssessmentSlot
+from assessments.question_types import QUESTION_TYPES
+from assessments.services.draw import blueprint_shortfalls
 from courses import api as courses_api
 from quayside.models_sync import fields_update_changed
 
@@ -21,8 +31,29 @@ _SETTING_FIELDS = (
     "feedback_policy",
     "one_question_per_page",
     "review_shows_correct_answers",
+    "review_shows_feedback",
+    "review_shows_item_grades",
     "description",
 )
+_SLOT_FIELDS = frozenset({"section", "type", "points", "count"})
+# What a slot row holds besides its position; compared to decide whether slots changed.
+_SLOT_COLUMNS = (
+    "question_id",
+    "pool_section_id",
+    "pool_objective_id",
+    "pool_tags",
+    "pool_type",
+    "pool_points",
+    "draw_count",
+)
+
+
+class CatalogueError(ValueError):
+    """The catalogue cannot be loaded; `problems` names each assessment and slot at fault."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
 
 
 @dataclass
@@ -32,70 +63,152 @@ class CatalogueSummary:
     unchanged: list[str] = field(default_factory=list)
 
 
-def _settings(entry: dict[str, Any]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class _Planned:
+    slug: str
+    defaults: dict[str, Any]
+    slots: list[dict[str, Any]]
+
+
+def _settings(entry: Mapping[str, Any]) -> dict[str, Any]:
     return {name: entry[name] for name in _SETTING_FIELDS if name in entry}
 
 
-def _upsert(
-    *, slug: str, defaults: dict[str, Any], slots: list[dict[str, Any]], summary: CatalogueSummary
-) -> None:
-    assessment = Assessment.objects.filter(slug=slug).first()
-    if assessment is None:
-        assessment = Assessment.objects.create(slug=slug, **defaults)
-        summary.created.append(slug)
-    changed = (
-        [] if slug in summary.created else fields_update_changed(row=assessment, values=defaults)
-    )
-    current = list(assessment.slots.order_by("position").values("pool_section_id", "draw_count"))
-    wanted = [
-        {"pool_section_id": slot["pool_section_id"], "draw_count": slot["draw_count"]}
-        for slot in slots
-    ]
-    if current != wanted:
-        assessment.slots.all().delete()
-        AssessmentSlot.objects.bulk_create(
-            AssessmentSlot(assessment=assessment, position=position, **slot)
-            for position, slot in enumerate(wanted, start=1)
-        )
-    if slug not in summary.created:
-        (summary.updated if changed or current != wanted else summary.unchanged).append(slug)
+def _slot(
+    raw: object, *, where: str, sections: Mapping[str, int], section: str | None
+) -> dict[str, Any]:
+    """One blueprint slot as AssessmentSlot fields; raises CatalogueError naming what is wrong."""
+    if not isinstance(raw, Mapping):
+        raise CatalogueError([f"{where}: a slot is a mapping of section, type, points, count"])
+    problems = [f"{where}: unknown field {name!r}" for name in sorted(set(raw) - _SLOT_FIELDS)]
+    section_slug = section if section is not None else raw.get("section")
+    if section is not None and "section" in raw:
+        problems.append(f"{where}: a quiz slot takes its section from the quiz")
+    if section_slug not in sections:
+        problems.append(f"{where}: unknown section {section_slug!r}")
+    if raw.get("type") not in QUESTION_TYPES:
+        problems.append(f"{where}: unknown question type {raw.get('type')!r}")
+    try:
+        points = Decimal(str(raw.get("points")))
+    except InvalidOperation:
+        points = Decimal(0)
+    if not points > 0:
+        problems.append(f"{where}: points must be a positive number, not {raw.get('points')!r}")
+    count = raw.get("count", 1)
+    if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+        problems.append(f"{where}: count must be a whole number of at least 1, not {count!r}")
+    if problems:
+        raise CatalogueError(problems)
+    return {
+        "question_id": None,
+        "pool_section_id": sections[str(section_slug)],
+        "pool_objective_id": None,
+        "pool_tags": [],
+        "pool_type": raw["type"],
+        "pool_points": points,
+        "draw_count": count,
+    }
 
 
-@transaction.atomic
-def assessments_load(*, module_id: int, path: Path) -> CatalogueSummary:
-    catalogue = yaml.safe_load(path.read_text(encoding="utf-8"))
+def _blueprint(
+    raw: object, *, where: str, sections: Mapping[str, int], section: str | None = None
+) -> list[dict[str, Any]]:
+    if not isinstance(raw, list) or not raw:
+        raise CatalogueError([f"{where}: the blueprint must be a non-empty list of slots"])
+    slots, problems = [], []
+    for index, entry in enumerate(raw, start=1):
+        try:
+            slots.append(
+                _slot(entry, where=f"{where} slot {index}", sections=sections, section=section)
+            )
+        except CatalogueError as error:
+            problems += error.problems
+    if problems:
+        raise CatalogueError(problems)
+    return slots
+
+
+def _plan(catalogue: Mapping[str, Any], *, module_id: int) -> list[_Planned]:
+    """Every assessment the file describes, validated; raises CatalogueError with all problems."""
     sections = courses_api.section_list_for_module(module_id=module_id)
-    summary = CatalogueSummary()
+    slugs = {section.slug: section.id for section in sections}
     quiz = catalogue["section_quiz"]
+    quiz_blueprints = quiz.get("blueprints") or {}
+    problems = [
+        f"section_quiz: blueprint for unknown section {slug!r}"
+        for slug in sorted(set(quiz_blueprints) - set(slugs))
+    ]
+    planned: list[_Planned] = []
     for section in sections:
-        _upsert(
-            slug=f"quiz-{section.slug}",
-            defaults={
-                "title": f"Section {section.position} quiz: {section.title}",
-                "kind": AssessmentKind.SECTION_QUIZ,
-                "module_id": module_id,
-                "section_id": section.id,
-                **_settings(quiz),
-            },
-            slots=[{"pool_section_id": section.id, "draw_count": quiz["draw_per_section"]}],
-            summary=summary,
-        )
+        where = f"quiz-{section.slug}"
+        try:
+            slots = _blueprint(
+                quiz_blueprints.get(section.slug), where=where, sections=slugs, section=section.slug
+            )
+        except CatalogueError as error:
+            problems += error.problems
+            continue
+        defaults = {
+            "title": f"Section {section.position} quiz: {section.title}",
+            "kind": AssessmentKind.SECTION_QUIZ,
+            "module_id": module_id,
+            "section_id": section.id,
+            **_settings(quiz),
+        }
+        planned.append(_Planned(where, defaults, slots))
     for kind, entry in (
         (AssessmentKind.FINAL_EXAM, catalogue["final_exam"]),
         (AssessmentKind.PRACTICE, catalogue["practice"]),
     ):
-        _upsert(
-            slug=entry["slug"],
-            defaults={
-                "title": entry["title"],
-                "kind": kind,
-                "module_id": module_id,
-                **_settings(entry),
-            },
-            slots=[
-                {"pool_section_id": section.id, "draw_count": entry["draw_per_section"]}
-                for section in sections
-            ],
-            summary=summary,
+        try:
+            slots = _blueprint(entry.get("blueprint"), where=entry["slug"], sections=slugs)
+        except CatalogueError as error:
+            problems += error.problems
+            continue
+        defaults = {"title": entry["title"], "kind": kind, "module_id": module_id}
+        planned.append(_Planned(entry["slug"], defaults | _settings(entry), slots))
+    for plan in planned:
+        problems += [
+            f"{plan.slug}: {problem}"
+            for problem in blueprint_shortfalls(
+                assessment=Assessment(kind=plan.defaults["kind"]),
+                slots=[
+                    AssessmentSlot(position=position, **slot)
+                    for position, slot in enumerate(plan.slots, start=1)
+                ],
+            )
+        ]
+    if problems:
+        raise CatalogueError(problems)
+    return planned
+
+
+def _upsert(plan: _Planned, summary: CatalogueSummary) -> None:
+    assessment = Assessment.objects.filter(slug=plan.slug).first()
+    created = assessment is None
+    if assessment is None:
+        assessment = Assessment.objects.create(slug=plan.slug, **plan.defaults)
+        summary.created.append(plan.slug)
+    changed = [] if created else fields_update_changed(row=assessment, values=plan.defaults)
+    current = list(assessment.slots.order_by("position").values(*_SLOT_COLUMNS))
+    if current != plan.slots:
+        assessment.slots.all().delete()
+        AssessmentSlot.objects.bulk_create(
+            AssessmentSlot(assessment=assessment, position=position, **slot)
+            for position, slot in enumerate(plan.slots, start=1)
         )
+    if not created:
+        (summary.updated if changed or current != plan.slots else summary.unchanged).append(
+            plan.slug
+        )
+
+
+@transaction.atomic
+def assessments_load(*, module_id: int, path: Path) -> CatalogueSummary:
+    """Create or update every assessment of the catalogue file. Load the question bank first:
+    a blueprint its pool cannot fill is refused (CatalogueError), and nothing is written."""
+    catalogue = yaml.safe_load(path.read_text(encoding="utf-8"))
+    summary = CatalogueSummary()
+    for plan in _plan(catalogue, module_id=module_id):
+        _upsert(plan, summary)
     return summary

@@ -103,12 +103,17 @@ def question_create(
     provenance_detail: Mapping[str, Any] | None = None,
     dedupe_key: str | None = None,
     author: User | None = None,
+    exam_only: bool = False,
 ) -> Question:
-    """Create a question with its first version. Raises QuestionSpecError on invalid content."""
+    """Create a question with its first version. Raises QuestionSpecError on invalid content.
+
+    `exam_only` puts it in the exam pool: only the final exam draws it.
+    """
     question_content_validate(content=content)
     question = Question.objects.create(
         key=key,
         section_id=section_id,
+        exam_only=exam_only,
         status=status,
         provenance=provenance,
         provenance_detail=dict(provenance_detail or {}),
@@ -144,6 +149,17 @@ def question_revise(
 @transaction.atomic
 def question_tags_set(*, question: Question, tags: Iterable[str]) -> None:
     question.tags.set(_tags_get_or_create(tags))
+
+
+@transaction.atomic
+def question_exam_pool_set(*, question: Question, exam_only: bool) -> bool:
+    """Put the question in the exam pool (only the final exam draws it) or take it out; True
+    when that changed. Attempts already started keep their questions; a quiz or practice attempt
+    that drew it before no longer shows it (`exam_pool_withholds`)."""
+    changed = Question.objects.filter(pk=question.pk).exclude(exam_only=exam_only)
+    updated = changed.update(exam_only=exam_only, updated_at=timezone.now())
+    question.exam_only = exam_only
+    return bool(updated)
 
 
 @transaction.atomic

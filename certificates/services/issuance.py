@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
+from assessments import api as assessments_api
 from certificates import events
 from certificates.codes import new_verification_code
 from certificates.credentials import (
@@ -218,6 +219,7 @@ def certificate_revoke(
     now = now or timezone.now()
     if not reason.strip():
         raise CertificationError("A revocation needs a reason.")
+    was_current = certificate.is_current(now)
     with transaction.atomic():
         revoked = Certificate.objects.filter(
             pk=certificate.pk,
@@ -232,6 +234,10 @@ def certificate_revoke(
         if not revoked:
             raise CertificationError("This certificate is already revoked or superseded.")
         status_list_publish(status_list_id=certificate.status_list_id, now=now)
+        if was_current:
+            # The cycle its expiry would have opened starts now instead. A certificate that had
+            # already expired keeps the cycle its expiry opened.
+            _exam_cycle_open(certificate, starts_at=now, reason="the certificate was revoked")
     certificate.refresh_from_db()
     _announce(certificate.pk, events.REVOKED)
     logger.info("certificate %s revoked by %s", certificate.pk, instructor.pk)
@@ -247,6 +253,23 @@ def certificate_reissue_for_new_name(
         raise CertificationError("Your certificate already shows your current name.")
     return certificate_reissue(
         certificate=certificate, actor=learner, reason=NAME_CHANGE_REASON, now=now
+    )
+
+
+def _exam_cycle_open(certificate: Certificate, *, starts_at: datetime, reason: str) -> None:
+    """From `starts_at` on, the learner earns the certificate again: the final exam gives a fresh
+    allowance (the program's `exam_attempts_per_cycle`) and counts only the attempts started
+    since. Any cycle scheduled later (by this certificate's expiry) no longer applies."""
+    program = certificate.program
+    assessments_api.attempt_cycles_withdraw_after(
+        learner_id=certificate.learner_id, assessment_slug=program.final_exam_slug, after=starts_at
+    )
+    assessments_api.attempt_cycle_open(
+        learner_id=certificate.learner_id,
+        assessment_slug=program.final_exam_slug,
+        starts_at=starts_at,
+        attempts_allowed=program.exam_attempts_per_cycle,
+        reason=f"Certificate {certificate.display_code}: {reason}.",
     )
 
 
@@ -305,6 +328,10 @@ def _certificate_create(issue: _Issue) -> Certificate:
             ) from error
         if issue.replaces is not None:
             status_list_publish(status_list_id=issue.replaces.status_list_id, now=issue.issued_at)
+        if issue.expires_at is not None:
+            _exam_cycle_open(
+                certificate, starts_at=issue.expires_at, reason="the certificate expires"
+            )
     _enqueue_pdf_render(certificate.pk)
     _announce(certificate.pk, events.ISSUED)
     logger.info(

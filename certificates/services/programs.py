@@ -25,6 +25,16 @@ class ProgramLoadOutcome:
     changed: bool
 
 
+def _attempts_per_cycle(entry: dict[str, Any], path: Path) -> int | None:
+    value = entry.get("exam_attempts_per_cycle")
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+        raise ProgramCatalogueError(
+            f"{path.name}: exam_attempts_per_cycle must be a whole number (0: unlimited), "
+            f"not {value!r}"
+        )
+    return value
+
+
 @transaction.atomic
 def certification_program_load(*, path: Path) -> ProgramLoadOutcome:
     """Create or update the program a catalogue file describes. Idempotent: an unchanged file
@@ -42,6 +52,7 @@ def certification_program_load(*, path: Path) -> ProgramLoadOutcome:
         "final_exam_slug": entry["final_exam"],
         "min_section_mastery_percent": entry.get("min_section_mastery_percent"),
         "validity_days": entry.get("validity_days"),
+        "exam_attempts_per_cycle": _attempts_per_cycle(entry, path),
     }
     program = CertificationProgram.objects.filter(slug=entry["slug"]).first()
     created = program is None

@@ -94,9 +94,6 @@
       if (response.ok) {
         markSaved(question);
         setStatus("saved", "Saved at " + timeOfDay(reply.saved_at));
-        if (reply.feedback_html !== undefined) {
-          question.querySelector(".item-feedback-slot").innerHTML = reply.feedback_html;
-        }
       } else if (reply.code === "deadline_passed" || reply.code === "attempt_closed") {
         closeAttempt("Not saved: " + reply.detail, reply.result_url);
       } else {
@@ -134,6 +131,54 @@
     window.clearTimeout(timers.get(question));
     save(question);
   });
+
+  // Immediate feedback: Check grades one answer and locks it (the server refuses later changes).
+  function lock(question) {
+    question.dataset.checked = "yes";
+    for (const input of question.querySelectorAll("input, select, textarea")) input.disabled = true;
+    const action = question.querySelector(".check-action");
+    if (action) action.remove();
+    question.querySelector(".question-state").textContent = "Checked: this answer is graded and locked";
+  }
+
+  async function check(question) {
+    if (closed) return;
+    window.clearTimeout(timers.get(question));
+    timers.delete(question);
+    // A save still on its way would reach a locked answer: let it land first.
+    await Promise.allSettled(Array.from(inFlight));
+    setStatus("saving", "Checking…");
+    try {
+      const response = await fetch(question.dataset.checkUrl, {
+        method: "POST",
+        body: bodyFor(question),
+        headers: { "X-CSRFToken": csrfToken, Accept: "application/json" },
+        credentials: "same-origin",
+      });
+      const reply = await response.json();
+      if (response.ok) {
+        markSaved(question);
+        lock(question);
+        question.querySelector(".item-feedback-slot").innerHTML = reply.feedback_html;
+        setStatus("saved", "Checked at " + timeOfDay(reply.saved_at));
+      } else if (reply.code === "deadline_passed" || reply.code === "attempt_closed") {
+        closeAttempt("Not checked: " + reply.detail, reply.result_url);
+      } else {
+        setStatus("error", "Not checked: " + (reply.detail || "the server refused the answer."));
+      }
+    } catch (error) {
+      setStatus("error", "Not checked: the connection failed. Try again.");
+    }
+  }
+
+  for (const button of document.querySelectorAll(".check-button")) {
+    button.addEventListener("click", (event) => {
+      const question = questionOf(button);
+      if (!question || !question.dataset.checkUrl) return;
+      event.preventDefault();
+      check(question);
+    });
+  }
 
   // Moving between questions by link saves first, so nothing typed is lost.
   for (const link of document.querySelectorAll(".question-nav a")) {

@@ -79,19 +79,20 @@ def test_assessments_filter_by_kind_and_section(api, quiz, section):
     assert by_other_kind.json()["results"] == []
 
 
-def test_an_immediate_feedback_save_returns_the_grade(api, make_question, make_assessment):
+def test_an_immediate_feedback_check_returns_the_grade(api, make_question, make_assessment):
     make_assessment([make_question("numeric")], slug="practice", policy=FeedbackPolicy.IMMEDIATE)
     attempt = api.post("/api/v1/assessments/practice/attempts/").json()
 
-    saved = api.put(
-        f"/api/v1/attempts/{attempt['id']}/answers/1/",
+    checked = api.post(
+        f"/api/v1/attempts/{attempt['id']}/answers/1/check/",
         {"response": right_answer("numeric")},
         format="json",
     )
 
-    assert saved.status_code == 200
-    assert saved.json()["item"]["fraction"] == 1.0
-    assert saved.json()["save_count"] == 1
+    assert checked.status_code == 200
+    assert checked.json()["item"]["fraction"] == 1.0
+    assert checked.json()["item"]["checked"] is True
+    assert checked.json()["save_count"] == 1
 
 
 def test_the_result_of_an_attempt_in_progress_is_a_conflict(api, quiz):

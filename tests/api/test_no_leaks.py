@@ -41,24 +41,32 @@ def test_nothing_is_revealed_before_the_policy_allows_it(api, attempt_at, questi
     started = attempt_at(question_type, policy)
     attempt_url = f"/api/v1/attempts/{started['id']}/"
 
-    # when the learner answers correctly, reads the attempt, submits and asks for the result
+    # when the learner answers correctly (checking it where feedback is immediate), reads the
+    # attempt, submits and asks for the result
     saved = api.put(
         f"{attempt_url}answers/1/", {"response": right_answer(question_type)}, format="json"
+    )
+    before_check = api.get(attempt_url)
+    checked = api.post(
+        f"{attempt_url}answers/1/check/", {"response": right_answer(question_type)}, format="json"
     )
     during = api.get(attempt_url)
     submitted = api.post(f"{attempt_url}submit/")
     result = api.get(f"{attempt_url}result/")
 
-    # then the start shows nothing, whatever the policy
+    # then the start and the save show nothing, whatever the policy
     assert leaks(started) == []
     assert saved.status_code == 200
+    assert leaks(saved.json()) == []
+    assert leaks(before_check.json()) == []
     if policy == FeedbackPolicy.IMMEDIATE:
-        # ... immediate feedback grades the answer at once, and only that
-        assert saved.json()["item"]["fraction"] == 1.0
+        # ... immediate feedback grades the checked answer, and only that
+        assert checked.json()["item"]["fraction"] == 1.0
         assert during.json()["items"][0]["feedback"] is not None
         assert during.json()["score"] is None
     else:
-        assert leaks(saved.json()) == []
+        assert checked.status_code == 409
+        assert leaks(checked.json()) == []
         assert leaks(during.json()) == []
     if policy == FeedbackPolicy.AFTER_CLOSE:
         # ... after-close shows nothing at submission, not even the score

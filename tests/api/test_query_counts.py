@@ -18,7 +18,7 @@ def test_an_answer_save_takes_three_queries(api, quiz, django_assert_num_queries
     assert response.status_code == 200
 
 
-def test_an_immediate_feedback_save_takes_four_queries(
+def test_an_immediate_feedback_check_takes_four_queries(
     api, make_question, make_assessment, django_assert_num_queries
 ):
     make_assessment([make_question("matching")], slug="p", policy=FeedbackPolicy.IMMEDIATE)
@@ -26,13 +26,31 @@ def test_an_immediate_feedback_save_takes_four_queries(
 
     # token, the frozen question, the conditional update, the graded question read back
     with django_assert_num_queries(4):
-        response = api.put(
-            f"/api/v1/attempts/{attempt['id']}/answers/1/",
+        response = api.post(
+            f"/api/v1/attempts/{attempt['id']}/answers/1/check/",
             {"response": right_answer("matching")},
             format="json",
         )
 
     assert response.json()["item"]["fraction"] == 1.0
+
+
+def test_a_start_of_the_exam_takes_a_fixed_number_of_queries(
+    api, make_question, make_assessment, django_assert_num_queries
+):
+    # given an assessment of three fixed questions, started once before (and submitted)
+    quiz = make_assessment([make_question(kind) for kind in ("matching", "ordering", "numeric")])
+    first = api.post(f"/api/v1/assessments/{quiz.slug}/attempts/").json()
+    api.post(f"/api/v1/attempts/{first['id']}/submit/")
+
+    # token, assessment; attempts so far, override, cycle, previous questions; slots, versions;
+    # the attempt and its questions inserted (in a transaction): the new attempt is then shown
+    # without reading its questions back
+    with django_assert_num_queries(12):
+        response = api.post(f"/api/v1/assessments/{quiz.slug}/attempts/")
+
+    assert response.status_code == 201
+    assert len(response.json()["items"]) == 3
 
 
 def test_a_service_account_save_takes_five_queries(

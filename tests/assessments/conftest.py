@@ -71,3 +71,16 @@ def make_question(db: None) -> QuestionMaker:
         )
 
     return make
+
+
+@pytest.fixture
+def docker_catalogue(docker_module: int) -> int:
+    """Module 1.1 with the real question bank and the real assessment catalogue loaded."""
+    from assessments.services.bank import question_bank_load
+    from assessments.services.catalogue import CATALOGUE_DIRECTORY, assessments_load
+
+    question_bank_load(module_id=docker_module)
+    assessments_load(
+        module_id=docker_module, path=CATALOGUE_DIRECTORY / "module-1-1-docker-basics.yaml"
+    )
+    return docker_module

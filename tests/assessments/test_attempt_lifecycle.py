@@ -95,7 +95,12 @@ def quiz(section, pool):
         passing_percent=60,
     )
     AssessmentSlot.objects.create(
-        assessment=assessment, position=1, pool_section=section, draw_count=DRAWN
+        assessment=assessment,
+        position=1,
+        pool_section=section,
+        pool_type="single_choice",
+        pool_points=1,
+        draw_count=DRAWN,
     )
     return assessment
 
@@ -175,7 +180,12 @@ def test_a_start_draws_on_ids_and_reads_only_the_drawn_specs(learner, section, p
     )
     for position in (1, 2, 3):
         AssessmentSlot.objects.create(
-            assessment=three_pools, position=position, pool_section=section, draw_count=2
+            assessment=three_pools,
+            position=position,
+            pool_section=section,
+            pool_type="single_choice",
+            pool_points=1,
+            draw_count=2,
         )
     with CaptureQueriesContext(connection) as one_pool_start:
         attempt_start(learner=learner, assessment=quiz)

@@ -54,7 +54,7 @@ COMMON_REQUIRED = (
     "prompt",
     "feedback",
 )
-COMMON_OPTIONAL = ("parameters",)
+COMMON_OPTIONAL = ("parameters", "exam_only")
 TYPE_FIELDS: dict[str, tuple[set[str], set[str]]] = {
     # type: (required fields, optional fields)
     "single_choice": ({"options"}, {"shuffle"}),

@@ -148,3 +148,34 @@ def test_an_answer_sent_after_the_deadline_is_refused_with_the_servers_reason(
     assert attempt.questions.get(position=1).response is None
     status.get_by_role("link", name="See your result").click()
     expect(page.locator("#finalised-by-server")).to_be_visible()
+
+
+PRACTICE = "docker-basics-practice"
+
+
+def test_checking_a_practice_answer_shows_its_feedback_and_locks_it(
+    phone_page: Page, live_server: LiveServer, demo_course: int, browser_learner: User
+) -> None:
+    page = phone_page
+    # given a learner on the first question of the practice, answered
+    log_in(page, live_server, browser_learner, f"/learn/assessments/{PRACTICE}/")
+    page.get_by_role("button", name="Start").click()
+    page.wait_for_url(re.compile(r"/learn/attempts/\d+/"))
+    attempt = Attempt.objects.get(assessment__slug=PRACTICE)
+    first = attempt.questions.select_related("question_version").get(position=1)
+    _answer_wrongly(page, first)
+    question = page.locator("#question-1")
+
+    # when they check it
+    question.get_by_role("button", name=re.compile("^Check")).click()
+
+    # then the feedback appears under it, and the answer is locked on the page and the server
+    expect(question.locator(".item-feedback")).to_contain_text("Incorrect")
+    expect(question.locator(".question-state")).to_have_text(
+        "Checked: this answer is graded and locked"
+    )
+    expect(question.locator("input").first).to_be_disabled()
+    expect(question.get_by_role("button", name=re.compile("^Check"))).to_have_count(0)
+    first.refresh_from_db()
+    assert first.checked_at is not None
+    assert first.fraction == 0.0

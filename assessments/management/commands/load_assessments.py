@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from assessments.services.catalogue import CATALOGUE_DIRECTORY, assessments_load
+from assessments.services.catalogue import CATALOGUE_DIRECTORY, CatalogueError, assessments_load
 from courses import api as courses_api
 
 
@@ -25,7 +25,12 @@ class Command(BaseCommand):
             raise CommandError(
                 f"No module {options['course']}/{options['module']}: run import_course first."
             )
-        summary = assessments_load(module_id=module_id, path=Path(options["catalogue"]))
+        try:
+            summary = assessments_load(module_id=module_id, path=Path(options["catalogue"]))
+        except CatalogueError as error:
+            raise CommandError(
+                "The catalogue was not loaded:\n" + "\n".join(f"  {p}" for p in error.problems)
+            ) from None
         self.stdout.write(
             f"Assessments: {len(summary.created)} created, {len(summary.updated)} updated, "
             f"{len(summary.unchanged)} unchanged."

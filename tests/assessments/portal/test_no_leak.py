@@ -91,7 +91,8 @@ def test_a_save_acknowledgement_holds_no_grade_under_after_submission(
 
     # then the acknowledgement says saved, and nothing about the grade
     assert response.status_code == 200
-    assert set(response.json()) == {"position", "saved_at", "save_count", "seconds_left"}
+    assert set(response.json()) == {"position", "saved_at", "save_count", "seconds_left", "checked"}
+    assert response.json()["checked"] is False
     _assert_no_answer_side(response.content.decode(), question_type)
 
 

@@ -99,7 +99,7 @@ def test_after_close_the_result_waits_for_the_close_then_shows_everything(
     assert "Quokka moves" in after
 
 
-def test_immediate_feedback_follows_each_saved_answer_during_the_attempt(
+def test_immediate_feedback_follows_each_checked_answer_during_the_attempt(
     make_question: QuestionMaker, make_assessment: AssessmentMaker, learner: User
 ) -> None:
     # given a practice quiz with immediate feedback
@@ -110,10 +110,12 @@ def test_immediate_feedback_follows_each_saved_answer_during_the_attempt(
     attempt = started(quiz, learner)
     client = client_for(learner)
 
-    # when the learner autosaves the first answer
-    ack = client.post(reverse("portal:answer_save", args=[attempt.pk, 1]), {"q1": WRONG}).json()
+    # when the learner autosaves the first answer, then checks it
+    saved = client.post(reverse("portal:answer_save", args=[attempt.pk, 1]), {"q1": WRONG}).json()
+    ack = client.post(reverse("portal:answer_check", args=[attempt.pk, 1]), {"q1": WRONG}).json()
 
-    # then the acknowledgement carries that question's feedback
+    # then the save says nothing of the grade, and the check's acknowledgement carries it
+    assert "feedback_html" not in saved
     assert "Quokka moves" in ack["feedback_html"]
     assert "Incorrect" in ack["feedback_html"]
     # and the page shows it under the answered question only

@@ -4,6 +4,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from certification_builders import grade_submission, meet_every_requirement, take_exam
 from django.utils import timezone
 
@@ -148,8 +149,12 @@ def test_an_expired_certificate_is_renewed_only_by_passing_again(
     standing = certification_standing_for_learner(learner_id=learner.pk, program=program, now=later)
     assert "again" in standing.missing[0].message
 
-    # when: the learner passes the exam again
+    # when: the learner passes the exam again, and submits the practical tasks again
     take_exam(learner, final_exam, percent=91, submitted_at=later - timedelta(minutes=1))
+    assert certification_evaluate(learner_id=learner.pk, program_id=program.pk, now=later) is None
+    with time_machine.travel(later, tick=False):
+        for task in tasks:
+            grade_submission(learner, task)
     renewed = certification_evaluate(learner_id=learner.pk, program_id=program.pk, now=later)
 
     # then
