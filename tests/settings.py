@@ -14,7 +14,12 @@ _WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 # broker tests use 14 and 15, so the defaults leave 12, 11, 10, ... for the caches).
 _WORKER_NUMBER = int(_WORKER.removeprefix("gw")) if _WORKER.startswith("gw") else 0
 
-if _WORKER_NUMBER:
+# Set once per worker: a subprocess a test starts inherits the environment, and must keep the
+# var folder and cache that test gave it rather than be moved again.
+_APPLIED = "QUAYSIDE_TEST_RESOURCES_OF_WORKER"
+
+if _WORKER_NUMBER and os.environ.get(_APPLIED) != _WORKER:
+    os.environ[_APPLIED] = _WORKER
     _cache_url = os.environ.get("CACHE_URL", "")
     _match = re.fullmatch(r"(rediss?://[^/]+)/(\d+)", _cache_url)
     if _match:

@@ -172,6 +172,8 @@ def final_exam(section: Section) -> Assessment:
             ),
             provenance=Provenance.AUTHORED,
             status=QuestionStatus.READY,
+            # A final exam shows only questions of its own pool, never seen in practice.
+            exam_only=True,
         )
         AssessmentSlot.objects.create(assessment=exam, position=position, question=question)
     return exam

@@ -257,18 +257,23 @@ def test_an_example_answer_gets_full_credit_through_the_portal(
 def test_a_docker_command_is_graded_by_what_docker_does_through_the_portal(
     make_question: QuestionMaker, make_assessment: AssessmentMaker, learner: User
 ) -> None:
-    # given a practice quiz whose command question expects `docker ps -a`
+    # given a practice quiz with two command questions that expect `docker ps -a`
     quiz = make_assessment(
-        [make_question("docker_command")], feedback_policy=FeedbackPolicy.IMMEDIATE
+        [make_question("docker_command"), make_question("docker_command")],
+        feedback_policy=FeedbackPolicy.IMMEDIATE,
     )
     attempt = started(quiz, learner)
     client = client_for(learner)
-    url = reverse("portal:answer_save", args=[attempt.pk, 1])
 
-    # when the learner saves another spelling with a flag that only changes the presentation
-    accepted = client.post(url, {"q1": "docker container list --all --size"}).json()
-    # and then one that prints only the IDs
-    refused = client.post(url, {"q1": "docker ps -aq"}).json()
+    # when the learner checks another spelling with a flag that only changes the presentation
+    accepted = client.post(
+        reverse("portal:answer_check", args=[attempt.pk, 1]),
+        {"q1": "docker container list --all --size"},
+    ).json()
+    # and, on the other question, one that prints only the IDs
+    refused = client.post(
+        reverse("portal:answer_check", args=[attempt.pk, 2]), {"q2": "docker ps -aq"}
+    ).json()
 
     # then the first is correct with a remark, the second names the flag as not needed
     assert "Correct." in accepted["feedback_html"]
