@@ -7,7 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from courses import rendering
-from courses.models import ContentBlock, LearningObjective, Module, Section
+from courses.models import ContentBlock, LearningObjective, Module, ObjectiveOrigin, Section
+
+# Re-exported: the question bank declares supplementary objectives through this door.
+from courses.services import ObjectiveSupplement as ObjectiveSupplement
+from courses.services import objective_supplements_sync as objective_supplements_sync
 
 
 class CourseContentNotFoundError(LookupError):
@@ -182,6 +186,27 @@ def objective_ids_by_position(*, module_id: int) -> dict[int, int]:
         LearningObjective.objects.filter(module_id=module_id, is_archived=False).values_list(
             "position", "pk"
         )
+    )
+
+
+@dataclass(frozen=True)
+class ObjectiveReferences:
+    """How other apps name a module's live objectives: the course's own by their 1-based
+    position in the text, any objective (supplements included) by its slug."""
+
+    by_position: dict[int, int]
+    by_slug: dict[str, int]
+
+
+def objective_references(*, module_id: int) -> ObjectiveReferences:
+    rows = LearningObjective.objects.filter(module_id=module_id, is_archived=False).values_list(
+        "pk", "position", "slug", "origin"
+    )
+    return ObjectiveReferences(
+        by_position={
+            position: pk for pk, position, _, origin in rows if origin == ObjectiveOrigin.COURSE
+        },
+        by_slug={slug: pk for pk, _, slug, _ in rows},
     )
 
 

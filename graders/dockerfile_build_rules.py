@@ -34,7 +34,9 @@ from graders.rule_results import (
     DEPENDENCIES_BEFORE_SOURCE,
     NO_BUILD_TOOLS_IN_FINAL_STAGE,
     NPM_CACHE_CLEANED,
+    PACKAGES_INSTALLED,
     PIP_NO_CACHE_DIR,
+    RuleOptions,
     RuleResult,
     rule_result,
 )
@@ -442,4 +444,29 @@ def _is_build_tool_image(stage: Stage) -> bool:
         or is_jdk
         or is_full_variant
         or image.name.endswith("dotnet/sdk")
+    )
+
+
+def final_stage_installs_packages(dockerfile: Dockerfile, options: RuleOptions) -> RuleResult:
+    """Every package of `options.required_packages` is installed in the final image (and not
+    removed again), so that tidying an install cannot pass by deleting it."""
+    installed: set[str] = set()
+    for run in _final_runs(dockerfile):
+        for command in shell_commands(run):
+            installed.update(installed_packages(command))
+            installed.difference_update(removed_packages(command))
+    missing = [name for name in options.required_packages if name not in installed]
+    if missing:
+        names = ", ".join(f"`{name}`" for name in missing)
+        return rule_result(
+            PACKAGES_INSTALLED,
+            passed=False,
+            message=f"The final image no longer installs {names}, which the app needs. Keep "
+            "the install and fix how it is done instead of removing it.",
+            line=dockerfile.final_stage.line,
+        )
+    return rule_result(
+        PACKAGES_INSTALLED,
+        passed=True,
+        message="The final image installs every package the app needs.",
     )
