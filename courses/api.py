@@ -11,7 +11,7 @@ from courses.models import ContentBlock, LearningObjective, Module, ObjectiveOri
 
 # Re-exported: the question bank declares supplementary objectives through this door.
 from courses.services import ObjectiveSupplement as ObjectiveSupplement
-from courses.services import objective_supplements_sync as objective_supplements_sync
+from courses.services import objective_supplements_sync as _objective_supplements_sync
 
 
 class CourseContentNotFoundError(LookupError):
@@ -198,16 +198,22 @@ class ObjectiveReferences:
     by_slug: dict[str, int]
 
 
-def objective_references(*, module_id: int) -> ObjectiveReferences:
-    rows = LearningObjective.objects.filter(module_id=module_id, is_archived=False).values_list(
-        "pk", "position", "slug", "origin"
-    )
+def _references(rows: list[tuple[int, int, str, str]]) -> ObjectiveReferences:
     return ObjectiveReferences(
         by_position={
             position: pk for pk, position, _, origin in rows if origin == ObjectiveOrigin.COURSE
         },
         by_slug={slug: pk for pk, _, slug, _ in rows},
     )
+
+
+def objective_supplements_sync(
+    *, module_id: int, supplements: list[ObjectiveSupplement]
+) -> ObjectiveReferences:
+    """Declare the objectives another app needs beyond the course text (see
+    `courses.services.objective_supplements_sync`); returns the module's references after."""
+    rows = _objective_supplements_sync(module_id=module_id, supplements=supplements)
+    return _references([(row.pk, row.position, row.slug, row.origin) for row in rows])
 
 
 def section_choices() -> list[tuple[int, str]]:

@@ -316,8 +316,9 @@ class ObjectiveSupplement:
 @transaction.atomic
 def objective_supplements_sync(
     *, module_id: int, supplements: Sequence[ObjectiveSupplement]
-) -> dict[str, int]:
-    """Make the module's supplementary objectives exactly `supplements`; {slug: id}.
+) -> list[LearningObjective]:
+    """Make the module's supplementary objectives exactly `supplements`; returns the module's
+    live objectives afterwards (the course's and the supplements), so callers need no re-read.
 
     Idempotent: nothing is written when the rows already match. Supplements are numbered after
     the course's objectives in the order given; one the course text states itself (same slug)
@@ -361,7 +362,8 @@ def objective_supplements_sync(
     moving = _positions_to_change(kept, first_position=first_position)
     _park(moving)
     _place(moving)
-    return ids
+    live_course = [row for row in stated if not row.is_archived]
+    return sorted([*live_course, *kept], key=lambda row: row.position)
 
 
 def _supplement_row(

@@ -157,10 +157,11 @@ def objective_supplements_read(*, directory: Path) -> list[courses_api.Objective
     return supplements
 
 
-def bank_items_read(*, directory: Path, module_id: int) -> list[_BankItem]:
+def bank_items_read(
+    *, directory: Path, module_id: int, references: courses_api.ObjectiveReferences
+) -> list[_BankItem]:
     """Parse and validate every question file; raises BankError naming every problem."""
     sections = courses_api.section_ids_by_slug(module_id=module_id)
-    references = courses_api.objective_references(module_id=module_id)
     items: list[_BankItem] = []
     problems: list[str] = []
     seen: set[str] = set()
@@ -197,7 +198,9 @@ def question_bank_load(*, module_id: int, directory: Path = BANK_DIRECTORY) -> B
     """
     supplements = objective_supplements_read(directory=directory)
     try:
-        courses_api.objective_supplements_sync(module_id=module_id, supplements=supplements)
+        references = courses_api.objective_supplements_sync(
+            module_id=module_id, supplements=supplements
+        )
     except ValueError as error:
         raise BankError([f"{OBJECTIVES_FILE}: {error}"]) from None
     summary = BankLoadSummary()
@@ -205,7 +208,7 @@ def question_bank_load(*, module_id: int, directory: Path = BANK_DIRECTORY) -> B
         question.key: question
         for question in Question.objects.select_related("current_version").prefetch_related("tags")
     }
-    for item in bank_items_read(directory=directory, module_id=module_id):
+    for item in bank_items_read(directory=directory, module_id=module_id, references=references):
         question = existing.get(item.key)
         if question is None:
             question_create(
