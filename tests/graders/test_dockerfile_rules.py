@@ -1,3 +1,4 @@
+from dataclasses import replace
 from textwrap import dedent
 
 import pytest
@@ -30,8 +31,12 @@ CMD ["node", "dist/server.js"]
 """
 
 
+# Only final-stage-installs-packages reads `required_packages`; the other rules ignore it.
+CASE_OPTIONS = replace(DEFAULT_OPTIONS, required_packages=("curl",))
+
+
 def check(rule_id: str, dockerfile_text: str) -> RuleResult:
-    return DOCKERFILE_RULES[rule_id](parse_dockerfile(dedent(dockerfile_text)), DEFAULT_OPTIONS)
+    return DOCKERFILE_RULES[rule_id](parse_dockerfile(dedent(dockerfile_text)), CASE_OPTIONS)
 
 
 # Each rule: a Dockerfile that passes it and one that fails it, with the line to blame.
@@ -261,6 +266,13 @@ RULE_CASES = [
         "FROM alpine:3.19\nADD app.py /app/\n",
         2,
         id="add-plain-file",
+    ),
+    pytest.param(
+        ids.PACKAGES_INSTALLED,
+        "FROM alpine:3.19\nRUN apk add --no-cache curl\n",
+        "FROM alpine:3.19\nRUN apk add --no-cache wget\n",
+        1,
+        id="required-package-dropped",
     ),
 ]
 
@@ -501,4 +513,4 @@ def test_run_all_raises_a_syntax_error_with_the_line_for_unparseable_input() -> 
 
 
 def test_every_rule_id_has_a_definition_and_is_unique() -> None:
-    assert len(RULE_IDS) == len(set(RULE_IDS)) == 20
+    assert len(RULE_IDS) == len(set(RULE_IDS)) == 21
