@@ -92,17 +92,15 @@ def _save_if_changed(row: models.Model, values: dict[str, Any], counts: RowCount
 
 
 def _is_referenced(row: models.Model) -> bool:
-    """Whether a row outside the courses app points at `row` (e.g. a question at a section)."""
+    """Whether a row outside the courses app points at `row` (e.g. a question at a section).
+
+    Queried through the pointing model's own field, so relations without a reverse accessor
+    (`related_name="+"`) count too.
+    """
     for relation in row._meta.related_objects:
         if relation.related_model._meta.app_label == "courses":
             continue
-        accessor = relation.get_accessor_name()
-        if accessor is None:
-            continue
-        if relation.many_to_many or relation.one_to_many:
-            if getattr(row, accessor).exists():
-                return True
-        elif relation.related_model._default_manager.filter(**{relation.field.name: row}).exists():
+        if relation.related_model._default_manager.filter(**{relation.field.name: row}).exists():
             return True
     return False
 
