@@ -1,10 +1,11 @@
 """Static checks of the question bank in assessments/bank/ (module 1.1, Docker basics).
 
-The checks need no database: they read the files and call pure Python code only. The checks follow docs/question-format.md. Every item is also run through the engine's own
-validators and graders (`assessments.question_types`, `graders.docker_cli`,
-`graders.dockerfile_rules`, `assessments.services.bank_policy`, all free of Django), so a bank
-item the engine would reject fails here too, and every worked example of every item is graded
-through its question type for every parameter combination.
+The checks need no database: they read the files and call pure Python code only. They follow
+docs/question-format.md. Every item is also run through the engine's own validators and graders
+(`assessments.question_types`, `graders.docker_cli`, `graders.dockerfile_rules`,
+`assessments.services.bank_policy`, all free of Django), so a bank item the engine would reject
+fails here too, and every worked example of every item is graded through its question type for
+every parameter combination.
 """
 
 import ast
