@@ -244,3 +244,43 @@ def test_dropping_or_removing_a_required_package_fails(text: str, missing: str) 
 
 def test_no_required_packages_passes() -> None:
     assert packages_check("FROM scratch\n").passed
+
+
+# --- dependencies-before-source: npm ci needs its lock file ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("copy", "passed"),
+    [
+        ("COPY package*.json ./", True),
+        ("COPY package.json package-lock.json ./", True),
+        ("COPY package.json npm-shrinkwrap.json ./", True),
+        ("COPY *.json ./", True),
+        ("COPY package.json ./", False),
+        ("COPY package.json yarn.lock ./", False),
+    ],
+)
+def test_npm_ci_needs_the_lock_file_copied_before_it(copy: str, passed: bool) -> None:
+    text = f"FROM node:18-alpine\nWORKDIR /app\n{copy}\nRUN npm ci --omit=dev\nCOPY . .\n"
+
+    result = check(ids.DEPENDENCIES_BEFORE_SOURCE, text)
+
+    assert result.passed is passed, result.message
+    if not passed:
+        assert "no lock file (`package-lock.json`) is copied before it" in result.message
+        assert result.line == 4
+
+
+def test_npm_ci_in_a_stage_built_on_one_that_copied_the_lock_file_passes() -> None:
+    text = (
+        "FROM node:18-alpine AS deps\nWORKDIR /app\nCOPY package*.json ./\n"
+        "FROM deps AS build\nRUN npm ci\nCOPY . .\nRUN npm run build\n"
+    )
+
+    assert check(ids.DEPENDENCIES_BEFORE_SOURCE, text).passed
+
+
+def test_npm_install_does_not_need_a_lock_file() -> None:
+    text = "FROM node:18-alpine\nCOPY package.json ./\nRUN npm install\nCOPY . .\n"
+
+    assert check(ids.DEPENDENCIES_BEFORE_SOURCE, text).passed
