@@ -79,8 +79,8 @@ def _required_rule_errors(spec: Mapping[str, Any]) -> list[str]:
     if REQUIRED_RULES_FIELD not in spec:
         return []
     errors = _rule_errors(spec, REQUIRED_RULES_FIELD, minimum=1)
-    graded = spec.get(RULES_FIELD) if isinstance(spec.get(RULES_FIELD), list) else []
-    required = spec[REQUIRED_RULES_FIELD] if isinstance(spec[REQUIRED_RULES_FIELD], list) else []
+    graded = _listed(spec, RULES_FIELD)
+    required = _listed(spec, REQUIRED_RULES_FIELD)
     return errors + [
         f"{REQUIRED_RULES_FIELD}: {rule_id} is also in {RULES_FIELD}; list it once"
         for rule_id in required

@@ -116,9 +116,9 @@ def _instance_errors(spec: Mapping[str, Any], field_errors: FieldErrors) -> list
             return [*errors, str(error)]
         shown = ", ".join(f"{name}={value!r}" for name, value in values.items())
         suffix = f" (with {shown})" if shown else ""
-        for error in field_errors(variant):
-            where = error.split(":", 1)[0]
+        for problem in field_errors(variant):
+            where = problem.split(":", 1)[0]
             if where not in reported:
                 reported.add(where)
-                errors.append(f"{error}{suffix}")
+                errors.append(f"{problem}{suffix}")
     return errors
