@@ -7,6 +7,7 @@ from django import forms
 
 from assessments.models import QuestionStatus
 from assessments.question_types import QUESTION_TYPES
+from assessments.question_types.examples import EXAMPLES_FIELD
 from assessments.services.questions import (
     QuestionContent,
     QuestionSpecError,
@@ -16,6 +17,18 @@ from assessments.services.questions import (
 # Authors paste whole Dockerfiles and long prompts; a spec beyond this is a mistake, not a question.
 SPEC_MAX_CHARACTERS = 50_000
 KEY_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+# A tried answer is at most a Dockerfile; each type applies its own, smaller limit when grading.
+TRY_ANSWER_MAX_CHARACTERS = 70_000
+
+
+def _spec_from_yaml(text: str) -> dict[str, Any]:
+    try:
+        spec = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise forms.ValidationError(f"The spec is not valid YAML: {error}") from None
+    if not isinstance(spec, dict):
+        raise forms.ValidationError("The spec must be a YAML mapping (prompt: ..., options: ...).")
+    return spec
 
 
 class QuestionForm(forms.Form):
@@ -63,15 +76,7 @@ class QuestionForm(forms.Form):
             self.fields["key"].disabled = True
 
     def clean_spec(self) -> dict[str, Any]:
-        try:
-            spec = yaml.safe_load(self.cleaned_data["spec"])
-        except yaml.YAMLError as error:
-            raise forms.ValidationError(f"The spec is not valid YAML: {error}") from None
-        if not isinstance(spec, dict):
-            raise forms.ValidationError(
-                "The spec must be a YAML mapping (prompt: ..., options: ...)."
-            )
-        return spec
+        return _spec_from_yaml(self.cleaned_data["spec"])
 
     def clean_tags(self) -> list[str]:
         return [tag.strip().lower() for tag in self.cleaned_data["tags"].split(",") if tag.strip()]
@@ -95,6 +100,49 @@ class QuestionForm(forms.Form):
             difficulty=float(values.get("difficulty") or 0),
             objective_ids=tuple(values.get("objectives") or ()),
         )
+
+
+class TryAnswerForm(forms.Form):
+    """An answer to grade with a (possibly unsaved) spec, for the "try an answer" box.
+
+    The spec's own examples are left out: an author tries answers precisely while the key and
+    the examples disagree.
+    """
+
+    type = forms.ChoiceField(choices=[(name, name) for name in sorted(QUESTION_TYPES)])
+    spec = forms.CharField(max_length=SPEC_MAX_CHARACTERS)
+    answer = forms.CharField(max_length=TRY_ANSWER_MAX_CHARACTERS, strip=False)
+    answer_dockerignore = forms.CharField(
+        max_length=TRY_ANSWER_MAX_CHARACTERS, required=False, strip=False
+    )
+
+    def clean_spec(self) -> dict[str, Any]:
+        spec = _spec_from_yaml(self.cleaned_data["spec"])
+        return {name: value for name, value in spec.items() if name != EXAMPLES_FIELD}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if "spec" not in cleaned or "type" not in cleaned:
+            return cleaned
+        question_type = QUESTION_TYPES[cleaned["type"]]
+        if not question_type.takes_examples:
+            raise forms.ValidationError(
+                "Only typed answers can be tried here (short text, Docker command, numeric, "
+                "Dockerfile); use the preview for questions answered by choosing."
+            )
+        for problem in question_type.validate_spec(cleaned["spec"]):
+            self.add_error("spec", problem)
+        return cleaned
+
+    def response(self) -> object:
+        """The answer as a learner's browser would send it."""
+        spec = self.cleaned_data["spec"]
+        if self.cleaned_data["type"] == "dockerfile" and "dockerignore_starter" in spec:
+            return {
+                "dockerfile": self.cleaned_data["answer"],
+                "dockerignore": self.cleaned_data["answer_dockerignore"],
+            }
+        return self.cleaned_data["answer"]
 
 
 class BulkActionForm(forms.Form):

@@ -12,6 +12,7 @@ urlpatterns = [
     path(
         "questions/preview/", instructor_required(views.question_preview), name="question_preview"
     ),
+    path("questions/try/", instructor_required(views.question_try), name="question_try"),
     path("questions/bulk/", instructor_required(views.bulk_action), name="bulk_action"),
     path(
         "questions/<number:question_id>/",

@@ -15,13 +15,21 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.permissions import request_user
 from assessments import selectors
 from assessments.analytics_selectors import question_flags
-from assessments.authoring_forms import BulkActionForm, QuestionForm, RejectForm, spec_to_yaml
+from assessments.authoring_forms import (
+    BulkActionForm,
+    QuestionForm,
+    RejectForm,
+    TryAnswerForm,
+    spec_to_yaml,
+)
 from assessments.models import Provenance, Question, QuestionStatus, QuestionVersion
-from assessments.question_types import QUESTION_TYPES
+from assessments.question_types import QUESTION_TYPES, ResponseError, instantiate
+from assessments.question_types.examples import example_checks
 from assessments.rendering import question_render_preview
 from assessments.services.questions import (
     draft_approve,
     draft_reject,
+    question_answer_try,
     question_create,
     question_exam_pool_set,
     question_revise,
@@ -184,6 +192,8 @@ def question_detail(request: HttpRequest, question_id: int) -> HttpResponse:
         field_name="preview",
         disabled=True,
     )
+    question_type = QUESTION_TYPES[version.type]
+    variant, _ = instantiate(version.spec, PREVIEW_SEED)
     return render(
         request,
         "assessments/authoring/question_detail.html",
@@ -197,6 +207,9 @@ def question_detail(request: HttpRequest, question_id: int) -> HttpResponse:
             if question.exam_only
             else 0,
             "reject_form": RejectForm(),
+            "takes_examples": question_type.takes_examples,
+            "example_checks": example_checks(question_type, variant),
+            "has_dockerignore": "dockerignore_starter" in version.spec,
         },
     )
 
@@ -249,6 +262,31 @@ def question_preview(request: HttpRequest) -> HttpResponse:
         disabled=False,
     )
     return HttpResponse(preview)
+
+
+@require_POST
+def question_try(request: HttpRequest) -> HttpResponse:
+    """Grade a typed answer with the posted (draft or saved) spec, for the author's "try an
+    answer" box. Changes nothing: no attempt, no version, no statistics."""
+    form = TryAnswerForm(request.POST)
+    fragment = request.headers.get("X-Requested-With") == "fetch"
+    template = (
+        "assessments/authoring/_try_result.html"
+        if fragment
+        else "assessments/authoring/question_try.html"
+    )
+    if not form.is_valid():
+        return render(request, template, {"form": form}, status=422)
+    try:
+        grade = question_answer_try(
+            question_type=form.cleaned_data["type"],
+            spec=form.cleaned_data["spec"],
+            response=form.response(),
+            seed=PREVIEW_SEED,
+        )
+    except ResponseError as error:
+        return render(request, template, {"form": form, "invalid_answer": str(error)}, status=422)
+    return render(request, template, {"form": form, "grade": grade})
 
 
 @require_GET

@@ -7,7 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from courses import rendering
-from courses.models import ContentBlock, Course, LearningObjective, Module, Section
+from courses.models import ContentBlock, Course, LearningObjective, Module, ObjectiveOrigin, Section
+
+# Re-exported: the question bank declares supplementary objectives through this door.
+from courses.services import ObjectiveSupplement as ObjectiveSupplement
+from courses.services import objective_supplements_sync as _objective_supplements_sync
 
 
 class CourseContentNotFoundError(LookupError):
@@ -183,6 +187,33 @@ def objective_ids_by_position(*, module_id: int) -> dict[int, int]:
             "position", "pk"
         )
     )
+
+
+@dataclass(frozen=True)
+class ObjectiveReferences:
+    """How other apps name a module's live objectives: the course's own by their 1-based
+    position in the text, any objective (supplements included) by its slug."""
+
+    by_position: dict[int, int]
+    by_slug: dict[str, int]
+
+
+def _references(rows: list[tuple[int, int, str, str]]) -> ObjectiveReferences:
+    return ObjectiveReferences(
+        by_position={
+            position: pk for pk, position, _, origin in rows if origin == ObjectiveOrigin.COURSE
+        },
+        by_slug={slug: pk for pk, _, slug, _ in rows},
+    )
+
+
+def objective_supplements_sync(
+    *, module_id: int, supplements: list[ObjectiveSupplement]
+) -> ObjectiveReferences:
+    """Declare the objectives another app needs beyond the course text (see
+    `courses.services.objective_supplements_sync`); returns the module's references after."""
+    rows = _objective_supplements_sync(module_id=module_id, supplements=supplements)
+    return _references([(row.pk, row.position, row.slug, row.origin) for row in rows])
 
 
 def section_choices() -> list[tuple[int, str]]:

@@ -111,12 +111,24 @@ class Section(models.Model):
         )
 
 
+class ObjectiveOrigin(models.TextChoices):
+    """Where an objective comes from. A course import owns only the ones from its text; a
+    supplement (one the question bank needs and the course text does not state, such as using
+    the Docker CLI) survives re-imports and is numbered after the course's own objectives."""
+
+    COURSE = "course", "From the course text"
+    SUPPLEMENT = "supplement", "Added for the question bank"
+
+
 class LearningObjective(models.Model):
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="objectives")
     position = models.PositiveIntegerField()
     slug = models.SlugField(max_length=SLUG_MAX_LENGTH)
     text = models.TextField()
     taught_in = models.ManyToManyField(Section, blank=True, related_name="objectives")
+    origin = models.CharField(
+        max_length=16, choices=ObjectiveOrigin.choices, default=ObjectiveOrigin.COURSE
+    )
     is_archived = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

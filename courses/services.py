@@ -14,7 +14,15 @@ from courses.importer import CourseImportError, ParsedBlock, ParsedModule, modul
 from courses.importer.blocks import blocks_extract
 from courses.importer.mojibake import RepairReport
 from courses.importer.tokens import markdown_parser
-from courses.models import ContentBlock, Course, KeyTakeaway, LearningObjective, Module, Section
+from courses.models import (
+    ContentBlock,
+    Course,
+    KeyTakeaway,
+    LearningObjective,
+    Module,
+    ObjectiveOrigin,
+    Section,
+)
 from courses.rendering import markdown_render, markdown_render_inline
 from quayside.models_sync import fields_update_changed
 
@@ -22,6 +30,8 @@ logger = logging.getLogger(__name__)
 
 # Rows changing position first move out of the way, so UNIQUE(parent, position) holds throughout.
 TEMPORARY_POSITION_OFFSET = 1_000_000
+# Supplementary objectives park above the rows an import is moving, so the two never collide.
+SUPPLEMENT_PARKING_OFFSET = 2 * TEMPORARY_POSITION_OFFSET
 ENTITIES = ("courses", "modules", "sections", "objectives", "takeaways", "blocks")
 
 
@@ -82,17 +92,15 @@ def _save_if_changed(row: models.Model, values: dict[str, Any], counts: RowCount
 
 
 def _is_referenced(row: models.Model) -> bool:
-    """Whether a row outside the courses app points at `row` (e.g. a question at a section)."""
+    """Whether a row outside the courses app points at `row` (e.g. a question at a section).
+
+    Queried through the pointing model's own field, so relations without a reverse accessor
+    (`related_name="+"`) count too.
+    """
     for relation in row._meta.related_objects:
         if relation.related_model._meta.app_label == "courses":
             continue
-        accessor = relation.get_accessor_name()
-        if accessor is None:
-            continue
-        if relation.many_to_many or relation.one_to_many:
-            if getattr(row, accessor).exists():
-                return True
-        elif relation.related_model._default_manager.filter(**{relation.field.name: row}).exists():
+        if relation.related_model._default_manager.filter(**{relation.field.name: row}).exists():
             return True
     return False
 
@@ -215,8 +223,21 @@ def _blocks_sync(section: Section, blocks: Sequence[ParsedBlock], summary: Impor
 def _objectives_sync(
     module: Module, parsed: ParsedModule, sections: dict[str, Section], summary: ImportSummary
 ) -> None:
+    """The course's own objectives follow the text; supplements keep theirs, numbered after.
+
+    A supplement whose slug the text now states becomes the course's objective (same row, so
+    questions keep pointing at it).
+    """
     counts = summary.counts["objectives"]
-    rows = list(module.objectives.prefetch_related("taught_in"))
+    stated = {spec.slug for spec in parsed.objectives}
+    everything = list(module.objectives.prefetch_related("taught_in"))
+    rows = [row for row in everything if row.origin == ObjectiveOrigin.COURSE or row.slug in stated]
+    supplements = sorted(
+        (row for row in everything if row not in rows and not row.is_archived),
+        key=lambda row: row.position,
+    )
+    moving = _positions_to_change(supplements, first_position=len(parsed.objectives) + 1)
+    _park(moving)
     pairs, leftovers = _match(
         rows,
         parsed.objectives,
@@ -227,7 +248,12 @@ def _objectives_sync(
     _retire(leftovers, counts)
     _vacate_positions(pairs)
     for spec, row in pairs:
-        values = {"position": spec.position, "text": spec.text, "is_archived": False}
+        values = {
+            "position": spec.position,
+            "text": spec.text,
+            "is_archived": False,
+            "origin": ObjectiveOrigin.COURSE,
+        }
         wanted = {sections[slug].pk for slug in spec.section_slugs}
         if row is None:
             row = LearningObjective.objects.create(module=module, slug=spec.slug, **values)
@@ -242,6 +268,126 @@ def _objectives_sync(
             counts.updated += 1
         else:
             counts.unchanged += 1
+    _place(moving)
+    counts.updated += len(moving)
+
+
+type PositionChange = tuple[LearningObjective, int]
+
+
+def _positions_to_change(
+    rows: Sequence[LearningObjective], *, first_position: int
+) -> list[PositionChange]:
+    """(row, new position) for the rows not already numbered from `first_position` in order."""
+    return [
+        (row, first_position + offset)
+        for offset, row in enumerate(rows)
+        if row.position != first_position + offset
+    ]
+
+
+def _park(moving: Sequence[PositionChange]) -> None:
+    """Move rows about to change position out of every position in use."""
+    for index, (row, _) in enumerate(moving):
+        LearningObjective.objects.filter(pk=row.pk).update(
+            position=SUPPLEMENT_PARKING_OFFSET + index
+        )
+
+
+def _place(moving: Sequence[PositionChange]) -> None:
+    for row, position in moving:
+        LearningObjective.objects.filter(pk=row.pk).update(
+            position=position, updated_at=timezone.now()
+        )
+        row.position = position
+
+
+@dataclass(frozen=True)
+class ObjectiveSupplement:
+    """An objective the question bank needs that the course text does not state."""
+
+    slug: str
+    text: str
+    section_slugs: tuple[str, ...]
+
+
+@transaction.atomic
+def objective_supplements_sync(
+    *, module_id: int, supplements: Sequence[ObjectiveSupplement]
+) -> list[LearningObjective]:
+    """Make the module's supplementary objectives exactly `supplements`; returns the module's
+    live objectives afterwards (the course's and the supplements), so callers need no re-read.
+
+    Idempotent: nothing is written when the rows already match. Supplements are numbered after
+    the course's objectives in the order given; one the course text states itself (same slug)
+    stays the course's. Dropped supplements are deleted, or archived when questions point at
+    them. Raises ValueError for an unknown section slug or a slug used twice.
+    """
+    slugs = [supplement.slug for supplement in supplements]
+    if len(set(slugs)) != len(slugs):
+        raise ValueError("a supplementary objective's slug is used twice")
+    sections = dict(
+        Section.objects.filter(module_id=module_id, is_archived=False).values_list("slug", "pk")
+    )
+    unknown = sorted({slug for item in supplements for slug in item.section_slugs} - set(sections))
+    if unknown:
+        raise ValueError(f"unknown section(s) for a supplementary objective: {', '.join(unknown)}")
+    rows = {
+        row.slug: row
+        for row in LearningObjective.objects.filter(module_id=module_id).prefetch_related(
+            "taught_in"
+        )
+    }
+    stated = [row for row in rows.values() if row.origin == ObjectiveOrigin.COURSE]
+    first_position = 1 + max((row.position for row in stated if not row.is_archived), default=0)
+    ids: dict[str, int] = {}
+    kept: list[LearningObjective] = []
+    for supplement in supplements:
+        row = rows.get(supplement.slug)
+        if row is not None and row.origin == ObjectiveOrigin.COURSE and not row.is_archived:
+            ids[supplement.slug] = row.pk
+            continue
+        wanted = {sections[slug] for slug in supplement.section_slugs}
+        row = _supplement_row(module_id, row, supplement, wanted, parking=len(kept))
+        ids[supplement.slug] = row.pk
+        kept.append(row)
+    dropped = [
+        row
+        for row in rows.values()
+        if row.origin == ObjectiveOrigin.SUPPLEMENT and row.slug not in ids and not row.is_archived
+    ]
+    _retire(dropped, RowCounts())
+    moving = _positions_to_change(kept, first_position=first_position)
+    _park(moving)
+    _place(moving)
+    live_course = [row for row in stated if not row.is_archived]
+    return sorted([*live_course, *kept], key=lambda row: row.position)
+
+
+def _supplement_row(
+    module_id: int,
+    row: LearningObjective | None,
+    supplement: ObjectiveSupplement,
+    wanted_sections: set[int],
+    *,
+    parking: int,
+) -> LearningObjective:
+    values: dict[str, Any] = {
+        "text": supplement.text,
+        "is_archived": False,
+        "origin": ObjectiveOrigin.SUPPLEMENT,
+    }
+    if row is None or row.is_archived:
+        # New or revived rows start out of the way; the caller numbers them with the others.
+        values["position"] = SUPPLEMENT_PARKING_OFFSET + TEMPORARY_POSITION_OFFSET + parking
+    if row is None:
+        row = LearningObjective.objects.create(module_id=module_id, slug=supplement.slug, **values)
+        row.taught_in.set(wanted_sections)
+        return row
+    fields_update_changed(row=row, values=values)
+    if {section.pk for section in row.taught_in.all()} != wanted_sections:
+        row.taught_in.set(wanted_sections)
+    return row
 
 
 def _takeaways_sync(module: Module, parsed: ParsedModule, summary: ImportSummary) -> None:

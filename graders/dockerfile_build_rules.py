@@ -1,4 +1,4 @@
-"""Rules about how the image is built: layer-cache order, package caches, build tools.
+"""Rules about how the image is built: package caches, build tools, required packages.
 
 Package-cache rules look only at the final stage (and the stages it builds on): a builder
 stage's caches are thrown away with the stage, so they cost the learner nothing. Each layer is
@@ -31,65 +31,15 @@ from graders.dockerfile_variables import scope_before
 from graders.rule_results import (
     APK_NO_CACHE,
     APT_CHAINED_WITH_CLEANUP,
-    DEPENDENCIES_BEFORE_SOURCE,
     NO_BUILD_TOOLS_IN_FINAL_STAGE,
     NPM_CACHE_CLEANED,
+    PACKAGES_INSTALLED,
     PIP_NO_CACHE_DIR,
+    RuleOptions,
     RuleResult,
     rule_result,
 )
 
-# Files that list dependencies; copying one of them alone lets Docker cache the install layer.
-DEPENDENCY_MANIFEST_PATTERNS = (
-    "requirements*.txt",
-    "requirements",
-    "constraints*.txt",
-    "package*.json",
-    "yarn.lock",
-    "pnpm-lock.yaml",
-    "npm-shrinkwrap.json",
-    "pyproject.toml",
-    "poetry.lock",
-    "uv.lock",
-    "Pipfile*",
-    "setup.py",
-    "setup.cfg",
-    "go.mod",
-    "go.sum",
-    "Gemfile*",
-    "composer.json",
-    "composer.lock",
-    "Cargo.toml",
-    "Cargo.lock",
-    "pom.xml",
-    "build.gradle*",
-)
-# Sources that mean "the whole build context", i.e. the frequently changing application code.
-WHOLE_CONTEXT_SOURCES = frozenset({".", "./", "*", "./*"})
-# Programs whose subcommand installs third-party dependencies from a manifest.
-DEPENDENCY_INSTALLERS: dict[str, frozenset[str]] = {
-    "poetry": frozenset({"install"}),
-    "pipenv": frozenset({"install", "sync"}),
-    "uv": frozenset({"sync", "pip"}),
-    "bundle": frozenset({"install"}),
-    "composer": frozenset({"install"}),
-}
-# What to copy before installing, per installer, for the learner-facing advice.
-MANIFEST_EXAMPLES = {
-    "pip": "requirements.txt",
-    "pip3": "requirements.txt",
-    "python": "requirements.txt",
-    "python3": "requirements.txt",
-    "npm": "package*.json",
-    "yarn": "package.json yarn.lock",
-    "pnpm": "package.json pnpm-lock.yaml",
-    "poetry": "pyproject.toml poetry.lock",
-    "pipenv": "Pipfile Pipfile.lock",
-    "uv": "pyproject.toml uv.lock",
-    "go": "go.mod go.sum",
-    "bundle": "Gemfile Gemfile.lock",
-    "composer": "composer.json composer.lock",
-}
 BUILD_TOOL_PACKAGES = frozenset(
     {
         "autoconf",
@@ -130,101 +80,6 @@ PIP_NO_CACHE_VARIABLE = "PIP_NO_CACHE_DIR"
 # pip reads PIP_NO_CACHE_DIR as a boolean: these values turn the cache off.
 TRUE_VALUES = frozenset({"1", "true", "yes", "on"})
 CACHE_MOUNT_KINDS = frozenset({"cache", "tmpfs"})
-
-
-def dependencies_before_source(dockerfile: Dockerfile) -> RuleResult:
-    installs = [
-        item
-        for stage in dockerfile.stages
-        for item in stage.instructions
-        if _installs_dependencies(item)
-    ]
-    if not installs:
-        return rule_result(
-            DEPENDENCIES_BEFORE_SOURCE,
-            passed=False,
-            message="No RUN installs the app's dependencies (`npm ci`, `pip install -r ...`), so "
-            "the image would run without them. Copy the dependency files, install, then copy "
-            "the rest of the source.",
-            line=dockerfile.final_stage.line,
-        )
-    for stage in dockerfile.stages:
-        problem = _late_install(stage)
-        if problem is not None:
-            install, source_copy = problem
-            return rule_result(
-                DEPENDENCIES_BEFORE_SOURCE,
-                passed=False,
-                message=(
-                    f"`RUN {install.arguments}` (line {install.line}) installs dependencies after "
-                    f"`COPY {source_copy.arguments}` (line {source_copy.line}), so any source "
-                    "change re-runs the whole install. Copy the dependency files first "
-                    f"(`COPY {_manifest_example(install)} ./`), install, then copy the rest."
-                ),
-                line=install.line,
-            )
-    return rule_result(
-        DEPENDENCIES_BEFORE_SOURCE,
-        passed=True,
-        message="Dependencies are installed before the source code is copied, so the "
-        "install layer stays cached when only code changes.",
-    )
-
-
-def _late_install(stage: Stage) -> tuple[Instruction, Instruction] | None:
-    """(install, source copy) when dependencies are only installed after the source copy."""
-    body = stage.instructions
-    source_at = next((i for i, item in enumerate(body) if _copies_whole_context(item)), None)
-    if source_at is None:
-        return None
-    installs = [i for i, item in enumerate(body) if _installs_dependencies(item)]
-    late = [i for i in installs if i > source_at]
-    if not late:
-        return None
-    manifests = [i for i, item in enumerate(body[:source_at]) if _copies_manifest(item)]
-    if manifests and any(manifests[0] < i < source_at for i in installs):
-        return None
-    return body[late[0]], body[source_at]
-
-
-def _manifest_example(install: Instruction) -> str:
-    programs = [
-        command.program for command in shell_commands(install) if _is_dependency_install(command)
-    ]
-    return MANIFEST_EXAMPLES.get(programs[0], "package*.json") if programs else "package*.json"
-
-
-def _local_sources(instruction: Instruction) -> tuple[str, ...]:
-    if instruction.keyword not in {"COPY", "ADD"} or instruction.has_flag("from"):
-        return ()
-    return instruction.words[:-1]
-
-
-def _copies_whole_context(instruction: Instruction) -> bool:
-    return any(source in WHOLE_CONTEXT_SOURCES for source in _local_sources(instruction))
-
-
-def _copies_manifest(instruction: Instruction) -> bool:
-    return any(
-        fnmatch(source.rstrip("/").rsplit("/", 1)[-1], pattern)
-        for source in _local_sources(instruction)
-        for pattern in DEPENDENCY_MANIFEST_PATTERNS
-    )
-
-
-def _installs_dependencies(instruction: Instruction) -> bool:
-    if instruction.keyword != "RUN":
-        return False
-    return any(_is_dependency_install(command) for command in shell_commands(instruction))
-
-
-def _is_dependency_install(command: ShellCommand) -> bool:
-    if is_pip_install(command) or is_node_install(command):
-        return True
-    if command.program == "go":
-        return command.positional_words()[:2] == ("mod", "download")
-    verbs = DEPENDENCY_INSTALLERS.get(command.program)
-    return verbs is not None and command.subcommand in verbs
 
 
 def _final_runs(dockerfile: Dockerfile) -> list[Instruction]:
@@ -442,4 +297,29 @@ def _is_build_tool_image(stage: Stage) -> bool:
         or is_jdk
         or is_full_variant
         or image.name.endswith("dotnet/sdk")
+    )
+
+
+def final_stage_installs_packages(dockerfile: Dockerfile, options: RuleOptions) -> RuleResult:
+    """Every package of `options.required_packages` is installed in the final image (and not
+    removed again), so that tidying an install cannot pass by deleting it."""
+    installed: set[str] = set()
+    for run in _final_runs(dockerfile):
+        for command in shell_commands(run):
+            installed.update(installed_packages(command))
+            installed.difference_update(removed_packages(command))
+    missing = [name for name in options.required_packages if name not in installed]
+    if missing:
+        names = ", ".join(f"`{name}`" for name in missing)
+        return rule_result(
+            PACKAGES_INSTALLED,
+            passed=False,
+            message=f"The final image no longer installs {names}, which the app needs. Keep "
+            "the install and fix how it is done instead of removing it.",
+            line=dockerfile.final_stage.line,
+        )
+    return rule_result(
+        PACKAGES_INSTALLED,
+        passed=True,
+        message="The final image installs every package the app needs.",
     )

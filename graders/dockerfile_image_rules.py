@@ -10,9 +10,13 @@ Decisions, each taken as Docker behaves:
   resolved against the global ARG defaults first (no --build-arg); `scratch` and earlier stages
   (case-insensitive names) are not base images.
 - The final image's USER, HEALTHCHECK, CMD and ENTRYPOINT are the last ones set in the final
-  stage or in the stages it builds on (`FROM builder AS final`). What a base image sets is not
-  visible here and does not count: a learner asked for a runnable image states its start
-  command (the base image's CMD, such as node's REPL, is not the app).
+  stage or in the stages it builds on (`FROM builder AS final`). A USER given by name must
+  exist, or Docker refuses to start the container ("unable to find user"): it is created by
+  `adduser`/`useradd` in the final image's stages, or it is one of the accounts the base image
+  is known to ship (`node` in node images, `nobody` nearly everywhere). Numeric ids always
+  work, and a base image whose accounts are not known is given the benefit of the doubt. What
+  else a base image sets is not visible here and does not count: a learner asked for a runnable
+  image states its start command (the base image's CMD, such as node's REPL, is not the app).
 - A start command is in exec form when it is a JSON array that does not hand the command to a
   shell: `CMD ["sh", "-c", "node server.js"]` runs a shell as PID 1 exactly like
   `CMD node server.js`, so both fail alike.
@@ -25,7 +29,7 @@ import re
 from enum import IntEnum
 
 from graders.dockerfile_model import Dockerfile, ImageReference, Instruction, Stage
-from graders.dockerfile_shell import is_shell_wrapper
+from graders.dockerfile_shell import is_shell_wrapper, shell_commands
 from graders.dockerfile_variables import expand, scope_before
 from graders.rule_results import (
     BASE_IMAGE_DIGEST_PINNED,
@@ -45,6 +49,27 @@ ROOT_USER = "root"
 # A part of the tag that starts with a digit (or v + digit) names a version.
 _VERSION_PART = re.compile(r"^v?\d")
 _TAG_SEPARATORS = re.compile(r"[-_]")
+
+
+# Accounts in the /etc/passwd of Debian, Ubuntu, Alpine and BusyBox images alike.
+COMMON_ACCOUNTS = frozenset({"root", "daemon", "bin", "sys", "nobody", "www-data", "mail"})
+# Official images whose accounts are known: the common ones plus these.
+IMAGE_ACCOUNTS: dict[str, frozenset[str]] = {
+    "alpine": frozenset({"guest", "operator", "games", "ftp"}),
+    "busybox": frozenset({"operator"}),
+    "debian": frozenset({"games", "man", "lp", "news", "uucp", "proxy", "backup", "list"}),
+    "ubuntu": frozenset({"games", "man", "lp", "news", "uucp", "proxy", "backup", "list"}),
+    "node": frozenset({"node"}),
+    "python": frozenset(),
+    "golang": frozenset(),
+    "nginx": frozenset({"nginx"}),
+    "httpd": frozenset(),
+    "postgres": frozenset({"postgres"}),
+    "redis": frozenset({"redis"}),
+}
+# Google's distroless images ship root, nonroot (65532) and nobody.
+DISTROLESS_ACCOUNTS = frozenset({"root", "nonroot", "nobody"})
+USER_CREATING_PROGRAMS = frozenset({"adduser", "useradd"})
 
 
 class PinLevel(IntEnum):
@@ -169,12 +194,43 @@ def final_stage_non_root_user(dockerfile: Dockerfile, options: RuleOptions) -> R
             "image, so the container runs as root. Switch to an unprivileged user last.",
             line=user.line,
         )
+    if not expanded.unset and not _user_can_exist(dockerfile, name):
+        return rule_result(
+            NON_ROOT_USER,
+            passed=False,
+            message=f"`USER {user.arguments}` (line {user.line}) names the user `{name}`, which "
+            "no RUN of the final image creates and its base image does not have, so Docker "
+            "cannot start the container. Create it first (`adduser -S -u 1001 "
+            f"{name}`), use a numeric id such as `USER 1001`, or an account the image has "
+            "(`node` in node images).",
+            line=user.line,
+        )
     return rule_result(
         NON_ROOT_USER,
         passed=True,
         message=f"The container runs as the non-root user `{name}`.",
         line=user.line,
     )
+
+
+def _user_can_exist(dockerfile: Dockerfile, name: str) -> bool:
+    """False only when `name` is surely missing from the final image's /etc/passwd."""
+    if name.isdigit():
+        return True
+    lineage = dockerfile.lineage(dockerfile.final_stage)
+    for item in dockerfile.inherited_instructions(dockerfile.final_stage):
+        if item.keyword != "RUN":
+            continue
+        for command in shell_commands(item):
+            if command.program in USER_CREATING_PROGRAMS and name in command.arguments:
+                return True
+    root = lineage[-1].image
+    if root.is_scratch:
+        return False
+    if "distroless" in root.name:
+        return name in DISTROLESS_ACCOUNTS
+    known = IMAGE_ACCOUNTS.get(root.repository)
+    return known is None or name in COMMON_ACCOUNTS | known
 
 
 def final_stage_healthcheck(dockerfile: Dockerfile, options: RuleOptions) -> RuleResult:

@@ -1,8 +1,9 @@
 """The registry of static Dockerfile rules taught in course module 1.1, and `run_all`.
 
 Each rule is a function `(Dockerfile, RuleOptions) -> RuleResult` with one home: image rules in
-`dockerfile_image_rules`, secret and download rules in `dockerfile_secret_rules`, build-order
-and package-cache rules in `dockerfile_build_rules`, .dockerignore rules in `dockerignore_rules`.
+`dockerfile_image_rules`, secret and download rules in `dockerfile_secret_rules`, the build-order
+rule in `dockerfile_dependency_rules`, package-cache and package rules in
+`dockerfile_build_rules`, .dockerignore rules in `dockerignore_rules`.
 Questions (`assessments.question_types.dockerfile`) and practical checks
 (`graders.checks.static`) both call `run_all`, so a rule judges alike wherever it is used.
 """
@@ -13,11 +14,12 @@ from dataclasses import replace
 from graders.dockerfile_build_rules import (
     apk_no_cache,
     apt_get_chained_with_cleanup,
-    dependencies_before_source,
+    final_stage_installs_packages,
     final_stage_without_build_tools,
     npm_cache_cleaned,
     pip_no_cache_dir,
 )
+from graders.dockerfile_dependency_rules import dependencies_before_source
 from graders.dockerfile_image_rules import (
     base_image_digest_pinned,
     base_image_tag_pinned,
@@ -54,6 +56,7 @@ from graders.rule_results import (
     NO_SECRETS_IN_ENV_OR_ARG,
     NON_ROOT_USER,
     NPM_CACHE_CLEANED,
+    PACKAGES_INSTALLED,
     PIP_NO_CACHE_DIR,
     RULE_DEFINITIONS,
     START_COMMAND_DECLARED,
@@ -86,6 +89,7 @@ DOCKERFILE_RULES: dict[str, DockerfileRule] = {
     APK_NO_CACHE: _without_options(apk_no_cache),
     NO_BUILD_TOOLS_IN_FINAL_STAGE: _without_options(final_stage_without_build_tools),
     COPIES_FROM_EARLIER_STAGE: final_stage_copies_from_earlier_stage,
+    PACKAGES_INSTALLED: final_stage_installs_packages,
     NO_SECRETS_IN_ENV_OR_ARG: no_secrets_in_env_or_arg,
     NO_ENV_FILE_COPIED: no_env_file_copied,
     NO_REMOTE_ADD: no_remote_add,

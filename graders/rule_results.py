@@ -33,6 +33,7 @@ DOCKERIGNORE_EXCLUDES_GIT = "dockerignore-excludes-git"
 DOCKERIGNORE_EXCLUDES_DEPENDENCIES = "dockerignore-excludes-dependencies"
 START_COMMAND_DECLARED = "start-command-declared"
 COPIES_FROM_EARLIER_STAGE = "final-stage-copies-from-earlier-stage"
+PACKAGES_INSTALLED = "final-stage-installs-packages"
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,9 @@ class RuleOptions:
     - `secret_files`: context paths that hold secrets (e.g. `.env`); with `context_paths` given
       (a practical's real files) only those present count, otherwise they are assumed present;
     - `tag_credit`: the credit a version tag earns on `base-image-tag-pinned` when a digest
-      would earn full credit (1.0: a tag is enough).
+      would earn full credit (1.0: a tag is enough);
+    - `required_packages`: OS packages the final image must still install (a fix of how
+      packages are installed must not simply drop them).
     """
 
     dockerignore_text: str | None = None
@@ -63,6 +66,7 @@ class RuleOptions:
     secret_files: tuple[str, ...] = ()
     context_paths: tuple[str, ...] | None = None
     tag_credit: float = 1.0
+    required_packages: tuple[str, ...] = ()
 
 
 DEFAULT_OPTIONS = RuleOptions()
@@ -193,6 +197,12 @@ _DEFINITIONS: tuple[RuleDefinition, ...] = (
         MULTI_STAGE_BUILDS,
         "Multi-stage: the final stage copies its files from an earlier build stage "
         "(COPY --from=<stage>), not from an external image.",
+    ),
+    RuleDefinition(
+        PACKAGES_INSTALLED,
+        PRODUCTION_DOCKERFILES,
+        "The final image still installs the OS packages the task needs (apt-get, apk, yum or "
+        "dnf), and no later step removes them.",
     ),
 )
 

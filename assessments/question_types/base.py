@@ -5,11 +5,17 @@ Specs are the plain mappings described in docs/question-format.md. Every method 
 `{{param}}` placeholders replaced.
 """
 
+import json
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from assessments.question_types.errors import SpecError
+from assessments.question_types.examples import (
+    EXAMPLES_FIELD,
+    example_errors_in_variants,
+    example_shape_errors,
+)
 from assessments.question_types.grades import Grade
 from assessments.question_types.option_order import display_order, shuffled_order
 from assessments.question_types.spec_validation import validate_question_spec
@@ -17,6 +23,19 @@ from assessments.question_types.variants import PARAMETERS_FIELD
 
 # A normalised response is JSON-shaped so an attempt can store it as it is.
 type Response = str | bool | float | list[str] | dict[str, str]
+
+# Validation is pure, and grading worked examples makes it cost up to a second for a large
+# parameterised spec; the bank loader re-validates every unchanged spec on each load. Results
+# are kept per type and canonical spec, a bounded number of them.
+VALIDATION_CACHE_SIZE = 512
+_validation_cache: dict[tuple[str, str], tuple[str, ...]] = {}
+
+
+def _cache_key(spec: object) -> str | None:
+    try:
+        return json.dumps(spec, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError):
+        return None
 
 
 class QuestionType(ABC):
@@ -27,15 +46,37 @@ class QuestionType(ABC):
     fields: ClassVar[frozenset[str]]
     # Ordering items and matching choices in authoring order would give the answer away.
     authoring_order_reveals_answer: ClassVar[bool] = False
+    # Types whose answers are typed (text, a number, a file) may carry example answers that
+    # validation grades (`examples`); a choice among shown options needs none.
+    takes_examples: ClassVar[bool] = False
 
     def validate_spec(self, spec: Mapping[str, Any]) -> list[str]:
         """Every problem with `spec` for this type; empty when it can be stored and used.
 
-        A parameterised spec is validated through its variants for a range of seeds.
+        A parameterised spec is validated through its variants for a range of seeds, and so
+        are its example answers: each must earn what it claims through `grade`.
         """
-        return validate_question_spec(
-            spec, type_name=self.name, type_fields=self.fields, field_errors=self.field_errors
+        key = _cache_key(spec)
+        cached = _validation_cache.get((self.name, key)) if key is not None else None
+        if cached is not None:
+            return list(cached)
+        errors = self._validate(spec)
+        if key is not None:
+            if len(_validation_cache) >= VALIDATION_CACHE_SIZE:
+                _validation_cache.clear()
+            _validation_cache[(self.name, key)] = tuple(errors)
+        return errors
+
+    def _validate(self, spec: Mapping[str, Any]) -> list[str]:
+        fields = self.fields | {EXAMPLES_FIELD} if self.takes_examples else self.fields
+        errors = validate_question_spec(
+            spec, type_name=self.name, type_fields=fields, field_errors=self.field_errors
         )
+        if not self.takes_examples or not isinstance(spec, Mapping):
+            return errors
+        errors += example_shape_errors(spec)
+        # Examples are graded only against a key that is itself valid.
+        return errors or example_errors_in_variants(self, spec)
 
     @abstractmethod
     def field_errors(self, spec: Mapping[str, Any]) -> list[str]:

@@ -136,6 +136,7 @@ class DockerCommand(QuestionType):
 
     name = "docker_command"
     fields = frozenset({"answers", NEUTRAL_FLAGS, WRONG_FLAGS})
+    takes_examples = True
 
     def field_errors(self, spec: Mapping[str, Any]) -> list[str]:
         answers, errors = mapping_list(spec, "answers", minimum=1)

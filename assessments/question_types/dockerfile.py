@@ -2,10 +2,16 @@
 `graders.dockerfile_rules` grade it. The fraction is the mean credit of the listed rules (1 for
 a pass, 0 for a failure, `tag_credit` for a base image pinned by tag where a digest earns more).
 
+`required_rules` are conditions the answer must keep, not the skills the item grades: where an
+item asks for a runnable image, `start-command-declared` is required, so deleting the start
+command cannot earn credit. A failing required rule makes the grade 0 whatever the other rules
+say; passing ones add nothing to the mean (the starter already passes them).
+
 Optional spec fields tell the rules about the build context the item imagines:
 `secret_values` (the starter's literal secrets, which must appear in no instruction),
 `secret_files` (context files holding secrets, e.g. `.env`, that must not reach the image) and
-`tag_credit` (0..1). None of them is shown to the learner.
+`tag_credit` (0..1) and `required_packages` (OS packages the answer must still install, for
+`final-stage-installs-packages`). None of them is shown to the learner.
 """
 
 from collections.abc import Mapping
@@ -24,7 +30,7 @@ from graders.dockerfile_parser import DockerfileSyntaxError
 from graders.dockerfile_rules import RULE_IDS, run_all
 from graders.dockerignore import DockerignorePatternError
 from graders.dockerignore_rules import DOCKERIGNORE_RULE_IDS
-from graders.rule_results import RuleOptions
+from graders.rule_results import PACKAGES_INSTALLED, RuleOptions, RuleResult
 
 DOCKERFILE_KEY = "dockerfile"
 DOCKERIGNORE_KEY = "dockerignore"
@@ -32,6 +38,9 @@ DOCKERIGNORE_STARTER_FIELD = "dockerignore_starter"
 SECRET_VALUES_FIELD = "secret_values"  # noqa: S105 - a field name, not a secret
 SECRET_FILES_FIELD = "secret_files"  # noqa: S105 - a field name, not a secret
 TAG_CREDIT_FIELD = "tag_credit"
+REQUIRED_PACKAGES_FIELD = "required_packages"
+RULES_FIELD = "rules"
+REQUIRED_RULES_FIELD = "required_rules"
 # A Dockerfile for one question fits in a few kilobytes; this keeps parsing cheap.
 MAX_FILE_CHARACTERS = 64 * 1024
 # Shown when a listed .dockerignore rule produced no result (no .dockerignore was graded).
@@ -52,27 +61,55 @@ def _starter_errors(spec: Mapping[str, Any], field: str, *, required: bool) -> l
     return []
 
 
-def _rule_errors(spec: Mapping[str, Any]) -> list[str]:
-    rules, errors = text_list(spec, "rules", minimum=1)
+def _rule_errors(spec: Mapping[str, Any], field: str, *, minimum: int) -> list[str]:
+    rules, errors = text_list(spec, field, minimum=minimum)
     known = set(RULE_IDS)
     for index, rule_id in enumerate(rules):
         if rule_id not in known:
-            errors.append(f"rules[{index}]: unknown rule id {rule_id!r}")
+            errors.append(f"{field}[{index}]: unknown rule id {rule_id!r}")
         elif rule_id in DOCKERIGNORE_RULE_IDS and not _uses_dockerignore(spec):
             errors.append(
-                f"rules[{index}]: {rule_id} checks a .dockerignore, "
+                f"{field}[{index}]: {rule_id} checks a .dockerignore, "
                 f"so the spec needs {DOCKERIGNORE_STARTER_FIELD}"
             )
-    return errors + duplicate_errors(rules, where="rules")
+    return errors + duplicate_errors(rules, where=field)
+
+
+def _required_rule_errors(spec: Mapping[str, Any]) -> list[str]:
+    if REQUIRED_RULES_FIELD not in spec:
+        return []
+    errors = _rule_errors(spec, REQUIRED_RULES_FIELD, minimum=1)
+    graded = _listed(spec, RULES_FIELD)
+    required = _listed(spec, REQUIRED_RULES_FIELD)
+    return errors + [
+        f"{REQUIRED_RULES_FIELD}: {rule_id} is also in {RULES_FIELD}; list it once"
+        for rule_id in required
+        if rule_id in graded
+    ]
+
+
+def _required_rules(spec: Mapping[str, Any]) -> list[str]:
+    return _listed(spec, REQUIRED_RULES_FIELD)
 
 
 def _option_errors(spec: Mapping[str, Any]) -> list[str]:
     errors: list[str] = []
-    for field in (SECRET_VALUES_FIELD, SECRET_FILES_FIELD):
+    for field in (SECRET_VALUES_FIELD, SECRET_FILES_FIELD, REQUIRED_PACKAGES_FIELD):
         if field in spec:
             _, field_errors = text_list(spec, field, minimum=1)
             errors.extend(field_errors)
+    checks_packages = PACKAGES_INSTALLED in [*_listed(spec, RULES_FIELD), *_required_rules(spec)]
+    if checks_packages != (REQUIRED_PACKAGES_FIELD in spec):
+        errors.append(
+            f"{REQUIRED_PACKAGES_FIELD}: list the packages exactly when {PACKAGES_INSTALLED} "
+            "is one of the rules"
+        )
     return errors + number_errors(spec, TAG_CREDIT_FIELD, required=OPTIONAL, minimum=0, maximum=1)
+
+
+def _listed(spec: Mapping[str, Any], field: str) -> list[str]:
+    value = spec.get(field)
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
 
 
 def rule_options(spec: Mapping[str, Any]) -> RuleOptions:
@@ -81,6 +118,7 @@ def rule_options(spec: Mapping[str, Any]) -> RuleOptions:
         secret_values=tuple(spec.get(SECRET_VALUES_FIELD, ())),
         secret_files=tuple(spec.get(SECRET_FILES_FIELD, ())),
         tag_credit=float(spec.get(TAG_CREDIT_FIELD, 1.0)),
+        required_packages=tuple(spec.get(REQUIRED_PACKAGES_FIELD, ())),
     )
 
 
@@ -104,14 +142,18 @@ class Dockerfile(QuestionType):
             SECRET_VALUES_FIELD,
             SECRET_FILES_FIELD,
             TAG_CREDIT_FIELD,
+            REQUIRED_RULES_FIELD,
+            REQUIRED_PACKAGES_FIELD,
         }
     )
+    takes_examples = True
 
     def field_errors(self, spec: Mapping[str, Any]) -> list[str]:
         return (
             _starter_errors(spec, "starter", required=True)
             + _starter_errors(spec, DOCKERIGNORE_STARTER_FIELD, required=False)
-            + _rule_errors(spec)
+            + _rule_errors(spec, RULES_FIELD, minimum=1)
+            + _required_rule_errors(spec)
             + _option_errors(spec)
         )
 
@@ -144,12 +186,13 @@ class Dockerfile(QuestionType):
         return normalised
 
     def grade_normalised(self, spec: Mapping[str, Any], response: dict[str, str]) -> Grade:
-        rules: list[str] = list(spec["rules"])
+        rules: list[str] = list(spec[RULES_FIELD])
+        required = _required_rules(spec)
         try:
             results = run_all(
                 response[DOCKERFILE_KEY],
                 response.get(DOCKERIGNORE_KEY),
-                rule_ids=rules,
+                rule_ids=[*rules, *required],
                 options=rule_options(spec),
             )
         except DockerfileSyntaxError as error:
@@ -163,13 +206,20 @@ class Dockerfile(QuestionType):
                 0, parts=[PartFeedback(DOCKERIGNORE_KEY, False, message)], explanation=message
             )
         by_rule = {result.rule_id: result for result in results}
-        parts = [
-            PartFeedback(rule_id, by_rule[rule_id].passed, by_rule[rule_id].message)
-            if rule_id in by_rule
-            else PartFeedback(rule_id, False, NO_DOCKERIGNORE_MESSAGE)
-            for rule_id in rules
-        ]
-        passed = sum(1 for part in parts if part.correct)
+        parts = [_part(by_rule, rule_id) for rule_id in [*rules, *required]]
+        missing = [part for part in parts[len(rules) :] if not part.correct]
+        if missing:
+            explanation = "A required check fails, so nothing else counts: " + " ".join(
+                part.feedback for part in missing
+            )
+            return Grade.of(0, parts=parts, explanation=explanation)
+        passed = sum(1 for part in parts[: len(rules)] if part.correct)
         credit = sum(by_rule[rule_id].credit for rule_id in rules if rule_id in by_rule)
         explanation = f"{passed} of {len(rules)} checks pass."
         return Grade.of(credit / len(rules), parts=parts, explanation=explanation)
+
+
+def _part(by_rule: Mapping[str, RuleResult], rule_id: str) -> PartFeedback:
+    if rule_id not in by_rule:
+        return PartFeedback(rule_id, False, NO_DOCKERIGNORE_MESSAGE)
+    return PartFeedback(rule_id, by_rule[rule_id].passed, by_rule[rule_id].message)

@@ -83,6 +83,7 @@ class Numeric(QuestionType):
 
     name = "numeric"
     fields = frozenset({"answers", "unit"})
+    takes_examples = True
 
     def field_errors(self, spec: Mapping[str, Any]) -> list[str]:
         answers, errors = mapping_list(spec, "answers", minimum=1)

@@ -99,6 +99,7 @@ class ShortText(QuestionType):
 
     name = "short_text"
     fields = frozenset({"answers", "case_sensitive"})
+    takes_examples = True
 
     def field_errors(self, spec: Mapping[str, Any]) -> list[str]:
         answers, errors = mapping_list(spec, "answers", minimum=1)

@@ -33,6 +33,8 @@ COMMON_FIELDS = frozenset(
     }
 )
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# Objectives are named by position in the course text (1-based) or by slug (any objective).
+OBJECTIVE_SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 # General feedback must point the learner back to the course: "Section 3: Writing ...".
 SECTION_CITATION_PATTERN = re.compile(r"\bSection \d+\b")
 # Seeds tried when validating a parameterised spec: enough to catch a command that only parses
@@ -69,8 +71,10 @@ def _common_errors(spec: Mapping[str, Any], type_name: str) -> list[str]:
     if "section" in spec:
         errors += text_errors(spec, "section")
     objectives = spec.get("objectives")
-    if "objectives" in spec and not _is_list_of_positive_ints(objectives):
-        errors.append("objectives: must be a list of positions (whole numbers from 1)")
+    if "objectives" in spec and not _is_list_of_objective_references(objectives):
+        errors.append(
+            "objectives: must be a list of positions (whole numbers from 1) or objective slugs"
+        )
     tags = spec.get("tags")
     if "tags" in spec and not (isinstance(tags, list) and all(isinstance(t, str) for t in tags)):
         errors.append("tags: must be a list of strings")
@@ -92,16 +96,22 @@ def _feedback_errors(spec: Mapping[str, Any]) -> list[str]:
     return []
 
 
-def _is_list_of_positive_ints(value: object) -> bool:
+def _is_list_of_objective_references(value: object) -> bool:
     return isinstance(value, list) and all(
-        isinstance(item, int) and not isinstance(item, bool) and item >= 1 for item in value
+        (isinstance(item, int) and not isinstance(item, bool) and item >= 1)
+        or (isinstance(item, str) and OBJECTIVE_SLUG_PATTERN.fullmatch(item) is not None)
+        for item in value
     )
 
 
 def _instance_errors(spec: Mapping[str, Any], field_errors: FieldErrors) -> list[str]:
-    """Type errors of the variants: a parameterised spec is only valid if its variants are."""
+    """Type errors of the variants: a parameterised spec is only valid if its variants are.
+
+    A field that fails for many seeds is reported once, with the first variant that shows it.
+    """
     seeds = VALIDATION_SEEDS if spec.get(PARAMETERS_FIELD) else range(1)
     errors: list[str] = []
+    reported: set[str] = set()
     for seed in seeds:
         try:
             variant, values = instantiate(spec, seed)
@@ -109,5 +119,9 @@ def _instance_errors(spec: Mapping[str, Any], field_errors: FieldErrors) -> list
             return [*errors, str(error)]
         shown = ", ".join(f"{name}={value!r}" for name, value in values.items())
         suffix = f" (with {shown})" if shown else ""
-        errors += [f"{error}{suffix}" for error in field_errors(variant)]
+        for problem in field_errors(variant):
+            where = problem.split(":", 1)[0]
+            if where not in reported:
+                reported.add(where)
+                errors.append(f"{problem}{suffix}")
     return errors

@@ -1,4 +1,12 @@
-"""Loads the question bank files (assessments/bank/*.yaml) into the database, idempotently."""
+"""Loads the question bank files (assessments/bank/*.yaml) into the database, idempotently.
+
+`NN-<section>.yaml` files hold the questions; `objectives.yaml` declares the learning objectives
+the bank needs that the course text does not state (supplements, see
+`courses.models.ObjectiveOrigin`). A question names its objectives by position (the course's
+own, 1-based) or by slug (any objective, supplements included). Besides a valid spec, every
+item must meet the bank's own rules (`bank_policy`): worked examples for typed answers, no
+single-choice key that gives itself away by its length.
+"""
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -9,6 +17,7 @@ import yaml
 from django.db import transaction
 
 from assessments.models import Provenance, Question, QuestionStatus
+from assessments.services.bank_policy import bank_policy_errors
 from assessments.services.questions import (
     QuestionContent,
     QuestionSpecError,
@@ -21,6 +30,8 @@ from courses import api as courses_api
 from quayside.models_sync import fields_update_changed
 
 BANK_DIRECTORY = Path(__file__).resolve().parents[1] / "bank"
+OBJECTIVES_FILE = "objectives.yaml"
+OBJECTIVE_FIELDS = frozenset({"slug", "text", "taught_in"})
 # Fields of a bank item stored as columns or links; everything else is the version's spec.
 _NON_SPEC_FIELDS = frozenset(
     {"key", "section", "objectives", "type", "points", "difficulty", "tags", "exam_only"}
@@ -53,12 +64,33 @@ class _BankItem:
     exam_only: bool
 
 
+def _objective_ids(
+    positions: object, where: str, references: courses_api.ObjectiveReferences
+) -> tuple[int, ...]:
+    if not isinstance(positions, list):
+        raise BankError([f"{where}: objectives must be a list of positions or slugs"])
+    found: list[int] = []
+    unknown: list[object] = []
+    for reference in positions:
+        if isinstance(reference, bool):
+            unknown.append(reference)
+        elif isinstance(reference, int) and reference in references.by_position:
+            found.append(references.by_position[reference])
+        elif isinstance(reference, str) and reference in references.by_slug:
+            found.append(references.by_slug[reference])
+        else:
+            unknown.append(reference)
+    if unknown:
+        raise BankError([f"{where}: unknown learning objectives {unknown}"])
+    return tuple(sorted(set(found)))
+
+
 def _item_parse(
     item: Mapping[str, Any],
     *,
     source: str,
     sections: Mapping[str, int],
-    objectives: Mapping[int, int],
+    references: courses_api.ObjectiveReferences,
 ) -> _BankItem:
     key = str(item.get("key", ""))
     where = f"{source}: {key or '(no key)'}"
@@ -70,21 +102,21 @@ def _item_parse(
     exam_only = item.get("exam_only", False)
     if not isinstance(exam_only, bool):
         raise BankError([f"{where}: exam_only must be true or false, not {exam_only!r}"])
-    positions = item.get("objectives") or []
-    unknown = [position for position in positions if position not in objectives]
-    if unknown:
-        raise BankError([f"{where}: unknown learning objective positions {unknown}"])
+    objective_ids = _objective_ids(item.get("objectives") or [], where, references)
     content = QuestionContent(
         type=str(item.get("type")),
         spec={name: value for name, value in item.items() if name not in _NON_SPEC_FIELDS},
         points=float(item.get("points", 1)),
         difficulty=float(item.get("difficulty", 0.5)),
-        objective_ids=tuple(sorted(objectives[position] for position in positions)),
+        objective_ids=objective_ids,
     )
+    problems = bank_policy_errors(question_type=content.type, spec=content.spec)
     try:
         question_content_validate(content=content)
     except QuestionSpecError as error:
-        raise BankError([f"{where}: {problem}" for problem in error.errors]) from None
+        problems = [*error.errors, *problems]
+    if problems:
+        raise BankError([f"{where}: {problem}" for problem in problems])
     return _BankItem(
         source=source,
         key=key,
@@ -95,25 +127,61 @@ def _item_parse(
     )
 
 
-def bank_items_read(*, directory: Path, module_id: int) -> list[_BankItem]:
-    """Parse and validate every file first, so a bad file writes nothing."""
+def _yaml_list(path: Path, *, of: str) -> list[Any]:
+    try:
+        documents = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    except yaml.YAMLError as error:
+        raise BankError([f"{path.name}: not valid YAML: {error}"]) from None
+    if not isinstance(documents, list):
+        raise BankError([f"{path.name}: must hold a list of {of}"])
+    return documents
+
+
+def objective_supplements_read(*, directory: Path) -> list[courses_api.ObjectiveSupplement]:
+    """The supplementary objectives declared in `objectives.yaml` (none without the file)."""
+    path = directory / OBJECTIVES_FILE
+    if not path.exists():
+        return []
+    supplements = []
+    problems = []
+    for index, entry in enumerate(_yaml_list(path, of="objectives")):
+        where = f"{OBJECTIVES_FILE}[{index}]"
+        if not isinstance(entry, Mapping) or set(entry) != OBJECTIVE_FIELDS:
+            problems.append(f"{where}: needs exactly {', '.join(sorted(OBJECTIVE_FIELDS))}")
+            continue
+        sections = entry["taught_in"]
+        if not isinstance(sections, list) or not all(isinstance(s, str) for s in sections):
+            problems.append(f"{where}.taught_in: must be a list of section slugs")
+            continue
+        supplements.append(
+            courses_api.ObjectiveSupplement(
+                slug=str(entry["slug"]), text=str(entry["text"]), section_slugs=tuple(sections)
+            )
+        )
+    if problems:
+        raise BankError(problems)
+    return supplements
+
+
+def bank_items_read(
+    *, directory: Path, module_id: int, references: courses_api.ObjectiveReferences
+) -> list[_BankItem]:
+    """Parse and validate every question file; raises BankError naming every problem."""
     sections = courses_api.section_ids_by_slug(module_id=module_id)
-    objectives = courses_api.objective_ids_by_position(module_id=module_id)
     items: list[_BankItem] = []
     problems: list[str] = []
     seen: set[str] = set()
     for path in sorted(directory.glob("*.yaml")):
-        try:
-            documents = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-        except yaml.YAMLError as error:
-            problems.append(f"{path.name}: not valid YAML: {error}")
+        if path.name == OBJECTIVES_FILE:
             continue
-        if not isinstance(documents, list):
-            problems.append(f"{path.name}: must hold a list of questions")
+        try:
+            documents = _yaml_list(path, of="questions")
+        except BankError as error:
+            problems.extend(error.problems)
             continue
         for raw in documents:
             try:
-                item = _item_parse(raw, source=path.name, sections=sections, objectives=objectives)
+                item = _item_parse(raw, source=path.name, sections=sections, references=references)
             except BankError as error:
                 problems.extend(error.problems)
                 continue
@@ -131,14 +199,22 @@ def question_bank_load(*, module_id: int, directory: Path = BANK_DIRECTORY) -> B
     """Create or revise every bank question; unchanged questions are not touched.
 
     Idempotent: a second load with the same files writes no row. An instructor's status change
-    (for instance retiring a question) survives a reload.
+    (for instance retiring a question) survives a reload. All or nothing: the supplementary
+    objectives are synced first, inside the same transaction, so a broken file writes nothing.
     """
+    supplements = objective_supplements_read(directory=directory)
+    try:
+        references = courses_api.objective_supplements_sync(
+            module_id=module_id, supplements=supplements
+        )
+    except ValueError as error:
+        raise BankError([f"{OBJECTIVES_FILE}: {error}"]) from None
     summary = BankLoadSummary()
     existing = {
         question.key: question
         for question in Question.objects.select_related("current_version").prefetch_related("tags")
     }
-    for item in bank_items_read(directory=directory, module_id=module_id):
+    for item in bank_items_read(directory=directory, module_id=module_id, references=references):
         question = existing.get(item.key)
         if question is None:
             question_create(

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from assessments.models import Provenance, Question, QuestionStatus, QuestionVersion, Tag
-from assessments.question_types import QUESTION_TYPES
+from assessments.question_types import QUESTION_TYPES, Grade, instantiate
 
 
 class QuestionSpecError(ValueError):
@@ -61,6 +61,16 @@ def question_content_validate(*, content: QuestionContent) -> None:
         errors.append("difficulty must be between 0 and 1")
     if errors:
         raise QuestionSpecError(errors)
+
+
+def question_answer_try(
+    *, question_type: str, spec: Mapping[str, Any], response: object, seed: int
+) -> Grade:
+    """Grade `response` against a spec (saved or not) for the variant `seed` draws, exactly as
+    an attempt would. Writes nothing. Raises ResponseError for a malformed response and
+    SpecError for a spec that cannot be instantiated; validate the spec first."""
+    variant, _ = instantiate(spec, seed)
+    return QUESTION_TYPES[question_type].grade(variant, response)
 
 
 def _tags_get_or_create(names: Iterable[str]) -> list[Tag]:

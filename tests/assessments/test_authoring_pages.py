@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.urls import reverse
+from django.urls import URLResolver, get_resolver, reverse
 
 from accounts.models import User
 from assessments.models import Provenance, Question, QuestionStatus
@@ -37,8 +37,25 @@ GET_QUESTION_PAGES = [
     "authoring:question_edit",
     "authoring:question_diff",
 ]
-POST_PAGES = ["authoring:question_preview", "authoring:bulk_action"]
+POST_PAGES = ["authoring:question_preview", "authoring:question_try", "authoring:bulk_action"]
 POST_QUESTION_PAGES = ["authoring:draft_approve", "authoring:draft_reject"]
+
+
+# Routes the analytics tests cover (tests/assessments/statistics/test_analytics_pages.py).
+ANALYTICS_ROUTES = {
+    "authoring:question_statistics",
+    "authoring:question_retire",
+    "authoring:question_difficulty_from_facility",
+}
+
+
+def _authoring_routes() -> set[str]:
+    resolver = get_resolver()
+    names: set[str] = set()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver) and pattern.namespace == "authoring":
+            names |= {f"authoring:{item.name}" for item in pattern.url_patterns if item.name}
+    return names
 
 
 def _every_request(question_id: int) -> list[tuple[str, str]]:
@@ -72,6 +89,12 @@ def instructor_client(client: Client, instructor: User) -> Client:
 @pytest.fixture
 def draft(make_question: QuestionMaker) -> Question:
     return make_question(key="draft-question", status=QuestionStatus.DRAFT)
+
+
+def test_every_authoring_route_is_covered_by_the_access_tests(db: None) -> None:
+    covered = {*GET_PAGES, *GET_QUESTION_PAGES, *POST_PAGES, *POST_QUESTION_PAGES}
+
+    assert _authoring_routes() - ANALYTICS_ROUTES == covered
 
 
 def test_anonymous_visitors_are_sent_to_log_in_from_every_authoring_page(

@@ -1,16 +1,14 @@
 """Static checks of the question bank in assessments/bank/ (module 1.1, Docker basics).
 
-Pure pytest, no Django: run with
-`.venv/bin/pytest tests/assessments/test_bank_files.py -p no:django`.
-
-The checks follow docs/question-format.md. When the project's own validators exist
-(`assessments.question_types.QUESTION_TYPES`, `graders.docker_cli`, `graders.dockerfile_parser`)
-every item is also run through them, so a bank item the engine would reject fails here too.
+The checks need no database: they read the files and call pure Python code only. They follow
+docs/question-format.md. Every item is also run through the engine's own validators and graders
+(`assessments.question_types`, `graders.docker_cli`, `graders.dockerfile_rules`,
+`assessments.services.bank_policy`, all free of Django), so a bank item the engine would reject
+fails here too, and every worked example of every item is graded through its question type for
+every parameter combination.
 """
 
 import ast
-import importlib
-import importlib.util
 import itertools
 import re
 import shlex
@@ -22,8 +20,22 @@ from typing import Any
 import pytest
 import yaml
 
+from assessments.question_types import QUESTION_TYPES, ResponseError
+from assessments.question_types.dockerfile import rule_options
+from assessments.question_types.examples import EXPECTED_FRACTION_TOLERANCE, Example, examples_of
+from assessments.question_types.variants import apply_parameters
+from assessments.services.bank_policy import (
+    EXAMPLE_TYPES,
+    GIVEAWAY_LENGTH_RATIO,
+    MIN_EXAMPLES_PER_KIND,
+    bank_policy_errors,
+    option_length,
+)
+from graders import docker_cli, dockerfile_parser, dockerfile_rules
+
 REPO = Path(__file__).resolve().parents[2]
 BANK = REPO / "assessments" / "bank"
+OBJECTIVES_FILE = BANK / "objectives.yaml"
 
 SECTIONS = {
     1: (
@@ -37,7 +49,7 @@ SECTIONS = {
     6: ("container-security-best-practices", "Container Security Best Practices"),
     7: ("essential-docker-commands", "Essential Docker Commands"),
 }
-OBJECTIVE_COUNT = 5  # the module's learning objectives, 1-based
+OBJECTIVE_COUNT = 5  # the learning objectives the course text states, named by position 1..5
 MIN_QUESTIONS_PER_SECTION = 12
 MIN_TYPES_PER_SECTION = 4
 MIN_TYPES_OVERALL = 7
@@ -55,19 +67,30 @@ COMMON_REQUIRED = (
     "feedback",
 )
 COMMON_OPTIONAL = ("parameters", "exam_only")
+# Fields the database keeps in columns; the rest of an item is its spec.
+NON_SPEC_FIELDS = frozenset(
+    {"key", "section", "objectives", "type", "points", "difficulty", "tags", "exam_only"}
+)
 TYPE_FIELDS: dict[str, tuple[set[str], set[str]]] = {
     # type: (required fields, optional fields)
     "single_choice": ({"options"}, {"shuffle"}),
     "multiple_response": ({"options"}, {"penalty", "shuffle"}),
     "true_false": ({"answer", "feedback_true", "feedback_false"}, set()),
-    "short_text": ({"answers"}, {"case_sensitive"}),
-    "docker_command": ({"answers"}, {"neutral_flags", "wrong_flags"}),
-    "numeric": ({"answers"}, {"unit"}),
+    "short_text": ({"answers", "examples"}, {"case_sensitive"}),
+    "docker_command": ({"answers", "examples"}, {"neutral_flags", "wrong_flags"}),
+    "numeric": ({"answers"}, {"unit", "examples"}),
     "ordering": ({"items"}, set()),
     "matching": ({"pairs"}, {"distractors"}),
     "dockerfile": (
-        {"starter", "rules"},
-        {"dockerignore_starter", "secret_values", "secret_files", "tag_credit"},
+        {"starter", "rules", "examples"},
+        {
+            "dockerignore_starter",
+            "secret_values",
+            "secret_files",
+            "tag_credit",
+            "required_rules",
+            "required_packages",
+        },
     ),
 }
 # The rule ids of graders.dockerfile_rules (the registry the dockerfile type validates against).
@@ -89,6 +112,7 @@ DOCKERFILE_RULE_IDS = {
     "copy-instead-of-add",
     "start-command-declared",
     "final-stage-copies-from-earlier-stage",
+    "final-stage-installs-packages",
 }
 # Where each kind of item belongs (docker_command mainly in 2, 5 and 7; dockerfile in 3, 4 and 6).
 DOCKER_COMMAND_SECTIONS = {2, 4, 5, 6, 7}
@@ -101,7 +125,8 @@ PARAMETER_COMBINATION_LIMIT = 2000
 
 
 def _bank_files() -> list[Path]:
-    return sorted(BANK.glob("*.yaml"))
+    """The question files; objectives.yaml declares the bank's supplementary objectives."""
+    return sorted(path for path in BANK.glob("*.yaml") if path != OBJECTIVES_FILE)
 
 
 def _load(path: Path) -> list[dict[str, Any]]:
@@ -119,6 +144,22 @@ def _all_questions() -> list[tuple[int, dict[str, Any]]]:
 
 QUESTIONS = _all_questions()
 QUESTION_IDS = [question.get("key", f"#{index}") for index, (_, question) in enumerate(QUESTIONS)]
+SUPPLEMENTARY_OBJECTIVES = yaml.safe_load(OBJECTIVES_FILE.read_text(encoding="utf-8"))
+SUPPLEMENT_SLUGS = {objective["slug"] for objective in SUPPLEMENTARY_OBJECTIVES}
+
+
+def _of_types(*types: str) -> list[tuple[int, dict[str, Any]]]:
+    return [(number, question) for number, question in QUESTIONS if question["type"] in types]
+
+
+def _ids(questions: list[tuple[int, dict[str, Any]]]) -> list[str]:
+    return [question["key"] for _, question in questions]
+
+
+DOCKER_COMMANDS = _of_types("docker_command")
+DOCKERFILES = _of_types("dockerfile")
+SINGLE_CHOICES = _of_types("single_choice")
+WITH_EXAMPLES = [(n, q) for n, q in QUESTIONS if q.get("examples")]
 
 
 def _strings(value: object) -> Iterator[str]:
@@ -201,8 +242,11 @@ def test_common_fields(number: int, question: dict[str, Any]) -> None:
     objectives = question["objectives"]
     assert isinstance(objectives, list)
     assert objectives
-    assert all(isinstance(o, int) and not isinstance(o, bool) for o in objectives)
-    assert all(1 <= o <= OBJECTIVE_COUNT for o in objectives)
+    positions = [o for o in objectives if isinstance(o, int) and not isinstance(o, bool)]
+    slugs = [o for o in objectives if isinstance(o, str)]
+    assert len(positions) + len(slugs) == len(objectives)
+    assert all(1 <= o <= OBJECTIVE_COUNT for o in positions)
+    assert set(slugs) <= SUPPLEMENT_SLUGS
     assert len(set(objectives)) == len(objectives)
     assert _is_number(question["points"])
     assert question["points"] > 0
@@ -512,47 +556,36 @@ def _check_numeric_variant(variant: dict[str, Any], values: Mapping[str, Any]) -
         assert good_high < bad_low or bad_high < good_low, (values, good, bad)
 
 
-# --- the project's own validators, where they exist ------------------------------------------
+# --- the project's own validators and graders ------------------------------------------------
 
 
-def _module_exists(name: str) -> bool:
-    try:
-        return importlib.util.find_spec(name) is not None
-    except ModuleNotFoundError:
-        return False
-
-
-def _question_types() -> Mapping[str, Any] | None:
-    if not _module_exists("assessments.question_types"):
-        return None
-    module = importlib.import_module("assessments.question_types")
-    return getattr(module, "QUESTION_TYPES", None)
-
-
-def _spec_errors(question_types: Mapping[str, Any], question: dict[str, Any]) -> list[str]:
-    question_type = question_types[question["type"]]
-    validate = getattr(question_type, "validate_spec", None)
-    if validate is None:  # a registry of classes rather than instances
-        validate = question_type().validate_spec
-    return list(validate(question))
+def _spec_errors(question: dict[str, Any]) -> list[str]:
+    return list(QUESTION_TYPES[question["type"]].validate_spec(question))
 
 
 @pytest.mark.parametrize(("number", "question"), QUESTIONS, ids=QUESTION_IDS)
 def test_engine_accepts_every_spec(number: int, question: dict[str, Any]) -> None:
-    question_types = _question_types()
-    if question_types is None:
-        pytest.skip("assessments.question_types does not expose QUESTION_TYPES yet")
-    assert question["type"] in question_types
-    assert _spec_errors(question_types, question) == []
+    assert question["type"] in QUESTION_TYPES
+    assert _spec_errors(question) == []
 
 
 @pytest.mark.parametrize(("number", "question"), QUESTIONS, ids=QUESTION_IDS)
+def test_every_item_meets_the_bank_policy(number: int, question: dict[str, Any]) -> None:
+    spec = {name: value for name, value in question.items() if name not in NON_SPEC_FIELDS}
+    assert bank_policy_errors(question_type=question["type"], spec=spec) == []
+
+
+@pytest.mark.parametrize(("number", "question"), SINGLE_CHOICES, ids=_ids(SINGLE_CHOICES))
+def test_no_single_choice_key_gives_itself_away_by_its_length(
+    number: int, question: dict[str, Any]
+) -> None:
+    (key,) = [option["text"] for option in question["options"] if option["correct"]]
+    longest = max(option_length(o["text"]) for o in question["options"] if not o["correct"])
+    assert option_length(key) <= GIVEAWAY_LENGTH_RATIO * longest
+
+
+@pytest.mark.parametrize(("number", "question"), DOCKER_COMMANDS, ids=_ids(DOCKER_COMMANDS))
 def test_docker_commands_parse_with_the_grader(number: int, question: dict[str, Any]) -> None:
-    if question["type"] != "docker_command":
-        return
-    if not _module_exists("graders.docker_cli"):
-        pytest.skip("graders.docker_cli is not available")
-    docker_cli = importlib.import_module("graders.docker_cli")
     for variant, values in _variants(question):
         for answer in variant["answers"]:
             try:
@@ -561,31 +594,126 @@ def test_docker_commands_parse_with_the_grader(number: int, question: dict[str, 
                 pytest.fail(f"{answer['command']!r} ({values}) does not parse: {error}")
 
 
-@pytest.mark.parametrize(("number", "question"), QUESTIONS, ids=QUESTION_IDS)
+@pytest.mark.parametrize(("number", "question"), DOCKERFILES, ids=_ids(DOCKERFILES))
 def test_dockerfile_starters_parse(number: int, question: dict[str, Any]) -> None:
-    if question["type"] != "dockerfile":
-        return
-    if not _module_exists("graders.dockerfile_parser"):
-        pytest.skip("graders.dockerfile_parser is not available")
-    parser = importlib.import_module("graders.dockerfile_parser")
-    parser.parse_dockerfile(question["starter"])
+    parsed = dockerfile_parser.parse_dockerfile(question["starter"])
+
+    assert parsed.stages
 
 
-@pytest.mark.parametrize(("number", "question"), QUESTIONS, ids=QUESTION_IDS)
-def test_dockerfile_starters_fail_every_listed_rule(number: int, question: dict[str, Any]) -> None:
-    """The starter is the flawed Dockerfile the learner fixes: each listed rule must start red."""
-    if question["type"] != "dockerfile":
-        return
-    if not _module_exists("graders.dockerfile_rules"):
-        pytest.skip("graders.dockerfile_rules is not available")
-    rules = importlib.import_module("graders.dockerfile_rules")
-    assert set(question["rules"]) <= set(rules.RULE_IDS)
-    options = importlib.import_module("assessments.question_types.dockerfile").rule_options
-    results = rules.run_all(
+@pytest.mark.parametrize(("number", "question"), DOCKERFILES, ids=_ids(DOCKERFILES))
+def test_dockerfile_starters_fail_every_graded_rule_and_pass_every_required_one(
+    number: int, question: dict[str, Any]
+) -> None:
+    """The starter is the flawed Dockerfile the learner fixes: each graded rule starts red, and
+    each required rule (a condition the fix must keep, such as a start command) starts green."""
+    graded, required = question["rules"], question.get("required_rules", [])
+    assert set(graded) | set(required) <= set(dockerfile_rules.RULE_IDS)
+    results = dockerfile_rules.run_all(
         question["starter"],
         question.get("dockerignore_starter"),
-        rule_ids=question["rules"],
-        options=options(question),
+        rule_ids=[*graded, *required],
+        options=rule_options(question),
     )
-    assert sorted(result.rule_id for result in results) == sorted(question["rules"])
-    assert [result.rule_id for result in results if result.passed] == []
+    passed = {result.rule_id for result in results if result.passed}
+    assert sorted(result.rule_id for result in results) == sorted([*graded, *required])
+    assert passed & set(graded) == set()
+    assert passed >= set(required)
+
+
+@pytest.mark.parametrize(("number", "question"), DOCKERFILES, ids=_ids(DOCKERFILES))
+def test_every_dockerfile_item_requires_a_start_command(
+    number: int, question: dict[str, Any]
+) -> None:
+    """Every Dockerfile item asks for an image that runs the app."""
+    assert "start-command-declared" in question.get("required_rules", [])
+
+
+# --- examples: accepted answers earn full credit, rejected ones less ------------------------
+
+
+@pytest.mark.parametrize(
+    ("number", "question"), _of_types(*EXAMPLE_TYPES), ids=_ids(_of_types(*EXAMPLE_TYPES))
+)
+def test_typed_answer_items_carry_enough_examples(number: int, question: dict[str, Any]) -> None:
+    examples = question["examples"]
+
+    assert len(examples["accept"]) >= MIN_EXAMPLES_PER_KIND
+    assert len(examples["reject"]) >= MIN_EXAMPLES_PER_KIND
+
+
+def _graded_examples() -> list[tuple[str, dict[str, Any], dict[str, Any], Example]]:
+    """(id, item, variant, example) for every example of every item and parameter combination."""
+    cases = []
+    for _, question in WITH_EXAMPLES:
+        spec = {name: value for name, value in question.items() if name not in NON_SPEC_FIELDS}
+        for _, values in _variants(question):
+            variant = apply_parameters(spec, values)  # what `instantiate` gives an attempt
+            shown = ",".join(f"{name}={value}" for name, value in values.items())
+            for example in examples_of(variant):
+                case_id = f"{question['key']}-{example.kind}{example.index}"
+                cases.append(
+                    (f"{case_id}-{shown}" if shown else case_id, question, variant, example)
+                )
+    return cases
+
+
+GRADED_EXAMPLES = _graded_examples()
+
+
+@pytest.mark.parametrize(
+    ("question", "variant", "example"),
+    [case[1:] for case in GRADED_EXAMPLES],
+    ids=[case[0] for case in GRADED_EXAMPLES],
+)
+def test_every_example_earns_what_it_claims_through_its_question_type(
+    question: dict[str, Any], variant: dict[str, Any], example: Example
+) -> None:
+    # given an instantiated variant and one of its examples
+    question_type = QUESTION_TYPES[question["type"]]
+    # when it is graded as an attempt grades a response
+    try:
+        grade = question_type.grade(variant, example.answer)
+    except ResponseError as error:
+        pytest.fail(f"{example.where} is not a valid answer: {error}")
+    # then accepted examples earn full credit and rejected ones what they declare, or less
+    if example.kind == "accept":
+        assert grade.fraction == 1, grade.explanation
+    elif example.expected is not None:
+        assert abs(grade.fraction - example.expected) <= EXPECTED_FRACTION_TOLERANCE, (
+            grade.explanation
+        )
+    else:
+        assert grade.fraction < 1, grade.explanation
+
+
+def test_examples_cover_every_typed_answer_item() -> None:
+    covered = {question["key"] for _, question, _, _ in GRADED_EXAMPLES}
+
+    assert covered >= {question["key"] for _, question in _of_types(*EXAMPLE_TYPES)}
+
+
+# --- the bank's supplementary objectives ---------------------------------------------------
+
+
+def test_supplementary_objectives_are_well_formed_and_used() -> None:
+    slugs = [objective["slug"] for objective in SUPPLEMENTARY_OBJECTIVES]
+    section_slugs = {slug for slug, _ in SECTIONS.values()}
+    used = {o for _, question in QUESTIONS for o in question["objectives"] if isinstance(o, str)}
+
+    assert len(set(slugs)) == len(slugs)
+    for objective in SUPPLEMENTARY_OBJECTIVES:
+        assert set(objective) == {"slug", "text", "taught_in"}
+        assert re.fullmatch(r"[a-z0-9][a-z0-9-]*", objective["slug"])
+        assert _nonempty_text(objective["text"])
+        assert set(objective["taught_in"]) <= section_slugs
+    assert used == set(slugs)
+
+
+def test_command_housekeeping_is_not_filed_under_containers_vs_vms() -> None:
+    """Every command item of the Essential Docker Commands section names the CLI objective."""
+    cli = "use-the-docker-cli"
+    section_seven = [question for number, question in QUESTIONS if number == 7]
+
+    assert all(cli in question["objectives"] for question in section_seven)
+    assert all(1 not in question["objectives"] for question in section_seven)

@@ -11,7 +11,16 @@ from django.core.management.base import CommandError
 
 from assessments.models import Provenance, Question, QuestionStatus, QuestionVersion
 from assessments.services.bank import BANK_DIRECTORY, BankError, question_bank_load
+from assessments.services.bank_policy import (
+    GIVEAWAY_LENGTH_RATIO,
+    MIN_EXAMPLES_PER_KIND,
+    bank_policy_errors,
+)
 from assessments.services.questions import question_status_set
+from courses import api as courses_api
+from courses.models import LearningObjective
+from courses.services import module_import_file
+from tests.assessments.conftest import DEMO_COURSE_SLUG, DEMO_MODULE_FILE
 
 MIN_READY = 84
 MIN_PER_SECTION = 12
@@ -224,3 +233,137 @@ def test_the_command_fails_with_the_problems_of_a_broken_bank(
 def test_the_command_asks_for_the_course_import_first(db: None) -> None:
     with pytest.raises(CommandError, match="run import_course first"):
         call_command("load_question_bank")
+
+
+# --- the bank's own rules: giveaways, worked examples --------------------------------------
+
+
+def test_the_loader_refuses_a_single_choice_key_that_gives_itself_away_by_its_length(
+    docker_module: int, bank_copy: Path
+) -> None:
+    # given a key more than 30 % longer than every distractor
+    path = bank_copy / "01-understanding-containers-vs-virtual-machines.yaml"
+    items = yaml.safe_load(path.read_text(encoding="utf-8"))
+    item = next(item for item in items if item["key"] == "s1-cgroups-limits")
+    item["options"][0]["text"] = (
+        "Control groups (cgroups), which account for and cap CPU, memory and process counts"
+    )
+    path.write_text(yaml.safe_dump(items, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    # when
+    with pytest.raises(BankError) as raised:
+        question_bank_load(module_id=docker_module, directory=bank_copy)
+    # then the item is named with the lengths, and nothing is written
+    (problem,) = raised.value.problems
+    assert problem.startswith(f"{path.name}: s1-cgroups-limits: options: the correct option")
+    assert f"more than {round((GIVEAWAY_LENGTH_RATIO - 1) * 100)} % longer" in problem
+    assert "(the longest has 21)" in problem
+    assert Question.objects.count() == 0
+
+
+def test_a_key_exactly_at_the_giveaway_limit_is_accepted() -> None:
+    distractor = "x" * 20
+    spec = {
+        "options": [
+            {"text": "k" * round(20 * GIVEAWAY_LENGTH_RATIO), "correct": True},
+            {"text": distractor, "correct": False},
+        ]
+    }
+    longer = {"options": [{"text": "k" * 27, "correct": True}, spec["options"][1]]}
+
+    assert bank_policy_errors(question_type="single_choice", spec=spec) == []
+    assert len(bank_policy_errors(question_type="single_choice", spec=longer)) == 1
+
+
+def test_the_loader_refuses_a_typed_answer_item_with_too_few_examples(
+    docker_module: int, bank_copy: Path
+) -> None:
+    path = bank_copy / "07-essential-docker-commands.yaml"
+    items = yaml.safe_load(path.read_text(encoding="utf-8"))
+    item = next(item for item in items if item["key"] == "s7-list-all-containers")
+    item["examples"]["reject"] = item["examples"]["reject"][:2]
+    path.write_text(yaml.safe_dump(items, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+    with pytest.raises(BankError) as raised:
+        question_bank_load(module_id=docker_module, directory=bank_copy)
+
+    assert raised.value.problems == [
+        f"{path.name}: s7-list-all-containers: examples.reject: a bank docker_command item needs "
+        f"at least {MIN_EXAMPLES_PER_KIND} rejected example answers, not 2"
+    ]
+
+
+def test_the_loader_refuses_an_example_that_disagrees_with_the_key(
+    docker_module: int, bank_copy: Path
+) -> None:
+    path = bank_copy / "07-essential-docker-commands.yaml"
+    items = yaml.safe_load(path.read_text(encoding="utf-8"))
+    item = next(item for item in items if item["key"] == "s7-list-all-containers")
+    item["examples"]["accept"].append("docker ps")
+    path.write_text(yaml.safe_dump(items, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+    with pytest.raises(BankError) as raised:
+        question_bank_load(module_id=docker_module, directory=bank_copy)
+
+    (problem,) = raised.value.problems
+    assert problem.startswith(f'{path.name}: s7-list-all-containers: examples.accept[5]: "docker')
+    assert "earns 0%, but an accepted example must earn full credit" in problem
+
+
+# --- supplementary objectives --------------------------------------------------------------
+
+
+def test_the_bank_adds_the_docker_cli_objective_after_the_courses_own(
+    docker_module: int,
+) -> None:
+    # when
+    question_bank_load(module_id=docker_module)
+    # then the supplement follows the five objectives of the course text
+    objectives = courses_api.objective_list_for_module(module_id=docker_module)
+    assert [objective.position for objective in objectives] == [1, 2, 3, 4, 5, 6]
+    cli = objectives[-1]
+    assert cli.slug == "use-the-docker-cli"
+    assert cli.text.startswith("Use the Docker CLI")
+    prune = Question.objects.get(key="s7-system-prune-removes").current_version
+    assert [o.slug for o in prune.objectives.all()] == ["use-the-docker-cli"]  # type: ignore[union-attr]
+
+
+def test_a_course_reimport_keeps_the_supplement_and_its_questions(docker_module: int) -> None:
+    question_bank_load(module_id=docker_module)
+    cli_id = LearningObjective.objects.get(slug="use-the-docker-cli").pk
+
+    summary = module_import_file(path=DEMO_MODULE_FILE, course_slug=DEMO_COURSE_SLUG)
+    reloaded = question_bank_load(module_id=docker_module)
+
+    cli = LearningObjective.objects.get(slug="use-the-docker-cli")
+    assert not summary.changed
+    assert (cli.pk, cli.position, cli.is_archived) == (cli_id, 6, False)
+    assert reloaded.revised == []
+
+
+def test_an_unknown_objective_slug_is_named(docker_module: int, bank_copy: Path) -> None:
+    _rewrite(
+        bank_copy / "07-essential-docker-commands.yaml",
+        "s7-logs-tail",
+        objectives=["use-the-docker-cli", "use-kubernetes", 9],
+    )
+
+    with pytest.raises(BankError) as raised:
+        question_bank_load(module_id=docker_module, directory=bank_copy)
+
+    assert raised.value.problems == [
+        "07-essential-docker-commands.yaml: s7-logs-tail: unknown learning objectives "
+        "['use-kubernetes', 9]"
+    ]
+
+
+def test_a_broken_objectives_file_writes_nothing(docker_module: int, bank_copy: Path) -> None:
+    (bank_copy / "objectives.yaml").write_text(
+        "- slug: use-the-docker-cli\n  text: CLI\n  taught_in: [no-such-section]\n",
+        encoding="utf-8",
+    )
+
+    with pytest.raises(BankError, match=r"unknown section.*no-such-section"):
+        question_bank_load(module_id=docker_module, directory=bank_copy)
+
+    assert not LearningObjective.objects.filter(slug="use-the-docker-cli").exists()
+    assert Question.objects.count() == 0

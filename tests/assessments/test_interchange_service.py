@@ -346,3 +346,30 @@ def test_export_reports_what_a_format_cannot_hold_instead_of_losing_it(
         ("publish-port", "parameterised variants cannot be exported"),
         ("driver-regex", "regular-expression answers cannot be exported"),
     }
+
+
+@pytest.mark.parametrize("file_format", [FORMAT_GIFT, FORMAT_MOODLE_XML])
+def test_worked_examples_stay_behind_on_export_and_do_not_break_it(
+    docker_sections: dict[int, int], file_format: str
+) -> None:
+    """Moodle has no place for worked examples; they are tests of the key, not content."""
+    spec = dict(ROUND_TRIP_SPECS["docker_command"]) | {
+        "examples": {
+            "accept": [ROUND_TRIP_SPECS["docker_command"]["answers"][0]["command"]],
+            "reject": ["docker ps"],
+        }
+    }
+    question = question_create(
+        key="with-examples",
+        section_id=docker_sections[5],
+        content=QuestionContent(type="docker_command", spec=spec),
+        provenance=Provenance.AUTHORED,
+    )
+
+    exported = questions_export(questions=[question], file_format=file_format)
+    name = "examples.xml" if file_format == FORMAT_MOODLE_XML else "examples.gift"
+    _import(name, section_id=docker_sections[5], data=exported)
+
+    copy_spec = _by_name("with-examples")[1]
+    assert "examples" not in copy_spec
+    assert copy_spec == {name: value for name, value in spec.items() if name != "examples"}

@@ -1,5 +1,6 @@
 """Build rules judged per layer, as Docker stores layers; heredoc scripts count like RUN lines."""
 
+from dataclasses import replace
 from textwrap import dedent
 
 import pytest
@@ -191,3 +192,95 @@ def test_dependencies_install_before_the_source_is_copied(text: str, passed: boo
     result = check(ids.DEPENDENCIES_BEFORE_SOURCE, f"FROM node:20.11.1\nWORKDIR /app\n{text}\n")
 
     assert result.passed is passed
+
+
+# --- final-stage-installs-packages -----------------------------------------------------------
+
+
+def packages_check(text: str, *packages: str) -> RuleResult:
+    options = replace(DEFAULT_OPTIONS, required_packages=packages)
+    rule = DOCKERFILE_RULES[ids.PACKAGES_INSTALLED]
+    return rule(parse_dockerfile(dedent(text)), options)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends "
+        "curl=7.88.1-10 ca-certificates && rm -rf /var/lib/apt/lists/*\n",
+        "FROM alpine:3.19\nRUN apk add --no-cache curl ca-certificates\n",
+        "FROM debian:12 AS base\nRUN apt-get update && apt-get install -y curl ca-certificates\n"
+        "FROM base\nUSER nobody\n",
+        "FROM debian:12\nRUN <<EOT\napt-get update\napt-get install -y curl\n"
+        "apt-get install -y ca-certificates\nEOT\n",
+    ],
+)
+def test_the_final_image_installing_every_required_package_passes(text: str) -> None:
+    assert packages_check(text, "curl", "ca-certificates").passed
+
+
+@pytest.mark.parametrize(
+    ("text", "missing"),
+    [
+        ("FROM debian:12\nUSER nobody\n", "`curl`, `ca-certificates`"),
+        ("FROM alpine:3.19\nRUN apk add --no-cache curl\n", "`ca-certificates`"),
+        (
+            "FROM debian:12 AS build\nRUN apt-get update && apt-get install -y curl "
+            "ca-certificates\nFROM debian:12\nCOPY --from=build /usr/bin/curl /usr/bin/\n",
+            "`curl`, `ca-certificates`",
+        ),
+        (
+            "FROM alpine:3.19\nRUN apk add --no-cache curl ca-certificates && apk del curl\n",
+            "`curl`",
+        ),
+    ],
+)
+def test_dropping_or_removing_a_required_package_fails(text: str, missing: str) -> None:
+    result = packages_check(text, "curl", "ca-certificates")
+
+    assert not result.passed
+    assert f"no longer installs {missing}," in result.message
+
+
+def test_no_required_packages_passes() -> None:
+    assert packages_check("FROM scratch\n").passed
+
+
+# --- dependencies-before-source: npm ci needs its lock file ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("copy", "passed"),
+    [
+        ("COPY package*.json ./", True),
+        ("COPY package.json package-lock.json ./", True),
+        ("COPY package.json npm-shrinkwrap.json ./", True),
+        ("COPY *.json ./", True),
+        ("COPY package.json ./", False),
+        ("COPY package.json yarn.lock ./", False),
+    ],
+)
+def test_npm_ci_needs_the_lock_file_copied_before_it(copy: str, passed: bool) -> None:
+    text = f"FROM node:18-alpine\nWORKDIR /app\n{copy}\nRUN npm ci --omit=dev\nCOPY . .\n"
+
+    result = check(ids.DEPENDENCIES_BEFORE_SOURCE, text)
+
+    assert result.passed is passed, result.message
+    if not passed:
+        assert "no lock file (`package-lock.json`) is copied before it" in result.message
+        assert result.line == 4
+
+
+def test_npm_ci_in_a_stage_built_on_one_that_copied_the_lock_file_passes() -> None:
+    text = (
+        "FROM node:18-alpine AS deps\nWORKDIR /app\nCOPY package*.json ./\n"
+        "FROM deps AS build\nRUN npm ci\nCOPY . .\nRUN npm run build\n"
+    )
+
+    assert check(ids.DEPENDENCIES_BEFORE_SOURCE, text).passed
+
+
+def test_npm_install_does_not_need_a_lock_file() -> None:
+    text = "FROM node:18-alpine\nCOPY package.json ./\nRUN npm install\nCOPY . .\n"
+
+    assert check(ids.DEPENDENCIES_BEFORE_SOURCE, text).passed

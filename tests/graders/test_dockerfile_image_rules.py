@@ -141,16 +141,37 @@ def test_the_digest_rule_wants_a_full_digest_on_every_base(text: str, passed: bo
 @pytest.mark.parametrize(
     "text",
     [
-        "FROM alpine:3.19\nUSER app\n",
+        "FROM alpine:3.19\nRUN adduser -D app\nUSER app\n",
         "FROM alpine:3.19\nUSER 1001:1001\n",
         "FROM alpine:3.19\nUSER 1000:0\n",  # root group, unprivileged user
         "FROM alpine:3.19\nARG UID=10001\nUSER ${UID}\n",
-        "FROM alpine:3.19\nENV APP_USER=node\nUSER $APP_USER\n",
-        "FROM alpine:3.19 AS base\nUSER app\nFROM base AS final\nRUN echo\n",
+        "FROM node:18-alpine\nENV APP_USER=node\nUSER $APP_USER\n",
+        "FROM alpine:3.19 AS base\nRUN adduser -D app\nUSER app\nFROM base AS final\nRUN echo\n",
+        "FROM python:3.12-slim\nRUN groupadd -r app && useradd -r -g app app\nUSER app:app\n",
+        "FROM debian:12-slim\nUSER nobody\n",
+        "FROM gcr.io/distroless/static-debian12\nUSER nonroot:nonroot\n",
+        "FROM registry.example.com/team/base:1.0\nUSER app\n",  # accounts unknown: trusted
     ],
 )
 def test_a_non_root_user_passes_by_name_uid_or_variable(text: str) -> None:
     assert check(ids.NON_ROOT_USER, text).passed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FROM alpine:3.19\nUSER app\n",
+        "FROM python:3.12-slim\nUSER node\n",
+        "FROM scratch\nCOPY app /app\nUSER app\n",
+        "FROM node:18-alpine AS build\nRUN adduser -D app\nFROM node:18-alpine\nUSER app\n",
+        "FROM gcr.io/distroless/nodejs18-debian11\nUSER node\n",
+    ],
+)
+def test_a_user_that_does_not_exist_in_the_final_image_fails(text: str) -> None:
+    result = check(ids.NON_ROOT_USER, text)
+
+    assert not result.passed
+    assert "cannot start the container" in result.message
 
 
 @pytest.mark.parametrize(

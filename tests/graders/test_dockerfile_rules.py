@@ -1,3 +1,4 @@
+from dataclasses import replace
 from textwrap import dedent
 
 import pytest
@@ -30,8 +31,12 @@ CMD ["node", "dist/server.js"]
 """
 
 
+# Only final-stage-installs-packages reads `required_packages`; the other rules ignore it.
+CASE_OPTIONS = replace(DEFAULT_OPTIONS, required_packages=("curl",))
+
+
 def check(rule_id: str, dockerfile_text: str) -> RuleResult:
-    return DOCKERFILE_RULES[rule_id](parse_dockerfile(dedent(dockerfile_text)), DEFAULT_OPTIONS)
+    return DOCKERFILE_RULES[rule_id](parse_dockerfile(dedent(dockerfile_text)), CASE_OPTIONS)
 
 
 # Each rule: a Dockerfile that passes it and one that fails it, with the line to blame.
@@ -66,7 +71,7 @@ RULE_CASES = [
     ),
     pytest.param(
         ids.NON_ROOT_USER,
-        "FROM alpine:3.19\nUSER app\n",
+        "FROM alpine:3.19\nRUN adduser -D app\nUSER app\n",
         "FROM alpine:3.19\nRUN echo\n",
         1,
         id="no-user",
@@ -74,13 +79,13 @@ RULE_CASES = [
     pytest.param(
         ids.NON_ROOT_USER,
         "FROM alpine:3.19 AS build\nUSER root\nFROM alpine:3.19\nUSER 1001:1001\n",
-        "FROM alpine:3.19\nUSER app\nRUN apk add --no-cache curl\nUSER root\n",
+        "FROM alpine:3.19\nUSER nobody\nRUN apk add --no-cache curl\nUSER root\n",
         4,
         id="root-last",
     ),
     pytest.param(
         ids.NON_ROOT_USER,
-        "FROM alpine:3.19 AS base\nUSER app\nFROM base AS final\nRUN echo\n",
+        "FROM alpine:3.19 AS base\nUSER nobody\nFROM base AS final\nRUN echo\n",
         "FROM alpine:3.19\nUSER 0:0\n",
         2,
         id="uid-zero",
@@ -262,6 +267,13 @@ RULE_CASES = [
         2,
         id="add-plain-file",
     ),
+    pytest.param(
+        ids.PACKAGES_INSTALLED,
+        "FROM alpine:3.19\nRUN apk add --no-cache curl\n",
+        "FROM alpine:3.19\nRUN apk add --no-cache wget\n",
+        1,
+        id="required-package-dropped",
+    ),
 ]
 
 
@@ -344,7 +356,8 @@ COURSE_EXPECTATIONS = [
     (course.SECTION_6_ROOT_BAD, ids.NON_ROOT_USER, False),
     (course.SECTION_6_ROOT_GOOD, ids.NON_ROOT_USER, True),
     (course.SECTION_6_ROOT_GOOD, ids.EXEC_FORM_START_COMMAND, True),
-    (course.SECTION_6_READ_ONLY, ids.NON_ROOT_USER, True),
+    # The snippet elides its setup (`# ... app setup ...`), so node:18-alpine has no `nodejs`.
+    (course.SECTION_6_READ_ONLY, ids.NON_ROOT_USER, False),
     (course.SECTION_6_SECRETS_NEVER, ids.NO_SECRETS_IN_ENV_OR_ARG, False),
     (course.SECTION_6_SECRETS_NEVER, ids.NO_ENV_FILE_COPIED, False),
 ]
@@ -501,4 +514,4 @@ def test_run_all_raises_a_syntax_error_with_the_line_for_unparseable_input() -> 
 
 
 def test_every_rule_id_has_a_definition_and_is_unique() -> None:
-    assert len(RULE_IDS) == len(set(RULE_IDS)) == 20
+    assert len(RULE_IDS) == len(set(RULE_IDS)) == 21

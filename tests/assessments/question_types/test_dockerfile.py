@@ -153,3 +153,83 @@ def test_a_dockerignore_docker_refuses_scores_zero_with_a_message() -> None:
 )
 def test_rule_option_errors(change: dict[str, object], error: str) -> None:
     assert error in DOCKERFILE.validate_spec(dockerfile() | change)
+
+
+# --- required rules: conditions a fix must keep ------------------------------------------------
+
+APT_STARTER = (
+    "FROM debian:12.5-slim\nRUN apt-get update\nRUN apt-get install -y curl\n"
+    'USER nobody\nCMD ["/run.sh"]\n'
+)
+
+
+def _apt_spec() -> dict[str, object]:
+    return dockerfile() | {
+        "starter": APT_STARTER,
+        "rules": ["apt-get-chained-with-cleanup"],
+        "required_rules": ["start-command-declared", "final-stage-installs-packages"],
+        "required_packages": ["curl"],
+    }
+
+
+def test_a_passing_required_rule_adds_nothing_to_the_mean() -> None:
+    fixed = (
+        "FROM debian:12.5-slim\n"
+        "RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n"
+        'USER nobody\nCMD ["/run.sh"]\n'
+    )
+
+    starter = DOCKERFILE.grade(_apt_spec(), APT_STARTER)
+    grade = DOCKERFILE.grade(_apt_spec(), fixed)
+
+    assert starter.fraction == 0
+    assert grade.fraction == 1
+    assert grade.explanation == "Correct. 1 of 1 checks pass."
+    assert [part.label for part in grade.parts] == [
+        "apt-get-chained-with-cleanup",
+        "start-command-declared",
+        "final-stage-installs-packages",
+    ]
+
+
+def test_dropping_what_the_fix_must_keep_earns_nothing() -> None:
+    without_install = 'FROM debian:12.5-slim\nUSER nobody\nCMD ["/run.sh"]\n'
+    without_start = (
+        "FROM debian:12.5-slim\n"
+        "RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n"
+    )
+
+    dropped_package = DOCKERFILE.grade(_apt_spec(), without_install)
+    dropped_start = DOCKERFILE.grade(_apt_spec(), without_start)
+
+    assert dropped_package.fraction == dropped_start.fraction == 0
+    assert dropped_package.explanation.startswith("Incorrect. A required check fails")
+    assert "no longer installs `curl`" in dropped_package.explanation
+    assert "no CMD or ENTRYPOINT" in dropped_start.explanation
+    assert dropped_package.parts[0].correct  # the graded rule itself passed
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"required_rules": ["no-such-rule"]}, "required_rules[0]: unknown rule id"),
+        (
+            {"required_rules": ["apt-get-chained-with-cleanup"]},
+            "apt-get-chained-with-cleanup is also in rules",
+        ),
+        ({"required_rules": []}, "required_rules: needs at least 1 entries"),
+        ({"required_packages": []}, "required_packages: needs at least 1 entries"),
+        (
+            {"required_rules": ["start-command-declared"]},
+            "list the packages exactly when final-stage-installs-packages is one of the rules",
+        ),
+    ],
+)
+def test_required_rules_and_packages_are_validated(
+    changes: dict[str, object], message: str
+) -> None:
+    spec = _apt_spec() | changes
+
+    errors = DOCKERFILE.validate_spec(spec)
+
+    assert any(message in error for error in errors), errors

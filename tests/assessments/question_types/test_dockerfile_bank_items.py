@@ -15,7 +15,7 @@ DIGEST = "sha256:" + "0123456789abcdef" * 4
 
 
 def bank_item(key: str) -> dict[str, Any]:
-    for path in sorted(BANK.glob("*.yaml")):
+    for path in sorted(BANK.glob("[0-9][0-9]-*.yaml")):
         for item in yaml.safe_load(path.read_text(encoding="utf-8")):
             if item["key"] == key:
                 return dict(item)
