@@ -40,7 +40,10 @@ pytestmark = pytest.mark.django_db
 
 PEOPLE = ("anonymous", "service", "other", "learner", "instructor")
 # Request bodies that would be valid, so scope and ownership answer rather than validation.
-BODIES = {"api-attempt-answer": {"response": True}}
+BODIES = {
+    "api-attempt-answer": {"response": True},
+    "api-attempt-answer-check": {"response": True},
+}
 OUT_MARKERS = ("out-quiz", "out-task", "out-program", "out-course")
 
 
@@ -100,6 +103,7 @@ EXPECTED: dict[tuple[str, str], Expect] = {
     ("api-assessment-attempts", "POST"): Expect(s(401), s(404), WRITE_OK, WRITE_OK, WRITE_OK),
     ("api-attempt", "GET"): OWN_GET,
     ("api-attempt-answer", "PUT"): OWN_WRITE,
+    ("api-attempt-answer-check", "POST"): OWN_WRITE,
     ("api-attempt-submit", "POST"): OWN_WRITE,
     ("api-attempt-result", "GET"): OWN_GET,
     ("api-assessment-results", "GET"): INSTRUCTOR_GET,
@@ -178,6 +182,7 @@ def world(settings: Any, tmp_path: Path, learner: User, other_learner: User, ins
         ),
         provenance=Provenance.AUTHORED,
         status=QuestionStatus.READY,
+        exam_only=True,
     )
     quiz = Assessment.objects.create(
         slug="out-quiz", title="Out quiz", kind=AssessmentKind.FINAL_EXAM, module=out_module
