@@ -13,6 +13,7 @@ from typing import Any, Protocol
 import docker.errors
 import requests
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 
 from graders.data import (
     GradeResult,
@@ -24,7 +25,7 @@ from graders.data import (
 from graders.data import SubmissionKind as GraderSubmissionKind
 from graders.errors import InfrastructureError
 from graders.sandbox.buildcache import LearnerBuildCache
-from practicals.engine import docker_client
+from practicals.engine import docker_client, engine_problem
 from practicals.models import PracticalTaskVersion, Submission
 
 ProgressCallback = Callable[[str], None]
@@ -42,35 +43,62 @@ class Grader(Protocol):
 
 
 def infrastructure_error_types() -> tuple[type[Exception], ...]:
-    """What counts as an infrastructure fault: retried, never charged to the learner."""
-    return (InfrastructureError, docker.errors.DockerException, requests.ConnectionError)
+    """What counts as an infrastructure fault: retried, never charged to the learner.
+
+    A lost database connection counts too: the job is released for a retry rather than ended.
+    """
+    return (
+        InfrastructureError,
+        docker.errors.DockerException,
+        requests.ConnectionError,
+        OperationalError,
+        InterfaceError,
+    )
 
 
-def pipeline_grader(
-    task: TaskSpec,
-    submission: SubmissionFiles,
-    *,
-    job_id: str,
-    progress: ProgressCallback,
-) -> GradeResult:
-    """The real pipeline on the configured engine (graders.pipeline.grade_submission)."""
-    pipeline = importlib.import_module("graders.pipeline")
-    client = docker_client()
-    try:
-        result: GradeResult = pipeline.grade_submission(
-            task,
-            submission,
-            client=client,
-            job_id=job_id,
-            progress=progress,
-            build_cache=build_cache(),
-        )
-    finally:
-        client.close()
-    return result
+class PipelineGrader:
+    """The real pipeline on this worker's engine (graders.pipeline.grade_submission)."""
+
+    def __call__(
+        self,
+        task: TaskSpec,
+        submission: SubmissionFiles,
+        *,
+        job_id: str,
+        progress: ProgressCallback,
+    ) -> GradeResult:
+        pipeline = importlib.import_module("graders.pipeline")
+        client = docker_client()
+        try:
+            result: GradeResult = pipeline.grade_submission(
+                task,
+                submission,
+                client=client,
+                job_id=job_id,
+                progress=progress,
+                build_cache=build_cache(),
+            )
+        finally:
+            client.close()
+        return result
+
+    def unavailable(self) -> str | None:
+        """Why this worker cannot grade now (its engine does not answer), or None."""
+        return engine_problem()
 
 
-GRADER: Grader = pipeline_grader
+GRADER: Grader = PipelineGrader()
+
+
+def grading_unavailable() -> str | None:
+    """Asked before a job is claimed: a worker whose engine is down leaves the job to others.
+
+    A grader without an `unavailable()` (a test's fake) is always available.
+    """
+    check = getattr(GRADER, "unavailable", None)
+    problem: str | None = check() if callable(check) else None
+    return problem
+
 
 _build_cache: LearnerBuildCache | None = None
 _build_cache_lock = threading.Lock()

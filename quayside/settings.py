@@ -222,12 +222,20 @@ GRADING_SWEEP_INTERVAL_SECONDS = env_int("GRADING_SWEEP_INTERVAL_SECONDS", 60, m
 # Infrastructure faults are retried this many times before the verdict becomes "error".
 GRADING_MAX_CLAIMS = env_int("GRADING_MAX_CLAIMS", 5, minimum=1)
 # The janitor removes labelled leftovers older than the longest job (they can no longer be in use).
+# Each grading worker runs it on its own engine (several hosts may each have one).
 GRADING_JANITOR_INTERVAL_SECONDS = env_int("GRADING_JANITOR_INTERVAL_SECONDS", 900, minimum=60)
+# Each grading worker looks at its engine this often and reports it to the database (readiness
+# and the admin show every engine); while its engine is down the worker takes no grading jobs.
+GRADING_ENGINE_HEARTBEAT_SECONDS = env_int("GRADING_ENGINE_HEARTBEAT_SECONDS", 10, minimum=1)
 # Learner builds reuse the layers of earlier graded builds (identical steps only), kept in a cache
 # bounded by the bytes the cached images add to their bases and by a number of entries; oldest
 # evicted first. 0 bytes turns the layer cache off (every build starts from scratch).
 GRADING_BUILD_CACHE_BYTES = env_int("GRADING_BUILD_CACHE_BYTES", 2 * 1024**3, minimum=0)
 GRADING_BUILD_CACHE_ENTRIES = env_int("GRADING_BUILD_CACHE_ENTRIES", 200, minimum=1)
+# The OCI runtime of check containers: "" is the engine's default (runc); "runsc" runs them under
+# gVisor, which must be registered with the engine (`scripts/ensure-docker` with
+# QUAYSIDE_DOCKER_RUNSC=1). A worker whose engine cannot run it refuses to start.
+GRADING_CHECK_RUNTIME = env_str("GRADING_CHECK_RUNTIME", "")
 GRADER_IMAGE_CACHE_DIR = Path(
     env_str("GRADER_IMAGE_CACHE_DIR", "/var/cache/quayside/images")
 ).resolve()
@@ -237,9 +245,18 @@ CELERY_BEAT_SCHEDULE |= {
         "task": "practicals.sweep_stuck_submissions",
         "schedule": float(GRADING_SWEEP_INTERVAL_SECONDS),
     },
-    "remove-grading-leftovers": {
-        "task": "practicals.remove_grading_leftovers",
-        "schedule": float(GRADING_JANITOR_INTERVAL_SECONDS),
+}
+
+# Certificate evaluations are recorded with each grade; the sweeper resends those still pending
+# this long after their message was sent (the broker was down or the worker died).
+CERTIFICATE_EVALUATION_STUCK_AFTER_SECONDS = env_int(
+    "CERTIFICATE_EVALUATION_STUCK_AFTER_SECONDS", 120, minimum=5
+)
+CERTIFICATE_SWEEP_INTERVAL_SECONDS = env_int("CERTIFICATE_SWEEP_INTERVAL_SECONDS", 60, minimum=5)
+CELERY_BEAT_SCHEDULE |= {
+    "sweep-pending-certificate-evaluations": {
+        "task": "certificates.sweep_pending_evaluations",
+        "schedule": float(CERTIFICATE_SWEEP_INTERVAL_SECONDS),
     },
 }
 
