@@ -172,6 +172,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
     # Must exceed the longest job, or a broker such as Redis redelivers a job still running.
     "visibility_timeout": LONGEST_JOB_SECONDS * 2,
 }
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # Connecting to a Redis that is down fails fast instead of hanging the request.
+    CELERY_BROKER_TRANSPORT_OPTIONS["socket_connect_timeout"] = 2
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "broker"
     for _folder in ("queue", "processed", "control"):
@@ -184,6 +187,18 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
     }
+# A request that sends a message must not hang on a broker that is down: a few quick tries, then
+# the robust enqueue (quayside/enqueue.py) gives up, and the sweepers resend from the database.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
+# Workers wait for a restarting broker rather than exiting.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
