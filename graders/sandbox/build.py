@@ -11,7 +11,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 
@@ -141,6 +141,9 @@ def build_image(
         remove_build_containers(
             client, cgroup.parent, since=started_at, settle=watch.stopped_for is not None
         )
+        # Read before the cgroup goes: a fork bomb whose step ended between two samples of
+        # the watch still left its high-water mark here.
+        watch = replace(watch, limit_reached=cgroup.limit_reached())
     return _outcome(client, stream.progress, limits, watch, _Start(started, started_at))
 
 
@@ -177,6 +180,8 @@ class _Start:
 class _Watch:
     stopped_for: str | None  # "pids", "deadline" or None when the build ended by itself
     forks_refused: int
+    # The build's processes reached the process limit at some point (a fork was refused).
+    limit_reached: bool = False
 
 
 def _watch(stream: BuildStream, cgroup: PidsCgroup, deadline: float) -> _Watch:
@@ -222,10 +227,11 @@ def _outcome(
 def _failure_verdict(
     progress: BuildProgress, limits: BuildLimits, watch: _Watch
 ) -> tuple[BuildStatus, str]:
-    if watch.stopped_for == "pids" or watch.forks_refused > 0:
+    if watch.stopped_for == "pids" or watch.forks_refused > 0 or watch.limit_reached:
+        refused = f"{watch.forks_refused} forks refused" if watch.forks_refused else "forks refused"
         return BuildStatus.FAILED, (
             f"the build reached the limit of {limits.pids} processes "
-            f"({watch.forks_refused} forks refused; a fork bomb?) and was stopped"
+            f"({refused}; a fork bomb?) and was stopped"
         )
     if watch.stopped_for == "deadline":
         return BuildStatus.TIMEOUT, (

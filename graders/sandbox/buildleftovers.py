@@ -38,9 +38,12 @@ def build_container_ids(
     return found
 
 
-def stray_build_container_ids(client: docker.DockerClient, *, created_before: float) -> list[str]:
-    """Build-step containers of any job, created before `created_before` (for the janitor)."""
-    prefix = f"/{BUILD_CGROUP_NAME}/"
+def stray_build_container_ids(
+    client: docker.DockerClient, *, created_before: float, job_prefix: str = ""
+) -> list[str]:
+    """Build-step containers of jobs whose id starts with `job_prefix` (of any job by default),
+    created before `created_before` (for the janitor)."""
+    prefix = f"/{BUILD_CGROUP_NAME}/{job_prefix}"
     return [
         summary["Id"]
         for summary in client.api.containers(all=True)

@@ -46,6 +46,21 @@ class PidsCgroup:
         events = [self.directory / "pids.events", *self.directory.glob("*/pids.events")]
         return sum(_max_events(path) for path in events)
 
+    def limit_reached(self) -> bool:
+        """True if the job's processes ever numbered `pids.max` (so a fork was refused).
+
+        Race-free where the kernel keeps `pids.peak` (Linux 6.1+): the high-water mark of the
+        whole subtree stays on the job's cgroup after the step containers (and the per-container
+        fork-failure counters) are gone, however quickly a fork bomb's step ended. Elsewhere,
+        False (callers also sample `limit_hits` while the build runs).
+        """
+        try:
+            peak = int((self.directory / "pids.peak").read_text().strip())
+            limit = (self.directory / "pids.max").read_text().strip()
+        except (OSError, ValueError):
+            return False
+        return limit.isdigit() and peak >= int(limit)
+
 
 def _max_events(path: Path) -> int:
     try:

@@ -75,6 +75,7 @@ def test_a_fork_bomb_in_cmd_fails_the_runtime_checks(
         result, "healthcheck-healthy"
     )
     assert not next(c for c in result.checks if c.check_id == "http-responds").passed
+    assert "limit of 128 processes" in check(result, "http-responds")
 
 
 def test_a_memory_hog_in_run_is_killed(
