@@ -291,6 +291,7 @@ def _build(job: _Job) -> None:
         wall_clock_seconds=max(MIN_BUILD_SECONDS, min(limits.build_seconds, budget)),
         log_cap_bytes=limits.log_cap_bytes,
         max_image_bytes=limits.max_image_bytes,
+        max_disk_bytes=limits.build_disk_bytes,
     )
     context.build_started_at = time.time()
     outcome = build_image(

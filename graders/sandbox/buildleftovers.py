@@ -21,6 +21,8 @@ CANCEL_GRACE_SECONDS = 10.0
 # A cancelled build can still create (not run) one more step container a moment after the stream
 # ends; look again after this pause before declaring the build clean.
 SETTLE_SECONDS = 1.0
+# The engine's answer when a removal is already under way.
+CONFLICT = 409
 # Creation times are whole seconds on the daemon's clock (the same host's).
 CLOCK_SLACK_SECONDS = 2
 
@@ -69,6 +71,8 @@ def remove_containers(client: docker.DockerClient, container_ids: list[str]) -> 
         except docker.errors.NotFound:
             continue
         except docker.errors.APIError as error:
+            if error.status_code == CONFLICT:
+                continue  # the daemon is removing it already (the build's own `rm`)
             logger.warning("cannot remove build container %s: %s", container_id[:12], error)
     return removed
 

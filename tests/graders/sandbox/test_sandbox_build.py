@@ -1,3 +1,4 @@
+import shutil
 import subprocess
 import time
 
@@ -162,6 +163,57 @@ def test_a_fork_bomb_is_named_even_when_the_watch_never_sampled_it(
     assert "limit of 256 processes" in outcome.reason
     assert "non-zero code" not in outcome.reason
     assert_build_left_nothing(docker_client, job_id)
+
+
+# Tiny next to what the RUN tries to write (50 GB); other work on the machine moves free space
+# a little meanwhile.
+FREE_SPACE_SLACK_BYTES = 512 * 1024 * 1024
+DISK_LIMIT_BYTES = 64 * 1024 * 1024
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        "dd if=/dev/zero of=/big bs=1M count=50000",
+        "truncate -s 50G /sparse && sleep 30",
+        "head -c 40000000 /dev/urandom > /a && head -c 40000000 /dev/urandom > /b && sleep 30",
+    ],
+    ids=["50-gb-dd", "50-gb-sparse-file", "two-files-past-the-limit"],
+)
+def test_a_build_writing_far_past_the_disk_limit_stops_at_it(
+    docker_client: docker.DockerClient, job_id: str, write: str
+) -> None:
+    # given
+    data_root = docker_client.info()["DockerRootDir"]
+    free_before = shutil.disk_usage(data_root).free
+    limits = BuildLimits(wall_clock_seconds=60, max_disk_bytes=DISK_LIMIT_BYTES)
+
+    # when
+    with job_scope(docker_client, job_id):
+        outcome = build(docker_client, job_id, f"FROM busybox:1.35\nRUN {write}\n", limits=limits)
+
+    # then: stopped at the limit with a clear verdict, and the disk is as it was
+    assert outcome.status is BuildStatus.FAILED
+    assert f"disk limit of {DISK_LIMIT_BYTES} bytes" in outcome.reason
+    assert outcome.seconds < 30
+    assert_build_left_nothing(docker_client, job_id)
+    assert abs(shutil.disk_usage(data_root).free - free_before) < FREE_SPACE_SLACK_BYTES
+
+
+def test_a_build_under_the_disk_limit_is_not_stopped(
+    docker_client: docker.DockerClient, job_id: str
+) -> None:
+    limits = BuildLimits(wall_clock_seconds=30, max_disk_bytes=DISK_LIMIT_BYTES)
+
+    with job_scope(docker_client, job_id):
+        outcome = build(
+            docker_client,
+            job_id,
+            "FROM busybox:1.35\nRUN head -c 8000000 /dev/urandom > /a\n",
+            limits=limits,
+        )
+
+    assert outcome.status is BuildStatus.OK, outcome.reason
 
 
 def test_an_endless_loop_is_cut_at_the_deadline_and_its_container_removed(
