@@ -110,10 +110,10 @@ class DiskWatch:
                 return directory_bytes(self._upper)
             return self.current_bytes  # the step ended and its layer went with it
         try:  # the engine is on another host: ask it (slower, the daemon walks the layer)
-            details = self.client.api.inspect_container(container_id, size=True)
+            listed = self.client.api.containers(all=True, size=True, filters={"id": container_id})
         except (docker.errors.APIError, requests.RequestException):
             return self.current_bytes
-        return int(details.get("SizeRw") or 0)
+        return max([int(summary.get("SizeRw") or 0) for summary in listed] or [self.current_bytes])
 
 
 def directory_bytes(root: Path, *, max_seconds: float = MAX_WALK_SECONDS) -> int:
