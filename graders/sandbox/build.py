@@ -150,7 +150,7 @@ def build_image(
         # Read before the cgroup goes: a fork bomb whose step ended between two samples of
         # the watch still left its high-water mark here.
         watch = replace(watch, limit_reached=cgroup.limit_reached())
-    return _outcome(client, stream.progress, limits, watch, _Start(started, started_at))
+    return _outcome(client, stream.progress, limits, watch, _Start(started, started_at, job_id))
 
 
 def _build_params(
@@ -180,6 +180,7 @@ def _build_params(
 class _Start:
     monotonic: float  # for durations
     wall_clock: float  # to compare with the daemon's image creation times
+    job_id: str
 
 
 @dataclass(frozen=True)
@@ -227,7 +228,7 @@ def _outcome(
     if progress.failure is not None and watch.stopped_for is None:
         raise progress.failure
     if watch.stopped_for or progress.error is not None or progress.image_id is None:
-        remove_build_images(client, progress, since=started_at)
+        remove_build_images(client, progress, since=started_at, job_id=start.job_id)
         status, reason = _failure_verdict(progress, limits, watch)
         return _finished(progress, status, reason, None, None, started)
     size = int(client.images.get(progress.image_id).attrs["Size"])

@@ -17,7 +17,12 @@ import docker
 from docker.models.networks import Network
 
 from graders.sandbox.buildcache import is_cache_entry
-from graders.sandbox.buildleftovers import remove_containers, stray_build_container_ids
+from graders.sandbox.buildleftovers import (
+    leftover_tags,
+    remove_containers,
+    remove_leftover_tags,
+    stray_build_container_ids,
+)
 from graders.sandbox.cgroups import (
     BUILD_CGROUP_NAME,
     CGROUP_V1_ROOT,
@@ -128,6 +133,9 @@ def janitor(
     containers += remove_containers(client, stray)
     networks = _remove_networks(client, filters, cutoff, errors, ours)
     images = _remove_images(client, filters, cutoff, errors, ours)
+    # Image trees a failed build left to delete in the background: the build is over, so they
+    # are garbage at once, whatever their age.
+    images += remove_leftover_tags(client, leftover_tags(client, job_prefix=job_prefix))
     cgroups = 0
     for job_id in sorted(i for i in stale_job_ids(root=cgroup_root) if i.startswith(job_prefix)):
         job_dir = cgroup_root / PIDS_HIERARCHY / BUILD_CGROUP_NAME / job_id

@@ -1,6 +1,10 @@
 import pytest
 
-from graders.sandbox.prescreen import normalize_reference, screen_dockerfile
+from graders.sandbox.prescreen import (
+    MAX_DOCKERFILE_INSTRUCTIONS,
+    normalize_reference,
+    screen_dockerfile,
+)
 
 ALLOWED = frozenset({"busybox:1.35", "python:3.11-slim-bookworm"})
 
@@ -58,3 +62,22 @@ def test_it_rejects_what_the_daemon_would_fetch(dockerfile: str, reason: str, li
 )
 def test_references_are_compared_in_docker_hub_shorthand(reference: str, normalized: str) -> None:
     assert normalize_reference(reference) == normalized
+
+
+def test_a_dockerfile_at_the_instruction_limit_passes_and_one_more_is_refused() -> None:
+    # given: comments, blank lines and continuation lines do not count as instructions
+    body = "".join(
+        f"# step {n}\n\nRUN echo {n} \\\n  && true\n"
+        for n in range(MAX_DOCKERFILE_INSTRUCTIONS - 1)
+    )
+    at_limit = f"FROM busybox:1.35\n{body}"
+
+    # when
+    allowed = screen_dockerfile(at_limit, ALLOWED)
+    refused = screen_dockerfile(at_limit + "USER 1000\n", ALLOWED)
+
+    # then
+    assert allowed is None
+    assert refused is not None
+    assert f"more than {MAX_DOCKERFILE_INSTRUCTIONS} instructions" in refused.reason
+    assert refused.line == len(at_limit.splitlines()) + 1
