@@ -221,4 +221,9 @@ class AppService:
         tail = self.logs(2048).strip().splitlines()[-3:]
         last = " | ".join(tail) if tail else "(no output)"
         oom = " (killed: out of memory)" if state.get("OOMKilled") else ""
-        return f"The container exited with code {state.get('ExitCode')}{oom}; last output: {last}"
+        limit = process_limit(self.container)
+        pids = f" {limit.describe()}" if limit is not None and limit.hit else ""
+        return (
+            f"The container exited with code {state.get('ExitCode')}{oom}; last output: {last}."
+            f"{pids}"
+        )

@@ -15,6 +15,8 @@ import docker
 import requests
 from docker.models.containers import Container
 
+from graders.sandbox.cgroups import peak_pids
+
 logger = logging.getLogger(__name__)
 
 PROC = Path("/proc")
@@ -38,16 +40,30 @@ class ProcessLimit:
 
 
 def process_limit(container: Container) -> ProcessLimit | None:
-    """The container's process-limit state while it runs, or None if it has no limit or has
-    stopped (its cgroup is gone with it)."""
+    """The container's process-limit state, or None if it has no limit or it cannot be told.
+
+    While it runs: the forks refused in its cgroup, or its current count. Once it stopped: the
+    high-water mark of the cgroup parent a service gets of its own (`start_service`), which
+    outlives it (a fork bomb can make the app's shell exit for want of a process).
+    """
     try:
         container.reload()
     except (docker.errors.APIError, requests.RequestException):
         return None
     state = container.attrs.get("State") or {}
-    limit = int((container.attrs.get("HostConfig") or {}).get("PidsLimit") or 0)
-    if limit <= 0 or not state.get("Running"):
+    host_config = container.attrs.get("HostConfig") or {}
+    limit = int(host_config.get("PidsLimit") or 0)
+    if limit <= 0:
         return None
+    if not state.get("Running"):
+        peak = (
+            peak_pids(str(host_config.get("CgroupParent") or ""))
+            if host_config.get("CgroupParent")
+            else None
+        )
+        if peak is None:
+            return None
+        return ProcessLimit(limit=limit, refused=None, at_limit=peak >= limit)
     refused = _refused_forks(int(state.get("Pid") or 0))
     current = _current_pids(container)
     at_limit = current is not None and current >= limit

@@ -27,6 +27,7 @@ from graders.sandbox.cgroups import (
     BUILD_CGROUP_NAME,
     CGROUP_V1_ROOT,
     PIDS_HIERARCHY,
+    RUN_CGROUP_NAME,
     remove_job_cgroups,
     stale_job_ids,
 )
@@ -138,9 +139,12 @@ def janitor(
     images += remove_leftover_tags(client, leftover_tags(client, job_prefix=job_prefix))
     cgroups = 0
     for job_id in sorted(i for i in stale_job_ids(root=cgroup_root) if i.startswith(job_prefix)):
-        job_dir = cgroup_root / PIDS_HIERARCHY / BUILD_CGROUP_NAME / job_id
+        job_dirs = [
+            cgroup_root / PIDS_HIERARCHY / parent / job_id
+            for parent in (BUILD_CGROUP_NAME, RUN_CGROUP_NAME)
+        ]
         # A job cgroup is recreated per build; its age is that of the directory.
-        if job_dir.exists() and _mtime(job_dir) > cutoff:
+        if any(job_dir.exists() and _mtime(job_dir) > cutoff for job_dir in job_dirs):
             continue
         if not remove_job_cgroups(job_id, root=cgroup_root):
             cgroups += 1

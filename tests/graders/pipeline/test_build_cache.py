@@ -17,7 +17,8 @@ from tests.graders.sandbox.conftest import labelled_leftovers
 
 pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("base_images")]
 
-JOB_PREFIX = "test-cache-"
+# Not "test-...": no other test's cleanup of its own jobs may reach this one's.
+JOB_PREFIX = "pipelinecache-"
 
 
 @pytest.fixture

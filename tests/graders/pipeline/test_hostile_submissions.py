@@ -64,10 +64,15 @@ def test_a_fork_bomb_in_run_fails_the_build(
     assert "processes" in check(result, "build-succeeds")
 
 
+@pytest.mark.parametrize(
+    "bomb",
+    ["f(){ f|f& }; f; sleep 60", "for i in $(seq 1 300); do sleep 5 & done; exit 2"],
+    ids=["keeps-running", "exits-for-want-of-a-process"],
+)
 def test_a_fork_bomb_in_cmd_fails_the_runtime_checks(
-    docker_client: docker.DockerClient, hardened: TaskSpec, job_id: str
+    docker_client: docker.DockerClient, hardened: TaskSpec, job_id: str, bomb: str
 ) -> None:
-    dockerfile = BUSYBOX_APP.format(command="f(){ f|f& }; f; sleep 60")
+    dockerfile = BUSYBOX_APP.format(command=bomb)
 
     result = grade_dockerfile(docker_client, hardened, dockerfile, job_id)
 

@@ -31,7 +31,7 @@ STAMPED = "FROM busybox:1.35\nCOPY greeting.txt /\nRUN cat /proc/sys/kernel/rand
 def scope() -> str:
     """This test's job-id prefix: its caches see only its own entries, never those of gradings
     running beside it on the same engine."""
-    return f"test-{uuid.uuid4().hex[:12]}-"
+    return f"cachetest-{uuid.uuid4().hex[:12]}-"
 
 
 @pytest.fixture
