@@ -48,6 +48,7 @@ class EngineWatch:
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._next_upkeep = time.monotonic()
+        self._looked = False
         self._thread = threading.Thread(target=self._run, name="engine-watch", daemon=True)
 
     def start(self) -> None:
@@ -84,6 +85,9 @@ class EngineWatch:
     def look(self) -> None:
         """One look at the engine: report it, stop or resume consuming, run the janitor if due."""
         problem = grading_unavailable()
+        if problem is not None and not self._looked:
+            logger.error("grading worker %s takes no grading jobs: %s", self.worker, problem)
+        self._looked = True
         self._set_consuming(problem is None, problem or "")
         report = EngineReport(
             docker_host=settings.DOCKER_HOST,

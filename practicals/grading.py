@@ -25,6 +25,7 @@ from graders.data import (
 from graders.data import SubmissionKind as GraderSubmissionKind
 from graders.errors import InfrastructureError
 from graders.sandbox.buildcache import LearnerBuildCache
+from graders.sandbox.runtime import runtime_problem, select_check_runtime
 from practicals.engine import docker_client, engine_problem
 from practicals.models import PracticalTaskVersion, Submission
 
@@ -57,7 +58,12 @@ def infrastructure_error_types() -> tuple[type[Exception], ...]:
 
 
 class PipelineGrader:
-    """The real pipeline on this worker's engine (graders.pipeline.grade_submission)."""
+    """The real pipeline on this worker's engine (graders.pipeline.grade_submission), its check
+    containers run with GRADING_CHECK_RUNTIME."""
+
+    def __init__(self) -> None:
+        # The (engine, runtime) whose runtime was seen to work: probed once, not per job.
+        self._runtime_works: tuple[str, str] | None = None
 
     def __call__(
         self,
@@ -68,6 +74,7 @@ class PipelineGrader:
         progress: ProgressCallback,
     ) -> GradeResult:
         pipeline = importlib.import_module("graders.pipeline")
+        select_check_runtime(settings.GRADING_CHECK_RUNTIME)
         client = docker_client()
         try:
             result: GradeResult = pipeline.grade_submission(
@@ -83,8 +90,22 @@ class PipelineGrader:
         return result
 
     def unavailable(self) -> str | None:
-        """Why this worker cannot grade now (its engine does not answer), or None."""
-        return engine_problem()
+        """Why this worker cannot grade now (its engine does not answer, or cannot run the
+        chosen runtime), or None."""
+        problem = engine_problem()
+        runtime = settings.GRADING_CHECK_RUNTIME
+        if problem is not None or not runtime:
+            return problem
+        if self._runtime_works == (settings.DOCKER_HOST, runtime):
+            return None
+        client = docker_client()
+        try:
+            problem = runtime_problem(client, runtime)
+        finally:
+            client.close()
+        if problem is None:
+            self._runtime_works = (settings.DOCKER_HOST, runtime)
+        return problem
 
 
 GRADER: Grader = PipelineGrader()

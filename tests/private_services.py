@@ -142,6 +142,8 @@ class PrivateEngine:
 
     def __post_init__(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
+        # A remapped root (userns-remap) must be able to reach the data root.
+        _traversable_by_others(self.root)
         self._log = self.root / "dockerd.log"
 
     @property
@@ -308,6 +310,7 @@ class PrivatePostgres:
         self.root.mkdir(parents=True, exist_ok=True)
         if os.geteuid() == 0:
             shutil.chown(self.root, "postgres", "postgres")
+            _traversable_by_others(self.root.parent)
         done = self._run(
             _postgres_bin("initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E",
             "UTF8",
@@ -353,6 +356,14 @@ class PrivatePostgres:
         with contextlib.suppress(ServiceStartError, subprocess.TimeoutExpired):
             self.stop()
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _traversable_by_others(folder: Path) -> None:
+    """Let another user (postgres) reach a folder below our own private temporary ones."""
+    for path in (folder, *folder.parents):
+        info = path.stat()
+        if info.st_uid == os.geteuid() and not info.st_mode & 0o001:
+            path.chmod(info.st_mode | 0o011)
 
 
 # -- Redis --------------------------------------------------------------------------------------

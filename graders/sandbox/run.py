@@ -23,6 +23,7 @@ from graders.sandbox.cgroups import service_cgroup_parent
 from graders.sandbox.images import PROBE_IMAGE
 from graders.sandbox.labels import checked_job_id, job_labels
 from graders.sandbox.logcap import CappedLog
+from graders.sandbox.runtime import check_runtime
 from graders.sandbox.scope import janitor, job_network, job_scope
 
 __all__ = [
@@ -162,6 +163,8 @@ def hardened_options(
         options["network"] = network
     if user is not None:
         options["user"] = user
+    if check_runtime():
+        options["runtime"] = check_runtime()
     return options
 
 

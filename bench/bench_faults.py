@@ -1,0 +1,661 @@
+"""Faults, proven: gradings and learners in flight while workers die and services restart.
+
+    .venv/bin/python bench/bench_faults.py     (as root; about 10-15 minutes, bounded)
+
+Everything it faults is its own, started here and removed at the end: a PostgreSQL cluster, a
+Redis server (no persistence: a restart loses every queued message, the harshest case for the
+sweepers), a Docker engine, gunicorn, two Celery grading workers (restarted when they die, as a
+process supervisor would) and Celery beat. The machine's own services are never touched.
+
+While 50 simulated learners take the final exam and then practice quizzes through the REST API
+(start, save ten answers, submit; retrying a request that failed, as a client does) and 20
+practical submissions are graded in waves, it does in turn:
+
+1. kills a grading worker with SIGKILL in the middle of a build, 5 times;
+2. restarts Redis;
+3. restarts the Docker engine while a build runs;
+4. restarts PostgreSQL while a build runs.
+
+Then it checks, per fault: `lost` (a submission without exactly one final result, a verdict that
+is not the one its solution earns, an acknowledged answer or submit not in the database),
+`duplicated` (a submission graded twice, a learner with more attempts or submissions than it
+made), how many jobs were retried as infrastructure faults and whether any cost the learner an
+attempt (`charged`), and the time to recover (until the API took a write again and a job caught
+by the fault was graded). Prints one line per fault and writes bench/results/faults-<time>.json;
+exits 1 unless every fault shows lost=0 duplicated=0 charged=0.
+"""
+
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+
+from bench_attempts import answer_for, request  # noqa: E402
+
+from tests.private_services import (  # noqa: E402
+    PrivateEngine,
+    PrivatePostgres,
+    PrivateRedis,
+    free_port,
+)
+
+PYTHON = sys.executable
+SCRATCH = Path(tempfile.mkdtemp(prefix="qs-faults-", dir="/tmp"))
+RESULTS_DIR = ROOT / "bench" / "results"
+LEARNERS = 50
+SAVES_PER_ATTEMPT = 10
+EXAM_SLUG = "docker-basics-final-exam"
+PRACTICE_SLUG = "docker-basics-practice"
+THINK_SECONDS = (1.0, 4.0)
+GRADING_WORKERS = 2
+KILLS = 5
+# The gradings: a wave of 8 for the kills, 3 for each restart, 3 after the faults (20 in all).
+KILL_WAVE, RESTART_WAVE, FINAL_WAVE = 8, 3, 3
+TASKS = ("hardened-container", "multi-stage-build")
+# A slow first step keeps each job in its build long enough to be caught there; the number makes
+# every submission's build its own (no layer reuse across them).
+SLOW_STEP = "RUN sleep 8 && echo {number} > /tmp/submission\n"
+# The whole run, set-up and checks included; past it the run stops and counts as failed.
+RUN_DEADLINE_SECONDS = 30 * 60
+WAIT_FOR_BUILD_SECONDS = 180
+# gunicorn's workers import Django; on a busy 2-core machine that takes a while.
+SERVER_START_SECONDS = 180
+WAVE_TIMEOUT_SECONDS = 420
+# Short leases and sweeps so a dead worker's job is taken over within the run (production keeps
+# the defaults: a 60 s lease, a sweep every minute).
+FAST_RECOVERY = {
+    "GRADING_LEASE_SECONDS": "10",
+    "GRADING_STUCK_AFTER_SECONDS": "15",
+    "GRADING_SWEEP_INTERVAL_SECONDS": "5",
+    "GRADING_ENGINE_HEARTBEAT_SECONDS": "2",
+    "CERTIFICATE_EVALUATION_STUCK_AFTER_SECONDS": "15",
+    "CERTIFICATE_SWEEP_INTERVAL_SECONDS": "5",
+}
+
+
+# -- the stack --------------------------------------------------------------------------------
+
+
+class Stack:
+    """Services of our own, the web server, supervised workers and beat."""
+
+    def __init__(self) -> None:
+        self.postgres = PrivatePostgres(SCRATCH / "postgres")
+        self.redis = PrivateRedis(SCRATCH / "redis")
+        self.engine = PrivateEngine(SCRATCH / "engine", name="faults")
+        self.port = free_port()
+        self.processes: dict[str, subprocess.Popen[bytes]] = {}
+        self.restarts: list[tuple[str, float]] = []
+        self._stopping = threading.Event()
+        self._lock = threading.Lock()
+        self.env: dict[str, str] = {}
+
+    def start(self) -> None:
+        self.postgres.init()
+        self.postgres.start()
+        database = self.postgres.create_database("quayside_faults")
+        self.redis.start()
+        self.engine.start()
+        self.engine.ensure_base_images()
+        self.env = (
+            os.environ
+            | FAST_RECOVERY
+            | {
+                "DJANGO_SETTINGS_MODULE": "quayside.settings",
+                "DATABASE_URL": database,
+                "CELERY_BROKER_URL": self.redis.url(0),
+                "CACHE_URL": self.redis.url(1),
+                "DOCKER_HOST": self.engine.url,
+                "QUAYSIDE_VAR_DIR": str(SCRATCH / "var"),
+                "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789",
+                "ALLOWED_HOSTS": "127.0.0.1,localhost",
+                "DEBUG": "false",
+                "SECURE_SSL_REDIRECT": "false",
+                "SESSION_COOKIE_SECURE": "false",
+                "CSRF_COOKIE_SECURE": "false",
+                "LOG_LEVEL": "WARNING",
+                "API_THROTTLE_USER": "100000/min",
+                "API_THROTTLE_ANON": "100000/min",
+                "API_THROTTLE_ATTEMPT_TRANSITION": "100000/min",
+                "API_THROTTLE_PRACTICAL_SUBMISSION": "100000/min",
+            }
+        )
+        for command in (
+            ["migrate", "--verbosity", "0"],
+            ["import_course", "demo/courses/module-1-1-docker-basics.md"],
+            ["load_question_bank"],
+            ["load_assessments"],
+            ["load_practical_tasks"],
+        ):
+            subprocess.run(
+                [PYTHON, "manage.py", *command],
+                cwd=ROOT,
+                env=self.env | {"DEBUG": "true"},
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+        os.environ.update(self.env | {"DEBUG": "true", "LOG_LEVEL": "ERROR"})
+
+    def launch(self, name: str) -> None:
+        commands = {
+            "web": [
+                str(Path(PYTHON).parent / "gunicorn"), "quayside.wsgi:application", "--bind",
+                f"127.0.0.1:{self.port}", "--workers", "3", "--log-level", "warning",
+            ],
+            "beat": [
+                PYTHON, "-m", "celery", "-A", "quayside", "beat", "--loglevel", "WARNING",
+                "--schedule", str(SCRATCH / "beat-schedule"),
+            ],
+        }  # fmt: skip
+        # Grading workers take grading only; one more worker takes the rest (sweepers,
+        # certificates), as with compose.workers.yaml.
+        queues = "grading" if name.startswith("grader") else "default,certificates"
+        command = commands.get(name) or [
+            PYTHON, "-m", "celery", "-A", "quayside", "worker", "--pool", "solo", "--queues",
+            queues, "--hostname", f"{name}@%h", "--without-gossip", "--without-mingle",
+            "--loglevel", "INFO",
+        ]  # fmt: skip
+        log = (SCRATCH / f"{name}.log").open("ab")
+        with self._lock:
+            self.processes[name] = subprocess.Popen(
+                command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+            )
+
+    def supervise(self) -> None:
+        """Start what died again after a second, as systemd or compose would."""
+        while not self._stopping.wait(0.5):
+            with self._lock:
+                dead = [name for name, p in self.processes.items() if p.poll() is not None]
+            for name in dead:
+                time.sleep(1)
+                self.restarts.append((name, time.monotonic()))
+                self.launch(name)
+
+    def alive(self, name: str) -> bool:
+        with self._lock:
+            process = self.processes.get(name)
+        return process is not None and process.poll() is None
+
+    def kill(self, name: str) -> None:
+        with self._lock:
+            process = self.processes[name]
+        process.send_signal(signal.SIGKILL)
+
+    def stop(self) -> None:
+        self._stopping.set()
+        with self._lock:
+            processes = list(self.processes.values())
+        for process in processes:
+            if process.poll() is None:
+                process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        self.engine.remove()
+        self.redis.remove()
+        self.postgres.remove()
+
+
+# -- the database, from the bench's side -------------------------------------------------------
+
+
+def db[T](read: Callable[[], T]) -> T:
+    """Run an ORM read, riding out the database's own restart."""
+    from django.db import InterfaceError, OperationalError, connection
+
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            return read()
+        except (OperationalError, InterfaceError):
+            connection.close()
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
+def make_learners(count: int, prefix: str) -> list[tuple[int, str]]:
+    from django.contrib.auth.hashers import make_password
+    from rest_framework.authtoken.models import Token
+
+    from accounts.models import Role, User
+
+    users = User.objects.bulk_create(
+        [
+            User(
+                email=f"{prefix}{n}@bench.example",
+                display_name=f"{prefix} {n}",
+                role=Role.LEARNER,
+                password=make_password(None),
+            )
+            for n in range(count)
+        ]
+    )
+    tokens = Token.objects.bulk_create([Token(user=u, key=Token.generate_key()) for u in users])
+    return [(user.pk, token.key) for user, token in zip(users, tokens, strict=True)]
+
+
+# -- the load -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Journal:
+    """What the clients were told: acknowledged writes, by the fault window they fell in."""
+
+    window: str = "warm-up"
+    # (attempt, position) -> (save count, saved at, window), as the server acknowledged them.
+    saves: dict[tuple[int, int], tuple[int, str, str]] = field(default_factory=dict)
+    submits: dict[int, str] = field(default_factory=dict)
+    starts: dict[tuple[int, str], list[int]] = field(default_factory=dict)
+    submissions: dict[int, tuple[int, str, str]] = field(default_factory=dict)
+    # Submissions a fault caught in flight, by the fault's name.
+    caught: dict[int, str] = field(default_factory=dict)
+    writes_ok: list[float] = field(default_factory=list)
+    failures: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def call(
+    journal: Journal, port: int, method: str, path: str, token: str, body: object = None
+) -> tuple[int, Any]:
+    """Send until the server answers something other than a fault (5xx, no answer)."""
+    pause = 0.2
+    while True:
+        try:
+            status, answer = request(port, method, path, token=token, body=body)
+        except OSError:
+            status, answer = 599, None
+        if status < 500 and status != 429:
+            if method != "GET" and status < 300:
+                with journal.lock:
+                    journal.writes_ok.append(time.monotonic())
+            return status, answer
+        with journal.lock:
+            journal.failures += 1
+        time.sleep(pause)
+        pause = min(pause * 2, 3.0)
+
+
+def learner(
+    journal: Journal, port: int, user_id: int, token: str, stop: threading.Event, seed: int
+) -> None:
+    rng = random.Random(seed)
+    time.sleep(rng.uniform(0, 20))
+    slug = EXAM_SLUG
+    while not stop.is_set():
+        status, attempt = call(
+            journal, port, "POST", f"/api/v1/assessments/{slug}/attempts/", token
+        )
+        if status not in (200, 201):
+            return
+        with journal.lock:
+            started = journal.starts.setdefault((user_id, slug), [])
+            if attempt["id"] not in started:
+                started.append(attempt["id"])
+        for item in attempt["items"][:SAVES_PER_ATTEMPT]:
+            time.sleep(rng.uniform(*THINK_SECONDS))
+            answer = answer_for(item)
+            path = f"/api/v1/attempts/{attempt['id']}/answers/{item['position']}/"
+            status, saved = call(journal, port, "PUT", path, token, {"response": answer})
+            if status == 200:
+                # The server acknowledges the save by its count and time (it stores the answer
+                # normalised): both must be in the database at the end.
+                with journal.lock:
+                    journal.saves[(attempt["id"], item["position"])] = (
+                        saved["save_count"],
+                        saved["saved_at"],
+                        journal.window,
+                    )
+        time.sleep(rng.uniform(*THINK_SECONDS))
+        path = f"/api/v1/attempts/{attempt['id']}/submit/"
+        if call(journal, port, "POST", path, token)[0] == 200:
+            with journal.lock:
+                journal.submits[attempt["id"]] = journal.window
+        slug = PRACTICE_SLUG
+
+
+def submit_solution(journal: Journal, port: int, user_id: int, token: str, number: int) -> None:
+    from graders.tasks import load_task
+
+    slug = TASKS[number % len(TASKS)]
+    reference = load_task(slug).reference_files["Dockerfile"].decode()
+    dockerfile = reference.replace("WORKDIR ", SLOW_STEP.format(number=number) + "WORKDIR ", 1)
+    path = f"/api/v1/practicals/tasks/{slug}/submissions/"
+    status, _ = call(journal, port, "POST", path, token, {"text": dockerfile})
+    # 409: an earlier try went through but its answer was lost on the way back.
+    if status in (202, 409):
+        with journal.lock:
+            journal.submissions[user_id] = (number, slug, journal.window)
+
+
+# -- faults ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class FaultReport:
+    fault: str
+    lost: int = 0
+    duplicated: int = 0
+    retried_infrastructure: int = 0
+    charged: int = 0
+    recover_seconds: float | None = None
+    detail: list[str] = field(default_factory=list)
+
+
+def pending_submissions() -> set[int]:
+    from practicals.models import Submission
+
+    return set(
+        db(lambda: list(Submission.objects.exclude(status="done").values_list("pk", flat=True)))
+    )
+
+
+def wait_for_build(stack: Stack, caught: set[int]) -> tuple[int, str] | None:
+    """A first claim of a submission in its build, held by a live grading worker, that no
+    fault caught yet: (submission id, worker name)."""
+    from practicals.models import Submission
+
+    deadline = time.monotonic() + WAIT_FOR_BUILD_SECONDS
+    while time.monotonic() < deadline:
+        rows = db(
+            lambda: list(
+                Submission.objects.filter(status="building", phase="build", claims=1)
+                .filter(lease_owner__startswith="grader")
+                .exclude(pk__in=caught)
+                .values_list("pk", "lease_owner")
+            )
+        )
+        for submission_id, owner in rows:
+            worker = owner.split("@", 1)[0]
+            if stack.alive(worker):
+                return submission_id, worker
+        time.sleep(0.3)
+    return None
+
+
+def wait_until(condition: Callable[[], bool], timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.3)
+    return False
+
+
+def recovery(journal: Journal, fault_at: float, back_at: float, caught: set[int]) -> float | None:
+    """Seconds from the fault until a write was taken again and a job it caught was graded."""
+    from practicals.models import Submission
+
+    def graded() -> bool:
+        return db(lambda: Submission.objects.filter(pk__in=caught, status="done").exists())
+
+    if caught and not wait_until(graded, WAVE_TIMEOUT_SECONDS):
+        return None
+    job_done = time.monotonic()
+    if not wait_until(lambda: any(t > back_at for t in journal.writes_ok), 120):
+        return None
+    write_ok = min(t for t in journal.writes_ok if t > back_at)
+    return round(max(job_done if caught else back_at, write_ok) - fault_at, 1)
+
+
+class Scenario:
+    def __init__(self, stack: Stack, journal: Journal, graders: list[tuple[int, str]]) -> None:
+        self.stack, self.journal = stack, journal
+        self.graders = iter(enumerate(graders))
+        self.windows: list[tuple[str, list[int]]] = []
+
+    def wave(self, window: str, size: int) -> None:
+        self.journal.window = window
+        threads = []
+        for _ in range(size):
+            number, (user_id, token) = next(self.graders)
+            thread = threading.Thread(
+                target=submit_solution,
+                args=(self.journal, self.stack.port, user_id, token, number),
+            )
+            thread.start()
+            threads.append(thread)
+        for thread in threads:
+            thread.join()
+
+    def wave_done(self) -> bool:
+        return wait_until(lambda: not pending_submissions(), WAVE_TIMEOUT_SECONDS)
+
+    def kill_workers(self) -> dict[str, float | None]:
+        """Kill a worker whenever a first claim is in its build, KILLS times; each kill's
+        recovery is timed in the background meanwhile."""
+        self.wave("kill wave", KILL_WAVE)
+        recovered: dict[str, float | None] = {}
+        timers = []
+        for kill in range(1, KILLS + 1):
+            name = f"kill worker mid-build #{kill}"
+            target = wait_for_build(self.stack, set(self.journal.caught))
+            if target is None:
+                recovered[name] = None
+                continue
+            self.journal.window = name
+            submission_id, worker = target
+            self.journal.caught[submission_id] = name
+            fault_at = time.monotonic()
+            self.stack.kill(worker)
+
+            def timed(name: str = name, at: float = fault_at, caught: int = submission_id) -> None:
+                recovered[name] = recovery(self.journal, at, at, {caught})
+
+            timers.append(threading.Thread(target=timed))
+            timers[-1].start()
+        for timer in timers:
+            timer.join()
+        self.wave_done()
+        return recovered
+
+    def restart(self, name: str, action: Callable[[], object], *, mid_build: bool) -> float | None:
+        self.wave(name, RESTART_WAVE)
+        if mid_build:
+            wait_for_build(self.stack, set(self.journal.caught))
+        caught = pending_submissions()
+        self.journal.caught |= dict.fromkeys(caught, name)
+        fault_at = time.monotonic()
+        action()
+        seconds = recovery(self.journal, fault_at, time.monotonic(), caught)
+        self.wave_done()
+        return seconds
+
+
+# -- checks ---------------------------------------------------------------------------------------
+
+
+def check(journal: Journal, names: list[str]) -> dict[str, FaultReport]:
+    from django.db.models import Count
+
+    from assessments.models import Attempt, AttemptQuestion
+    from practicals.models import Submission, Verdict
+    from practicals.selectors import attempts_used
+
+    reports = {name: FaultReport(name) for name in names}
+
+    def note(window: str, kind: str, text: str) -> None:
+        report = reports.setdefault(window, FaultReport(window))
+        setattr(report, kind, getattr(report, kind) + 1)
+        report.detail.append(text)
+
+    for (attempt_id, position), (count, saved_at, window) in journal.saves.items():
+        stored = AttemptQuestion.objects.filter(attempt_id=attempt_id, position=position).first()
+        acknowledged = datetime.fromisoformat(saved_at.replace("Z", "+00:00"))
+        if (
+            stored is None
+            or stored.response is None
+            or stored.save_count < count
+            or stored.saved_at is None
+            or stored.saved_at < acknowledged
+        ):
+            note(window, "lost", f"answer {attempt_id}/{position} not stored as acknowledged")
+    for attempt_id, window in journal.submits.items():
+        if (
+            Attempt.objects.filter(pk=attempt_id, status="submitted", percent__isnull=False).count()
+            != 1
+        ):
+            note(window, "lost", f"attempt {attempt_id} acknowledged as submitted is not graded")
+    for (user_id, slug), started in journal.starts.items():
+        made = Attempt.objects.filter(learner_id=user_id, assessment__slug=slug).count()
+        if made > len(started):
+            note("learners", "duplicated", f"learner {user_id}: {made} attempts of {slug}")
+    submissions = Submission.objects.annotate(runs_count=Count("runs")).select_related(
+        "task_version__task", "learner"
+    )
+    by_learner: dict[int, list[Any]] = {row.learner_id: [] for row in submissions}
+    for row in submissions:
+        by_learner[row.learner_id].append(row)
+    for user_id, (_, _, wave) in journal.submissions.items():
+        rows = by_learner.get(user_id, [])
+        window = journal.caught.get(rows[0].pk, wave) if len(rows) == 1 else wave
+        if len(rows) != 1:
+            note(
+                window,
+                "duplicated" if rows else "lost",
+                f"learner {user_id}: {len(rows)} submissions",
+            )
+            continue
+        row = rows[0]
+        if row.status != "done" or row.runs_count != 1:
+            note(
+                window,
+                "lost" if row.runs_count == 0 else "duplicated",
+                f"submission {row.pk}: {row.runs_count} runs",
+            )
+        elif row.verdict != Verdict.PASSED:
+            note(window, "lost", f"submission {row.pk}: {row.verdict}, its solution earns passed")
+        if row.claims > 1 or row.infrastructure_failures:
+            reports.setdefault(window, FaultReport(window)).retried_infrastructure += 1
+        used = attempts_used(learner=row.learner, task=row.task_version.task)
+        if used != 1:
+            note(window, "charged", f"learner {user_id} charged {used} attempts")
+    return reports
+
+
+def _out_of_time(signum: int, frame: object) -> None:
+    raise SystemExit(f"bench_faults: over {RUN_DEADLINE_SECONDS} s; see {SCRATCH}")
+
+
+def main() -> int:
+    started = time.monotonic()
+    signal.signal(signal.SIGALRM, _out_of_time)
+    signal.alarm(RUN_DEADLINE_SECONDS)
+    stack = Stack()
+    journal = Journal()
+    stop = threading.Event()
+    try:
+        stack.start()
+        import django
+
+        django.setup()
+        learners = make_learners(LEARNERS, "faults-learner-")
+        graders = make_learners(KILL_WAVE + 3 * RESTART_WAVE + FINAL_WAVE, "faults-grading-")
+        stack.launch("web")
+        for number in range(1, GRADING_WORKERS + 1):
+            stack.launch(f"grader{number}")
+        stack.launch("upkeep")
+        stack.launch("beat")
+        threading.Thread(target=stack.supervise, daemon=True).start()
+        if not wait_until(lambda: _healthy(stack.port), SERVER_START_SECONDS):
+            codes = {name: p.poll() for name, p in stack.processes.items()}
+            raise SystemExit(f"gunicorn did not answer (exit codes {codes}); see {SCRATCH}")
+        clients = [
+            threading.Thread(
+                target=learner, args=(journal, stack.port, user_id, token, stop, n), daemon=True
+            )
+            for n, (user_id, token) in enumerate(learners)
+        ]
+        for client in clients:
+            client.start()
+        scenario = Scenario(stack, journal, graders)
+        recovered = scenario.kill_workers()
+        recovered["restart Redis"] = scenario.restart(
+            "restart Redis", stack.redis.restart, mid_build=False
+        )
+        recovered["restart the Docker engine"] = scenario.restart(
+            "restart the Docker engine", stack.engine.restart, mid_build=True
+        )
+        recovered["restart PostgreSQL"] = scenario.restart(
+            "restart PostgreSQL", stack.postgres.restart, mid_build=True
+        )
+        scenario.wave("after the faults", FINAL_WAVE)
+        scenario.wave_done()
+        stop.set()
+        for client in clients:
+            client.join(timeout=180)
+        settled = wait_until(_evaluations_settled, 120)
+        reports = check(journal, list(recovered))
+        for name, seconds in recovered.items():
+            reports[name].recover_seconds = seconds
+        if not settled:
+            reports.setdefault("certificates", FaultReport("certificates")).lost += 1
+        return _print(reports, journal, stack, time.monotonic() - started)
+    finally:
+        stop.set()
+        stack.stop()
+        if os.environ.get("BENCH_KEEP") != "1":
+            shutil.rmtree(SCRATCH, ignore_errors=True)
+
+
+def _healthy(port: int) -> bool:
+    try:
+        return request(port, "GET", "/healthz", token=None)[0] == 200
+    except OSError:
+        return False
+
+
+def _evaluations_settled() -> bool:
+    from certificates.models import PendingEvaluation
+
+    return not db(lambda: PendingEvaluation.objects.exists())
+
+
+def _print(reports: dict[str, FaultReport], journal: Journal, stack: Stack, seconds: float) -> int:
+    ok = True
+    for report in reports.values():
+        recover = "-" if report.recover_seconds is None else f"{report.recover_seconds:.1f} s"
+        print(
+            f"{report.fault:<32} lost={report.lost} duplicated={report.duplicated} "
+            f"retried_infrastructure={report.retried_infrastructure} charged={report.charged} "
+            f"recovered_in={recover}"
+        )
+        for line in report.detail[:5]:
+            print(f"    {line}")
+        ok = ok and report.lost == report.duplicated == report.charged == 0
+    summary = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "seconds": round(seconds, 1),
+        "acknowledged_answers": len(journal.saves),
+        "acknowledged_submits": len(journal.submits),
+        "practical_submissions": len(journal.submissions),
+        "client_retries": journal.failures,
+        "process_restarts": len(stack.restarts),
+        "faults": [asdict(report) for report in reports.values()],
+        "passed": ok,
+    }
+    print(json.dumps({k: v for k, v in summary.items() if k != "faults"}, indent=2))
+    RESULTS_DIR.mkdir(exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    (RESULTS_DIR / f"faults-{stamp}.json").write_text(json.dumps(summary, indent=2) + "\n")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
