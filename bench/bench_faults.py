@@ -354,6 +354,8 @@ class FaultReport:
     duplicated: int = 0
     retried_infrastructure: int = 0
     charged: int = 0
+    injected: bool = False
+    resumed_seconds: float | None = None
     recover_seconds: float | None = None
     detail: list[str] = field(default_factory=list)
 
@@ -398,27 +400,63 @@ def wait_until(condition: Callable[[], bool], timeout: float) -> bool:
     return False
 
 
-def recovery(journal: Journal, fault_at: float, back_at: float, caught: set[int]) -> float | None:
-    """Seconds from the fault until a write was taken again and a job it caught was graded."""
+@dataclass(frozen=True)
+class Recovery:
+    """Seconds from a fault until a job it caught was taken up again (claimed anew, or carried
+    on to its end), and until such a job was graded and the API took a write again."""
+
+    resumed_seconds: float
+    recovered_seconds: float
+
+
+def recovery(
+    journal: Journal, fault_at: float, back_at: float, caught: dict[int, int]
+) -> Recovery | None:
+    """`caught`: submission id -> its claims when the fault struck."""
+    from django.db.models import Q
+
     from practicals.models import Submission
+
+    def moved_on() -> bool:
+        taken_up = Q(status="done")
+        for submission_id, claims in caught.items():
+            taken_up |= Q(pk=submission_id, claims__gt=claims)
+        return db(lambda: Submission.objects.filter(taken_up, pk__in=caught).exists())
 
     def graded() -> bool:
         return db(lambda: Submission.objects.filter(pk__in=caught, status="done").exists())
 
+    if caught and not wait_until(moved_on, WAVE_TIMEOUT_SECONDS):
+        return None
+    resumed = time.monotonic()
     if caught and not wait_until(graded, WAVE_TIMEOUT_SECONDS):
         return None
     job_done = time.monotonic()
     if not wait_until(lambda: any(t > back_at for t in journal.writes_ok), 120):
         return None
     write_ok = min(t for t in journal.writes_ok if t > back_at)
-    return round(max(job_done if caught else back_at, write_ok) - fault_at, 1)
+    return Recovery(
+        resumed_seconds=round((resumed if caught else write_ok) - fault_at, 1),
+        recovered_seconds=round(max(job_done if caught else back_at, write_ok) - fault_at, 1),
+    )
+
+
+def claims_of(submission_ids: set[int]) -> dict[int, int]:
+    from practicals.models import Submission
+
+    return dict(
+        db(
+            lambda: list(
+                Submission.objects.filter(pk__in=submission_ids).values_list("pk", "claims")
+            )
+        )
+    )
 
 
 class Scenario:
     def __init__(self, stack: Stack, journal: Journal, graders: list[tuple[int, str]]) -> None:
         self.stack, self.journal = stack, journal
         self.graders = iter(enumerate(graders))
-        self.windows: list[tuple[str, list[int]]] = []
 
     def wave(self, window: str, size: int) -> None:
         self.journal.window = window
@@ -437,11 +475,11 @@ class Scenario:
     def wave_done(self) -> bool:
         return wait_until(lambda: not pending_submissions(), WAVE_TIMEOUT_SECONDS)
 
-    def kill_workers(self) -> dict[str, float | None]:
+    def kill_workers(self) -> dict[str, Recovery | None]:
         """Kill a worker whenever a first claim is in its build, KILLS times; each kill's
         recovery is timed in the background meanwhile."""
         self.wave("kill wave", KILL_WAVE)
-        recovered: dict[str, float | None] = {}
+        recovered: dict[str, Recovery | None] = {}
         timers = []
         for kill in range(1, KILLS + 1):
             name = f"kill worker mid-build #{kill}"
@@ -456,7 +494,7 @@ class Scenario:
             self.stack.kill(worker)
 
             def timed(name: str = name, at: float = fault_at, caught: int = submission_id) -> None:
-                recovered[name] = recovery(self.journal, at, at, {caught})
+                recovered[name] = recovery(self.journal, at, at, {caught: 1})
 
             timers.append(threading.Thread(target=timed))
             timers[-1].start()
@@ -465,17 +503,19 @@ class Scenario:
         self.wave_done()
         return recovered
 
-    def restart(self, name: str, action: Callable[[], object], *, mid_build: bool) -> float | None:
+    def restart(
+        self, name: str, action: Callable[[], object], *, mid_build: bool
+    ) -> Recovery | None:
         self.wave(name, RESTART_WAVE)
         if mid_build:
             wait_for_build(self.stack, set(self.journal.caught))
-        caught = pending_submissions()
+        caught = claims_of(pending_submissions())
         self.journal.caught |= dict.fromkeys(caught, name)
         fault_at = time.monotonic()
         action()
-        seconds = recovery(self.journal, fault_at, time.monotonic(), caught)
+        timing = recovery(self.journal, fault_at, time.monotonic(), caught)
         self.wave_done()
-        return seconds
+        return timing
 
 
 # -- checks ---------------------------------------------------------------------------------------
@@ -602,11 +642,17 @@ def main() -> int:
             client.join(timeout=180)
         settled = wait_until(_evaluations_settled, 120)
         reports = check(journal, list(recovered))
-        for name, seconds in recovered.items():
-            reports[name].recover_seconds = seconds
+        for name, timing in recovered.items():
+            report = reports[name]
+            report.injected = timing is not None
+            if timing is None:
+                report.detail.append("not injected, or not recovered within the time allowed")
+            else:
+                report.resumed_seconds = timing.resumed_seconds
+                report.recover_seconds = timing.recovered_seconds
         if not settled:
             reports.setdefault("certificates", FaultReport("certificates")).lost += 1
-        return _print(reports, journal, stack, time.monotonic() - started)
+        return _print(reports, list(recovered), journal, stack, time.monotonic() - started)
     finally:
         stop.set()
         stack.stop()
@@ -627,18 +673,30 @@ def _evaluations_settled() -> bool:
     return not db(lambda: PendingEvaluation.objects.exists())
 
 
-def _print(reports: dict[str, FaultReport], journal: Journal, stack: Stack, seconds: float) -> int:
+def _print(
+    reports: dict[str, FaultReport],
+    faults: list[str],
+    journal: Journal,
+    stack: Stack,
+    seconds: float,
+) -> int:
     ok = True
     for report in reports.values():
-        recover = "-" if report.recover_seconds is None else f"{report.recover_seconds:.1f} s"
+        timing = ""
+        if report.recover_seconds is not None:
+            timing = (
+                f" resumed_in={report.resumed_seconds:.1f}s"
+                f" recovered_in={report.recover_seconds:.1f}s"
+            )
         print(
-            f"{report.fault:<32} lost={report.lost} duplicated={report.duplicated} "
-            f"retried_infrastructure={report.retried_infrastructure} charged={report.charged} "
-            f"recovered_in={recover}"
+            f"{report.fault:<28} lost={report.lost} duplicated={report.duplicated} "
+            f"retried_infrastructure={report.retried_infrastructure} charged={report.charged}"
+            f"{timing}"
         )
         for line in report.detail[:5]:
             print(f"    {line}")
         ok = ok and report.lost == report.duplicated == report.charged == 0
+        ok = ok and (report.injected or report.fault not in faults)
     summary = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "seconds": round(seconds, 1),

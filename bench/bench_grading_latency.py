@@ -38,6 +38,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from graders.data import SubmissionFiles, SubmissionKind
 from graders.pipeline import grade_submission
 from graders.sandbox.buildcache import LearnerBuildCache
+from graders.sandbox.images import PYTHON
+from graders.sandbox.run import run_command
 from graders.sandbox.runtime import DEFAULT_RUNTIME, runtime_problem, select_check_runtime
 from graders.tasks import load_task
 from tests.graders.pipeline.submissions import submission
@@ -158,12 +160,56 @@ def medians(rounds: list[dict[str, float]]) -> dict[str, float]:
 GVISOR = "runsc"
 
 
+GVISOR_OFFLINE = "runsc-offline"
+# A check container that starts Python, as most checks of the course's images do.
+CHECK_COMMAND = ["python3", "-c", "import json, http.client"]
+
+
+def offline_container_ratio(client: docker.DockerClient, rounds: int) -> dict[str, object]:
+    """One network-less check container (create, start, wait, remove) under gVisor and runc."""
+    seconds: dict[str, list[float]] = {DEFAULT_RUNTIME: [], GVISOR_OFFLINE: []}
+    problem = runtime_problem_offline(client)
+    if problem is not None:
+        return {"gvisor_offline_unavailable": problem}
+    for _ in range(rounds * 3):
+        for runtime in seconds:
+            select_check_runtime(runtime)
+            job = f"{JOB_PREFIX}{uuid.uuid4().hex[:12]}"
+            result = run_command(client, PYTHON.reference, CHECK_COMMAND, job_id=job)
+            assert result.exit_code == 0, result
+            seconds[runtime].append(result.seconds)
+    select_check_runtime(DEFAULT_RUNTIME)
+    default = statistics.median(seconds[DEFAULT_RUNTIME])
+    gvisor = statistics.median(seconds[GVISOR_OFFLINE])
+    return {
+        "check_container_seconds": {"runc": round(default, 3), "gvisor": round(gvisor, 3)},
+        "ratio_gvisor_check_container": gvisor / default,
+    }
+
+
+def runtime_problem_offline(client: docker.DockerClient) -> str | None:
+    try:
+        client.containers.run(
+            PYTHON.reference, ["true"], runtime=GVISOR_OFFLINE, network_mode="none", remove=True
+        )
+    except docker.errors.DockerException as error:
+        return str(error)
+    return None
+
+
 def profile_rounds(spec: object, answer: SubmissionFiles, rounds: int) -> dict[str, object]:
     """Median pipeline seconds (warm cache) by profile, on engines of our own, and the ratios."""
     runsc = shutil.which(GVISOR)
     root = Path(tempfile.mkdtemp(prefix="qs-latency-", dir="/tmp"))
     config = root / "gvisor.json"
-    runtimes = {GVISOR: {"path": runsc or GVISOR, "runtimeArgs": ["--platform=ptrace"]}}
+    runtimes = {
+        GVISOR: {"path": runsc or GVISOR, "runtimeArgs": ["--platform=ptrace"]},
+        # The same without a network stack: what still runs where gVisor's networking cannot.
+        GVISOR_OFFLINE: {
+            "path": runsc or GVISOR,
+            "runtimeArgs": ["--platform=ptrace", "--network=none"],
+        },
+    }
     config.write_text(json.dumps({"runtimes": runtimes}))
     plain = PrivateEngine(root / "plain", "latency", extra_args=["--config-file", str(config)])
     userns = PrivateEngine(root / "userns", "latency-userns", extra_args=["--userns-remap=default"])
@@ -187,6 +233,7 @@ def profile_rounds(spec: object, answer: SubmissionFiles, rounds: int) -> dict[s
                 runs["gvisor"].append(
                     pipeline_round(clients["plain"], spec, answer, caches["plain"])
                 )
+        report |= offline_container_ratio(clients["plain"], rounds)
         select_check_runtime(DEFAULT_RUNTIME)
         for client in clients.values():
             client.close()
@@ -260,6 +307,12 @@ def main() -> int:
         else:
             print(f"gVisor / default runtime: not measured: {profiles['gvisor_unavailable']}")
         print(f"userns-remap / default engine:         {profiles['ratio_userns']:.2f}x")
+        if "ratio_gvisor_check_container" in profiles:
+            print(
+                "gVisor / runc, one network-less check container: "
+                f"{profiles['ratio_gvisor_check_container']:.2f}x "
+                f"{profiles['check_container_seconds']}"
+            )
     results = Path(__file__).parent / "results"
     results.mkdir(exist_ok=True)
     (results / "grading_latency.json").write_text(json.dumps(report, indent=2))
