@@ -47,7 +47,10 @@ class EngineWatch:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._wake = threading.Event()
-        self._next_upkeep = time.monotonic()
+        # The first janitor run comes one interval after start, as the old beat schedule did:
+        # leftovers are older than any job by definition, and a worker that restarts often
+        # should not sweep its engine each time.
+        self._next_upkeep = time.monotonic() + settings.GRADING_JANITOR_INTERVAL_SECONDS
         self._looked = False
         self._thread = threading.Thread(target=self._run, name="engine-watch", daemon=True)
 

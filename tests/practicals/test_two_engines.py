@@ -56,6 +56,8 @@ FAST_RECOVERY = {
     "GRADING_STUCK_AFTER_SECONDS": "10",
     "GRADING_SWEEP_INTERVAL_SECONDS": "5",
     "GRADING_ENGINE_HEARTBEAT_SECONDS": "1",
+    # The shortest allowed: each worker's janitor runs on its own engine within the test.
+    "GRADING_JANITOR_INTERVAL_SECONDS": "60",
 }
 
 
@@ -152,6 +154,13 @@ def test_an_engine_stopped_mid_batch_loses_nothing_and_charges_no_attempt(
             timeout=30,
             what="engine a's worker to report its engine down",
         )
+        wait_for(
+            lambda: EngineHeartbeat.objects.filter(
+                worker__startswith="engine-b@", janitor_ran_at__isnull=False
+            ).exists(),
+            timeout=90,
+            what="engine b's worker to run the janitor on its engine",
+        )
         readiness = Client().get("/readyz")
     finally:
         for worker in workers:
@@ -169,6 +178,12 @@ def test_an_engine_stopped_mid_batch_loses_nothing_and_charges_no_attempt(
         submission = Submission.objects.get(learner=learner)
         assert submission.attempt_number == 1
         assert attempts_used(learner=learner, task=submission.task_version.task) == 1
+    # and: each engine is reported by its own worker, with its own build cache
+    heartbeats = {row.worker.split("@")[0]: row for row in EngineHeartbeat.objects.all()}
+    assert heartbeats["engine-a"].docker_host == engine_a.url
+    assert heartbeats["engine-b"].docker_host == engine_b.url
+    assert heartbeats["engine-b"].build_cache_entries >= 1
+    assert not heartbeats["engine-a"].consuming
     # and: readiness lists both engines, the stopped one as down, and is ready on the other
     engines_seen = {
         engine["worker"].split("@")[0]: engine["status"]
