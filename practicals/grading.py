@@ -62,8 +62,10 @@ class PipelineGrader:
     containers run with GRADING_CHECK_RUNTIME."""
 
     def __init__(self) -> None:
-        # The (engine, runtime) whose runtime was seen to work: probed once, not per job.
-        self._runtime_works: tuple[str, str] | None = None
+        # What the probe of (engine, runtime) found, once per process: a probe runs a container,
+        # and one that fails can leave the runtime's processes behind (gVisor's do), so a worker
+        # whose runtime cannot run takes no job until it is restarted with a working one.
+        self._runtime_verdicts: dict[tuple[str, str], str | None] = {}
 
     def __call__(
         self,
@@ -96,16 +98,17 @@ class PipelineGrader:
         runtime = settings.GRADING_CHECK_RUNTIME
         if problem is not None or not runtime:
             return problem
-        if self._runtime_works == (settings.DOCKER_HOST, runtime):
-            return None
-        client = docker_client()
-        try:
-            problem = runtime_problem(client, runtime)
-        finally:
-            client.close()
-        if problem is None:
-            self._runtime_works = (settings.DOCKER_HOST, runtime)
-        return problem
+        key = (settings.DOCKER_HOST, runtime)
+        if key not in self._runtime_verdicts:
+            try:
+                client = docker_client()
+                try:
+                    self._runtime_verdicts[key] = runtime_problem(client, runtime)
+                finally:
+                    client.close()
+            except (docker.errors.DockerException, requests.RequestException) as error:
+                return f"{settings.DOCKER_HOST}: {type(error).__name__}: {error}"
+        return self._runtime_verdicts[key]
 
 
 GRADER: Grader = PipelineGrader()

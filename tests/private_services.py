@@ -237,10 +237,40 @@ class PrivateEngine:
         pid = self.process.pid if self.process is not None else None
         self.stop()
         _forget_private_pool(pid)
+        # A container whose start failed can leave its runtime's processes behind (gVisor's
+        # sandbox and gofer do): ours are those in our cgroup parent or naming our folder.
+        _kill_processes_of(self.cgroup_parent, self.root)
+        _remove_cgroups(self.cgroup_parent)
         _unmount_below(self.root)
         if self.data_root is not None:
             _unmount_below(self.data_root)
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _kill_processes_of(cgroup_parent: str, root: Path) -> None:
+    pids: set[int] = set()
+    for procs in Path("/sys/fs/cgroup/pids").glob(f"{cgroup_parent.strip('/')}/**/cgroup.procs"):
+        with contextlib.suppress(OSError, ValueError):
+            pids |= {int(line) for line in procs.read_text().split()}
+    marker = str(root.resolve()).encode()
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        with contextlib.suppress(OSError):
+            if marker in cmdline.read_bytes():
+                pids.add(int(cmdline.parent.name))
+    pids.discard(os.getpid())
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    if pids:
+        time.sleep(1)  # let the kernel reap them before their cgroups are removed
+
+
+def _remove_cgroups(parent: str) -> None:
+    """The engine's cgroup parent in every v1 hierarchy, once its containers are gone."""
+    for directory in sorted(Path("/sys/fs/cgroup").glob(f"*/{parent.strip('/')}")):
+        for child in sorted(directory.glob("**/"), key=lambda path: len(path.parts), reverse=True):
+            with contextlib.suppress(OSError):
+                child.rmdir()
 
 
 def _unmount_below(path: Path) -> None:
