@@ -131,7 +131,7 @@ def user_display_name_change(*, user: User, display_name: str) -> bool:
     locked.save(update_fields=["display_name"])
     user.display_name = new_name
     user_id = user.pk
-    transaction.on_commit(lambda: events.display_name_changed(user_id=user_id))
+    transaction.on_commit(lambda: events.display_name_changed(user_id=user_id), robust=True)
     return True
 
 

@@ -1,7 +1,9 @@
 """Announcements other apps subscribe to, without assessments importing them.
 
-A subscriber registers in its AppConfig.ready(); each is called after the transaction that
-graded the attempt has committed, with the attempt's id only (tasks take ids, never models).
+A subscriber registers in its AppConfig.ready(); each is called inside the transaction that
+grades the attempt, with the attempt's id only. It records its follow-up work in that transaction
+(so it is kept exactly when the grade is) and sends messages only after the commit
+(`quayside.enqueue.enqueue_after_commit`).
 """
 
 import logging

@@ -12,10 +12,18 @@ app-round-trip check does) a POST of a made-up note and the list of notes from o
 reference, both are also timed without any layer cache (`--no-cache`, a build cache of 0 bytes).
 
 Prints per-phase medians and the ratios pipeline / CLI (target, warm cache: at most 1.5x).
+
+Then (as root, unless --no-profiles) the same grading with a warm cache on engines of the bench's
+own, to put a price on the optional sandbox profiles in the same run: an engine with gVisor
+registered grades with the default runtime and with `runsc` for the check containers, and a
+user-namespace-remapped engine grades too. Prints gVisor / default and userns / default as
+ratios of the median totals (or why gVisor cannot run on this host).
 """
 
 import argparse
 import json
+import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -31,8 +39,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from graders.data import SubmissionFiles, SubmissionKind
 from graders.pipeline import grade_submission
 from graders.sandbox.buildcache import LearnerBuildCache
+from graders.sandbox.images import PYTHON
+from graders.sandbox.run import run_command
+from graders.sandbox.runtime import DEFAULT_RUNTIME, runtime_problem, select_check_runtime
 from graders.tasks import load_task
 from tests.graders.pipeline.submissions import submission
+from tests.private_services import PrivateEngine
 
 TASK = "production-dockerfile"
 BENCH_LABEL = "org.quayside.bench=1"
@@ -158,9 +170,104 @@ def medians(rounds: list[dict[str, float]]) -> dict[str, float]:
     return {name: statistics.median(round_.get(name, 0.0) for round_ in rounds) for name in names}
 
 
+GVISOR = "runsc"
+
+
+GVISOR_OFFLINE = "runsc-offline"
+# A check container that starts Python, as most checks of the course's images do.
+CHECK_COMMAND = ["python3", "-c", "import json, http.client"]
+
+
+def offline_container_ratio(client: docker.DockerClient, rounds: int) -> dict[str, object]:
+    """One network-less check container (create, start, wait, remove) under gVisor and runc."""
+    seconds: dict[str, list[float]] = {DEFAULT_RUNTIME: [], GVISOR_OFFLINE: []}
+    problem = runtime_problem_offline(client)
+    if problem is not None:
+        return {"gvisor_offline_unavailable": problem}
+    for _ in range(rounds * 3):
+        for runtime in seconds:
+            select_check_runtime(runtime)
+            job = f"{JOB_PREFIX}{uuid.uuid4().hex[:12]}"
+            result = run_command(client, PYTHON.reference, CHECK_COMMAND, job_id=job)
+            assert result.exit_code == 0, result
+            seconds[runtime].append(result.seconds)
+    select_check_runtime(DEFAULT_RUNTIME)
+    default = statistics.median(seconds[DEFAULT_RUNTIME])
+    gvisor = statistics.median(seconds[GVISOR_OFFLINE])
+    return {
+        "check_container_seconds": {"runc": round(default, 3), "gvisor": round(gvisor, 3)},
+        "ratio_gvisor_check_container": gvisor / default,
+    }
+
+
+def runtime_problem_offline(client: docker.DockerClient) -> str | None:
+    try:
+        client.containers.run(
+            PYTHON.reference, ["true"], runtime=GVISOR_OFFLINE, network_mode="none", remove=True
+        )
+    except docker.errors.DockerException as error:
+        return str(error)
+    return None
+
+
+def profile_rounds(spec: object, answer: SubmissionFiles, rounds: int) -> dict[str, object]:
+    """Median pipeline seconds (warm cache) by profile, on engines of our own, and the ratios."""
+    runsc = shutil.which(GVISOR)
+    root = Path(tempfile.mkdtemp(prefix="qs-latency-", dir="/tmp"))
+    config = root / "gvisor.json"
+    runtimes = {
+        GVISOR: {"path": runsc or GVISOR, "runtimeArgs": ["--platform=ptrace"]},
+        # The same without a network stack: what still runs where gVisor's networking cannot.
+        GVISOR_OFFLINE: {
+            "path": runsc or GVISOR,
+            "runtimeArgs": ["--platform=ptrace", "--network=none"],
+        },
+    }
+    config.write_text(json.dumps({"runtimes": runtimes}))
+    plain = PrivateEngine(root / "plain", "latency", extra_args=["--config-file", str(config)])
+    userns = PrivateEngine(root / "userns", "latency-userns", extra_args=["--userns-remap=default"])
+    runs: dict[str, list[dict[str, float]]] = {"default": [], "gvisor": [], "userns": []}
+    report: dict[str, object] = {}
+    try:
+        for engine in (plain, userns):
+            engine.start()
+            engine.ensure_base_images()
+        clients = {"plain": plain.client(), "userns": userns.client()}
+        problem = runtime_problem(clients["plain"], GVISOR)
+        caches = {name: LearnerBuildCache(scope=f"{JOB_PREFIX}{name}-") for name in clients}
+        for name, client in clients.items():
+            pipeline_round(client, spec, answer, caches[name])  # warm-up, untimed
+        for _ in range(rounds):
+            select_check_runtime(DEFAULT_RUNTIME)
+            runs["default"].append(pipeline_round(clients["plain"], spec, answer, caches["plain"]))
+            runs["userns"].append(pipeline_round(clients["userns"], spec, answer, caches["userns"]))
+            if problem is None:
+                select_check_runtime(GVISOR)
+                runs["gvisor"].append(
+                    pipeline_round(clients["plain"], spec, answer, caches["plain"])
+                )
+        report |= offline_container_ratio(clients["plain"], rounds)
+        select_check_runtime(DEFAULT_RUNTIME)
+        for client in clients.values():
+            client.close()
+    finally:
+        for engine in (plain, userns):
+            engine.remove()
+        shutil.rmtree(root, ignore_errors=True)
+    report |= {name: medians(done) for name, done in runs.items() if done}
+    default_total = medians(runs["default"])["total"]
+    report["ratio_userns"] = medians(runs["userns"])["total"] / default_total
+    if problem is None:
+        report["ratio_gvisor"] = medians(runs["gvisor"])["total"] / default_total
+    else:
+        report["gvisor_unavailable"] = problem
+    return report
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--no-profiles", action="store_true", help="skip gVisor and userns")
     arguments = parser.parse_args()
     client = docker.from_env()
     task = load_task(TASK)
@@ -200,6 +307,25 @@ def main() -> int:
         print(f"{name:<18} {shown}")
     print(f"pipeline / CLI, warm layer cache: {ratios['ratio_cached']:.2f}x (target <= 1.5x)")
     print(f"pipeline / CLI, no layer cache:   {ratios['ratio_no_cache']:.2f}x")
+    if not arguments.no_profiles and os.geteuid() == 0:
+        profiles = profile_rounds(task.spec, answer, arguments.rounds)
+        report["profiles"] = profiles
+        for name in ("default", "gvisor", "userns"):
+            phases = profiles.get(name)
+            if isinstance(phases, dict):
+                shown = "  ".join(f"{phase}={seconds:.2f}s" for phase, seconds in phases.items())
+                print(f"profile {name:<10} {shown}")
+        if "ratio_gvisor" in profiles:
+            print(f"gVisor / default runtime (own engine): {profiles['ratio_gvisor']:.2f}x")
+        else:
+            print(f"gVisor / default runtime: not measured: {profiles['gvisor_unavailable']}")
+        print(f"userns-remap / default engine:         {profiles['ratio_userns']:.2f}x")
+        if "ratio_gvisor_check_container" in profiles:
+            print(
+                "gVisor / runc, one network-less check container: "
+                f"{profiles['ratio_gvisor_check_container']:.2f}x "
+                f"{profiles['check_container_seconds']}"
+            )
     results = Path(__file__).parent / "results"
     results.mkdir(exist_ok=True)
     (results / "grading_latency.json").write_text(json.dumps(report, indent=2))

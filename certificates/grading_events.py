@@ -1,20 +1,18 @@
 """Reactions to grading in other apps: each graded attempt or submission re-evaluates the learner.
 
-Registered in CertificatesConfig.ready(). Both announcements arrive after the grading
-transaction has committed, with an id only; the evaluation itself runs on the certificates queue.
+Registered in CertificatesConfig.ready(). Both announcements arrive inside the grading
+transaction, with an id only: the pending evaluation is recorded there (kept exactly when the
+grade is) and the evaluation itself runs on the certificates queue after the commit.
 """
 
-from django.db import transaction
-
 from assessments.api import attempt_learner_id
+from certificates.services.evaluations import certification_evaluation_request
 from practicals.api import submission_learner_id
 
 
 def certification_evaluation_enqueue(*, learner_id: int) -> None:
-    """Queue an evaluation of the learner once the current transaction (if any) commits."""
-    from certificates.tasks import evaluate_learner_certifications
-
-    transaction.on_commit(lambda: evaluate_learner_certifications.delay(learner_id))
+    """Queue an evaluation of the learner (recorded now, sent once the transaction commits)."""
+    certification_evaluation_request(learner_id=learner_id)
 
 
 def on_attempt_graded(attempt_id: int) -> None:

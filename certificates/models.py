@@ -219,3 +219,29 @@ class Certificate(models.Model):
     def is_current(self, now: datetime) -> bool:
         """Active and not past its expiry date: what a verifier accepts as valid."""
         return self.status == CertificateStatus.ACTIVE and not self.is_expired(now)
+
+
+class PendingEvaluation(models.Model):
+    """A learner whose certifications must be evaluated again (something they did was graded).
+
+    Written in the transaction that stored the grade, so it exists exactly when the grade does;
+    the evaluation deletes it once done. A sweeper resends the evaluation of markers that stay
+    (the broker was down, or the worker died), so no graded work is left unevaluated.
+    """
+
+    learner = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+    )
+    # The latest request; an evaluation that started before it leaves the marker in place.
+    requested_at = models.DateTimeField()
+    # When a message was last sent for it (the sweeper resends after a while).
+    enqueued_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["enqueued_at"])]
+
+    def __str__(self) -> str:
+        return f"pending evaluation of learner {self.learner_id}"

@@ -3,7 +3,10 @@
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from certificates.services.issuance import certifications_evaluate_for_learner
+from certificates.services.evaluations import (
+    certification_evaluation_run,
+    certification_evaluations_sweep,
+)
 from certificates.services.pdf import certificate_pdf_render
 
 # Evaluation reads a few results and signs at most one credential per program (~10 ms each).
@@ -12,6 +15,9 @@ EVALUATE_TIME_LIMIT_SECONDS = 90
 # A PDF renders in well under a second; the margin covers a slow shared volume.
 RENDER_SOFT_TIME_LIMIT_SECONDS = 60
 RENDER_TIME_LIMIT_SECONDS = 90
+# The sweep reads and updates a few marker rows.
+SWEEP_SOFT_TIME_LIMIT_SECONDS = 50
+SWEEP_TIME_LIMIT_SECONDS = 55
 # Only a lost or refused database connection is worth retrying; anything else is a bug.
 TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 MAX_RETRIES = 5
@@ -32,7 +38,18 @@ def evaluate_learner_certifications(learner_id: int) -> int:
     Idempotent: the database allows one active certificate per learner and program, so a
     duplicate or concurrent run issues nothing more.
     """
-    return len(certifications_evaluate_for_learner(learner_id=learner_id))
+    return certification_evaluation_run(learner_id=learner_id)
+
+
+@shared_task(
+    name="certificates.sweep_pending_evaluations",
+    soft_time_limit=SWEEP_SOFT_TIME_LIMIT_SECONDS,
+    time_limit=SWEEP_TIME_LIMIT_SECONDS,
+    ignore_result=True,
+)
+def sweep_pending_evaluations() -> int:
+    """Resend evaluations whose message was lost (broker down, worker died). Idempotent."""
+    return len(certification_evaluations_sweep())
 
 
 @shared_task(

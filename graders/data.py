@@ -58,6 +58,8 @@ class GradingLimits:
     healthy_within_seconds: float = 30.0
     log_cap_bytes: int = 64 * 1024
     max_image_bytes: int = 1024 * 1024 * 1024
+    # What a build may write while it runs; past it the build stops with a "disk limit" verdict.
+    build_disk_bytes: int = 2 * 1024 * 1024 * 1024
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,11 @@ from graders.dockerignore import ignore_file_name
 from graders.errors import InfrastructureError
 from graders.sandbox.build import BuildLimits, BuildStatus, build_image
 from graders.sandbox.buildcache import LearnerBuildCache
-from graders.sandbox.buildleftovers import CLOCK_SLACK_SECONDS
+from graders.sandbox.buildleftovers import (
+    CLEANUP_WAIT_SECONDS,
+    CLOCK_SLACK_SECONDS,
+    remove_image_trees,
+)
 from graders.sandbox.cgroups import CgroupUnavailableError
 from graders.sandbox.logcap import CappedLog
 from graders.sandbox.prescreen import screen_dockerfile
@@ -203,10 +207,10 @@ def _remove_stage_images(context: GradingContext) -> None:
     """Delete what the stages before the final one committed.
 
     Only the final image carries the job label; a multi-stage build's earlier stages leave
-    untagged images that `job_scope` cannot see (and after a failed build, the sandbox's own
-    sweep can stop at a parent whose child it had not removed yet). They are found by the step
-    image ids the build reported, restricted to untagged images created since the build started
-    (base images are tagged and old), and removed leaves first, after the final image is gone.
+    untagged images that `job_scope` cannot see. They are found by the step image ids the build
+    reported, restricted to untagged images created since the build started (base images are
+    tagged and old), and deleted as trees from their leaves, bounded in time (the janitor
+    finishes what is left).
     """
     build = context.build
     if build is None:
@@ -214,26 +218,16 @@ def _remove_stage_images(context: GradingContext) -> None:
     client = context.engine()
     steps = set(build.step_image_ids)
     ours = {
-        str(summary["Id"])
+        str(summary["Id"]): str(summary["ParentId"])
         for summary in client.api.images(all=True)
         if str(summary["Id"]).removeprefix("sha256:")[:12] in steps
         and summary["Created"] >= context.build_started_at - CLOCK_SLACK_SECONDS
         and not any(tag != "<none>:<none>" for tag in summary.get("RepoTags") or [])
     }
-    while ours:
-        removed = set()
-        for image_id in ours:
-            try:
-                client.images.remove(image_id, noprune=True)
-            except docker.errors.NotFound:
-                removed.add(image_id)
-            except docker.errors.APIError:
-                continue  # still has children: next round
-            removed.add(image_id)
-        if not removed:
-            logger.warning("job %s: stage images left: %s", context.job_id, sorted(ours))
-            return
-        ours -= removed
+    if ours and not remove_image_trees(
+        client, ours, job_id=context.job_id, wait_seconds=CLEANUP_WAIT_SECONDS
+    ):
+        logger.info("job %s: stage images are being deleted in the background", context.job_id)
 
 
 def _prepare(context: GradingContext, submission: SubmissionFiles) -> None:
@@ -304,6 +298,7 @@ def _build(job: _Job) -> None:
         wall_clock_seconds=max(MIN_BUILD_SECONDS, min(limits.build_seconds, budget)),
         log_cap_bytes=limits.log_cap_bytes,
         max_image_bytes=limits.max_image_bytes,
+        max_disk_bytes=limits.build_disk_bytes,
     )
     context.build_started_at = time.time()
     outcome = build_image(

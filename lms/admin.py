@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from lms.models import ServiceAccount, WebhookDelivery, WebhookSubscription
 from lms.tasks import send_webhook
 from lms.webhooks import webhook_delivery_replay
-from quayside.after_commit import enqueue_after_commit
+from quayside.enqueue import enqueue_after_commit
 
 
 @admin.register(ServiceAccount)

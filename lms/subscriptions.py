@@ -13,7 +13,7 @@ from lms.models import WebhookEvent
 from lms.tasks import send_webhook
 from lms.webhooks import Subject, webhook_deliveries_record
 from practicals.api import submission_owner, subscribe_submission_graded
-from quayside.after_commit import enqueue_after_commit
+from quayside.enqueue import enqueue_after_commit
 
 logger = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from lms.webhooks import webhook_deliveries_due, webhook_delivery_send
-from quayside.after_commit import enqueue_now
+from quayside.enqueue import send_now
 
 SEND_SOFT_TIME_LIMIT_SECONDS = 60
 SEND_TIME_LIMIT_SECONDS = 90
@@ -44,5 +44,5 @@ def sweep_webhook_deliveries() -> int:
     """Enqueue deliveries whose message was lost (a broker outage) or whose worker died."""
     due = webhook_deliveries_due()
     for delivery_id in due:
-        enqueue_now(send_webhook, delivery_id)
+        send_now(send_webhook, delivery_id)
     return len(due)

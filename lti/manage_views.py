@@ -12,7 +12,7 @@ from lti.grades import grade_delivery_resend
 from lti.models import GradeDelivery, LtiLink
 from lti.selectors import delivery_list_recent, link_list
 from lti.tasks import send_grade
-from quayside.after_commit import enqueue_after_commit
+from quayside.enqueue import enqueue_after_commit
 
 
 @instructor_required

@@ -14,7 +14,7 @@ from lti.grades import grade_deliveries_record
 from lti.models import LtiLink, TargetKind
 from lti.tasks import send_grade
 from practicals.api import submission_owner, subscribe_submission_graded
-from quayside.after_commit import enqueue_after_commit
+from quayside.enqueue import enqueue_after_commit
 
 logger = logging.getLogger(__name__)
 

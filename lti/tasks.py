@@ -8,7 +8,7 @@ from django.db import InterfaceError, OperationalError
 from lti.grades import grade_deliveries_due, grade_delivery_send
 from lti.protocol import used_nonces_forget
 from lti.roster import links_results_refresh
-from quayside.after_commit import enqueue_now
+from quayside.enqueue import send_now
 
 # One score POST (plus a token request and perhaps a line item) within the HTTP timeout each.
 SEND_SOFT_TIME_LIMIT_SECONDS = 60
@@ -57,7 +57,7 @@ def sweep_grade_deliveries() -> int:
     used_nonces_forget()
     due = grade_deliveries_due()
     for delivery_id in due:
-        enqueue_now(send_grade, delivery_id)
+        send_now(send_grade, delivery_id)
     return len(due)
 
 
@@ -78,5 +78,5 @@ def refresh_results() -> int:
     """
     created = links_results_refresh()
     for delivery_id in created:
-        enqueue_now(send_grade, delivery_id)
+        send_now(send_grade, delivery_id)
     return len(created)

@@ -12,7 +12,11 @@ _submission_graded_subscribers: list[SubmissionGradedSubscriber] = []
 
 
 def subscribe_submission_graded(subscriber: SubmissionGradedSubscriber) -> None:
-    """`subscriber(submission_id)` runs after a grading run has been committed."""
+    """`subscriber(submission_id)` runs inside the transaction that stores a grading run.
+
+    A subscriber writes what it must remember in that transaction (so it is kept exactly when
+    the run is) and defers any message with `quayside.enqueue.enqueue_after_commit`.
+    """
     if subscriber not in _submission_graded_subscribers:
         _submission_graded_subscribers.append(subscriber)
 
@@ -180,3 +184,28 @@ def task_titles() -> list[tuple[str, str]]:
 
 def task_module_id(*, slug: str) -> int | None:
     return PracticalTask.objects.filter(slug=slug).values_list("module_id", flat=True).first()
+
+
+@dataclass(frozen=True)
+class GradingEngineState:
+    """One grading worker's engine, as readiness reports it (no addresses, no error text)."""
+
+    worker: str
+    state: str  # "ok", "down" or "stale"
+    consuming: bool
+    seconds_since_report: float
+
+
+def grading_engines() -> list[GradingEngineState]:
+    """Every grading engine as its worker last reported it; empty before any worker reported."""
+    from practicals.selectors import engine_health_list
+
+    return [
+        GradingEngineState(
+            worker=health.worker,
+            state=str(health.state),
+            consuming=health.consuming,
+            seconds_since_report=health.seconds_since_report,
+        )
+        for health in engine_health_list()
+    ]

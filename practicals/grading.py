@@ -13,6 +13,7 @@ from typing import Any, Protocol
 import docker.errors
 import requests
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 
 from graders.data import (
     GradeResult,
@@ -24,7 +25,8 @@ from graders.data import (
 from graders.data import SubmissionKind as GraderSubmissionKind
 from graders.errors import InfrastructureError
 from graders.sandbox.buildcache import LearnerBuildCache
-from practicals.engine import docker_client
+from graders.sandbox.runtime import runtime_problem, select_check_runtime
+from practicals.engine import docker_client, engine_problem
 from practicals.models import PracticalTaskVersion, Submission
 
 ProgressCallback = Callable[[str], None]
@@ -42,35 +44,85 @@ class Grader(Protocol):
 
 
 def infrastructure_error_types() -> tuple[type[Exception], ...]:
-    """What counts as an infrastructure fault: retried, never charged to the learner."""
-    return (InfrastructureError, docker.errors.DockerException, requests.ConnectionError)
+    """What counts as an infrastructure fault: retried, never charged to the learner.
+
+    A lost database connection counts too: the job is released for a retry rather than ended.
+    """
+    return (
+        InfrastructureError,
+        docker.errors.DockerException,
+        requests.ConnectionError,
+        OperationalError,
+        InterfaceError,
+    )
 
 
-def pipeline_grader(
-    task: TaskSpec,
-    submission: SubmissionFiles,
-    *,
-    job_id: str,
-    progress: ProgressCallback,
-) -> GradeResult:
-    """The real pipeline on the configured engine (graders.pipeline.grade_submission)."""
-    pipeline = importlib.import_module("graders.pipeline")
-    client = docker_client()
-    try:
-        result: GradeResult = pipeline.grade_submission(
-            task,
-            submission,
-            client=client,
-            job_id=job_id,
-            progress=progress,
-            build_cache=build_cache(),
-        )
-    finally:
-        client.close()
-    return result
+class PipelineGrader:
+    """The real pipeline on this worker's engine (graders.pipeline.grade_submission), its check
+    containers run with GRADING_CHECK_RUNTIME."""
+
+    def __init__(self) -> None:
+        # What the probe of (engine, runtime) found, once per process: a probe runs a container,
+        # and one that fails can leave the runtime's processes behind (gVisor's do), so a worker
+        # whose runtime cannot run takes no job until it is restarted with a working one.
+        self._runtime_verdicts: dict[tuple[str, str], str | None] = {}
+
+    def __call__(
+        self,
+        task: TaskSpec,
+        submission: SubmissionFiles,
+        *,
+        job_id: str,
+        progress: ProgressCallback,
+    ) -> GradeResult:
+        pipeline = importlib.import_module("graders.pipeline")
+        select_check_runtime(settings.GRADING_CHECK_RUNTIME)
+        client = docker_client()
+        try:
+            result: GradeResult = pipeline.grade_submission(
+                task,
+                submission,
+                client=client,
+                job_id=job_id,
+                progress=progress,
+                build_cache=build_cache(),
+            )
+        finally:
+            client.close()
+        return result
+
+    def unavailable(self) -> str | None:
+        """Why this worker cannot grade now (its engine does not answer, or cannot run the
+        chosen runtime), or None."""
+        problem = engine_problem()
+        runtime = settings.GRADING_CHECK_RUNTIME
+        if problem is not None or not runtime:
+            return problem
+        key = (settings.DOCKER_HOST, runtime)
+        if key not in self._runtime_verdicts:
+            try:
+                client = docker_client()
+                try:
+                    self._runtime_verdicts[key] = runtime_problem(client, runtime)
+                finally:
+                    client.close()
+            except (docker.errors.DockerException, requests.RequestException) as error:
+                return f"{settings.DOCKER_HOST}: {type(error).__name__}: {error}"
+        return self._runtime_verdicts[key]
 
 
-GRADER: Grader = pipeline_grader
+GRADER: Grader = PipelineGrader()
+
+
+def grading_unavailable() -> str | None:
+    """Asked before a job is claimed: a worker whose engine is down leaves the job to others.
+
+    A grader without an `unavailable()` (a test's fake) is always available.
+    """
+    check = getattr(GRADER, "unavailable", None)
+    problem: str | None = check() if callable(check) else None
+    return problem
+
 
 _build_cache: LearnerBuildCache | None = None
 _build_cache_lock = threading.Lock()

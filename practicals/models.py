@@ -251,3 +251,38 @@ class CheckResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.check_id}: {'passed' if self.passed else 'failed'}"
+
+
+class EngineHeartbeat(models.Model):
+    """What a grading worker last reported about its own Docker engine; one row per worker.
+
+    Grading scales by adding hosts, each with an engine and a worker: this is how the web side
+    (readiness, admin) sees every engine's health, its build cache and the leftovers its
+    janitor removed, though it holds no connection to any of them.
+    """
+
+    worker = models.CharField(max_length=200, unique=True)
+    docker_host = models.CharField(max_length=300)
+    # The engine's own identity (`docker info`: ID, server version), when it answered.
+    engine_id = models.CharField(max_length=200, blank=True)
+    engine_version = models.CharField(max_length=64, blank=True)
+    # The runtime check containers use on this engine ("" = the engine's default, e.g. runc).
+    check_runtime = models.CharField(max_length=64, blank=True)
+    healthy = models.BooleanField(default=False)
+    # Why the engine is not healthy (or the worker stopped); empty when healthy.
+    detail = models.TextField(blank=True)
+    # Whether the worker takes grading jobs now (it stops while its engine is down).
+    consuming = models.BooleanField(default=False)
+    build_cache_entries = models.PositiveIntegerField(default=0)
+    build_cache_bytes = models.BigIntegerField(default=0)
+    # Objects the engine's janitor removed in its last run, and when that was.
+    leftovers_removed = models.PositiveIntegerField(default=0)
+    janitor_ran_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["worker"]
+
+    def __str__(self) -> str:
+        return f"{self.worker} ({self.docker_host})"

@@ -1,8 +1,10 @@
 """Reads of practical tasks and submissions, with the permission checks in the getters."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from enum import StrEnum
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +14,7 @@ from accounts.permissions import user_is_instructor
 from courses import api as courses_api
 from practicals.models import (
     CheckResult,
+    EngineHeartbeat,
     GradingRun,
     PracticalTask,
     PracticalTaskVersion,
@@ -226,3 +229,56 @@ def submission_progress_for(*, submission: Submission) -> SubmissionProgress:
         score=str(submission.score) if done and submission.score is not None else None,
         max_score=str(submission.max_score) if done and submission.max_score is not None else None,
     )
+
+
+class EngineState(StrEnum):
+    OK = "ok"
+    DOWN = "down"  # the worker reports its engine does not answer (or the worker stopped)
+    STALE = "stale"  # no report for a while: the worker itself is gone or stuck
+
+
+@dataclass(frozen=True)
+class EngineHealth:
+    worker: str
+    docker_host: str
+    state: EngineState
+    detail: str
+    consuming: bool
+    engine_version: str
+    check_runtime: str
+    build_cache_entries: int
+    build_cache_bytes: int
+    leftovers_removed: int
+    seconds_since_report: float
+
+
+def engine_heartbeat_stale_after() -> timedelta:
+    """A worker reports every GRADING_ENGINE_HEARTBEAT_SECONDS; three missed reports is stale."""
+    return timedelta(seconds=3 * settings.GRADING_ENGINE_HEARTBEAT_SECONDS)
+
+
+def engine_health(row: EngineHeartbeat, *, now: datetime) -> EngineHealth:
+    """One worker's engine as last reported, judged at `now` (stale when reports stopped)."""
+    if row.seen_at < now - engine_heartbeat_stale_after():
+        state = EngineState.STALE
+    else:
+        state = EngineState.OK if row.healthy else EngineState.DOWN
+    return EngineHealth(
+        worker=row.worker,
+        docker_host=row.docker_host,
+        state=state,
+        detail=row.detail,
+        consuming=row.consuming,
+        engine_version=row.engine_version,
+        check_runtime=row.check_runtime,
+        build_cache_entries=row.build_cache_entries,
+        build_cache_bytes=row.build_cache_bytes,
+        leftovers_removed=row.leftovers_removed,
+        seconds_since_report=_seconds_since(row.seen_at, now),
+    )
+
+
+def engine_health_list(*, now: datetime | None = None) -> list[EngineHealth]:
+    """Every grading worker's engine as last reported, by worker name."""
+    now = now or timezone.now()
+    return [engine_health(row, now=now) for row in EngineHeartbeat.objects.order_by("worker")]

@@ -1,15 +1,15 @@
 """Celery tasks of practical grading: thin wrappers that take ids and call services."""
 
 import logging
-from datetime import timedelta
 
 from celery import Task, shared_task
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 
-from graders.cache import DEFAULT_CACHE
-from graders.sandbox.scope import janitor
 from practicals.engine import docker_client
-from practicals.grading import build_cache
+from practicals.engine_watch import report_engine_failure
+from practicals.grading import grading_unavailable
+from practicals.services.engines import engine_upkeep
 from practicals.services.grading import GradeAction, submission_grade
 from practicals.services.jobs import submissions_sweep_stuck
 
@@ -23,6 +23,11 @@ SWEEP_SOFT_TIME_LIMIT_SECONDS = 50
 SWEEP_TIME_LIMIT_SECONDS = 55
 JANITOR_SOFT_TIME_LIMIT_SECONDS = 240
 JANITOR_TIME_LIMIT_SECONDS = 270
+# A worker whose engine is down sends the job back this soon, for a worker with a live engine.
+ENGINE_UNAVAILABLE_RETRY_SECONDS = 5
+TRANSIENT_DATABASE_ERRORS = (OperationalError, InterfaceError)
+DATABASE_RETRY_BACKOFF_SECONDS = 2
+DATABASE_RETRY_BACKOFF_MAX_SECONDS = 30
 
 
 @shared_task(
@@ -34,6 +39,11 @@ JANITOR_TIME_LIMIT_SECONDS = 270
     reject_on_worker_lost=True,
     # Retries are counted in the database (infrastructure_failures), not by Celery.
     max_retries=None,
+    # A database that is restarting: try the message again shortly (nothing was claimed, or the
+    # claim's lease runs out and the sweeper resends the job).
+    autoretry_for=TRANSIENT_DATABASE_ERRORS,
+    retry_backoff=DATABASE_RETRY_BACKOFF_SECONDS,
+    retry_backoff_max=DATABASE_RETRY_BACKOFF_MAX_SECONDS,
     ignore_result=True,
 )
 def grade_submission(self: Task, submission_id: int) -> str:
@@ -41,15 +51,22 @@ def grade_submission(self: Task, submission_id: int) -> str:
 
     Retries only after an infrastructure fault (engine unreachable, harness timeout); the
     service has already put the job back in the queue, so a lost retry message is recovered by
-    the sweeper.
+    the sweeper. A worker whose engine is down claims nothing, stops taking grading jobs, and
+    sends the message back for another worker.
     """
     outcome = submission_grade(submission_id=submission_id, worker=self.request.hostname or "")
+    if outcome.action is GradeAction.ENGINE_UNAVAILABLE:
+        report_engine_failure(outcome.detail)
+        raise self.retry(countdown=ENGINE_UNAVAILABLE_RETRY_SECONDS)
     if outcome.action is GradeAction.NOT_CLAIMED:
         logger.info(
             "submission %s not claimed: graded already, held by a live worker, or deleted",
             submission_id,
         )
     if outcome.action is GradeAction.RETRY:
+        problem = grading_unavailable()
+        if problem is not None:
+            report_engine_failure(problem)
         raise self.retry(countdown=outcome.retry_in_seconds)
     return outcome.action.value
 
@@ -73,25 +90,10 @@ def sweep_stuck_submissions() -> int:
     ignore_result=True,
 )
 def remove_grading_leftovers() -> int:
-    """Remove labelled containers, networks and images older than the longest job, and trim
-    the task-image and learner build caches to their bounds (both trim themselves after each
-    use; this catches up after crashes). Idempotent."""
+    """Run the janitor on the engine of the worker that takes this message (each grading worker
+    also runs it on its own engine every GRADING_JANITOR_INTERVAL_SECONDS). Idempotent."""
     client = docker_client()
     try:
-        report = janitor(client, timedelta(seconds=GRADE_TIME_LIMIT_SECONDS * 2))
-        evicted = DEFAULT_CACHE.evict(client) + build_cache().evict(client)
+        return engine_upkeep(client=client).removed
     finally:
         client.close()
-    if evicted:
-        logger.info("image caches: evicted %s", ", ".join(evicted))
-    if report.errors:
-        logger.warning("grading janitor: %s", "; ".join(report.errors))
-    removed = report.containers + report.networks + report.images + report.cgroups
-    logger.info(
-        "grading janitor removed %s containers, %s networks, %s images, %s cgroups",
-        report.containers,
-        report.networks,
-        report.images,
-        report.cgroups,
-    )
-    return removed

@@ -237,6 +237,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
     # Must exceed the longest job, or a broker such as Redis redelivers a job still running.
     "visibility_timeout": LONGEST_JOB_SECONDS * 2,
 }
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # Connecting to a Redis that is down fails fast instead of hanging the request.
+    CELERY_BROKER_TRANSPORT_OPTIONS["socket_connect_timeout"] = 2
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "broker"
     for _folder in ("queue", "processed", "control"):
@@ -249,6 +252,18 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
     }
+# A request that sends a message must not hang on a broker that is down: a few quick tries, then
+# the robust enqueue (quayside/enqueue.py) gives up, and the sweepers resend from the database.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
+# Workers wait for a restarting broker rather than exiting.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
@@ -287,12 +302,20 @@ GRADING_SWEEP_INTERVAL_SECONDS = env_int("GRADING_SWEEP_INTERVAL_SECONDS", 60, m
 # Infrastructure faults are retried this many times before the verdict becomes "error".
 GRADING_MAX_CLAIMS = env_int("GRADING_MAX_CLAIMS", 5, minimum=1)
 # The janitor removes labelled leftovers older than the longest job (they can no longer be in use).
+# Each grading worker runs it on its own engine (several hosts may each have one).
 GRADING_JANITOR_INTERVAL_SECONDS = env_int("GRADING_JANITOR_INTERVAL_SECONDS", 900, minimum=60)
+# Each grading worker looks at its engine this often and reports it to the database (readiness
+# and the admin show every engine); while its engine is down the worker takes no grading jobs.
+GRADING_ENGINE_HEARTBEAT_SECONDS = env_int("GRADING_ENGINE_HEARTBEAT_SECONDS", 10, minimum=1)
 # Learner builds reuse the layers of earlier graded builds (identical steps only), kept in a cache
 # bounded by the bytes the cached images add to their bases and by a number of entries; oldest
 # evicted first. 0 bytes turns the layer cache off (every build starts from scratch).
 GRADING_BUILD_CACHE_BYTES = env_int("GRADING_BUILD_CACHE_BYTES", 2 * 1024**3, minimum=0)
 GRADING_BUILD_CACHE_ENTRIES = env_int("GRADING_BUILD_CACHE_ENTRIES", 200, minimum=1)
+# The OCI runtime of check containers: "" is the engine's default (runc); "runsc" runs them under
+# gVisor, which must be registered with the engine (`scripts/ensure-docker` with
+# QUAYSIDE_DOCKER_RUNSC=1). A worker whose engine cannot run it refuses to start.
+GRADING_CHECK_RUNTIME = env_str("GRADING_CHECK_RUNTIME", "")
 GRADER_IMAGE_CACHE_DIR = Path(
     env_str("GRADER_IMAGE_CACHE_DIR", "/var/cache/quayside/images")
 ).resolve()
@@ -302,9 +325,18 @@ CELERY_BEAT_SCHEDULE |= {
         "task": "practicals.sweep_stuck_submissions",
         "schedule": float(GRADING_SWEEP_INTERVAL_SECONDS),
     },
-    "remove-grading-leftovers": {
-        "task": "practicals.remove_grading_leftovers",
-        "schedule": float(GRADING_JANITOR_INTERVAL_SECONDS),
+}
+
+# Certificate evaluations are recorded with each grade; the sweeper resends those still pending
+# this long after their message was sent (the broker was down or the worker died).
+CERTIFICATE_EVALUATION_STUCK_AFTER_SECONDS = env_int(
+    "CERTIFICATE_EVALUATION_STUCK_AFTER_SECONDS", 120, minimum=5
+)
+CERTIFICATE_SWEEP_INTERVAL_SECONDS = env_int("CERTIFICATE_SWEEP_INTERVAL_SECONDS", 60, minimum=5)
+CELERY_BEAT_SCHEDULE |= {
+    "sweep-pending-certificate-evaluations": {
+        "task": "certificates.sweep_pending_evaluations",
+        "schedule": float(CERTIFICATE_SWEEP_INTERVAL_SECONDS),
     },
 }
 

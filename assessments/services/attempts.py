@@ -374,8 +374,8 @@ def attempt_submit(
             "submit_idempotency_key",
         ]
     )
-    attempt_id = locked.pk
-    transaction.on_commit(lambda: events.attempt_graded(attempt_id=attempt_id))
+    # Inside the transaction: subscribers record their follow-up work atomically with the grade.
+    events.attempt_graded(attempt_id=locked.pk)
     return locked
 
 

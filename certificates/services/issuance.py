@@ -46,6 +46,7 @@ from certificates.selectors import (
 )
 from certificates.services.status_lists import status_index_allocate, status_list_publish
 from certificates.signed_json import dump_signed
+from quayside.enqueue import enqueue_after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -355,12 +356,15 @@ def _supersede(certificate: Certificate, *, now: datetime) -> None:
 def _enqueue_pdf_render(certificate_id: int) -> None:
     from certificates.tasks import render_certificate_pdf
 
-    transaction.on_commit(lambda: render_certificate_pdf.delay(certificate_id))
+    # A lost message costs nothing: the PDF is rendered on first download if it is missing.
+    enqueue_after_commit(render_certificate_pdf, certificate_id)
 
 
 def _announce(certificate_id: int, change: str) -> None:
+    # Robust: a failing subscriber (a webhook or LMS grade enqueue) never stops the others.
     transaction.on_commit(
-        lambda: events.certificate_changed(certificate_id=certificate_id, change=change)
+        lambda: events.certificate_changed(certificate_id=certificate_id, change=change),
+        robust=True,
     )
 
 

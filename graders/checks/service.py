@@ -19,6 +19,7 @@ from docker.models.containers import Container
 from graders.data import GradingLimits
 from graders.errors import is_learner_caused
 from graders.sandbox.logcap import CappedLog
+from graders.sandbox.pidslimit import process_limit
 from graders.sandbox.run import (
     HealthCheck,
     HealthReport,
@@ -213,8 +214,16 @@ class AppService:
         self.container.reload()
         state = self.container.attrs["State"]
         if state.get("Running"):
+            limit = process_limit(self.container)
+            if limit is not None and limit.hit:
+                return f"The container is running. {limit.describe()}"
             return "The container is running."
         tail = self.logs(2048).strip().splitlines()[-3:]
         last = " | ".join(tail) if tail else "(no output)"
         oom = " (killed: out of memory)" if state.get("OOMKilled") else ""
-        return f"The container exited with code {state.get('ExitCode')}{oom}; last output: {last}"
+        limit = process_limit(self.container)
+        pids = f" {limit.describe()}" if limit is not None and limit.hit else ""
+        return (
+            f"The container exited with code {state.get('ExitCode')}{oom}; last output: {last}."
+            f"{pids}"
+        )

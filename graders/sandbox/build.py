@@ -3,7 +3,7 @@
 Before building: the context tar is made here from the submitted files (`.dockerignore` applied,
 size-checked) and the Dockerfile is screened for anything the daemon itself would fetch (remote
 `ADD`, base images outside the allow-list). The build then runs with no network, no pulls, memory,
-CPU and process limits, a wall-clock deadline and a capped log.
+CPU, process and disk limits, a wall-clock deadline and a capped log.
 """
 
 import json
@@ -11,7 +11,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 
@@ -25,6 +25,7 @@ from graders.sandbox.buildleftovers import (
 from graders.sandbox.buildstream import BuildProgress, BuildStream
 from graders.sandbox.cgroups import CGROUP_V1_ROOT, PidsCgroup, pids_limited_cgroup
 from graders.sandbox.context import ContextRejectedError, build_context
+from graders.sandbox.diskwatch import DiskWatch
 from graders.sandbox.labels import checked_job_id, job_labels
 from graders.sandbox.prescreen import Rejection, screen_dockerfile
 
@@ -73,8 +74,12 @@ class BuildLimits:
     wall_clock_seconds: float = 120.0
     # What a learner needs to see is the first and the last few screens of output.
     log_cap_bytes: int = 64 * KIB
-    # overlay2 has no size quota on ext4: a `RUN dd` can fill the disk, so at least check after.
+    # The image built; an image over this is refused after the build.
     max_image_bytes: int = 1 * GIB
+    # What the build may write while it runs (its steps' layers): a `RUN dd` past it is stopped
+    # at once (`diskwatch`), before it can fill the engine's disk. Above the image limit, so an
+    # image just under that still builds.
+    max_disk_bytes: int = 2 * GIB
 
 
 @dataclass(frozen=True)
@@ -137,11 +142,15 @@ def build_image(
             log_cap_bytes=limits.log_cap_bytes,
         )
         stream.start()
-        watch = _watch(stream, cgroup, started + limits.wall_clock_seconds)
+        disk = DiskWatch(client, limits.max_disk_bytes)
+        watch = _watch(stream, cgroup, disk, started + limits.wall_clock_seconds)
         remove_build_containers(
             client, cgroup.parent, since=started_at, settle=watch.stopped_for is not None
         )
-    return _outcome(client, stream.progress, limits, watch, _Start(started, started_at))
+        # Read before the cgroup goes: a fork bomb whose step ended between two samples of
+        # the watch still left its high-water mark here.
+        watch = replace(watch, limit_reached=cgroup.limit_reached())
+    return _outcome(client, stream.progress, limits, watch, _Start(started, started_at, job_id))
 
 
 def _build_params(
@@ -171,22 +180,32 @@ def _build_params(
 class _Start:
     monotonic: float  # for durations
     wall_clock: float  # to compare with the daemon's image creation times
+    job_id: str
 
 
 @dataclass(frozen=True)
 class _Watch:
     stopped_for: str | None  # "pids", "deadline" or None when the build ended by itself
     forks_refused: int
+    # The build's processes reached the process limit at some point (a fork was refused).
+    limit_reached: bool = False
+    # The most the build had written to disk when last measured.
+    disk_bytes: int = 0
 
 
-def _watch(stream: BuildStream, cgroup: PidsCgroup, deadline: float) -> _Watch:
-    """Wait for the build; cancel it at the deadline or on a fork bomb."""
+def _watch(stream: BuildStream, cgroup: PidsCgroup, disk: DiskWatch, deadline: float) -> _Watch:
+    """Wait for the build; cancel it at the deadline, on a fork bomb or past the disk limit."""
     stopped_for: str | None = None
     forks_refused = 0
-    while not stream.join(POLL_SECONDS):
+    pause = POLL_SECONDS
+    while not stream.join(pause):
         forks_refused = max(forks_refused, cgroup.limit_hits())
+        disk.sample(stream.progress.step_containers)
         if forks_refused >= FORK_FAILURES_BEFORE_ABORT:
             stopped_for = "pids"
+        elif disk.exceeded:
+            stopped_for = "disk"
+            disk.stop_running_step()
         elif time.monotonic() >= deadline:
             stopped_for = "deadline"
         if stopped_for is not None:
@@ -194,7 +213,8 @@ def _watch(stream: BuildStream, cgroup: PidsCgroup, deadline: float) -> _Watch:
             if not stream.join(CANCEL_GRACE_SECONDS):
                 logger.error("build stream still open %ss after cancel", CANCEL_GRACE_SECONDS)
             break
-    return _Watch(stopped_for, max(forks_refused, cgroup.limit_hits()))
+        pause = min(POLL_SECONDS, disk.next_sample_in())
+    return _Watch(stopped_for, max(forks_refused, cgroup.limit_hits()), disk_bytes=disk.peak_bytes)
 
 
 def _outcome(
@@ -208,7 +228,7 @@ def _outcome(
     if progress.failure is not None and watch.stopped_for is None:
         raise progress.failure
     if watch.stopped_for or progress.error is not None or progress.image_id is None:
-        remove_build_images(client, progress, since=started_at)
+        remove_build_images(client, progress, since=started_at, job_id=start.job_id)
         status, reason = _failure_verdict(progress, limits, watch)
         return _finished(progress, status, reason, None, None, started)
     size = int(client.images.get(progress.image_id).attrs["Size"])
@@ -222,10 +242,16 @@ def _outcome(
 def _failure_verdict(
     progress: BuildProgress, limits: BuildLimits, watch: _Watch
 ) -> tuple[BuildStatus, str]:
-    if watch.stopped_for == "pids" or watch.forks_refused > 0:
+    if watch.stopped_for == "disk":
+        return BuildStatus.FAILED, (
+            f"the build wrote more than its disk limit of {limits.max_disk_bytes} bytes "
+            f"({watch.disk_bytes} bytes when measured) and was stopped"
+        )
+    if watch.stopped_for == "pids" or watch.forks_refused > 0 or watch.limit_reached:
+        refused = f"{watch.forks_refused} forks refused" if watch.forks_refused else "forks refused"
         return BuildStatus.FAILED, (
             f"the build reached the limit of {limits.pids} processes "
-            f"({watch.forks_refused} forks refused; a fork bomb?) and was stopped"
+            f"({refused}; a fork bomb?) and was stopped"
         )
     if watch.stopped_for == "deadline":
         return BuildStatus.TIMEOUT, (

@@ -62,12 +62,19 @@ class LearnerBuildCache:
     """Thread-safe; one per worker process. `max_bytes == 0` means no caching at all."""
 
     def __init__(
-        self, *, max_bytes: int = DEFAULT_MAX_BYTES, max_entries: int = DEFAULT_MAX_ENTRIES
+        self,
+        *,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        max_entries: int = DEFAULT_MAX_ENTRIES,
+        scope: str = "",
     ) -> None:
+        """`scope`: only entries of jobs whose id starts with it are this cache's to list,
+        count and evict (all entries of the engine by default; a test keeps to its own)."""
         if max_bytes < 0 or max_entries < 0:
             raise ValueError("build cache bounds cannot be negative")
         self.max_bytes = max_bytes
         self.max_entries = max_entries
+        self.scope = scope
         self._layers: dict[str, _OwnLayers] = {}  # by image id; images never change
         self._last_used: dict[str, float] = {}  # by tag
         self._lock = threading.Lock()
@@ -107,14 +114,14 @@ class LearnerBuildCache:
                 # Creation times are whole seconds: without this a new entry could rank below
                 # one whose reuse was marked a moment ago.
                 self._last_used[tags[-1]] = time.time()
-            listed = _listed(client)
+            listed = _listed(client, self.scope)
             self._mark_used(client, listed, {image_id[:12] for image_id in reused})
             self._evict(client, self._ranked(client, listed))
         return tags
 
     def entries(self, client: docker.DockerClient) -> list[CacheEntry]:
         """The cache's entries, least recently used first."""
-        return self._ranked(client, _listed(client))
+        return self._ranked(client, _listed(client, self.scope))
 
     def evict(self, client: docker.DockerClient) -> list[str]:
         """Remove the oldest entries until the bounds hold; returns the tags removed."""
@@ -122,9 +129,9 @@ class LearnerBuildCache:
             return self._evict(client, self.entries(client))
 
     def clear(self, client: docker.DockerClient, *, job_prefix: str = "") -> list[str]:
-        """Remove every entry of jobs whose id starts with `job_prefix` (all by default), and so
-        every layer only those entries kept."""
-        prefix = f"{CACHE_REPOSITORY}:{job_prefix}"
+        """Remove every entry of jobs whose id starts with the scope and `job_prefix` (all of
+        the scope's by default), and so every layer only those entries kept."""
+        prefix = f"{CACHE_REPOSITORY}:{self.scope}{job_prefix}"
         with self._lock:
             return [
                 entry.tag
@@ -189,12 +196,13 @@ class _OwnLayers:
 type _Listed = tuple[str, str, int]
 
 
-def _listed(client: docker.DockerClient) -> list[_Listed]:
+def _listed(client: docker.DockerClient, scope: str) -> list[_Listed]:
+    prefix = f"{CACHE_REPOSITORY}:{scope}"
     return [
         (tag, str(summary["Id"]), int(summary["Created"]))
         for summary in client.api.images(name=CACHE_REPOSITORY)
         for tag in summary.get("RepoTags") or []
-        if is_cache_entry([tag])
+        if tag.startswith(prefix)
     ]
 
 

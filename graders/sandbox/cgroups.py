@@ -20,6 +20,10 @@ CGROUP_V1_ROOT = Path("/sys/fs/cgroup")
 PIDS_HIERARCHY = "pids"
 # Parent of all per-job build cgroups, so leftovers are easy to find and never mixed with others.
 BUILD_CGROUP_NAME = "quayside-build"
+# Parent of the cgroups of a job's long-running check containers (its app), one per service:
+# their process high-water mark outlives the container, so a fork bomb that made the app exit is
+# still told as one.
+RUN_CGROUP_NAME = "quayside-run"
 # Docker removes a build container's cgroup shortly after the container; retry rmdir for a moment.
 RMDIR_ATTEMPTS = 20
 RMDIR_PAUSE_SECONDS = 0.1
@@ -45,6 +49,21 @@ class PidsCgroup:
         """
         events = [self.directory / "pids.events", *self.directory.glob("*/pids.events")]
         return sum(_max_events(path) for path in events)
+
+    def limit_reached(self) -> bool:
+        """True if the job's processes ever numbered `pids.max` (so a fork was refused).
+
+        Race-free where the kernel keeps `pids.peak` (Linux 6.1+): the high-water mark of the
+        whole subtree stays on the job's cgroup after the step containers (and the per-container
+        fork-failure counters) are gone, however quickly a fork bomb's step ended. Elsewhere,
+        False (callers also sample `limit_hits` while the build runs).
+        """
+        try:
+            peak = int((self.directory / "pids.peak").read_text().strip())
+            limit = (self.directory / "pids.max").read_text().strip()
+        except (OSError, ValueError):
+            return False
+        return limit.isdigit() and peak >= int(limit)
 
 
 def _max_events(path: Path) -> int:
@@ -84,15 +103,35 @@ def _make_job_directory(pids_root: Path, job_id: str, pids_max: int) -> Path:
 
 
 def remove_job_cgroups(job_id: str, *, root: Path = CGROUP_V1_ROOT) -> list[Path]:
-    """Remove the job's build cgroup from every v1 hierarchy Docker created it in.
+    """Remove the job's build and service cgroups from every v1 hierarchy Docker created them in.
 
     Returns the directories that could not be removed (still busy); the janitor retries later.
     """
     left: list[Path] = []
-    for directory in sorted(root.glob(f"*/{BUILD_CGROUP_NAME}/{checked_job_id(job_id)}")):
-        if not _rmdir_with_retries(directory):
+    job = checked_job_id(job_id)
+    for directory in sorted(root.glob(f"*/{RUN_CGROUP_NAME}/{job}/*")):
+        if directory.is_dir() and not _rmdir_with_retries(directory):
             left.append(directory)
+    for parent in (BUILD_CGROUP_NAME, RUN_CGROUP_NAME):
+        for directory in sorted(root.glob(f"*/{parent}/{job}")):
+            if not _rmdir_with_retries(directory):
+                left.append(directory)
     return left
+
+
+def service_cgroup_parent(job_id: str, name: str) -> str:
+    """The cgroup parent to give a job's service container `name` (Docker creates it)."""
+    return f"/{RUN_CGROUP_NAME}/{checked_job_id(job_id)}/{name}"
+
+
+def peak_pids(cgroup_parent: str, *, root: Path = CGROUP_V1_ROOT) -> int | None:
+    """The most processes ever counted under `cgroup_parent`, or None where it cannot be read
+    (no such cgroup on this host, or a kernel without `pids.peak`)."""
+    path = root / PIDS_HIERARCHY / cgroup_parent.strip("/") / "pids.peak"
+    try:
+        return int(path.read_text().strip())
+    except (OSError, ValueError):
+        return None
 
 
 def _rmdir_with_retries(directory: Path) -> bool:
@@ -115,8 +154,13 @@ def _rmdir_with_retries(directory: Path) -> bool:
 
 
 def stale_job_ids(*, root: Path = CGROUP_V1_ROOT) -> set[str]:
-    """Job ids that still have a build cgroup under any hierarchy."""
-    return {path.name for path in root.glob(f"*/{BUILD_CGROUP_NAME}/*") if path.is_dir()}
+    """Job ids that still have a build or service cgroup under any hierarchy."""
+    return {
+        path.name
+        for parent in (BUILD_CGROUP_NAME, RUN_CGROUP_NAME)
+        for path in root.glob(f"*/{parent}/*")
+        if path.is_dir()
+    }
 
 
 @contextlib.contextmanager

@@ -19,9 +19,11 @@ import requests
 from docker.models.containers import Container
 from docker.types import LogConfig, Ulimit
 
+from graders.sandbox.cgroups import service_cgroup_parent
 from graders.sandbox.images import PROBE_IMAGE
 from graders.sandbox.labels import checked_job_id, job_labels
 from graders.sandbox.logcap import CappedLog
+from graders.sandbox.runtime import check_runtime
 from graders.sandbox.scope import janitor, job_network, job_scope
 
 __all__ = [
@@ -163,6 +165,8 @@ def hardened_options(
         options["network"] = network
     if user is not None:
         options["user"] = user
+    if check_runtime():
+        options["runtime"] = check_runtime()
     return options
 
 
@@ -267,6 +271,8 @@ def start_service(
         raise ValueError(f"service name {name!r} / network {network!r} not usable for a service")
     options = hardened_options(job_id=job_id, limits=limits, network=network, user=user)
     options["networking_config"] = {network: client.api.create_endpoint_config(aliases=[name])}
+    # A cgroup of its own, so its process high-water mark outlives it (`pidslimit`).
+    options["cgroup_parent"] = service_cgroup_parent(job_id, name)
     if healthcheck is not None:
         options["healthcheck"] = healthcheck.as_docker()
     container = client.containers.create(

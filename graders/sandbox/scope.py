@@ -8,7 +8,7 @@ containers carry no such label. A job's image handed over to the build cache (ta
 import contextlib
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,11 +17,17 @@ import docker
 from docker.models.networks import Network
 
 from graders.sandbox.buildcache import is_cache_entry
-from graders.sandbox.buildleftovers import remove_containers, stray_build_container_ids
+from graders.sandbox.buildleftovers import (
+    leftover_tags,
+    remove_containers,
+    remove_leftover_tags,
+    stray_build_container_ids,
+)
 from graders.sandbox.cgroups import (
     BUILD_CGROUP_NAME,
     CGROUP_V1_ROOT,
     PIDS_HIERARCHY,
+    RUN_CGROUP_NAME,
     remove_job_cgroups,
     stale_job_ids,
 )
@@ -108,29 +114,55 @@ def janitor(
     older_than: timedelta,
     *,
     cgroup_root: Path = CGROUP_V1_ROOT,
+    job_prefix: str = "",
 ) -> CleanupReport:
     """Remove labelled leftovers created more than `older_than` ago (crashed workers, bugs).
 
     `older_than` must exceed the longest job, or the janitor removes a running job's objects.
+    `job_prefix` limits it to jobs whose id starts with it (a test sweeps only its own jobs:
+    other jobs run on the same engine at the same time).
     """
     cutoff = datetime.now(UTC) - older_than
     filters: DockerFilters = {"label": JOB_LABEL}
+    ours = _JobSelector(job_prefix)
     errors: list[str] = []
-    containers = _remove_containers(client, filters, cutoff, errors)
+    containers = _remove_containers(client, filters, cutoff, errors, ours)
     # Build-step containers carry no label; a crash mid-build leaves them under our cgroup parent.
-    stray = stray_build_container_ids(client, created_before=cutoff.timestamp())
+    stray = stray_build_container_ids(
+        client, created_before=cutoff.timestamp(), job_prefix=job_prefix
+    )
     containers += remove_containers(client, stray)
-    networks = _remove_networks(client, filters, cutoff, errors)
-    images = _remove_images(client, filters, cutoff, errors)
+    networks = _remove_networks(client, filters, cutoff, errors, ours)
+    images = _remove_images(client, filters, cutoff, errors, ours)
+    # Image trees a failed build left to delete in the background: the build is over, so they
+    # are garbage at once, whatever their age.
+    images += remove_leftover_tags(client, leftover_tags(client, job_prefix=job_prefix))
     cgroups = 0
-    for job_id in sorted(stale_job_ids(root=cgroup_root)):
-        job_dir = cgroup_root / PIDS_HIERARCHY / BUILD_CGROUP_NAME / job_id
+    for job_id in sorted(i for i in stale_job_ids(root=cgroup_root) if i.startswith(job_prefix)):
+        job_dirs = [
+            cgroup_root / PIDS_HIERARCHY / parent / job_id
+            for parent in (BUILD_CGROUP_NAME, RUN_CGROUP_NAME)
+        ]
         # A job cgroup is recreated per build; its age is that of the directory.
-        if job_dir.exists() and _mtime(job_dir) > cutoff:
+        if any(job_dir.exists() and _mtime(job_dir) > cutoff for job_dir in job_dirs):
             continue
         if not remove_job_cgroups(job_id, root=cgroup_root):
             cgroups += 1
     return CleanupReport(containers, networks, images, cgroups, tuple(errors))
+
+
+@dataclass(frozen=True)
+class _JobSelector:
+    """Objects of jobs whose id starts with `prefix` (every job's when it is empty)."""
+
+    prefix: str
+
+    def __call__(self, labels: dict[str, str] | None) -> bool:
+        return (labels or {}).get(JOB_LABEL, "").startswith(self.prefix)
+
+
+def _every_job(labels: dict[str, str] | None) -> bool:
+    return True
 
 
 def _mtime(path: Path) -> datetime:
@@ -156,10 +188,11 @@ def _remove_containers(
     filters: DockerFilters,
     cutoff: datetime | None,
     errors: list[str],
+    ours: Callable[[dict[str, str] | None], bool] = _every_job,
 ) -> int:
     removed = 0
     for container in client.containers.list(all=True, filters=filters, ignore_removed=True):
-        if not _is_old(container.attrs, cutoff):
+        if not _is_old(container.attrs, cutoff) or not ours(container.labels):
             continue
         try:
             container.remove(force=True, v=True)
@@ -176,10 +209,11 @@ def _remove_networks(
     filters: DockerFilters,
     cutoff: datetime | None,
     errors: list[str],
+    ours: Callable[[dict[str, str] | None], bool] = _every_job,
 ) -> int:
     removed = 0
     for network in client.networks.list(filters=filters):
-        if not _is_old(network.attrs, cutoff):
+        if not _is_old(network.attrs, cutoff) or not ours(network.attrs.get("Labels")):
             continue
         try:
             network.remove()
@@ -196,10 +230,11 @@ def _remove_images(
     filters: DockerFilters,
     cutoff: datetime | None,
     errors: list[str],
+    ours: Callable[[dict[str, str] | None], bool] = _every_job,
 ) -> int:
     removed = 0
     for image in client.images.list(filters=filters):
-        if not _is_old(image.attrs, cutoff):
+        if not _is_old(image.attrs, cutoff) or not ours(image.labels):
             continue
         if is_cache_entry(image.tags):
             _untag_job(client, image.tags, errors)

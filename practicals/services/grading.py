@@ -9,7 +9,7 @@ import enum
 import json
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -17,7 +17,7 @@ from typing import Any
 
 from billiard.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -26,6 +26,7 @@ from graders.data import Verdict as GraderVerdict
 from practicals import api
 from practicals.grading import (
     grader,
+    grading_unavailable,
     infrastructure_error_types,
     rubric_max_score,
     submission_files_for,
@@ -48,6 +49,7 @@ from practicals.services.jobs import (
     submission_progress,
     submission_release_for_retry,
 )
+from quayside.enqueue import enqueue_after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +58,10 @@ LOG_EXCERPT_MAX_BYTES = 64 * 1024
 # Seconds before retrying after an infrastructure fault: 10, 20, 40... capped at five minutes.
 RETRY_BASE_SECONDS = 10
 RETRY_MAX_SECONDS = 300
+# A PostgreSQL restart takes a few seconds; a finished job's result waits this long for it.
+FINAL_WRITE_RETRY_SECONDS = 60.0
+FINAL_WRITE_RETRY_PAUSE_SECONDS = 1.0
+DATABASE_FAULTS = (OperationalError, InterfaceError)
 
 
 class GradeAction(enum.StrEnum):
@@ -64,6 +70,7 @@ class GradeAction(enum.StrEnum):
     LEASE_LOST = "lease lost"
     RETRY = "retry"
     GAVE_UP = "gave up"
+    ENGINE_UNAVAILABLE = "engine unavailable"
 
 
 @dataclass(frozen=True)
@@ -71,22 +78,33 @@ class GradeOutcome:
     action: GradeAction
     run_id: int | None = None
     retry_in_seconds: int | None = None
+    detail: str = ""
 
 
 def submission_enqueue(*, submission_id: int) -> None:
-    """Send the grading message once the current transaction commits (never from inside it)."""
+    """Send the grading message once the current transaction commits (never from inside it).
+
+    With the broker down the message is dropped (logged): the submission is queued in the
+    database, and the sweeper resends it.
+    """
     from practicals.tasks import grade_submission
 
-    transaction.on_commit(lambda: grade_submission.delay(submission_id))
+    enqueue_after_commit(grade_submission, submission_id)
 
 
 def submission_grade(*, submission_id: int, worker: str) -> GradeOutcome:
     """Grade the submission if this worker can claim it.
 
     Idempotent: a redelivered message finds the job done (or held by a live worker) and does
-    nothing. Infrastructure faults put the job back in the queue (RETRY, with a delay) until
-    GRADING_MAX_CLAIMS is reached; then the verdict is "error", which costs no attempt.
+    nothing. A worker whose engine does not answer claims nothing (ENGINE_UNAVAILABLE: the job
+    goes to another worker, no claim counted). Infrastructure faults put the job back in the
+    queue (RETRY, with a delay) until GRADING_MAX_CLAIMS is reached; then the verdict is
+    "error", which costs no attempt.
     """
+    problem = grading_unavailable()
+    if problem is not None:
+        logger.warning("submission %s left to other workers: %s", submission_id, problem)
+        return GradeOutcome(GradeAction.ENGINE_UNAVAILABLE, detail=problem)
     claim = submission_claim(submission_id=submission_id, worker=worker)
     if claim is None:
         return GradeOutcome(GradeAction.NOT_CLAIMED)
@@ -101,17 +119,11 @@ def submission_grade(*, submission_id: int, worker: str) -> GradeOutcome:
     )
     try:
         with LeaseKeeper(claim) as keeper:
-
-            def progress(phase: str) -> None:
-                if keeper.lost.is_set():
-                    raise LeaseLostError(f"submission {submission_id}: the claim was taken over")
-                submission_progress(claim=claim, phase=phase)
-
             result = grader()(
                 task_spec_for_version(version),
                 submission_files_for(submission),
                 job_id=claim.job_id,
-                progress=progress,
+                progress=_progress_reporter(claim, keeper),
             )
     except LeaseLostError:
         logger.warning("submission %s: claim lost mid-job; the new holder grades it", submission_id)
@@ -137,7 +149,28 @@ def submission_grade(*, submission_id: int, worker: str) -> GradeOutcome:
     return GradeOutcome(GradeAction.STORED, run_id=run.pk)
 
 
+def _progress_reporter(claim: Claim, keeper: LeaseKeeper) -> Callable[[str], None]:
+    """Record phases; a database blip only skips a progress note (the lease keeper and the
+    conditional final write keep the job safe), a lost claim stops the job."""
+
+    def progress(phase: str) -> None:
+        if keeper.lost.is_set():
+            raise LeaseLostError(f"submission {claim.submission_id}: the claim was taken over")
+        try:
+            submission_progress(claim=claim, phase=phase)
+        except DATABASE_FAULTS as error:
+            logger.warning(
+                "submission %s: phase %s not recorded: %s", claim.submission_id, phase, error
+            )
+
+    return progress
+
+
 def _after_fault(claim: Claim, version: PracticalTaskVersion, error: str) -> GradeOutcome:
+    return _with_database_retries(lambda: _release_after_fault(claim, version, error))
+
+
+def _release_after_fault(claim: Claim, version: PracticalTaskVersion, error: str) -> GradeOutcome:
     failures = Submission.objects.values_list("infrastructure_failures", flat=True).get(
         pk=claim.submission_id
     )
@@ -145,12 +178,27 @@ def _after_fault(claim: Claim, version: PracticalTaskVersion, error: str) -> Gra
         "submission %s: infrastructure fault %s: %s", claim.submission_id, failures + 1, error
     )
     if failures + 1 >= settings.GRADING_MAX_CLAIMS:
-        run = _store(claim, version, _error_result(version, error))
+        run = _write_if_held(claim, version, _error_result(version, error))
         return GradeOutcome(GradeAction.GAVE_UP, run_id=run.pk if run else None)
     if not submission_release_for_retry(claim=claim, error=error):
         return GradeOutcome(GradeAction.LEASE_LOST)
     delay = min(RETRY_BASE_SECONDS * 2**failures, RETRY_MAX_SECONDS)
     return GradeOutcome(GradeAction.RETRY, retry_in_seconds=delay)
+
+
+def _with_database_retries[T](write: Callable[[], T]) -> T:
+    """Run a job's final write, retrying while the database restarts (bounded): the grading is
+    done, and losing its result to a blip of a few seconds would waste it."""
+    deadline = time.monotonic() + FINAL_WRITE_RETRY_SECONDS
+    while True:
+        try:
+            return write()
+        except DATABASE_FAULTS as error:
+            if time.monotonic() >= deadline:
+                raise
+            logger.warning("database unavailable for a job's final write (%s); retrying", error)
+            connection.close()
+            time.sleep(FINAL_WRITE_RETRY_PAUSE_SECONDS)
 
 
 def submission_give_up(*, submission_id: int, reason: str, now: datetime) -> bool:
@@ -184,7 +232,14 @@ def _error_result(version: PracticalTaskVersion, reason: str) -> GradeResult:
 
 
 def _store(claim: Claim, version: PracticalTaskVersion, result: GradeResult) -> GradingRun | None:
-    """Write the run if the claim still holds (under a row lock); None if it was taken over."""
+    """Write the run if the claim still holds; None if it was taken over."""
+    return _with_database_retries(lambda: _write_if_held(claim, version, result))
+
+
+def _write_if_held(
+    claim: Claim, version: PracticalTaskVersion, result: GradeResult
+) -> GradingRun | None:
+    """Write the run under the submission's row lock, if this claim still holds it."""
     with transaction.atomic():
         submission = (
             Submission.objects.select_for_update()
@@ -261,8 +316,9 @@ def _write_run(
             "lease_expires_at",
         ]
     )
-    submission_id = submission.pk
-    transaction.on_commit(lambda: api.submission_graded(submission_id=submission_id))
+    # Inside the transaction: subscribers record what they must do (a pending certificate
+    # evaluation) atomically with the run, and send their messages after the commit.
+    api.submission_graded(submission_id=submission.pk)
     return run
 
 

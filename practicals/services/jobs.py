@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -145,13 +145,20 @@ class LeaseKeeper:
         interval = settings.GRADING_LEASE_SECONDS / LEASE_RENEWALS_PER_PERIOD
         try:
             while not self._stop.wait(interval):
-                if not submission_lease_renew(claim=self.claim):
+                try:
+                    renewed = submission_lease_renew(claim=self.claim)
+                except (OperationalError, InterfaceError) as error:
+                    # Not fatal: the lease may still be valid (the database restarts in seconds)
+                    # and the final write is conditional on the claim anyway. Try again next time
+                    # on a fresh connection.
+                    logger.warning(
+                        "lease renewal of submission %s failed: %s", self.claim.submission_id, error
+                    )
+                    connection.close()
+                    continue
+                if not renewed:
                     self.lost.set()
                     return
-        except Exception:
-            # A failed renewal is not fatal by itself: the lease may still be valid, and the
-            # final write is conditional on the claim anyway.
-            logger.exception("lease renewal of submission %s failed", self.claim.submission_id)
         finally:
             connection.close()
 

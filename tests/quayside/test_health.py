@@ -16,7 +16,7 @@ def test_healthz_answers_without_touching_any_dependency(client, django_assert_n
 
 @pytest.mark.django_db
 def test_readyz_reports_each_dependency(client):
-    with mock.patch.dict(health.READINESS_CHECKS, {"docker_engine": lambda: None}):
+    with mock.patch.dict(health.READINESS_CHECKS, {"grading_engines": lambda: None}):
         response = client.get("/readyz")
 
     body = response.json()
@@ -24,7 +24,7 @@ def test_readyz_reports_each_dependency(client):
     assert body["checks"] == {
         "database": {"status": "ok"},
         "broker": {"status": "ok"},
-        "docker_engine": {"status": "ok"},
+        "grading_engines": {"status": "ok"},
     }
 
 
@@ -33,11 +33,11 @@ def test_readyz_is_503_and_names_the_dependency_that_is_down(client):
     def engine_down() -> None:
         raise ConnectionError("no engine")
 
-    with mock.patch.dict(health.READINESS_CHECKS, {"docker_engine": engine_down}):
+    with mock.patch.dict(health.READINESS_CHECKS, {"grading_engines": engine_down}):
         response = client.get("/readyz")
 
     assert response.status_code == 503
-    assert response.json()["checks"]["docker_engine"] == {
+    assert response.json()["checks"]["grading_engines"] == {
         "status": "unavailable",
         "detail": "ConnectionError",
     }

@@ -17,15 +17,16 @@ from tests.graders.sandbox.conftest import labelled_leftovers
 
 pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("base_images")]
 
-JOB_PREFIX = "test-cache-"
+# Not "test-...": no other test's cleanup of its own jobs may reach this one's.
+JOB_PREFIX = "pipelinecache-"
 
 
 @pytest.fixture
 def build_cache(docker_client: docker.DockerClient) -> Iterator[LearnerBuildCache]:
-    cache = LearnerBuildCache()
-    cache.clear(docker_client, job_prefix=JOB_PREFIX)
+    """A cache that sees only this test's jobs (other gradings use the engine meanwhile)."""
+    cache = LearnerBuildCache(scope=f"{JOB_PREFIX}{uuid.uuid4().hex[:8]}-")
     yield cache
-    cache.clear(docker_client, job_prefix=JOB_PREFIX)
+    cache.clear(docker_client)
 
 
 @pytest.mark.parametrize(
@@ -47,7 +48,7 @@ def test_a_resubmission_is_graded_alike_from_cached_layers(
     task = tasks[slug]
     files = dict(task.reference_files if solution is None else task.wrong_solutions[solution])
     answer = submission(task.spec.submission_kind, files)
-    jobs = [f"{JOB_PREFIX}{uuid.uuid4().hex[:12]}" for _ in range(2)]
+    jobs = [f"{build_cache.scope}{number}" for number in range(2)]
     try:
         first = grade_submission(
             task.spec, answer, client=docker_client, job_id=jobs[0], build_cache=build_cache

@@ -11,6 +11,7 @@ import pytest
 
 from graders.data import GradeResult, GradingLimits, SubmissionKind, TaskSpec, Verdict
 from graders.pipeline import grade_submission
+from graders.sandbox.prescreen import MAX_DOCKERFILE_INSTRUCTIONS
 from graders.tasks import TaskDefinition
 from tests.graders.pipeline.submissions import raw_submission, submission, zip_bytes
 
@@ -63,10 +64,15 @@ def test_a_fork_bomb_in_run_fails_the_build(
     assert "processes" in check(result, "build-succeeds")
 
 
+@pytest.mark.parametrize(
+    "bomb",
+    ["f(){ f|f& }; f; sleep 60", "for i in $(seq 1 300); do sleep 5 & done; exit 2"],
+    ids=["keeps-running", "exits-for-want-of-a-process"],
+)
 def test_a_fork_bomb_in_cmd_fails_the_runtime_checks(
-    docker_client: docker.DockerClient, hardened: TaskSpec, job_id: str
+    docker_client: docker.DockerClient, hardened: TaskSpec, job_id: str, bomb: str
 ) -> None:
-    dockerfile = BUSYBOX_APP.format(command="f(){ f|f& }; f; sleep 60")
+    dockerfile = BUSYBOX_APP.format(command=bomb)
 
     result = grade_dockerfile(docker_client, hardened, dockerfile, job_id)
 
@@ -75,6 +81,7 @@ def test_a_fork_bomb_in_cmd_fails_the_runtime_checks(
         result, "healthcheck-healthy"
     )
     assert not next(c for c in result.checks if c.check_id == "http-responds").passed
+    assert "limit of 128 processes" in check(result, "http-responds")
 
 
 def test_a_memory_hog_in_run_is_killed(
@@ -172,6 +179,30 @@ def test_a_base_image_off_the_list_is_rejected_before_building(
     assert result.verdict == Verdict.REJECTED
     assert "'alpine:3.18' is not allowed" in result.reason
     assert result.checks == ()
+
+
+def test_a_dockerfile_of_thousands_of_instructions_is_refused_at_once(
+    docker_client: docker.DockerClient, production: TaskSpec, job_id: str
+) -> None:
+    # given: the held-out case, 20,000 ENV lines in the project archive
+    dockerfile = "FROM python:3.11-slim-bookworm\n" + "".join(
+        f"ENV V{n}={n}\n" for n in range(20_000)
+    )
+    archive = zip_bytes({"Dockerfile": dockerfile.encode()})
+
+    # when
+    result = grade_submission(
+        production,
+        raw_submission(SubmissionKind.ARCHIVE, "project.zip", archive),
+        client=docker_client,
+        job_id=job_id,
+    )
+
+    # then: a verdict in seconds, nothing built
+    assert result.verdict == Verdict.REJECTED
+    assert f"more than {MAX_DOCKERFILE_INSTRUCTIONS} instructions" in result.reason
+    assert "build" not in result.timings
+    assert result.timings["total"] < 5
 
 
 def _tar_gz(*members: tarfile.TarInfo) -> bytes:

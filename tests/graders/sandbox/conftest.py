@@ -95,6 +95,22 @@ def leftovers_of_jobs_starting_with(
     }
 
 
+def images_from_steps_mentioning(client: docker.DockerClient, marker: str) -> set[str]:
+    """Images (intermediate ones included) committed by a build step whose command mentions
+    `marker`: how a test finds the images its own build made without looking at any other
+    job's, since other gradings build on the same engine at the same time."""
+    found: set[str] = set()
+    for summary in client.api.images(all=True):
+        try:
+            attrs = client.api.inspect_image(summary["Id"])
+        except docker.errors.NotFound:
+            continue  # removed meanwhile, by its own job
+        config = attrs.get("ContainerConfig") or attrs.get("Config") or {}
+        if marker in " ".join(config.get("Cmd") or []):
+            found.add(str(summary["Id"]))
+    return found
+
+
 @pytest.fixture
 def job_id(docker_client: docker.DockerClient) -> Iterator[str]:
     """A fresh job id; after the test nothing labelled with it may be left in the engine."""

@@ -17,7 +17,7 @@ from graders.sandbox.images import DEFAULT_CATALOG
 from graders.sandbox.labels import JOB_LABEL
 from graders.sandbox.run import run_command
 from graders.sandbox.scope import job_scope, remove_job_resources
-from tests.graders.sandbox.conftest import labelled_leftovers
+from tests.graders.sandbox.conftest import images_from_steps_mentioning, labelled_leftovers
 
 pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("base_images")]
 
@@ -28,18 +28,25 @@ STAMPED = "FROM busybox:1.35\nCOPY greeting.txt /\nRUN cat /proc/sys/kernel/rand
 
 
 @pytest.fixture
-def cache(docker_client: docker.DockerClient) -> Iterator[LearnerBuildCache]:
-    """A cache of its own; emptied of test jobs' entries before and after the test."""
-    own = LearnerBuildCache(max_bytes=512 * MIB, max_entries=20)
-    own.clear(docker_client, job_prefix="test-")
-    yield own
-    own.clear(docker_client, job_prefix="test-")
+def scope() -> str:
+    """This test's job-id prefix: its caches see only its own entries, never those of gradings
+    running beside it on the same engine."""
+    return f"cachetest-{uuid.uuid4().hex[:12]}-"
 
 
 @pytest.fixture
-def job_ids(docker_client: docker.DockerClient) -> Iterator[list[str]]:
-    ids = [f"test-{uuid.uuid4().hex[:12]}" for _ in range(3)]
+def cache(docker_client: docker.DockerClient, scope: str) -> Iterator[LearnerBuildCache]:
+    """A cache of its own, scoped to the test's jobs; emptied after the test."""
+    own = LearnerBuildCache(max_bytes=512 * MIB, max_entries=20, scope=scope)
+    yield own
+    own.clear(docker_client)
+
+
+@pytest.fixture
+def job_ids(docker_client: docker.DockerClient, scope: str) -> Iterator[list[str]]:
+    ids = [f"{scope}{number}" for number in range(3)]
     yield ids
+    LearnerBuildCache(scope=scope).clear(docker_client)
     for job in ids:
         remove_job_resources(docker_client, job)
 
@@ -138,7 +145,7 @@ def test_clearing_the_cache_removes_its_layers(
     assert len(created) >= 2  # COPY and RUN (FROM names the tagged base)
 
     # when
-    removed = cache.clear(docker_client, job_prefix="test-")
+    removed = cache.clear(docker_client)
 
     # then: nothing of the job is left, cached or not
     assert removed == [f"{CACHE_REPOSITORY}:{job_ids[0]}-0"]
@@ -147,11 +154,11 @@ def test_clearing_the_cache_removes_its_layers(
 
 
 def test_the_oldest_entries_go_first_when_a_bound_is_reached(
-    docker_client: docker.DockerClient, job_ids: list[str]
+    docker_client: docker.DockerClient, job_ids: list[str], scope: str
 ) -> None:
     # given: a cache that holds two entries of ~1 MiB each, but not three
-    cache = LearnerBuildCache(max_bytes=int(2.5 * MIB), max_entries=10)
-    cache.clear(docker_client, job_prefix="test-")
+    cache = LearnerBuildCache(max_bytes=int(2.5 * MIB), max_entries=10, scope=scope)
+    cache.clear(docker_client)
     dockerfile = "FROM busybox:1.35\nCOPY n /\nRUN head -c 1048576 /dev/urandom > /stamp\n"
     try:
         # when
@@ -172,15 +179,15 @@ def test_the_oldest_entries_go_first_when_a_bound_is_reached(
         assert not image_exists(docker_client, first_image)
         assert labelled_leftovers(job_ids[0])["images"] == []
     finally:
-        cache.clear(docker_client, job_prefix="test-")
+        cache.clear(docker_client)
 
 
 def test_an_entry_whose_layers_a_build_reused_is_evicted_last(
-    docker_client: docker.DockerClient, job_ids: list[str]
+    docker_client: docker.DockerClient, job_ids: list[str], scope: str
 ) -> None:
     # given: two entries, the first one older
-    cache = LearnerBuildCache(max_bytes=512 * MIB, max_entries=10)
-    cache.clear(docker_client, job_prefix="test-")
+    cache = LearnerBuildCache(max_bytes=512 * MIB, max_entries=10, scope=scope)
+    cache.clear(docker_client)
     try:
         for number, job in enumerate(job_ids[:2]):
             build_and_retain(
@@ -196,14 +203,14 @@ def test_an_entry_whose_layers_a_build_reused_is_evicted_last(
             [f"{CACHE_REPOSITORY}:{job_ids[0]}-0", f"{CACHE_REPOSITORY}:{job_ids[2]}-0"]
         )
     finally:
-        cache.clear(docker_client, job_prefix="test-")
+        cache.clear(docker_client)
 
 
 def test_the_entry_count_is_bounded_too(
-    docker_client: docker.DockerClient, job_ids: list[str]
+    docker_client: docker.DockerClient, job_ids: list[str], scope: str
 ) -> None:
-    cache = LearnerBuildCache(max_bytes=512 * MIB, max_entries=1)
-    cache.clear(docker_client, job_prefix="test-")
+    cache = LearnerBuildCache(max_bytes=512 * MIB, max_entries=1, scope=scope)
+    cache.clear(docker_client)
     try:
         for number, job in enumerate(job_ids[:2]):
             build_and_retain(
@@ -214,7 +221,7 @@ def test_the_entry_count_is_bounded_too(
             f"{CACHE_REPOSITORY}:{job_ids[1]}-0"
         ]
     finally:
-        cache.clear(docker_client, job_prefix="test-")
+        cache.clear(docker_client)
 
 
 def test_every_stage_of_a_multi_stage_build_is_kept_and_reused(
@@ -241,19 +248,23 @@ def test_every_stage_of_a_multi_stage_build_is_kept_and_reused(
 
 
 def test_a_failed_build_with_the_cache_on_leaves_no_step_images(
-    docker_client: docker.DockerClient, cache: LearnerBuildCache, job_ids: list[str]
+    docker_client: docker.DockerClient, cache: LearnerBuildCache, job_ids: list[str], scope: str
 ) -> None:
-    # given: a cached prefix
-    prefix = "FROM busybox:1.35\nRUN echo one > /a\n"
-    build_and_retain(docker_client, cache, job_ids[0], prefix + "RUN echo > /stamp\n")
-    before = {image.id for image in docker_client.images.list(all=True)}
+    # given: a cached prefix (its steps name the test's scope, so no other job shares them)
+    prefix = f"FROM busybox:1.35\nRUN echo one-{scope} > /a\n"
+    build_and_retain(docker_client, cache, job_ids[0], prefix + f"RUN echo {scope} > /stamp\n")
+    cached = images_from_steps_mentioning(docker_client, scope)
 
     # when: a build that reuses the prefix, commits a new step, then fails
     with job_scope(docker_client, job_ids[1]):
         outcome = build_image(
             docker_client,
             job_id=job_ids[1],
-            files={"Dockerfile": (prefix + "RUN echo two > /b\nRUN false\n").encode()},
+            files={
+                "Dockerfile": (
+                    prefix + f"RUN echo two-{scope} > /b\nRUN false # {scope}\n"
+                ).encode()
+            },
             allowed_bases=ALLOWED,
             limits=BuildLimits(wall_clock_seconds=30),
             layer_cache=True,
@@ -262,9 +273,7 @@ def test_a_failed_build_with_the_cache_on_leaves_no_step_images(
     # then: the new step's image is gone, the cached prefix is intact
     assert outcome.status is BuildStatus.FAILED
     assert "Using cache" in outcome.log_excerpt
-    after = {image.id for image in docker_client.images.list(all=True)}
-    assert after - before == set()
-    assert before - after == set()
+    assert images_from_steps_mentioning(docker_client, scope) == cached
 
 
 def test_the_job_scope_leaves_a_cache_entry_alone(

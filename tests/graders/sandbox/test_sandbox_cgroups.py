@@ -28,3 +28,24 @@ def test_refused_forks_are_counted_in_the_containers_below_the_job(tmp_path: Pat
 
     # then
     assert hits == 42
+
+
+@pytest.mark.parametrize(("peak", "reached"), [("256", True), ("255", False)])
+def test_the_limit_is_reached_when_the_high_water_mark_meets_it(
+    tmp_path: Path, peak: str, reached: bool
+) -> None:
+    # given: what the kernel keeps on the job's cgroup after its containers are gone
+    (tmp_path / "pids.max").write_text("256\n")
+    (tmp_path / "pids.peak").write_text(f"{peak}\n")
+
+    # when
+    cgroup = PidsCgroup(parent="/quayside-build/job-1", directory=tmp_path)
+
+    # then
+    assert cgroup.limit_reached() is reached
+
+
+def test_without_a_high_water_mark_the_limit_is_not_claimed(tmp_path: Path) -> None:
+    (tmp_path / "pids.max").write_text("256\n")
+
+    assert PidsCgroup(parent="/quayside-build/job-1", directory=tmp_path).limit_reached() is False

@@ -1,4 +1,5 @@
 import time
+import uuid
 from pathlib import Path
 
 import docker
@@ -87,7 +88,7 @@ def test_a_debian_stand_in_is_imported_from_the_cached_root_filesystem(
     docker_client: docker.DockerClient, base_images: list[ImageOutcome], image_cache_dir: Path
 ) -> None:
     # given: the cache already holds the bookworm+python3 root filesystem (made for PYTHON)
-    reference = "quayside-test/python:cache-check"
+    reference = f"quayside-test/python:cache-check-{uuid.uuid4().hex[:12]}"
     catalog = ImageCatalog(images=(BaseImage(**{**PYTHON.__dict__, "reference": reference}),))
 
     # when

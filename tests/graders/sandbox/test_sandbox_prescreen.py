@@ -1,6 +1,10 @@
 import pytest
 
-from graders.sandbox.prescreen import normalize_reference, screen_dockerfile
+from graders.sandbox.prescreen import (
+    MAX_DOCKERFILE_INSTRUCTIONS,
+    normalize_reference,
+    screen_dockerfile,
+)
 
 ALLOWED = frozenset({"busybox:1.35", "python:3.11-slim-bookworm"})
 
@@ -65,3 +69,22 @@ def test_an_array_nested_past_the_recursion_limit_is_read_as_shell_form() -> Non
     nested = "[" * 30_000 + "]" * 30_000
 
     assert screen_dockerfile(f"FROM busybox:1.35\nCOPY {nested}\n", ALLOWED) is None
+
+
+def test_a_dockerfile_at_the_instruction_limit_passes_and_one_more_is_refused() -> None:
+    # given: comments, blank lines and continuation lines do not count as instructions
+    body = "".join(
+        f"# step {n}\n\nRUN echo {n} \\\n  && true\n"
+        for n in range(MAX_DOCKERFILE_INSTRUCTIONS - 1)
+    )
+    at_limit = f"FROM busybox:1.35\n{body}"
+
+    # when
+    allowed = screen_dockerfile(at_limit, ALLOWED)
+    refused = screen_dockerfile(at_limit + "USER 1000\n", ALLOWED)
+
+    # then
+    assert allowed is None
+    assert refused is not None
+    assert f"more than {MAX_DOCKERFILE_INSTRUCTIONS} instructions" in refused.reason
+    assert refused.line == len(at_limit.splitlines()) + 1

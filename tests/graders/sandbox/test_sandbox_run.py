@@ -203,11 +203,11 @@ def test_the_janitor_removes_only_leftovers_older_than_asked(
     )
 
     # when
-    kept = janitor(docker_client, older_than=timedelta(hours=1))
+    kept = janitor(docker_client, older_than=timedelta(hours=1), job_prefix=job_id)
     still_there = docker_client.containers.list(
         all=True, filters={"label": f"{JOB_LABEL}={job_id}"}
     )
-    swept = janitor(docker_client, older_than=timedelta(0))
+    swept = janitor(docker_client, older_than=timedelta(0), job_prefix=job_id)
 
     # then
     assert [c.id for c in still_there] == [leftover.id]
@@ -226,7 +226,7 @@ def test_the_janitor_removes_build_step_containers_a_crashed_build_left(
     )
 
     # when
-    janitor(docker_client, older_than=timedelta(0))
+    janitor(docker_client, older_than=timedelta(0), job_prefix=job_id)
 
     # then
     with pytest.raises(docker.errors.NotFound):
