@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from bench_attempts import answer_for, request  # noqa: E402
+from isolation import bench_environment  # noqa: E402
 
 from tests.private_services import (  # noqa: E402
     PrivateEngine,
@@ -85,10 +86,9 @@ class Stack:
             | {
                 "DJANGO_SETTINGS_MODULE": "quayside.settings",
                 "DATABASE_URL": database,
-                "CELERY_BROKER_URL": self.redis.url(0),
+                **bench_environment(SCRATCH / "var", broker_url=self.redis.url(0)),
                 "CACHE_URL": self.redis.url(1),
                 "DOCKER_HOST": self.engine.url,
-                "QUAYSIDE_VAR_DIR": str(SCRATCH / "var"),
                 "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789",
                 "ALLOWED_HOSTS": "127.0.0.1,localhost",
                 "DEBUG": "false",
