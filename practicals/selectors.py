@@ -145,9 +145,10 @@ def run_list_for_submission(*, submission: Submission) -> list[GradingRun]:
 
 def run_reason_for_learner(*, run: GradingRun) -> str:
     """What a learner may read of why a grading run ended: the one rule for every channel (the
-    learner API, the portal's run template). A refusal's reason is written for the learner; an
-    error's is operator text, replaced by LEARNER_ERROR_REASON; other verdicts carry none."""
-    if run.verdict == Verdict.REJECTED:
+    learner API, the portal's run template). The grader writes a refusal's and a failure's reason
+    for the learner (what to fix, which required check failed); an error's is operator text,
+    replaced by LEARNER_ERROR_REASON; a pass carries none."""
+    if run.verdict in {Verdict.REJECTED, Verdict.FAILED}:
         return run.reason
     if run.verdict == Verdict.ERROR:
         return LEARNER_ERROR_REASON

@@ -96,3 +96,23 @@ def test_a_graded_run_shows_the_learner_no_reason_text(
 
     assert "worker-a took 3 claims" not in _page(learner, submission)
     assert _api_result(learner, submission)["reason"] == ""
+
+
+def test_a_failure_names_the_required_check_to_the_learner_on_both_channels(
+    submission: Submission, fake_grader: FakeGrader, task: PracticalTask, learner: User
+):
+    from graders.data import Verdict as GraderVerdict
+    from graders.pipeline import REQUIRED_FAILED_REASON
+
+    # given a run that failed because a required check failed, whatever its score
+    reason = REQUIRED_FAILED_REASON.format(checks="app-round-trip")
+    fake_grader.result = passing_result(
+        task_spec_for_version(task.current_version), verdict=GraderVerdict.FAILED, reason=reason
+    )
+
+    # when it is graded
+    submission_grade(submission_id=submission.pk, worker="worker-a")
+
+    # then the learner reads why on the page and through the API
+    assert "app-round-trip" in _page(learner, submission)
+    assert _api_result(learner, submission)["reason"] == reason
