@@ -472,4 +472,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # django-axes logs every successful log-in at INFO ("Deleted 0 failed login attempts");
+    # lockouts, which matter, are warnings.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
