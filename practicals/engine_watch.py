@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 
 from practicals.engine import docker_client
-from practicals.grading import build_cache, grading_unavailable
+from practicals.grader_adapter import build_cache, grading_unavailable
 from practicals.services.engines import (
     EngineReport,
     UpkeepReport,

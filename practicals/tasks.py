@@ -8,7 +8,7 @@ from django.db import InterfaceError, OperationalError
 
 from practicals.engine import docker_client
 from practicals.engine_watch import report_engine_failure
-from practicals.grading import grading_unavailable
+from practicals.grader_adapter import grading_unavailable
 from practicals.services.engines import engine_upkeep
 from practicals.services.grading import GradeAction, submission_grade
 from practicals.services.jobs import submissions_sweep_stuck

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from graders.cache import DEFAULT_CACHE
 from graders.sandbox.scope import janitor
-from practicals.grading import build_cache
+from practicals.grader_adapter import build_cache
 from practicals.models import EngineHeartbeat
 
 logger = logging.getLogger(__name__)

@@ -24,7 +24,7 @@ from django.utils import timezone
 from graders.data import GradeResult
 from graders.data import Verdict as GraderVerdict
 from practicals import api
-from practicals.grading import (
+from practicals.grader_adapter import (
     grader,
     grading_unavailable,
     infrastructure_error_types,

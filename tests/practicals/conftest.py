@@ -1,5 +1,5 @@
 """Fixtures for practical grading: a small course module, a task loaded from a task folder the
-test writes, a fake grader injected through `practicals.grading.GRADER`, and the broker
+test writes, a fake grader injected through `practicals.grader_adapter.GRADER`, and the broker
 messages the services send (captured instead of sent)."""
 
 from collections.abc import Callable, Iterator
@@ -12,9 +12,9 @@ import yaml
 
 from courses.models import Module
 from graders.data import CheckOutcome, GradeResult, SubmissionFiles, TaskSpec, Verdict
-from practicals import grading
+from practicals import grader_adapter
 from practicals.models import PracticalTask
-from practicals.services.tasks import practical_task_load
+from practicals.services.practical_tasks import practical_task_load
 from practicals.task_definitions import task_definition_read
 from tests.factories import LearningObjectiveFactory, ModuleFactory, SectionFactory
 
@@ -179,7 +179,7 @@ def failing_result(task: TaskSpec) -> GradeResult:
 @pytest.fixture
 def fake_grader(monkeypatch: pytest.MonkeyPatch) -> FakeGrader:
     fake = FakeGrader()
-    monkeypatch.setattr(grading, "GRADER", fake)
+    monkeypatch.setattr(grader_adapter, "GRADER", fake)
     return fake
 
 

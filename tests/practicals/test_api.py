@@ -8,7 +8,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from practicals.grading import task_spec_for_version
+from practicals.grader_adapter import task_spec_for_version
 from practicals.models import GradingRun, PracticalTask, Submission
 from practicals.services.grading import submission_grade
 from tests.practicals.conftest import GOOD_DOCKERFILE, FakeGrader, failing_result

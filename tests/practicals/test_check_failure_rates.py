@@ -4,7 +4,7 @@ import pytest
 
 from accounts.models import Role, User
 from practicals import api
-from practicals.grading import task_spec_for_version
+from practicals.grader_adapter import task_spec_for_version
 from practicals.models import PracticalTask
 from practicals.services.grading import submission_grade
 from practicals.services.submissions import SubmittedFiles, submission_create

@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import Role, User
-from practicals import grading, tasks
+from practicals import grader_adapter, tasks
 from practicals.engine_watch import EngineWatch
 from practicals.models import PracticalTask, Submission, SubmissionStatus
 from practicals.selectors import EngineState, engine_health_list
@@ -59,7 +59,7 @@ def test_a_worker_whose_engine_is_down_claims_nothing_and_sends_the_job_back(
 ) -> None:
     # given
     down = EngineDownGrader()
-    monkeypatch.setattr(grading, "GRADER", down)
+    monkeypatch.setattr(grader_adapter, "GRADER", down)
 
     # when
     outcome = submission_grade(submission_id=submission.pk, worker="worker-a")
@@ -82,7 +82,7 @@ def test_a_worker_whose_engine_is_down_claims_nothing_and_sends_the_job_back(
 def test_the_real_grader_is_unavailable_when_its_engine_does_not_answer(settings: Any) -> None:
     settings.DOCKER_HOST = UNREACHABLE_ENGINE
 
-    problem = grading.PipelineGrader().unavailable()
+    problem = grader_adapter.PipelineGrader().unavailable()
 
     assert problem is not None
     assert UNREACHABLE_ENGINE in problem

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from graders.errors import InfrastructureError
-from practicals import api, grading
-from practicals.grading import task_spec_for_version
+from practicals import api, grader_adapter
+from practicals.grader_adapter import task_spec_for_version
 from practicals.models import (
     CheckResult,
     GradingRun,
@@ -29,6 +29,7 @@ from practicals.services.jobs import (
     submission_progress,
     submissions_sweep_stuck,
 )
+from practicals.services.practical_tasks import practical_task_load
 from practicals.services.submissions import (
     SubmissionRefusedError,
     SubmittedFiles,
@@ -36,7 +37,6 @@ from practicals.services.submissions import (
     submission_regrade,
     task_submissions_regrade,
 )
-from practicals.services.tasks import practical_task_load
 from practicals.task_definitions import task_definition_read
 from tests.practicals.conftest import (
     GOOD_DOCKERFILE,
@@ -311,7 +311,7 @@ def test_a_worker_that_lost_its_lease_mid_job_stops_and_stores_nothing(
         progress("run")
         return result
 
-    monkeypatch.setattr(grading, "GRADER", grader_with_late_phase)
+    monkeypatch.setattr(grader_adapter, "GRADER", grader_with_late_phase)
 
     outcome = submission_grade(submission_id=submission.pk, worker="worker-a")
 

@@ -106,7 +106,7 @@ def test_submitting_queues_the_job_and_shows_live_progress(
 def test_the_result_page_links_each_check_to_its_section(
     learner_client: Client, task: PracticalTask, sent: list[int], fake_grader: FakeGrader
 ):
-    from practicals.grading import task_spec_for_version
+    from practicals.grader_adapter import task_spec_for_version
 
     fake_grader.result = failing_result(task_spec_for_version(task.current_version))
     submission = _submit(learner_client, task)

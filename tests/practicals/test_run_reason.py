@@ -7,7 +7,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from practicals.grading import task_spec_for_version
+from practicals.grader_adapter import task_spec_for_version
 from practicals.models import GradingRun, PracticalTask, Submission, Verdict
 from practicals.selectors import LEARNER_ERROR_REASON
 from practicals.services.grading import submission_grade

@@ -5,9 +5,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from courses.models import Module
-from practicals.grading import task_spec_for_version
+from practicals.grader_adapter import task_spec_for_version
 from practicals.models import PracticalTask, PracticalTaskVersion
-from practicals.services.tasks import LoadAction, practical_tasks_load
+from practicals.services.practical_tasks import LoadAction, practical_tasks_load
 from practicals.task_definitions import TaskDefinitionError, task_definition_read
 from tests.practicals.conftest import SECTION_SLUGS, TASK_SLUG, write_task
 

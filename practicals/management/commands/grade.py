@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from graders.data import GradeResult, TaskSpec
-from practicals.grading import (
+from practicals.grader_adapter import (
     grader,
     infrastructure_error_types,
     task_spec_build,

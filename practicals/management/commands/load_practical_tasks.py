@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from courses import api as courses_api
-from practicals.services.tasks import practical_tasks_load
+from practicals.services.practical_tasks import practical_tasks_load
 from practicals.task_definitions import TaskDefinitionError
 
 

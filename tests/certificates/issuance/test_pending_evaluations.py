@@ -21,7 +21,7 @@ from certificates.services.evaluations import (
 )
 from graders.data import GradeResult
 from graders.data import Verdict as GraderVerdict
-from practicals import grading
+from practicals import grader_adapter
 from practicals.models import PracticalTask, Submission, SubmissionStatus
 from practicals.services.grading import GradeAction, submission_grade
 
@@ -51,7 +51,7 @@ def test_a_graded_submission_records_an_evaluation_the_sweeper_completes(
     last = grade_submission(learner, tasks[1])
     Submission.objects.filter(pk=last.pk).update(status=SubmissionStatus.QUEUED, verdict="")
     last.runs.all().delete()
-    monkeypatch.setattr(grading, "GRADER", passing)
+    monkeypatch.setattr(grader_adapter, "GRADER", passing)
     monkeypatch.setattr(certificate_tasks.evaluate_learner_certifications, "delay", refuse)
 
     # when: the submission is graded

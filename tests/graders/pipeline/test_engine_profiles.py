@@ -23,7 +23,7 @@ from graders.pipeline import grade_submission
 from graders.sandbox.run import run_command
 from graders.sandbox.runtime import DEFAULT_RUNTIME, runtime_problem, select_check_runtime
 from graders.tasks import TaskDefinition
-from practicals import grading
+from practicals import grader_adapter
 from tests.graders.pipeline.submissions import submission
 from tests.private_services import PrivateEngine, ServiceStartError
 from tests.service_guard import service_missing
@@ -113,7 +113,7 @@ def test_gvisor_runs_the_checks_or_the_worker_says_plainly_why_it_cannot(
 
     # when
     problem = runtime_problem(client, GVISOR)
-    refusal = grading.PipelineGrader().unavailable()
+    refusal = grader_adapter.PipelineGrader().unavailable()
 
     # then: where the host lets gVisor run, the checks run under it and grade as under runc
     if problem is None:
