@@ -12,15 +12,20 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import request_user
 from assessments import analytics_charts as charts
-from assessments import selectors
-from assessments.analytics_selectors import (
+from assessments.models import Question, QuestionStatus
+from assessments.selectors import questions as question_selectors
+from assessments.selectors.analytics import (
     assessments_for_analytics,
     mastery_grid_get,
     pooled_facility,
     question_statistics_by_version,
 )
-from assessments.models import Question, QuestionStatus
-from assessments.portal_selectors import AssessmentNotFound, assessment_get_for_instructor
+from assessments.selectors.portal import AssessmentNotFound, assessment_get_for_instructor
+from assessments.selectors.statistics import (
+    AssessmentStatistics,
+    assessment_statistics_get,
+    selection_default,
+)
 from assessments.services.item_actions import (
     difficulty_from_facility,
     question_difficulty_set_from_facility,
@@ -29,11 +34,6 @@ from assessments.services.questions import question_status_set
 from assessments.statistics import AttemptSelection, ItemStatistics
 from assessments.statistics.flags import FACILITY_MAX, FACILITY_MIN, FLAG_LABELS
 from assessments.statistics.report import items_csv_rows
-from assessments.statistics_selectors import (
-    AssessmentStatistics,
-    assessment_statistics_get,
-    selection_default,
-)
 from courses import api as courses_api
 
 # Columns of the item table an instructor can sort by (the query's `sort`), and their labels.
@@ -203,7 +203,7 @@ def course_report(request: HttpRequest, course_slug: str, module_slug: str) -> H
 
 def _question_or_404(question_id: int) -> Question:
     try:
-        return selectors.question_get(question_id=question_id)
+        return question_selectors.question_get(question_id=question_id)
     except Question.DoesNotExist:
         raise Http404("No such question.") from None
 

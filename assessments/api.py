@@ -10,8 +10,8 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from assessments import events
-from assessments.attempt_selectors import assessment_result_from_attempts, mastery_for_learner
 from assessments.models import Assessment, Attempt, AttemptCycle, AttemptStatus
+from assessments.selectors.attempts import assessment_result_from_attempts, mastery_for_learner
 from quayside.scope import ModuleScope, in_scope
 
 __all__ = [

@@ -7,7 +7,7 @@ class AssessmentsConfig(AppConfig):
     def ready(self) -> None:
         # A graded attempt makes its assessment's item statistics stale (see statistics_selectors).
         from assessments.events import subscribe_attempt_graded
-        from assessments.statistics_selectors import (
+        from assessments.selectors.statistics import (
             statistics_invalidate_for_attempt,
             statistics_invalidate_for_submission,
         )

@@ -13,8 +13,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import request_user
-from assessments import selectors
-from assessments.analytics_selectors import question_flags
 from assessments.authoring_forms import (
     BulkActionForm,
     QuestionForm,
@@ -26,6 +24,8 @@ from assessments.models import Provenance, Question, QuestionStatus, QuestionVer
 from assessments.question_types import QUESTION_TYPES, ResponseError, instantiate
 from assessments.question_types.examples import example_checks
 from assessments.rendering import question_render_preview
+from assessments.selectors import questions as question_selectors
+from assessments.selectors.analytics import question_flags
 from assessments.services.questions import (
     draft_approve,
     draft_reject,
@@ -63,7 +63,7 @@ def _int_or_none(value: str | None) -> int | None:
 
 def _question_or_404(question_id: int) -> Question:
     try:
-        return selectors.question_get(question_id=question_id)
+        return question_selectors.question_get(question_id=question_id)
     except Question.DoesNotExist:
         raise Http404("No such question.") from None
 
@@ -78,7 +78,7 @@ def _form_kwargs(**extra: Any) -> dict[str, Any]:
 
 @require_GET
 def question_list(request: HttpRequest) -> HttpResponse:
-    filters = selectors.QuestionFilter(
+    filters = question_selectors.QuestionFilter(
         section_id=_int_or_none(request.GET.get("section")),
         objective_id=_int_or_none(request.GET.get("objective")),
         type=request.GET.get("type") or None,
@@ -87,9 +87,9 @@ def question_list(request: HttpRequest) -> HttpResponse:
         provenance=request.GET.get("provenance") or None,
         text=request.GET.get("q") or None,
     )
-    page = Paginator(selectors.question_list(filters=filters), QUESTIONS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        question_selectors.question_list(filters=filters), QUESTIONS_PER_PAGE
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "assessments/authoring/question_list.html",
@@ -101,7 +101,7 @@ def question_list(request: HttpRequest) -> HttpResponse:
             "types": sorted(QUESTION_TYPES),
             "statuses": QuestionStatus.choices,
             "provenances": Provenance.choices,
-            "counts": selectors.question_status_counts(),
+            "counts": question_selectors.question_status_counts(),
             "query": request.GET.urlencode(),
             "flags": question_flags(question_ids=[question.pk for question in page]),
             "flag_labels": FLAG_LABELS,
@@ -203,7 +203,9 @@ def question_detail(request: HttpRequest, question_id: int) -> HttpResponse:
             "versions": list(question.versions.all()),
             "spec_yaml": spec_to_yaml(version.spec),
             "preview": preview,
-            "shown_outside_exam": selectors.question_shown_outside_exam_count(question=question)
+            "shown_outside_exam": question_selectors.question_shown_outside_exam_count(
+                question=question
+            )
             if question.exam_only
             else 0,
             "reject_form": RejectForm(),
@@ -291,7 +293,9 @@ def question_try(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def review_queue(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.draft_queue(), QUESTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(question_selectors.draft_queue(), QUESTIONS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "assessments/authoring/review_queue.html",

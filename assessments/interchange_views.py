@@ -5,9 +5,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import request_user
-from assessments import selectors
 from assessments.authoring_forms import ImportForm
 from assessments.interchange.model import ExportError
+from assessments.selectors import questions as question_selectors
 from assessments.services.interchange import FORMAT_GIFT, questions_export, questions_import
 from courses import api as courses_api
 from quayside.identifiers import whole_number_or_none
@@ -54,13 +54,13 @@ def question_export(request: HttpRequest) -> HttpResponse:
             {"sections": courses_api.section_choices(), "statuses": ["ready", "draft", "retired"]},
         )
     section = request.GET.get("section")
-    filters = selectors.QuestionFilter(
+    filters = question_selectors.QuestionFilter(
         section_id=whole_number_or_none(section),
         status=request.GET.get("status") or None,
     )
     try:
         payload = questions_export(
-            questions=selectors.question_list(filters=filters), file_format=file_format
+            questions=question_selectors.question_list(filters=filters), file_format=file_format
         )
     except ExportError as error:
         return render(

@@ -10,10 +10,10 @@ from django.template.loader import render_to_string
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 
-from assessments.attempt_selectors import ItemForLearner
 from assessments.models import AttemptQuestion
 from assessments.rendering import question_render_for_learner
 from assessments.response_forms import response_from_post
+from assessments.selectors.attempts import ItemForLearner
 from courses import api as courses_api
 
 # The learner's saved response, unless the caller passes what the review policy allows.

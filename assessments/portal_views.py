@@ -25,8 +25,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import request_user
-from assessments import portal_selectors
-from assessments.attempt_selectors import (
+from assessments.models import Assessment, Attempt, AttemptQuestion, AttemptStatus, FeedbackPolicy
+from assessments.portal_answers import answers_from_post, feedback_html, question_html
+from assessments.portal_export import attempts_csv_rows
+from assessments.selectors import portal as portal_selectors
+from assessments.selectors.attempts import (
     AttemptNotFound,
     ItemForSave,
     attempt_get_for_learner,
@@ -36,9 +39,6 @@ from assessments.attempt_selectors import (
     item_for_learner,
     mastery_for_learner,
 )
-from assessments.models import Assessment, Attempt, AttemptQuestion, AttemptStatus, FeedbackPolicy
-from assessments.portal_answers import answers_from_post, feedback_html, question_html
-from assessments.portal_export import attempts_csv_rows
 from assessments.services.answers import (
     SaveAcknowledgement,
     attempt_answer_check,

@@ -6,7 +6,7 @@ tests replace it with a fake to drive the job states without Docker.
 
 import importlib
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -151,7 +151,7 @@ def task_spec_build(
     version: int,
     submission_kind: str,
     allowed_base_images: list[str] | tuple[str, ...],
-    rubric: list[dict[str, Any]],
+    rubric: Sequence[RubricItem],
     pass_percent: Decimal | float,
     time_budget_seconds: int,
     limits: Mapping[str, Any],
@@ -163,17 +163,7 @@ def task_spec_build(
         version=version,
         submission_kind=GraderSubmissionKind(submission_kind),
         allowed_base_images=tuple(allowed_base_images),
-        rubric=tuple(
-            RubricItem(
-                check_id=str(item["check"]),
-                points=float(item["points"]),
-                section_slug=str(item["section"]),
-                params=dict(item.get("params") or {}),
-                # Versions loaded before required checks existed have none.
-                required=bool(item.get("required", False)),
-            )
-            for item in rubric
-        ),
+        rubric=tuple(rubric),
         pass_percent=float(pass_percent),
         time_budget_seconds=float(time_budget_seconds),
         limits=GradingLimits(**limits),
@@ -188,7 +178,7 @@ def task_spec_for_version(version: PracticalTaskVersion) -> TaskSpec:
         version=version.number,
         submission_kind=version.submission_kind,
         allowed_base_images=version.allowed_base_images,
-        rubric=version.rubric,
+        rubric=version.rubric_items,
         pass_percent=version.pass_percent,
         time_budget_seconds=version.time_budget_seconds,
         limits=version.limits,
@@ -204,7 +194,3 @@ def submission_files_for(submission: Submission) -> SubmissionFiles:
         content=bytes(submission.content),
         sha256=submission.sha256,
     )
-
-
-def rubric_max_score(rubric: list[dict[str, Any]]) -> Decimal:
-    return sum((Decimal(str(item["points"])) for item in rubric), Decimal(0))

@@ -4,8 +4,13 @@ The database is the source of truth for every grading job: a Submission's status
 queued -> building -> checking -> done, claimed by a worker with a lease (see services).
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
+
+from graders.data import RubricItem
+from practicals.rubric import rubric_items, rubric_max_points
 
 
 class SubmissionKind(models.TextChoices):
@@ -52,7 +57,7 @@ class PracticalTaskVersion(models.Model):
     # None: no limit. Submissions whose grading ended in an infrastructure error do not count.
     max_attempts = models.PositiveIntegerField(null=True, blank=True)
     pass_percent = models.DecimalField(max_digits=5, decimal_places=2, default=70)
-    # Ordered checks: [{"check": id, "points": n, "section": slug, "params": {...}}].
+    # Ordered checks, stored by practicals.rubric.rubric_rows: read them as `rubric_items`.
     rubric = models.JSONField()
     # Commands tasks: {image reference learners type: starter folder holding its Dockerfile}.
     task_images = models.JSONField(default=dict, blank=True)
@@ -71,6 +76,15 @@ class PracticalTaskVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task.slug} v{self.number}"
+
+    @property
+    def rubric_items(self) -> tuple[RubricItem, ...]:
+        return rubric_items(self.rubric)
+
+    @property
+    def max_points(self) -> Decimal:
+        """The most a submission can score (what the task page, the API and a run show)."""
+        return rubric_max_points(self.rubric_items)
 
 
 class SubmissionStatus(models.TextChoices):
@@ -92,6 +106,15 @@ class Verdict(models.TextChoices):
 class RunTrigger(models.TextChoices):
     SUBMISSION = "submission", "Submitted by the learner"
     REGRADE = "regrade", "Regraded by an instructor"
+
+
+class SubmissionQuerySet(models.QuerySet["Submission"]):
+    def counting_as_attempts(self) -> "SubmissionQuerySet":
+        """The submissions that use up an attempt: all but those whose grading ended in an
+        infrastructure error (never the learner's fault). Ungraded ones count: the attempt is
+        taken when the learner submits. The one home of this rule (the attempt limit, the
+        attempts shown on the task page and in the API)."""
+        return self.exclude(verdict=Verdict.ERROR)
 
 
 class Submission(models.Model):
@@ -142,6 +165,8 @@ class Submission(models.Model):
     # The client's Idempotency-Key: the same key from the same learner is the same submission.
     idempotency_key = models.CharField(max_length=100, blank=True)
 
+    objects = SubmissionQuerySet.as_manager()
+
     class Meta:
         ordering = ["-queued_at"]
         constraints = [
@@ -175,11 +200,6 @@ class Submission(models.Model):
     @property
     def is_in_progress(self) -> bool:
         return self.status != SubmissionStatus.DONE
-
-    @property
-    def counts_as_attempt(self) -> bool:
-        """An infrastructure error is never the learner's: it does not use up an attempt."""
-        return self.verdict != Verdict.ERROR
 
     @property
     def version_for_grading_id(self) -> int:

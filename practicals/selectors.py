@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from enum import StrEnum
 
 from django.conf import settings
@@ -125,10 +126,10 @@ def submission_list_for_task(*, task: PracticalTask) -> QuerySet[Submission]:
 
 
 def attempts_used(*, learner: User, task: PracticalTask) -> int:
-    """Submissions that count as attempts: not those ended by an infrastructure error."""
+    """How many of the task's attempts the learner has used (see counting_as_attempts)."""
     return (
         Submission.objects.filter(learner=learner, task_version__task=task)
-        .exclude(verdict=Verdict.ERROR)
+        .counting_as_attempts()
         .count()
     )
 
@@ -140,6 +141,94 @@ def run_list_for_submission(*, submission: Submission) -> list[GradingRun]:
         .select_related("task_version", "requested_by")
         .prefetch_related(Prefetch("checks", queryset=CheckResult.objects.order_by("position")))
         .order_by("-number")
+    )
+
+
+@dataclass(frozen=True)
+class SectionLink:
+    slug: str
+    title: str
+    position: int
+    url: str
+
+
+@dataclass(frozen=True)
+class CheckForLearner:
+    position: int
+    check_id: str
+    passed: bool
+    points: Decimal
+    max_points: Decimal
+    message: str
+    section_slug: str
+    # Where to read more; None for a section the module no longer has.
+    section: SectionLink | None
+
+
+@dataclass(frozen=True)
+class RunForLearner:
+    """What a learner may see of a grading run: the one view for the learner API and the
+    portal's run template. A check's evidence and an error's operator text are never in it."""
+
+    number: int
+    task_version: int
+    trigger: str
+    verdict: str
+    passed: bool
+    score: Decimal
+    max_score: Decimal
+    reason: str
+    checks: tuple[CheckForLearner, ...]
+    image_digest: str
+    image_size_bytes: int | None
+    timings: dict[str, float]
+    log_excerpt: str
+    finished_at: datetime
+
+
+def run_for_learner(*, run: GradingRun, section_links: dict[str, SectionLink]) -> RunForLearner:
+    """The learner's view of a run loaded by run_list_for_submission (checks prefetched)."""
+    return _run_view(run, section_links, reason=run_reason_for_learner(run=run))
+
+
+def run_for_viewer(
+    *, run: GradingRun, viewer: User, section_links: dict[str, SectionLink]
+) -> RunForLearner:
+    """The learner's view, except that instructors read the reason as recorded (a page shows
+    one submission to its learner and to instructors)."""
+    return _run_view(run, section_links, reason=run_reason_for_viewer(run=run, viewer=viewer))
+
+
+def _run_view(
+    run: GradingRun, section_links: dict[str, SectionLink], *, reason: str
+) -> RunForLearner:
+    return RunForLearner(
+        number=run.number,
+        task_version=run.task_version.number,
+        trigger=run.trigger,
+        verdict=run.verdict,
+        passed=run.verdict == Verdict.PASSED,
+        score=run.score,
+        max_score=run.max_score,
+        reason=reason,
+        checks=tuple(
+            CheckForLearner(
+                position=check.position,
+                check_id=check.check_id,
+                passed=check.passed,
+                points=check.points,
+                max_points=check.max_points,
+                message=check.message,
+                section_slug=check.section_slug,
+                section=section_links.get(check.section_slug),
+            )
+            for check in run.checks.all()
+        ),
+        image_digest=run.image_digest,
+        image_size_bytes=run.image_size_bytes,
+        timings=dict(run.timings),
+        log_excerpt=run.log_excerpt,
+        finished_at=run.finished_at,
     )
 
 
@@ -161,14 +250,6 @@ def run_reason_for_viewer(*, run: GradingRun, viewer: User) -> str:
     if user_is_instructor(viewer):
         return run.reason
     return run_reason_for_learner(run=run)
-
-
-@dataclass(frozen=True)
-class SectionLink:
-    slug: str
-    title: str
-    position: int
-    url: str
 
 
 def section_links_for_module(*, module_id: int) -> dict[str, SectionLink]:

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from graders.data import SubmissionKind
+from graders.data import RubricItem, SubmissionKind
 from graders.pipeline import validate_rubric
 from graders.tasks import TASK_FILE, load_task
 
@@ -25,15 +25,6 @@ MAX_STARTER_BYTES = 1024 * 1024
 
 class TaskDefinitionError(ValueError):
     """A task folder that cannot be loaded; the message names the folder and the problem."""
-
-
-@dataclass(frozen=True)
-class RubricEntry:
-    check: str
-    points: Decimal
-    section: str
-    params: dict[str, Any]
-    required: bool = False
 
 
 @dataclass(frozen=True)
@@ -50,25 +41,11 @@ class TaskDefinition:
     time_budget_seconds: int
     pass_percent: Decimal
     max_attempts: int | None
-    rubric: tuple[RubricEntry, ...]
+    rubric: tuple[RubricItem, ...]
     # Commands tasks: image reference -> folder of the starter files holding its Dockerfile.
     images: dict[str, str]
     starter_files: dict[str, str]
     spec_sha256: str
-
-    def rubric_json(self) -> list[dict[str, Any]]:
-        return [
-            {
-                "check": item.check,
-                "points": int(item.points)
-                if item.points == int(item.points)
-                else float(item.points),
-                "section": item.section,
-                "params": item.params,
-                "required": item.required,
-            }
-            for item in self.rubric
-        ]
 
 
 def task_folders(root: Path) -> list[Path]:
@@ -128,16 +105,7 @@ def task_definition_read(folder: Path) -> TaskDefinition:
         time_budget_seconds=int(spec.time_budget_seconds),
         pass_percent=Decimal(str(spec.pass_percent)),
         max_attempts=max_attempts,
-        rubric=tuple(
-            RubricEntry(
-                check=item.check_id,
-                points=Decimal(str(item.points)),
-                section=item.section_slug,
-                params=dict(item.params),
-                required=item.required,
-            )
-            for item in spec.rubric
-        ),
+        rubric=tuple(spec.rubric),
         images=dict(spec.images),
         starter_files=starter,
         spec_sha256=digest.hexdigest(),

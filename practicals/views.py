@@ -77,8 +77,8 @@ def _task_page(
             "attempts_left": None
             if version.max_attempts is None
             else max(version.max_attempts - used, 0),
-            "max_points": sum(float(item["points"]) for item in version.rubric),
-            "required_checks": [item["check"] for item in version.rubric if item.get("required")],
+            "max_points": version.max_points,
+            "required_checks": [item.check_id for item in version.rubric_items if item.required],
             "is_instructor": user_is_instructor(learner),
         },
         status=status,
@@ -122,8 +122,11 @@ def starter_download(request: HttpRequest, slug: str) -> HttpResponse:
 def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
     submission = _submission_or_404(request, submission_id)
     task = submission.task_version.task
-    runs = selectors.run_list_for_submission(submission=submission)
     links = selectors.section_links_for_module(module_id=task.module_id)
+    runs = [
+        selectors.run_for_viewer(run=run, viewer=request_user(request), section_links=links)
+        for run in selectors.run_list_for_submission(submission=submission)
+    ]
     text = None
     if submission.kind in TEXT_KINDS:
         content = selectors.submission_content_get_for_viewer(
@@ -139,7 +142,6 @@ def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
             "progress": selectors.submission_progress_for(submission=submission),
             "latest": runs[0] if runs else None,
             "earlier_runs": runs[1:],
-            "section_links": links,
             "submitted_text": text,
             "is_instructor": user_is_instructor(request_user(request)),
             "status_url": reverse("practicals:submission_status", args=[submission.pk]),

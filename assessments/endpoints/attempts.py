@@ -14,7 +14,6 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from assessments.attempt_selectors import attempt_list_for_learner, item_for_learner
 from assessments.endpoints.attempts_access import (
     ATTEMPT_TRANSITION_THROTTLE,
     LearnerApiView,
@@ -28,6 +27,7 @@ from assessments.endpoints.attempts_access import (
 )
 from assessments.endpoints.attempts_reads import attempt_detail, attempt_summary
 from assessments.models import AttemptStatus, FeedbackPolicy
+from assessments.selectors.attempts import attempt_list_for_learner, item_for_learner
 from assessments.services.answers import attempt_answer_check, attempt_answer_save
 from assessments.services.attempts import (
     attempt_start,

@@ -16,15 +16,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from assessments.attempt_selectors import (
+from assessments.models import Assessment, Attempt, AttemptQuestion
+from assessments.selectors.attempts import (
     AttemptNotFound,
     ItemForSave,
     attempt_get_for_learner,
     attempt_question_get_for_learner,
     attempt_question_get_for_save,
 )
-from assessments.models import Assessment, Attempt, AttemptQuestion
-from assessments.portal_selectors import AssessmentNotFound
+from assessments.selectors.portal import AssessmentNotFound
 from assessments.services.attempts import AttemptError, attempt_finalise_if_expired
 from lms.api import LearnerScope, learner_scope
 from quayside.parsers import StrictJSONParser

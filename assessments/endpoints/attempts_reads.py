@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from assessments.attempt_selectors import (
+from assessments.models import Attempt, AttemptStatus
+from assessments.selectors.attempts import (
     ItemForLearner,
     attempt_items_for_learner,
     grades_visible,
 )
-from assessments.models import Attempt, AttemptStatus
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsInstructor
-from assessments.attempt_selectors import mastery_for_learner
 from assessments.endpoints.attempts_access import (
     DomainErrorsAsProblems,
     LearnerApiView,
@@ -44,7 +43,8 @@ from assessments.models import (
     GradingMethod,
 )
 from assessments.portal_export import attempts_csv_rows
-from assessments.portal_selectors import (
+from assessments.selectors.attempts import mastery_for_learner
+from assessments.selectors.portal import (
     assessment_get_for_instructor,
     assessment_standing_for_learner,
     attempt_list_for_instructor,

@@ -18,10 +18,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsInstructor, request_user
-from assessments import selectors
 from assessments.interchange.model import ExportError
 from assessments.models import Provenance, Question, QuestionStatus, QuestionVersion
 from assessments.models.questions import QUESTION_TYPE_CHOICES
+from assessments.selectors import questions as question_selectors
 from assessments.services.interchange import (
     CATEGORY_TO_SECTION,
     CATEGORY_TO_TAG,
@@ -144,8 +144,8 @@ class QuestionListCreate(generics.ListAPIView[Question]):
     def get_queryset(self) -> Any:
         params = self.request.query_params
         ids = query_database_ids(params, "section", "objective")
-        return selectors.question_list(
-            filters=selectors.QuestionFilter(
+        return question_selectors.question_list(
+            filters=question_selectors.QuestionFilter(
                 section_id=ids["section"],
                 objective_id=ids["objective"],
                 type=params.get("type") or None,
@@ -179,7 +179,7 @@ class QuestionListCreate(generics.ListAPIView[Question]):
                 detail="A question with this key exists already.",
             ) from error
         return Response(
-            QuestionOutput(selectors.question_get(question_id=question.pk)).data,
+            QuestionOutput(question_selectors.question_get(question_id=question.pk)).data,
             status=status.HTTP_201_CREATED,
         )
 
@@ -212,7 +212,9 @@ class QuestionDetail(APIView):
             raise _spec_error(error) from error
         question_tags_set(question=question, tags=payload.validated_data["tags"])
         question_exam_pool_set(question=question, exam_only=payload.validated_data["exam_only"])
-        return Response(QuestionOutput(selectors.question_get(question_id=question.pk)).data)
+        return Response(
+            QuestionOutput(question_selectors.question_get(question_id=question.pk)).data
+        )
 
 
 @extend_schema(tags=["authoring"])
@@ -243,7 +245,9 @@ class DraftApprove(APIView):
             draft_approve(question=question, reviewer=request_user(request))
         except ValueError as error:
             return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
-        return Response(QuestionOutput(selectors.question_get(question_id=question.pk)).data)
+        return Response(
+            QuestionOutput(question_selectors.question_get(question_id=question.pk)).data
+        )
 
 
 @extend_schema(tags=["authoring"], request=RejectInput, responses=QuestionOutput)
@@ -262,7 +266,9 @@ class DraftReject(APIView):
             )
         except ValueError as error:
             return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
-        return Response(QuestionOutput(selectors.question_get(question_id=question.pk)).data)
+        return Response(
+            QuestionOutput(question_selectors.question_get(question_id=question.pk)).data
+        )
 
 
 class ImportInput(serializers.Serializer[Any]):
@@ -357,13 +363,13 @@ class QuestionExport(APIView):
             return Response(
                 {"format": ["Use gift or moodle_xml."]}, status=status.HTTP_400_BAD_REQUEST
             )
-        filters = selectors.QuestionFilter(
+        filters = question_selectors.QuestionFilter(
             section_id=query_database_ids(request.query_params, "section")["section"],
             status=request.query_params.get("status") or None,
         )
         try:
             payload = questions_export(
-                questions=selectors.question_list(filters=filters), file_format=file_format
+                questions=question_selectors.question_list(filters=filters), file_format=file_format
             )
         except ExportError as error:
             return Response(

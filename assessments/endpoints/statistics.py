@@ -21,10 +21,10 @@ from accounts.permissions import IsInstructor
 from assessments.endpoints.attempts_access import DomainErrorsAsProblems
 from assessments.endpoints.lms import CsvRenderer
 from assessments.models import Assessment
-from assessments.portal_selectors import assessment_get_for_instructor
+from assessments.selectors.portal import assessment_get_for_instructor
+from assessments.selectors.statistics import AssessmentStatistics, assessment_statistics_get
 from assessments.statistics import AttemptSelection, report_as_json
 from assessments.statistics.report import items_csv_rows
-from assessments.statistics_selectors import AssessmentStatistics, assessment_statistics_get
 
 STATISTICS_TAG = "statistics"
 

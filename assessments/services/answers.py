@@ -14,9 +14,9 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
-from assessments.attempt_selectors import ItemForSave
 from assessments.models import AttemptQuestion, AttemptStatus, FeedbackPolicy, FinalisedBy
 from assessments.question_types import QUESTION_TYPES, ResponseError, instantiate
+from assessments.selectors.attempts import ItemForSave
 from assessments.services.attempts import (
     AnswerLocked,
     AttemptClosed,

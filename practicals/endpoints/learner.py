@@ -201,10 +201,6 @@ class LearnerResultOutput(serializers.Serializer[Any]):
 # Readers ---------------------------------------------------------------------------------------
 
 
-def _max_points(rubric: list[dict[str, Any]]) -> float:
-    return sum(float(item["points"]) for item in rubric)
-
-
 def task_summary(task: PracticalTask) -> dict[str, Any]:
     version = selectors.current_version(task)
     return {
@@ -213,7 +209,7 @@ def task_summary(task: PracticalTask) -> dict[str, Any]:
         "version": version.number,
         "submission_kind": version.submission_kind,
         "pass_percent": version.pass_percent,
-        "max_points": _max_points(version.rubric),
+        "max_points": version.max_points,
     }
 
 
@@ -231,12 +227,12 @@ def task_detail(task: PracticalTask, *, attempts_used: int) -> dict[str, Any]:
         "attempts_used": attempts_used,
         "rubric": [
             {
-                "check": i["check"],
-                "points": i["points"],
-                "section": i["section"],
-                "must_pass": bool(i.get("required", False)),
+                "check": item.check_id,
+                "points": item.points,
+                "section": item.section_slug,
+                "must_pass": item.required,
             }
-            for i in version.rubric
+            for item in version.rubric_items
         ],
         "starter_files": sorted(version.starter_files),
         "starter_url": reverse("practicals:starter", args=[task.slug]),
@@ -266,19 +262,19 @@ def run_summary(run: GradingRun) -> dict[str, Any]:
 
 
 def learner_result(submission: Submission, runs: list[GradingRun]) -> dict[str, Any]:
-    run = runs[0]
     links = selectors.section_links_for_module(module_id=submission.task_version.task.module_id)
+    run = selectors.run_for_learner(run=runs[0], section_links=links)
     return {
         "submission": submission.pk,
         "task": submission.task_version.task.slug,
         "status": submission.status,
         "run": run.number,
-        "task_version": run.task_version.number,
+        "task_version": run.task_version,
         "verdict": run.verdict,
-        "passed": run.verdict == Verdict.PASSED,
+        "passed": run.passed,
         "score": run.score,
         "max_score": run.max_score,
-        "reason": selectors.run_reason_for_learner(run=run),
+        "reason": run.reason,
         "checks": [
             {
                 "id": check.check_id,
@@ -287,11 +283,9 @@ def learner_result(submission: Submission, runs: list[GradingRun]) -> dict[str, 
                 "max_points": check.max_points,
                 "message": check.message,
                 "section": check.section_slug,
-                "section_url": links[check.section_slug].url
-                if check.section_slug in links
-                else None,
+                "section_url": check.section.url if check.section else None,
             }
-            for check in run.checks.all()
+            for check in run.checks
         ],
         "image_digest": run.image_digest,
         "image_size_bytes": run.image_size_bytes,

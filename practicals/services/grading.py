@@ -28,7 +28,6 @@ from practicals.grader_adapter import (
     grader,
     grading_unavailable,
     infrastructure_error_types,
-    rubric_max_score,
     submission_files_for,
     task_spec_for_version,
 )
@@ -225,7 +224,7 @@ def _error_result(version: PracticalTaskVersion, reason: str) -> GradeResult:
     return GradeResult(
         verdict=GraderVerdict.ERROR,
         score=0.0,
-        max_score=float(rubric_max_score(version.rubric)),
+        max_score=float(version.max_points),
         checks=(),
         reason=reason[:2000],
     )

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from courses import api as courses_api
 from practicals.models import PracticalTask, PracticalTaskVersion
+from practicals.rubric import rubric_rows
 from practicals.task_definitions import (
     TaskDefinition,
     TaskDefinitionError,
@@ -79,7 +80,7 @@ def practical_task_load(*, definition: TaskDefinition, module_id: int) -> TaskLo
         time_budget_seconds=definition.time_budget_seconds,
         pass_percent=definition.pass_percent,
         max_attempts=definition.max_attempts,
-        rubric=definition.rubric_json(),
+        rubric=rubric_rows(definition.rubric),
         task_images=definition.images,
         spec_sha256=definition.spec_sha256,
     )
@@ -91,7 +92,7 @@ def practical_task_load(*, definition: TaskDefinition, module_id: int) -> TaskLo
 
 def _section_ids(definition: TaskDefinition, module_id: int) -> list[int]:
     known = courses_api.section_ids_by_slug(module_id=module_id)
-    cited = {item.section for item in definition.rubric}
+    cited = {item.section_slug for item in definition.rubric}
     missing = sorted((set(definition.section_slugs) | cited) - set(known))
     if missing:
         raise TaskDefinitionError(

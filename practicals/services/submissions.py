@@ -15,7 +15,6 @@ from practicals.models import (
     Submission,
     SubmissionKind,
     SubmissionStatus,
-    Verdict,
 )
 from practicals.services.grading import submission_enqueue
 
@@ -124,7 +123,7 @@ def submission_create(
             code="grading_in_progress",
             message="Your previous submission is still being graded; wait for its result.",
         )
-    used = mine.exclude(verdict=Verdict.ERROR).count()
+    used = mine.counting_as_attempts().count()
     if version.max_attempts is not None and used >= version.max_attempts:
         raise SubmissionRefusedError(
             code="no_attempts_left",

@@ -10,7 +10,6 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from assessments.attempt_selectors import ItemForSave, attempt_question_get_for_learner
 from assessments.models import (
     Assessment,
     AssessmentKind,
@@ -21,6 +20,7 @@ from assessments.models import (
     QuestionStatus,
 )
 from assessments.question_types import option_id
+from assessments.selectors.attempts import ItemForSave, attempt_question_get_for_learner
 from assessments.services.answers import attempt_answer_check, attempt_answer_save
 from assessments.services.attempts import AnswerLocked, CheckUnavailable, attempt_start
 from assessments.services.questions import QuestionContent, question_create

@@ -11,12 +11,6 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from assessments.attempt_selectors import (
-    ItemForSave,
-    attempt_items_for_learner,
-    attempt_question_get_for_learner,
-    grades_visible,
-)
 from assessments.models import (
     Assessment,
     AssessmentKind,
@@ -30,6 +24,12 @@ from assessments.models import (
     QuestionStatus,
 )
 from assessments.question_types import option_id
+from assessments.selectors.attempts import (
+    ItemForSave,
+    attempt_items_for_learner,
+    attempt_question_get_for_learner,
+    grades_visible,
+)
 from assessments.services.answers import attempt_answer_save
 from assessments.services.attempts import (
     AttemptClosed,

@@ -7,7 +7,6 @@ import re
 import pytest
 
 from accounts.models import User
-from assessments.attempt_selectors import ItemForSave, attempt_items_for_learner
 from assessments.models import (
     Assessment,
     AssessmentKind,
@@ -18,10 +17,11 @@ from assessments.models import (
     QuestionStatus,
 )
 from assessments.portal_answers import feedback_html, question_html
-from assessments.portal_selectors import attempt_questions_for_page, questions_for_learner
 from assessments.question_types import QUESTION_TYPES, option_id
 from assessments.question_types.option_order import shows_answer_order
 from assessments.rendering import question_render_for_learner, question_render_preview
+from assessments.selectors.attempts import ItemForSave, attempt_items_for_learner
+from assessments.selectors.portal import attempt_questions_for_page, questions_for_learner
 from assessments.services.answers import attempt_answer_save
 from assessments.services.attempts import attempt_start, attempt_submit
 from assessments.services.questions import QuestionContent, question_create

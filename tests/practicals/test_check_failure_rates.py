@@ -50,7 +50,7 @@ def test_a_graded_submission_refreshes_the_course_view(
     sent: list[int],
     django_capture_on_commit_callbacks,
 ) -> None:
-    from assessments.analytics_selectors import mastery_grid_get
+    from assessments.selectors.analytics import mastery_grid_get
     from courses import api as courses_api
 
     module = courses_api.module_get(course_slug="docker-basics", module_slug="module-1-1")

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 
 from assessments.models import Assessment
+from assessments.selectors.statistics import assessment_statistics_compute, selection_default
 from assessments.statistics import (
     AttemptSelection,
     StatisticsReport,
@@ -18,7 +19,6 @@ from assessments.statistics import (
 )
 from assessments.statistics.csv_responses import CsvResponsesError, responses_read
 from assessments.statistics.report import items_csv_rows
-from assessments.statistics_selectors import assessment_statistics_compute, selection_default
 
 # The encoding the CSV is read in; a byte-order mark, as spreadsheets write it, is skipped.
 CSV_ENCODING = "utf-8-sig"

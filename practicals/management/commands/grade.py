@@ -16,6 +16,7 @@ from practicals.grader_adapter import (
 )
 from practicals.local_submissions import LocalSubmissionError, local_submission_read
 from practicals.models import PracticalTask
+from practicals.rubric import rubric_max_points
 from practicals.task_definitions import TaskDefinitionError, task_definition_read
 
 # Exit codes: graded (whatever the verdict) / grading could not run (infrastructure).
@@ -71,7 +72,7 @@ class Command(BaseCommand):
                 version=0,
                 submission_kind=definition.submission_kind,
                 allowed_base_images=definition.allowed_base_images,
-                rubric=definition.rubric_json(),
+                rubric=definition.rubric,
                 pass_percent=definition.pass_percent,
                 time_budget_seconds=definition.time_budget_seconds,
                 limits=definition.limits,
@@ -92,7 +93,7 @@ def _fault(spec: TaskSpec, error: BaseException) -> dict[str, Any]:
         "status": "error",
         "verdict": "error",
         "score": 0,
-        "max_score": sum(item.points for item in spec.rubric),
+        "max_score": float(rubric_max_points(spec.rubric)),
         "passed": False,
         "reason": f"{type(error).__name__}: {error}",
         "checks": [],

@@ -6,9 +6,9 @@ import time_machine
 from django.utils import timezone
 
 from accounts.models import User
-from assessments.attempt_selectors import ItemForSave, mastery_for_learner
 from assessments.models import Assessment, FeedbackPolicy, Provenance, Question, QuestionStatus
 from assessments.question_types import option_id
+from assessments.selectors.attempts import ItemForSave, mastery_for_learner
 from assessments.services.answers import attempt_answer_save
 from assessments.services.attempts import attempt_submit
 from assessments.services.questions import QuestionContent, question_create

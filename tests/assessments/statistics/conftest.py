@@ -6,7 +6,6 @@ from typing import Any
 import pytest
 
 from accounts.models import Role, User
-from assessments.attempt_selectors import ItemForSave
 from assessments.models import (
     Assessment,
     AssessmentKind,
@@ -18,6 +17,7 @@ from assessments.models import (
     QuestionStatus,
 )
 from assessments.question_types import option_id
+from assessments.selectors.attempts import ItemForSave
 from assessments.services.answers import attempt_answer_save
 from assessments.services.attempts import attempt_start, attempt_submit
 from assessments.services.questions import QuestionContent, question_create

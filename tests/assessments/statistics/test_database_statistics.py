@@ -4,6 +4,10 @@ choice of attempts, and a cache that the production grading path invalidates."""
 import pytest
 
 from assessments.models import Assessment, Attempt
+from assessments.selectors.statistics import (
+    assessment_statistics_compute,
+    assessment_statistics_get,
+)
 from assessments.statistics import (
     AttemptSelection,
     ResponseMatrix,
@@ -11,10 +15,6 @@ from assessments.statistics import (
     statistics_compute,
 )
 from assessments.statistics.flags import ItemFlag
-from assessments.statistics_selectors import (
-    assessment_statistics_compute,
-    assessment_statistics_get,
-)
 
 from .conftest import ADD, COPY, RUN, Taker, learners
 

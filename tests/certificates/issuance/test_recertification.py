@@ -13,8 +13,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from assessments.attempt_selectors import ItemForSave, attempt_question_get_for_learner
 from assessments.models import Assessment, AssessmentSlot, Attempt, Provenance, QuestionStatus
+from assessments.selectors.attempts import ItemForSave, attempt_question_get_for_learner
 from assessments.services.answers import attempt_answer_save
 from assessments.services.attempts import NoAttemptsLeft, attempt_start, attempt_submit
 from assessments.services.questions import QuestionContent, question_create

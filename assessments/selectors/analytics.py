@@ -10,11 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from assessments.attempt_selectors import mastery_for_learner
 from assessments.models import Assessment, AttemptStatus, Question
-from assessments.statistics import ItemStatistics
-from assessments.statistics.flags import ItemFlag
-from assessments.statistics_selectors import (
+from assessments.selectors.attempts import mastery_for_learner
+from assessments.selectors.statistics import (
     CACHE_PREFIX,
     STATISTICS_CACHE_SECONDS,
     AssessmentStatistics,
@@ -22,6 +20,8 @@ from assessments.statistics_selectors import (
     assessments_with_attempts_at,
     cache_generation,
 )
+from assessments.statistics import ItemStatistics
+from assessments.statistics.flags import ItemFlag
 from courses import api as courses_api
 from practicals import api as practicals_api
 

@@ -14,15 +14,6 @@ from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 
 from accounts.models import User
-from assessments.attempt_selectors import (
-    MASTERY_THRESHOLD,
-    GradedResult,
-    ItemForLearner,
-    assessment_result_from_attempts,
-    attempt_questions_for_learner,
-    grades_visible,
-    item_for_learner,
-)
 from assessments.models import (
     Assessment,
     Attempt,
@@ -30,6 +21,15 @@ from assessments.models import (
     AttemptQuestion,
     AttemptStatus,
     LearnerOverride,
+)
+from assessments.selectors.attempts import (
+    MASTERY_THRESHOLD,
+    GradedResult,
+    ItemForLearner,
+    assessment_result_from_attempts,
+    attempt_questions_for_learner,
+    grades_visible,
+    item_for_learner,
 )
 from assessments.services.attempts import attempts_counted
 from courses import api as courses_api
