@@ -5,8 +5,11 @@ import itertools
 import re
 
 import pytest
+from django.urls import reverse
 
 from accounts.models import User
+from assessments.authoring_forms import spec_to_yaml
+from assessments.authoring_views import PREVIEW_SEED
 from assessments.models import (
     Assessment,
     AssessmentKind,
@@ -285,3 +288,36 @@ def test_markup_in_matching_entries_is_sanitised(db: None) -> None:
     # markup the sanitiser does not allow never becomes an element (it shows as text at most)
     assert "<img" not in html
     assert "<script" not in html
+
+
+def test_the_authoring_pages_preview_the_librarys_draw_for_the_preview_seed(
+    client, instructor: User, assessment: Assessment
+) -> None:
+    # given the assessment's questions, previewed by an instructor on the detail page and live
+    client.force_login(instructor)
+    for slot in assessment.slots.select_related("question__current_version"):
+        version = slot.question.current_version
+        question_type = QUESTION_TYPES[version.type]
+        texts = question_type.option_texts(version.spec)
+
+        # when each authoring channel renders it
+        detail = client.get(reverse("authoring:question_detail", args=[slot.question.pk]))
+        live = client.post(
+            reverse("authoring:question_preview"),
+            {
+                "type": version.type,
+                "section": slot.question.section_id,
+                "points": version.points,
+                "difficulty": version.difficulty,
+                "spec": spec_to_yaml(version.spec),
+            },
+        )
+
+        # then both show the draw an attempt with that seed freezes, never the answer order
+        drawn = question_type.draw_option_order(version.spec, PREVIEW_SEED)
+        assert detail.status_code == 200
+        assert live.status_code == 200, live.content.decode()[:500]
+        for response in (detail, live):
+            shown = _page_order(response.content.decode(), texts, question_type=version.type)
+            assert shown == drawn
+            assert not shows_answer_order(shown, question_type.answer_order_length(version.spec))
