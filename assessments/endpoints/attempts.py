@@ -28,8 +28,13 @@ from assessments.endpoints.attempts_access import (
 from assessments.endpoints.attempts_reads import attempt_detail, attempt_summary
 from assessments.models import AttemptStatus, FeedbackPolicy
 from assessments.selectors.attempts import attempt_list_for_learner, item_for_learner
-from assessments.services.answers import attempt_answer_check, attempt_answer_save
+from assessments.services.answers import (
+    attempt_answer_check,
+    attempt_answer_save,
+    response_length_check,
+)
 from assessments.services.attempts import (
+    InvalidResponse,
     attempt_start,
     attempt_submit,
 )
@@ -38,8 +43,6 @@ from quayside.problem_details import Problem, problem_response
 
 TAG = "attempts"
 MAX_POINTS_DIGITS = 8
-# The longest answer a save accepts (a Dockerfile with its .dockerignore fits many times over).
-MAX_RESPONSE_CHARACTERS = 20_000
 
 
 def _conflict(code: str, detail: str) -> Any:
@@ -185,11 +188,11 @@ class AnswerSaveInput(serializers.Serializer[Any]):
     )
 
     def validate_response(self, value: Any) -> Any:
+        try:
+            response_length_check(value)
+        except InvalidResponse as error:
+            raise serializers.ValidationError(str(error)) from None
         text = str(value)
-        if len(text) > MAX_RESPONSE_CHARACTERS:
-            raise serializers.ValidationError(
-                f"The answer is longer than {MAX_RESPONSE_CHARACTERS} characters."
-            )
         # PostgreSQL's JSON cannot store the NUL character; no answer needs one.
         if "\x00" in text or "\\u0000" in text:
             raise serializers.ValidationError("The answer contains a NUL character.")

@@ -28,7 +28,8 @@ from assessments.services.attempts import (
     attempt_submit,
 )
 
-# A response bigger than this is not an answer to any of our question types.
+# The longest answer any channel accepts (portal, API, LMS): a response bigger than this is not
+# an answer to any of our question types (a Dockerfile with its .dockerignore fits many times).
 MAX_RESPONSE_CHARACTERS = 20_000
 
 
@@ -120,9 +121,15 @@ def _refuse_unless_answerable(*, item: ItemForSave, now: datetime) -> None:
 _LOCKED_MESSAGE = "You checked this answer: it is graded and can no longer change."
 
 
-def _normalised(*, item: ItemForSave, response: Any) -> tuple[dict[str, Any], Any]:
+def response_length_check(response: Any) -> None:
+    """Raise InvalidResponse for a response longer than MAX_RESPONSE_CHARACTERS (as text): the
+    one check every channel makes, the API before it parses further, every save again."""
     if len(str(response)) > MAX_RESPONSE_CHARACTERS:
         raise InvalidResponse(f"The answer is longer than {MAX_RESPONSE_CHARACTERS} characters.")
+
+
+def _normalised(*, item: ItemForSave, response: Any) -> tuple[dict[str, Any], Any]:
+    response_length_check(response)
     variant, _ = instantiate(item.spec, item.seed)
     try:
         return variant, QUESTION_TYPES[item.question_type].normalise_response(variant, response)

@@ -12,7 +12,7 @@ from assessments.models import Assessment, LearnerOverride
 
 
 def _start_and_submit(api: APIClient, slug: str) -> str:
-    """"started", or the code of the problem that refused the start."""
+    """ "started", or the code of the problem that refused the start."""
     started = api.post(f"/api/v1/assessments/{slug}/attempts/")
     if started.status_code != 201:
         return str(started.json()["code"])
