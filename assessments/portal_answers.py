@@ -1,6 +1,7 @@
 """The portal's side of a question: its form field, the answers a page posts, its feedback HTML.
 
-Each question of an attempt posts under the field name `q<position>` (see response_forms).
+Each question of an attempt posts under the field name `q<position>`; its type reads the
+posted fields back (`QuestionType.response_from_form`).
 """
 
 from typing import Any
@@ -11,8 +12,8 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 
 from assessments.models import AttemptQuestion
+from assessments.question_types import QUESTION_TYPES
 from assessments.rendering import question_render_for_learner
-from assessments.response_forms import response_from_post
 from assessments.selectors.attempts import ItemForLearner
 from courses import api as courses_api
 
@@ -37,11 +38,8 @@ def answers_from_post(
     unanswered question stays unanswered instead of failing validation."""
     answers = []
     for item in items:
-        response = response_from_post(
-            question_type=item.question_version.type,
-            post=post,
-            field_name=field_name(item.position),
-        )
+        question_type = QUESTION_TYPES[item.question_version.type]
+        response = question_type.response_from_form(post, field_name(item.position))
         if keep_blank or not _is_blank(response):
             answers.append((item, response))
     return answers

@@ -36,6 +36,7 @@ def question_render_for_learner(
             "assessments/_question.html",
             {
                 "type": question_type,
+                "template": QUESTION_TYPES[question_type].template,
                 "view": {
                     **view,
                     "options": options,

@@ -10,12 +10,14 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+from assessments.interchange.model import InterchangeQuestion
 from assessments.question_types.errors import SpecError
 from assessments.question_types.examples import (
     EXAMPLES_FIELD,
     example_errors_in_variants,
     example_shape_errors,
 )
+from assessments.question_types.form_fields import PostedForm
 from assessments.question_types.grades import Grade
 from assessments.question_types.option_order import display_order, shuffled_order
 from assessments.question_types.spec_validation import validate_question_spec
@@ -153,6 +155,27 @@ class QuestionType(ABC):
     @abstractmethod
     def grade_normalised(self, spec: Mapping[str, Any], response: Any) -> Grade:
         """Grade a response that `normalise_response` returned."""
+
+    # Channel adapters: each type owns how every channel reads and writes it, so adding a type
+    # means its module, its template and one line in the registry (QUESTION_TYPES).
+
+    # The template partial (under templates/) rendering `learner_view` as form fields named
+    # from `field_name`; `response_from_form` reads them back.
+    template: ClassVar[str]
+
+    @abstractmethod
+    def response_from_form(self, form: PostedForm, field_name: str) -> object:
+        """The raw response a portal form posted for the question (see form_fields)."""
+
+    @abstractmethod
+    def spec_from_interchange(self, question: InterchangeQuestion) -> dict[str, Any]:
+        """The type's own spec fields for an imported GIFT / Moodle XML question (the service
+        adds the prompt and feedback); raises ValueError for what the type cannot hold."""
+
+    @abstractmethod
+    def interchange_fields(self, spec: Mapping[str, Any]) -> dict[str, Any]:
+        """The type's own InterchangeQuestion fields (answers, pairs, ...) to export `spec`;
+        raises ValueError when the type cannot travel in GIFT or Moodle XML."""
 
 
 def require_instantiated(spec: Mapping[str, Any]) -> None:

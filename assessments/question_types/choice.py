@@ -7,8 +7,11 @@ positions, so a response means the same option whatever order the attempt showed
 from collections.abc import Mapping
 from typing import Any
 
+from assessments.interchange.model import Answer, InterchangeQuestion, TextFormat
+from assessments.interchange.spec_text import exported_answer, feedback_of, option_text
 from assessments.question_types.base import QuestionType
 from assessments.question_types.errors import ResponseError
+from assessments.question_types.form_fields import PostedForm
 from assessments.question_types.grades import Grade, PartFeedback
 from assessments.question_types.option_order import option_id
 from assessments.question_types.spec_checks import (
@@ -61,6 +64,26 @@ def _picked_part(option: Mapping[str, Any]) -> PartFeedback:
     return PartFeedback(option["text"], bool(option["correct"]), option.get("feedback", ""))
 
 
+def _exported_options(spec: Mapping[str, Any], *, single: bool) -> tuple[Answer, ...]:
+    """Options as Moodle fractions: a single choice's key is 1; a multiple response's correct
+    options share 1 and, with `penalty`, its wrong ones share -1."""
+    options = _options(spec)
+    right = sum(1 for option in options if option["correct"]) or 1
+    wrong = sum(1 for option in options if not option["correct"]) or 1
+    answers = []
+    for option in options:
+        if single:
+            fraction = 1.0 if option["correct"] else 0.0
+        elif option["correct"]:
+            fraction = 1 / right
+        else:
+            fraction = -1 / wrong if spec.get("penalty", True) else 0.0
+        answers.append(
+            exported_answer(option["text"], fraction, option, text_format=TextFormat.MARKDOWN)
+        )
+    return tuple(answers)
+
+
 class _ChoiceQuestion(QuestionType):
     def option_texts(self, spec: Mapping[str, Any]) -> list[str]:
         return [option["text"] for option in _options(spec)]
@@ -107,6 +130,27 @@ class SingleChoice(_ChoiceQuestion):
         option = _options_by_id(spec)[response]
         return Grade.of(1 if option["correct"] else 0, parts=[_picked_part(option)])
 
+    template = "assessments/question_types/single_choice.html"
+
+    def response_from_form(self, form: PostedForm, field_name: str) -> object:
+        return form.get(field_name, "")
+
+    def spec_from_interchange(self, question: InterchangeQuestion) -> dict[str, Any]:
+        best = max(answer.fraction for answer in question.answers)
+        return {
+            "options": [
+                {
+                    "text": option_text(answer),
+                    "correct": answer.fraction == best and best > 0,
+                    "feedback": feedback_of(answer),
+                }
+                for answer in question.answers
+            ]
+        }
+
+    def interchange_fields(self, spec: Mapping[str, Any]) -> dict[str, Any]:
+        return {"answers": _exported_options(spec, single=True)}
+
 
 class MultipleResponse(_ChoiceQuestion):
     """Each correct pick adds 1/correct-count; with `penalty` each wrong pick removes
@@ -148,6 +192,27 @@ class MultipleResponse(_ChoiceQuestion):
             fraction, parts=[_picked_part(option) for option in picked], explanation=explanation
         )
 
+    template = "assessments/question_types/multiple_response.html"
+
+    def response_from_form(self, form: PostedForm, field_name: str) -> object:
+        return form.getlist(field_name)
+
+    def spec_from_interchange(self, question: InterchangeQuestion) -> dict[str, Any]:
+        return {
+            "options": [
+                {
+                    "text": option_text(answer),
+                    "correct": answer.fraction > 0,
+                    "feedback": feedback_of(answer),
+                }
+                for answer in question.answers
+            ],
+            "penalty": any(answer.fraction < 0 for answer in question.answers),
+        }
+
+    def interchange_fields(self, spec: Mapping[str, Any]) -> dict[str, Any]:
+        return {"answers": _exported_options(spec, single=False)}
+
 
 class TrueFalse(QuestionType):
     """A statement that is true or false; 1 or 0."""
@@ -179,3 +244,29 @@ class TrueFalse(QuestionType):
         correct = response == spec["answer"]
         part = PartFeedback("True" if response else "False", correct, feedback)
         return Grade.of(1 if correct else 0, parts=[part])
+
+    template = "assessments/question_types/true_false.html"
+
+    def response_from_form(self, form: PostedForm, field_name: str) -> object:
+        return form.get(field_name, "")
+
+    def spec_from_interchange(self, question: InterchangeQuestion) -> dict[str, Any]:
+        true_answer, false_answer = question.answers
+        return {
+            "answer": true_answer.fraction >= false_answer.fraction,
+            "feedback_true": feedback_of(true_answer),
+            "feedback_false": feedback_of(false_answer),
+        }
+
+    def interchange_fields(self, spec: Mapping[str, Any]) -> dict[str, Any]:
+        truth = bool(spec["answer"])
+        return {
+            "answers": (
+                exported_answer(
+                    "true", 1.0 if truth else 0.0, {"feedback": spec.get("feedback_true")}
+                ),
+                exported_answer(
+                    "false", 0.0 if truth else 1.0, {"feedback": spec.get("feedback_false")}
+                ),
+            )
+        }

@@ -18,8 +18,11 @@ parse scores 0 and the learner sees the parser's message. Grading, in order:
 from collections.abc import Mapping
 from typing import Any
 
+from assessments.interchange.model import InterchangeQuestion
+from assessments.interchange.spec_text import exported_answer, feedback_of
 from assessments.question_types.base import QuestionType
 from assessments.question_types.errors import ResponseError, SpecError
+from assessments.question_types.form_fields import PostedForm
 from assessments.question_types.grades import Grade, PartFeedback
 from assessments.question_types.spec_checks import (
     answer_fraction,
@@ -176,6 +179,32 @@ class DockerCommand(QuestionType):
             or _between_grade(response, answers, expected, given, policy, closest)
             or Grade.of(0, parts=[PartFeedback(response, False)], explanation=closest)
         )
+
+    template = "assessments/question_types/docker_command.html"
+
+    def response_from_form(self, form: PostedForm, field_name: str) -> object:
+        return form.get(field_name, "")
+
+    def spec_from_interchange(self, question: InterchangeQuestion) -> dict[str, Any]:
+        return {
+            "answers": [
+                {
+                    "command": answer.text,
+                    "fraction": answer.fraction,
+                    "feedback": feedback_of(answer),
+                }
+                for answer in question.answers
+            ]
+        }
+
+    def interchange_fields(self, spec: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            "answers": tuple(
+                exported_answer(entry["command"], entry.get("fraction", 1), entry)
+                for entry in spec["answers"]
+            ),
+            "case_sensitive": bool(spec.get("case_sensitive", False)),
+        }
 
 
 def _closest_full(graded: list[tuple[Answer, CommandComparison]]) -> str:

@@ -17,8 +17,10 @@ Optional spec fields tell the rules about the build context the item imagines:
 from collections.abc import Mapping
 from typing import Any
 
+from assessments.interchange.model import InterchangeQuestion
 from assessments.question_types.base import QuestionType
 from assessments.question_types.errors import ResponseError
+from assessments.question_types.form_fields import PostedForm
 from assessments.question_types.grades import Grade, PartFeedback
 from assessments.question_types.spec_checks import (
     OPTIONAL,
@@ -217,6 +219,21 @@ class Dockerfile(QuestionType):
         credit = sum(by_rule[rule_id].credit for rule_id in rules if rule_id in by_rule)
         explanation = f"{passed} of {len(rules)} checks pass."
         return Grade.of(credit / len(rules), parts=parts, explanation=explanation)
+
+    template = "assessments/question_types/dockerfile.html"
+
+    def response_from_form(self, form: PostedForm, field_name: str) -> object:
+        files = {DOCKERFILE_KEY: form.get(field_name, "")}
+        if f"{field_name}__{DOCKERIGNORE_KEY}" in form:
+            files[DOCKERIGNORE_KEY] = form.get(f"{field_name}__{DOCKERIGNORE_KEY}", "")
+        return files
+
+    def spec_from_interchange(self, question: InterchangeQuestion) -> dict[str, Any]:
+        raise ValueError("Dockerfile questions travel only in Quayside's own format")
+
+    def interchange_fields(self, spec: Mapping[str, Any]) -> dict[str, Any]:
+        # Nothing Moodle can grade: the exporters report the type as one they cannot hold.
+        return {}
 
 
 def _part(by_rule: Mapping[str, RuleResult], rule_id: str) -> PartFeedback:

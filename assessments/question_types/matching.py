@@ -8,8 +8,11 @@ with the lefts.
 from collections.abc import Mapping
 from typing import Any
 
+from assessments.interchange.model import InterchangeQuestion, MatchingPair, TextFormat
+from assessments.interchange.spec_text import markdown_from_imported
 from assessments.question_types.base import QuestionType
 from assessments.question_types.errors import ResponseError
+from assessments.question_types.form_fields import PostedForm, fields_with_prefix
 from assessments.question_types.grades import Grade, PartFeedback
 from assessments.question_types.option_order import option_id
 from assessments.question_types.spec_checks import (
@@ -22,6 +25,8 @@ from assessments.question_types.spec_checks import (
 
 PAIR_FIELDS = frozenset({"left", "right"})
 MIN_PAIRS = 2
+# Each left posts its chosen right as `<field>__match__<left id>`.
+MATCH_MARKER = "__match__"
 
 
 def _pairs(spec: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -113,3 +118,35 @@ class Matching(QuestionType):
         right = sum(1 for part in parts if part.correct)
         explanation = f"{right} of {len(parts)} items are matched correctly."
         return Grade.of(right / len(parts), parts=parts, explanation=explanation)
+
+    template = "assessments/question_types/matching.html"
+
+    def response_from_form(self, form: PostedForm, field_name: str) -> object:
+        return fields_with_prefix(form, f"{field_name}{MATCH_MARKER}")
+
+    def spec_from_interchange(self, question: InterchangeQuestion) -> dict[str, Any]:
+        fields: dict[str, Any] = {
+            "pairs": [
+                {
+                    "left": markdown_from_imported(pair.prompt, pair.prompt_format),
+                    "right": pair.answer,
+                }
+                for pair in question.pairs
+                if pair.prompt
+            ]
+        }
+        # Moodle's pairs without a question are distractors.
+        distractors = [pair.answer for pair in question.pairs if not pair.prompt]
+        if distractors:
+            fields["distractors"] = distractors
+        return fields
+
+    def interchange_fields(self, spec: Mapping[str, Any]) -> dict[str, Any]:
+        pairs = [
+            MatchingPair(
+                prompt=pair["left"], answer=pair["right"], prompt_format=TextFormat.MARKDOWN
+            )
+            for pair in spec["pairs"]
+        ]
+        pairs += [MatchingPair(prompt="", answer=d) for d in spec.get("distractors", [])]
+        return {"pairs": tuple(pairs)}

@@ -2,11 +2,15 @@
 
 import math
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
+from assessments.interchange.model import InterchangeQuestion, NumericUnit
+from assessments.interchange.spec_text import MOODLE_WILDCARD, exported_answer, feedback_of
 from assessments.question_types.base import QuestionType
 from assessments.question_types.errors import ResponseError
 from assessments.question_types.expressions import ExpressionError, evaluate
+from assessments.question_types.form_fields import PostedForm
 from assessments.question_types.grades import Grade, PartFeedback
 from assessments.question_types.spec_checks import (
     answer_fraction,
@@ -121,3 +125,39 @@ class Numeric(QuestionType):
         return Grade.of(
             fraction, parts=[PartFeedback(shown, fraction == 1, best.get("feedback", ""))]
         )
+
+    template = "assessments/question_types/numeric.html"
+
+    def response_from_form(self, form: PostedForm, field_name: str) -> object:
+        return form.get(field_name, "")
+
+    def spec_from_interchange(self, question: InterchangeQuestion) -> dict[str, Any]:
+        fields: dict[str, Any] = {
+            "answers": [
+                {
+                    "value": float(answer.text),
+                    "tolerance": answer.tolerance or 0,
+                    "fraction": answer.fraction,
+                    "feedback": feedback_of(answer),
+                }
+                for answer in question.answers
+                if answer.text != MOODLE_WILDCARD
+            ]
+        }
+        if question.units:
+            fields["unit"] = question.units[0].name
+        return fields
+
+    def interchange_fields(self, spec: Mapping[str, Any]) -> dict[str, Any]:
+        fields: dict[str, Any] = {
+            "answers": tuple(
+                replace(
+                    exported_answer(str(entry["value"]), entry.get("fraction", 1), entry),
+                    tolerance=float(entry.get("tolerance", 0)),
+                )
+                for entry in spec["answers"]
+            )
+        }
+        if spec.get("unit"):
+            fields["units"] = (NumericUnit(name=str(spec["unit"])),)
+        return fields

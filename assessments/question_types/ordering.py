@@ -5,13 +5,22 @@ from collections.abc import Mapping
 from itertools import pairwise
 from typing import Any
 
+from assessments.interchange.model import Answer, InterchangeQuestion, TextFormat
+from assessments.interchange.spec_text import option_text
 from assessments.question_types.base import QuestionType
 from assessments.question_types.errors import ResponseError
+from assessments.question_types.form_fields import (
+    PostedForm,
+    fields_with_prefix,
+    whole_number_or_none,
+)
 from assessments.question_types.grades import Grade, PartFeedback
 from assessments.question_types.option_order import option_id
 from assessments.question_types.spec_checks import duplicate_errors, text_list
 
 MIN_ITEMS = 2
+# Each item posts its place as `<field>__place__<item id>`.
+PLACE_MARKER = "__place__"
 
 
 def _items(spec: Mapping[str, Any]) -> list[str]:
@@ -67,3 +76,25 @@ class Ordering(QuestionType):
         right = sum(1 for part in parts if part.correct)
         explanation = f"{right} of {len(wanted_pairs)} neighbouring pairs are in the right order."
         return Grade.of(right / len(wanted_pairs), parts=parts, explanation=explanation)
+
+    template = "assessments/question_types/ordering.html"
+
+    def response_from_form(self, form: PostedForm, field_name: str) -> object:
+        places = fields_with_prefix(form, f"{field_name}{PLACE_MARKER}")
+        ranked = sorted(
+            (number, item)
+            for item, place in places.items()
+            if (number := whole_number_or_none(place)) is not None
+        )
+        return [item for _, item in ranked]
+
+    def spec_from_interchange(self, question: InterchangeQuestion) -> dict[str, Any]:
+        return {"items": [option_text(answer) for answer in question.answers]}
+
+    def interchange_fields(self, spec: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            "answers": tuple(
+                Answer(text=item, fraction=1.0, text_format=TextFormat.MARKDOWN)
+                for item in spec["items"]
+            )
+        }

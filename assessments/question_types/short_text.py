@@ -9,8 +9,11 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from assessments.interchange.model import Answer, InterchangeQuestion
+from assessments.interchange.spec_text import MOODLE_WILDCARD, exported_answer, feedback_of
 from assessments.question_types.base import QuestionType
 from assessments.question_types.errors import ResponseError
+from assessments.question_types.form_fields import PostedForm
 from assessments.question_types.grades import Grade, PartFeedback
 from assessments.question_types.spec_checks import (
     answer_fraction,
@@ -94,6 +97,17 @@ def _matches(spec: Mapping[str, Any], answer: Mapping[str, Any], response: str) 
     return expected.casefold() == response.casefold()
 
 
+def _imported_answer(answer: Answer) -> dict[str, Any]:
+    entry: dict[str, Any] = {"fraction": answer.fraction, "feedback": feedback_of(answer)}
+    if MOODLE_WILDCARD in answer.text:
+        # Moodle's * matches any run of characters; our short text speaks regular expressions.
+        parts = [re.escape(part) for part in answer.text.split(MOODLE_WILDCARD)]
+        entry["regex"] = ".*".join(parts)
+    else:
+        entry["text"] = answer.text
+    return entry
+
+
 class ShortText(QuestionType):
     """The best fraction among the answers the response matches; 0 when none matches."""
 
@@ -129,3 +143,29 @@ class ShortText(QuestionType):
         fraction = answer_fraction(best)
         part = PartFeedback(response, fraction == 1, best.get("feedback", ""))
         return Grade.of(fraction, parts=[part])
+
+    template = "assessments/question_types/short_text.html"
+
+    def response_from_form(self, form: PostedForm, field_name: str) -> object:
+        return form.get(field_name, "")
+
+    def spec_from_interchange(self, question: InterchangeQuestion) -> dict[str, Any]:
+        return {
+            "answers": [
+                _imported_answer(answer)
+                for answer in question.answers
+                if answer.text != MOODLE_WILDCARD
+            ],
+            "case_sensitive": question.case_sensitive,
+        }
+
+    def interchange_fields(self, spec: Mapping[str, Any]) -> dict[str, Any]:
+        # Regular-expression answers cannot travel (the export reports them).
+        return {
+            "answers": tuple(
+                exported_answer(entry["text"], entry.get("fraction", 1), entry)
+                for entry in spec["answers"]
+                if "regex" not in entry
+            ),
+            "case_sensitive": bool(spec.get("case_sensitive", False)),
+        }

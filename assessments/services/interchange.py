@@ -8,8 +8,7 @@ An import is all-or-nothing: a file with errors writes no question.
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
-from html.parser import HTMLParser
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -18,20 +17,19 @@ from django.utils.text import slugify
 from accounts.models import User
 from assessments.interchange import gift, moodle_xml
 from assessments.interchange.model import (
-    Answer,
     ExportError,
     ExportProblem,
     ImportNotice,
     ImportReport,
     InterchangeQuestion,
-    MatchingPair,
-    NumericUnit,
     ParseError,
-    QuestionType,
     TextFormat,
     UnsupportedQuestion,
 )
+from assessments.interchange.model import QuestionType as InterchangeType
+from assessments.interchange.spec_text import markdown_from_imported
 from assessments.models import Provenance, Question, QuestionStatus, QuestionVersion
+from assessments.question_types import QUESTION_TYPES
 from assessments.services.questions import QuestionContent, QuestionSpecError, question_create
 from courses import api as courses_api
 
@@ -40,8 +38,7 @@ FORMAT_MOODLE_XML = "moodle_xml"
 CATEGORY_TO_SECTION = "section"
 CATEGORY_TO_TAG = "tag"
 # Our bank has no "description" type: Moodle's text-only items carry no answer to grade.
-_NOT_IN_BANK = frozenset({QuestionType.DESCRIPTION})
-_MOODLE_WILDCARD = "*"
+_NOT_IN_BANK = frozenset({InterchangeType.DESCRIPTION})
 
 
 @dataclass
@@ -57,166 +54,22 @@ class ImportOutcome:
         return not self.errors
 
 
-# Markdown would otherwise read these characters of imported text as markup.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]])")
-_INLINE_MARKS = {"b": "**", "strong": "**", "i": "*", "em": "*", "code": "`", "kbd": "`"}
-_BLOCK_TAGS = frozenset({"p", "div", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "table"})
-
-
-class _MarkdownWriter(HTMLParser):
-    """Writes the (already sanitised) HTML of an imported text as Markdown."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._links: list[str] = []
-        self._verbatim = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attributes = dict(attrs)
-        if tag in _INLINE_MARKS:
-            self.parts.append(_INLINE_MARKS[tag])
-            self._verbatim += _INLINE_MARKS[tag] == "`"
-        elif tag == "pre":
-            self.parts.append("\n\n```\n")
-            self._verbatim += 1
-        elif tag == "br":
-            self.parts.append("  \n")
-        elif tag == "a":
-            self._links.append(attributes.get("href") or "")
-            self.parts.append("[")
-        elif tag == "img":
-            self.parts.append(f"![{attributes.get('alt') or ''}]({attributes.get('src') or ''})")
-        elif tag == "li":
-            self.parts.append("\n- ")
-        elif tag in _BLOCK_TAGS or tag in ("ul", "ol"):
-            self.parts.append("\n\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _INLINE_MARKS:
-            self.parts.append(_INLINE_MARKS[tag])
-            self._verbatim -= _INLINE_MARKS[tag] == "`"
-        elif tag == "pre":
-            self.parts.append("\n```\n\n")
-            self._verbatim -= 1
-        elif tag == "a" and self._links:
-            self.parts.append(f"]({self._links.pop()})")
-        elif tag in _BLOCK_TAGS or tag in ("ul", "ol"):
-            self.parts.append("\n\n")
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data if self._verbatim > 0 else _MARKDOWN_SPECIAL.sub(r"\\\1", data))
-
-
-def markdown_from_imported(text: str, text_format: TextFormat) -> str:
-    """Imported text as Markdown, the format of every question spec.
-
-    The parsers have sanitised HTML already; our Markdown renderer escapes raw HTML, so without
-    this a learner would read `<p>` and `<b>` literally.
-    """
-    if text_format in (TextFormat.MARKDOWN, TextFormat.PLAIN) or not text.strip():
-        return text
-    if text_format == TextFormat.MOODLE:
-        # Moodle's auto format turns each newline into a line break.
-        text = text.replace("\r\n", "\n").replace("\n", "<br>")
-    writer = _MarkdownWriter()
-    writer.feed(text)
-    writer.close()
-    return re.sub(r"\n{3,}", "\n\n", "".join(writer.parts)).strip()
-
-
-def _feedback_of(answer: Answer) -> str:
-    return markdown_from_imported(answer.feedback, answer.feedback_format)
-
-
-def _option_text(answer: Answer) -> str:
-    return markdown_from_imported(answer.text, answer.text_format)
-
-
-def _short_text_answer(answer: Answer) -> dict[str, Any]:
-    entry: dict[str, Any] = {"fraction": answer.fraction, "feedback": _feedback_of(answer)}
-    if _MOODLE_WILDCARD in answer.text:
-        # Moodle's * matches any run of characters; our short text speaks regular expressions.
-        parts = [re.escape(part) for part in answer.text.split(_MOODLE_WILDCARD)]
-        entry["regex"] = ".*".join(parts)
-    else:
-        entry["text"] = answer.text
-    return entry
-
-
 def spec_from_interchange(question: InterchangeQuestion) -> tuple[str, dict[str, Any]]:
     """Map one imported question to (type, spec); raises ValueError for what we cannot hold.
 
     Every text becomes Markdown (see `markdown_from_imported`), except accepted answers, which
-    are plain text in every format.
+    are plain text in every format. The type's own fields come from its adapter.
     """
+    question_type = QUESTION_TYPES.get(str(question.type))
+    if question_type is None:
+        raise ValueError(f"{question.type} questions have no place in the question bank")
     spec: dict[str, Any] = {
         "prompt": markdown_from_imported(question.text, question.text_format),
         "feedback": markdown_from_imported(
             question.general_feedback, question.general_feedback_format
         ),
     }
-    kind = question.type
-    if kind == QuestionType.SINGLE_CHOICE:
-        best = max(answer.fraction for answer in question.answers)
-        spec["options"] = [
-            {
-                "text": _option_text(a),
-                "correct": a.fraction == best and best > 0,
-                "feedback": _feedback_of(a),
-            }
-            for a in question.answers
-        ]
-    elif kind == QuestionType.MULTIPLE_RESPONSE:
-        spec["options"] = [
-            {"text": _option_text(a), "correct": a.fraction > 0, "feedback": _feedback_of(a)}
-            for a in question.answers
-        ]
-        spec["penalty"] = any(a.fraction < 0 for a in question.answers)
-    elif kind == QuestionType.TRUE_FALSE:
-        true_answer, false_answer = question.answers
-        spec["answer"] = true_answer.fraction >= false_answer.fraction
-        spec["feedback_true"] = _feedback_of(true_answer)
-        spec["feedback_false"] = _feedback_of(false_answer)
-    elif kind == QuestionType.SHORT_TEXT:
-        spec["answers"] = [
-            _short_text_answer(a) for a in question.answers if a.text != _MOODLE_WILDCARD
-        ]
-        spec["case_sensitive"] = question.case_sensitive
-    elif kind == QuestionType.DOCKER_COMMAND:
-        spec["answers"] = [
-            {"command": a.text, "fraction": a.fraction, "feedback": _feedback_of(a)}
-            for a in question.answers
-        ]
-    elif kind == QuestionType.NUMERIC:
-        spec["answers"] = [
-            {
-                "value": float(a.text),
-                "tolerance": a.tolerance or 0,
-                "fraction": a.fraction,
-                "feedback": _feedback_of(a),
-            }
-            for a in question.answers
-            if a.text != _MOODLE_WILDCARD
-        ]
-        if question.units:
-            spec["unit"] = question.units[0].name
-    elif kind == QuestionType.MATCHING:
-        spec["pairs"] = [
-            {"left": markdown_from_imported(p.prompt, p.prompt_format), "right": p.answer}
-            for p in question.pairs
-            if p.prompt
-        ]
-        distractors = [p.answer for p in question.pairs if not p.prompt]
-        if distractors:
-            spec["distractors"] = distractors
-    elif kind == QuestionType.ORDERING:
-        spec["items"] = [_option_text(answer) for answer in question.answers]
-    elif kind == QuestionType.DOCKERFILE:
-        raise ValueError("Dockerfile questions travel only in Quayside's own format")
-    else:
-        raise ValueError(f"{kind} questions have no place in the question bank")
-    return str(kind), spec
+    return question_type.name, spec | question_type.spec_from_interchange(question)
 
 
 def _unexportable(version: QuestionVersion) -> list[str]:
@@ -235,90 +88,21 @@ def _unexportable(version: QuestionVersion) -> list[str]:
 def interchange_from_version(
     *, question: Question, version: QuestionVersion
 ) -> InterchangeQuestion:
-    """The current content as an interchange question; `_unexportable` lists what it loses."""
+    """The current content as an interchange question; `_unexportable` lists what it loses.
+    The type's own fields (answers, pairs, units...) come from its adapter."""
     spec = version.spec
-    base: dict[str, Any] = {
-        "name": question.key,
-        "text": str(spec.get("prompt", "")),
-        "text_format": TextFormat.MARKDOWN,
-        "general_feedback": str(spec.get("feedback", "")),
-        "general_feedback_format": TextFormat.MARKDOWN,
-        "points": float(version.points),
-        "category": (question.section.title,),
-        "id_number": question.key,
-        "tags": tuple(tag.name for tag in question.tags.all()),
-    }
-    kind = QuestionType(version.type)
-    answers: list[Answer] = []
-    pairs: list[MatchingPair] = []
-    if kind in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_RESPONSE):
-        options = spec["options"]
-        right = sum(1 for option in options if option["correct"]) or 1
-        wrong = sum(1 for option in options if not option["correct"]) or 1
-        for option in options:
-            if kind == QuestionType.SINGLE_CHOICE:
-                fraction = 1.0 if option["correct"] else 0.0
-            elif option["correct"]:
-                fraction = 1 / right
-            else:
-                fraction = -1 / wrong if spec.get("penalty", True) else 0.0
-            answers.append(
-                _markdown_answer(option["text"], fraction, option, text_format=TextFormat.MARKDOWN)
-            )
-    elif kind == QuestionType.TRUE_FALSE:
-        truth = bool(spec["answer"])
-        answers = [
-            _markdown_answer(
-                "true", 1.0 if truth else 0.0, {"feedback": spec.get("feedback_true")}
-            ),
-            _markdown_answer(
-                "false", 0.0 if truth else 1.0, {"feedback": spec.get("feedback_false")}
-            ),
-        ]
-    elif kind in (QuestionType.SHORT_TEXT, QuestionType.DOCKER_COMMAND):
-        answers = [
-            _markdown_answer(entry.get("command") or entry["text"], entry.get("fraction", 1), entry)
-            for entry in spec["answers"]
-            if "regex" not in entry
-        ]
-        base["case_sensitive"] = bool(spec.get("case_sensitive", False))
-    elif kind == QuestionType.NUMERIC:
-        answers = [
-            replace(
-                _markdown_answer(str(entry["value"]), entry.get("fraction", 1), entry),
-                tolerance=float(entry.get("tolerance", 0)),
-            )
-            for entry in spec["answers"]
-        ]
-        if spec.get("unit"):
-            base["units"] = (NumericUnit(name=str(spec["unit"])),)
-    elif kind == QuestionType.MATCHING:
-        pairs = [
-            MatchingPair(prompt=p["left"], answer=p["right"], prompt_format=TextFormat.MARKDOWN)
-            for p in spec["pairs"]
-        ]
-        pairs += [MatchingPair(prompt="", answer=d) for d in spec.get("distractors", [])]
-    elif kind == QuestionType.ORDERING:
-        answers = [
-            Answer(text=item, fraction=1.0, text_format=TextFormat.MARKDOWN)
-            for item in spec["items"]
-        ]
-    return InterchangeQuestion(type=kind, answers=tuple(answers), pairs=tuple(pairs), **base)
-
-
-def _markdown_answer(
-    text: str,
-    fraction: float,
-    entry: dict[str, Any],
-    *,
-    text_format: TextFormat = TextFormat.PLAIN,
-) -> Answer:
-    return Answer(
-        text=text,
-        fraction=float(fraction),
-        feedback=str(entry.get("feedback") or ""),
-        text_format=text_format,
-        feedback_format=TextFormat.MARKDOWN,
+    return InterchangeQuestion(
+        type=InterchangeType(version.type),
+        name=question.key,
+        text=str(spec.get("prompt", "")),
+        text_format=TextFormat.MARKDOWN,
+        general_feedback=str(spec.get("feedback", "")),
+        general_feedback_format=TextFormat.MARKDOWN,
+        points=float(version.points),
+        category=(question.section.title,),
+        id_number=question.key,
+        tags=tuple(tag.name for tag in question.tags.all()),
+        **QUESTION_TYPES[version.type].interchange_fields(spec),
     )
 
 
