@@ -185,16 +185,9 @@ def attempt_start(
     at another assessment.
     """
     now = _now(now)
-    if idempotency_key:
-        earlier = Attempt.objects.filter(
-            learner=learner, start_idempotency_key=idempotency_key
-        ).first()
-        if earlier is not None:
-            if earlier.assessment_id != assessment.pk:
-                raise IdempotencyKeyReused(
-                    "This idempotency key started an attempt at another assessment."
-                )
-            return earlier
+    earlier = _started_with_key(learner, assessment, idempotency_key)
+    if earlier is not None:
+        return earlier
     # One query for every earlier attempt: resuming, counting and numbering all read it.
     attempts = list(
         Attempt.objects.filter(assessment=assessment, learner=learner).order_by("-number")
@@ -205,14 +198,7 @@ def attempt_start(
     if not assessment.is_published or not assessment.is_open(now):
         raise AssessmentUnavailable("This assessment is not open now.")
     override = LearnerOverride.objects.filter(assessment=assessment, learner=learner).first()
-    if attempts:  # a first attempt is within every allowance, whatever the cycle
-        cycle = attempt_cycle_current(assessment=assessment, learner=learner, now=now)
-        allowed = assessment.attempts_allowed_for(override, cycle)
-        if allowed is not None and len(attempts_counted(attempts=attempts, cycle=cycle)) >= allowed:
-            raise NoAttemptsLeft(
-                f"You have used all {allowed} attempts at this assessment"
-                + (" in this certification cycle." if cycle is not None else ".")
-            )
+    _allowance_check(assessment, learner, attempts, override, now)
     # Draws need variety, not secrecy: the seed itself comes from the OS generator.
     rng = random.Random(secrets.randbits(64))  # noqa: S311
     try:
@@ -223,13 +209,70 @@ def attempt_start(
         )
     except BlueprintUnfillable as error:
         raise PoolTooSmall(str(error)) from None
+    return _attempt_create_once(
+        learner=learner,
+        assessment=assessment,
+        override=override,
+        number=(attempts[0].number if attempts else 0) + 1,
+        drawn=drawn,
+        rng=rng,
+        now=now,
+        idempotency_key=idempotency_key,
+    )
+
+
+def _started_with_key(
+    learner: User, assessment: Assessment, idempotency_key: str
+) -> Attempt | None:
+    """The attempt an earlier start with this key made; IdempotencyKeyReused if at another
+    assessment."""
+    if not idempotency_key:
+        return None
+    earlier = Attempt.objects.filter(learner=learner, start_idempotency_key=idempotency_key).first()
+    if earlier is not None and earlier.assessment_id != assessment.pk:
+        raise IdempotencyKeyReused("This idempotency key started an attempt at another assessment.")
+    return earlier
+
+
+def _allowance_check(
+    assessment: Assessment,
+    learner: User,
+    attempts: list[Attempt],
+    override: LearnerOverride | None,
+    now: datetime,
+) -> None:
+    """Raise NoAttemptsLeft when the learner's allowance (Assessment.attempts_allowed_for) is
+    used up. A first attempt is within every allowance, whatever the cycle."""
+    if not attempts:
+        return
+    cycle = attempt_cycle_current(assessment=assessment, learner=learner, now=now)
+    allowed = assessment.attempts_allowed_for(override, cycle)
+    if allowed is not None and len(attempts_counted(attempts=attempts, cycle=cycle)) >= allowed:
+        raise NoAttemptsLeft(
+            f"You have used all {allowed} attempts at this assessment"
+            + (" in this certification cycle." if cycle is not None else ".")
+        )
+
+
+def _attempt_create_once(
+    *,
+    learner: User,
+    assessment: Assessment,
+    override: LearnerOverride | None,
+    number: int,
+    drawn: list[DrawnQuestion],
+    rng: random.Random,
+    now: datetime,
+    idempotency_key: str,
+) -> Attempt:
+    """Create the attempt, or return the one a concurrent start made first."""
     try:
         with transaction.atomic():
             return _attempt_create(
                 learner=learner,
                 assessment=assessment,
                 override=override,
-                number=(attempts[0].number if attempts else 0) + 1,
+                number=number,
                 drawn=drawn,
                 rng=rng,
                 now=now,

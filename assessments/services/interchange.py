@@ -186,27 +186,15 @@ def questions_import(
             )
             continue
         try:
-            kind, spec = spec_from_interchange(item)
-            section_id = _section_for(
-                item.category,
-                mapping=category_mapping,
+            key = _question_import(
+                item,
+                position=position,
+                file_name=file_name,
+                category_mapping=category_mapping,
                 default_section_id=default_section_id,
                 sections_by_title=sections_by_title,
-            )
-            spec["feedback"] = _with_citation(spec["feedback"], citations.get(section_id, ""))
-            content = QuestionContent(type=kind, spec=spec, points=item.points or 1.0)
-            tags: Iterable[str] = list(item.tags)
-            if category_mapping == CATEGORY_TO_TAG:
-                tags = [*tags, *(slugify(name) for name in item.category if name and name != "top")]
-            key = _unique_key(item.name, file_name, position, taken)
-            question_create(
-                key=key,
-                section_id=section_id,
-                content=content,
-                provenance=Provenance.IMPORTED,
-                status=QuestionStatus.DRAFT,
-                tags=[slugify(tag)[:64] for tag in tags if slugify(tag)],
-                provenance_detail={"file": file_name, "position": position, "name": item.name},
+                citations=citations,
+                taken=taken,
                 author=author,
             )
         except (ValueError, QuestionSpecError) as error:
@@ -217,6 +205,46 @@ def questions_import(
         transaction.set_rollback(True)
         outcome.created = []
     return outcome
+
+
+def _question_import(
+    item: InterchangeQuestion,
+    *,
+    position: int,
+    file_name: str,
+    category_mapping: str,
+    default_section_id: int,
+    sections_by_title: dict[str, int],
+    citations: dict[int, str],
+    taken: set[str],
+    author: User | None,
+) -> str:
+    """Create one imported question as a draft; its key. Raises ValueError or QuestionSpecError
+    for what the bank cannot hold."""
+    kind, spec = spec_from_interchange(item)
+    section_id = _section_for(
+        item.category,
+        mapping=category_mapping,
+        default_section_id=default_section_id,
+        sections_by_title=sections_by_title,
+    )
+    spec["feedback"] = _with_citation(spec["feedback"], citations.get(section_id, ""))
+    content = QuestionContent(type=kind, spec=spec, points=item.points or 1.0)
+    tags: Iterable[str] = list(item.tags)
+    if category_mapping == CATEGORY_TO_TAG:
+        tags = [*tags, *(slugify(name) for name in item.category if name and name != "top")]
+    key = _unique_key(item.name, file_name, position, taken)
+    question_create(
+        key=key,
+        section_id=section_id,
+        content=content,
+        provenance=Provenance.IMPORTED,
+        status=QuestionStatus.DRAFT,
+        tags=[slugify(tag)[:64] for tag in tags if slugify(tag)],
+        provenance_detail={"file": file_name, "position": position, "name": item.name},
+        author=author,
+    )
+    return key
 
 
 def questions_export(*, questions: Iterable[Question], file_format: str) -> bytes:

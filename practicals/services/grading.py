@@ -279,6 +279,15 @@ def _write_run(
         started_at=started,
         finished_at=finished,
     )
+    _checks_store(run, result)
+    _submission_finish(submission, run, finished)
+    # Inside the transaction: subscribers record what they must do (a pending certificate
+    # evaluation) atomically with the run, and send their messages after the commit.
+    api.submission_graded(submission_id=submission.pk)
+    return run
+
+
+def _checks_store(run: GradingRun, result: GradeResult) -> None:
     CheckResult.objects.bulk_create(
         CheckResult(
             run=run,
@@ -293,6 +302,10 @@ def _write_run(
         )
         for position, check in enumerate(result.checks, start=1)
     )
+
+
+def _submission_finish(submission: Submission, run: GradingRun, finished: datetime) -> None:
+    """The job is done: the submission takes the run's verdict and score, its lease ends."""
     submission.status = SubmissionStatus.DONE
     submission.verdict = run.verdict
     submission.score = run.score
@@ -315,10 +328,6 @@ def _write_run(
             "lease_expires_at",
         ]
     )
-    # Inside the transaction: subscribers record what they must do (a pending certificate
-    # evaluation) atomically with the run, and send their messages after the commit.
-    api.submission_graded(submission_id=submission.pk)
-    return run
 
 
 def _points(value: float) -> Decimal:

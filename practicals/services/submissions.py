@@ -11,9 +11,11 @@ from accounts.models import User
 from graders.data import GradingLimits
 from practicals.models import (
     PracticalTask,
+    PracticalTaskVersion,
     RunTrigger,
     Submission,
     SubmissionKind,
+    SubmissionQuerySet,
     SubmissionStatus,
 )
 from practicals.services.grading import submission_enqueue
@@ -98,37 +100,13 @@ def submission_create(
             code="not_found", message=f"No practical task {task_slug!r}.", status=404
         )
     version = task.current_version
-    if idempotency_key:
-        earlier = (
-            Submission.objects.filter(learner=learner, idempotency_key=idempotency_key)
-            .select_related("task_version__task")
-            .first()
-        )
-        if earlier is not None:
-            same = (
-                earlier.task_version.task_id == task.pk
-                and earlier.sha256 == hashlib.sha256(files.content).hexdigest()
-            )
-            if not same:
-                raise SubmissionRefusedError(
-                    code="idempotency_key_reused",
-                    message="This Idempotency-Key was used for another submission.",
-                )
-            return earlier
+    earlier = _made_with_key(learner, task, files, idempotency_key)
+    if earlier is not None:
+        return earlier
     max_upload = int(version.limits.get("max_upload_bytes", GradingLimits.max_upload_bytes))
     _check_files(version.submission_kind, files, max_upload)
     mine = Submission.objects.filter(learner=learner, task_version__task=task)
-    if mine.exclude(status=SubmissionStatus.DONE).exists():
-        raise SubmissionRefusedError(
-            code="grading_in_progress",
-            message="Your previous submission is still being graded; wait for its result.",
-        )
-    used = mine.counting_as_attempts().count()
-    if version.max_attempts is not None and used >= version.max_attempts:
-        raise SubmissionRefusedError(
-            code="no_attempts_left",
-            message=f"You have used all {version.max_attempts} attempts at this task.",
-        )
+    _attempt_check(mine, version)
     last = mine.aggregate(last=Max("attempt_number"))["last"] or 0
     now = timezone.now()
     submission = Submission.objects.create(
@@ -146,6 +124,48 @@ def submission_create(
     )
     submission_enqueue(submission_id=submission.pk)
     return submission
+
+
+def _made_with_key(
+    learner: User, task: PracticalTask, files: SubmittedFiles, idempotency_key: str
+) -> Submission | None:
+    """The submission an earlier call with this key made (the same task and content), or a
+    409 `idempotency_key_reused` refusal when the key came with another task or content."""
+    if not idempotency_key:
+        return None
+    earlier = (
+        Submission.objects.filter(learner=learner, idempotency_key=idempotency_key)
+        .select_related("task_version__task")
+        .first()
+    )
+    if earlier is None:
+        return None
+    same = (
+        earlier.task_version.task_id == task.pk
+        and earlier.sha256 == hashlib.sha256(files.content).hexdigest()
+    )
+    if not same:
+        raise SubmissionRefusedError(
+            code="idempotency_key_reused",
+            message="This Idempotency-Key was used for another submission.",
+        )
+    return earlier
+
+
+def _attempt_check(mine: SubmissionQuerySet, version: PracticalTaskVersion) -> None:
+    """Refuse while an earlier submission is graded, and when no attempt is left
+    (Submission.objects.counting_as_attempts)."""
+    if mine.exclude(status=SubmissionStatus.DONE).exists():
+        raise SubmissionRefusedError(
+            code="grading_in_progress",
+            message="Your previous submission is still being graded; wait for its result.",
+        )
+    used = mine.counting_as_attempts().count()
+    if version.max_attempts is not None and used >= version.max_attempts:
+        raise SubmissionRefusedError(
+            code="no_attempts_left",
+            message=f"You have used all {version.max_attempts} attempts at this task.",
+        )
 
 
 def _requeue_fields(instructor: User, task: PracticalTask) -> dict[str, object]:
