@@ -3,11 +3,24 @@
 Other apps (assessments, certificates) read course content through these functions only.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from courses import rendering
+from courses.access import MAX_STAFF_PER_SOURCE as MAX_STAFF_PER_SOURCE
+
+# Re-exported: the per-course staff rule and the staff list a course package syncs.
+from courses.access import CourseStaffError as CourseStaffError
+from courses.access import course_ids_for_staff as course_ids_for_staff
+from courses.access import course_staff_set as _course_staff_set
+from courses.access import staff_identifier_normalize as staff_identifier_normalize
+from courses.access import user_is_site_admin as user_is_site_admin
+from courses.access import user_is_staff_anywhere as user_is_staff_anywhere
+from courses.access import user_may_edit_course as _user_may_edit_course
 from courses.models import ContentBlock, Course, LearningObjective, Module, ObjectiveOrigin, Section
+from courses.models import StaffRole as StaffRole
+from courses.models import StaffSource as StaffSource
 
 # Re-exported: the question bank declares supplementary objectives through this door.
 from courses.services import ObjectiveSupplement as ObjectiveSupplement
@@ -294,3 +307,31 @@ def course_first_module(*, course_slug: str) -> ModuleData | None:
 def markdown_render_inline(text: str) -> str:
     """Sanitised inline HTML for one line of instructors' Markdown (a matching item, a label)."""
     return rendering.markdown_render_inline(text=text)
+
+
+def course_staff_set(
+    *,
+    course: Course | str,
+    identifiers: Sequence[str],
+    role: StaffRole = StaffRole.INSTRUCTOR,
+    source: StaffSource = StaffSource.PACKAGE,
+) -> tuple[list[str], list[str]]:
+    """Replace the staff a course package lists (see `courses.access.course_staff_set`).
+
+    `course` is a Course or its slug; `identifiers` are emails (CourseStaffError otherwise).
+    Returns (added, removed). A person listed before they have an account becomes staff when
+    their account's email is proven: the match is made when access is checked, not here.
+    """
+    row = course if isinstance(course, Course) else Course.objects.get(slug=course)
+    return _course_staff_set(course=row, identifiers=identifiers, role=role, source=source)
+
+
+def user_may_edit_course(user: Any, course: Course | int | str) -> bool:
+    """The per-course staff rule: may this user author, grade and read results in the course?
+    `course` is a Course, its id or its slug."""
+    if isinstance(course, str):
+        course_id = Course.objects.filter(slug=course).values_list("pk", flat=True).first()
+        if course_id is None:
+            return False
+        return _user_may_edit_course(user, course_id)
+    return _user_may_edit_course(user, course)
