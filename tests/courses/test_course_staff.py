@@ -5,15 +5,25 @@ from django.db import IntegrityError
 
 from accounts.models import Role, User
 from courses import api as courses_api
-from courses.models import CourseStaff, StaffSource
+from courses.models import Course, CourseStaff, StaffSource
 from tests.factories import CourseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
+def _course() -> Course:
+    course: Course = CourseFactory.create()
+    return course
+
+
+def _user(**fields: object) -> User:
+    user: User = UserFactory.create(**fields)
+    return user
+
+
 def test_it_replaces_a_courses_package_staff_and_reports_the_change() -> None:
     # given
-    course = CourseFactory()
+    course = _course()
     courses_api.course_staff_set(course=course, identifiers=["a@example.org", "B@Example.org"])
     # when
     added, removed = courses_api.course_staff_set(
@@ -26,7 +36,7 @@ def test_it_replaces_a_courses_package_staff_and_reports_the_change() -> None:
 
 
 def test_a_second_set_with_the_same_list_changes_nothing() -> None:
-    course = CourseFactory()
+    course = _course()
     courses_api.course_staff_set(course=course, identifiers=["a@example.org"])
     before = list(CourseStaff.objects.values_list("pk", flat=True))
     assert courses_api.course_staff_set(course=course, identifiers=[" A@example.org "]) == ([], [])
@@ -34,7 +44,7 @@ def test_a_second_set_with_the_same_list_changes_nothing() -> None:
 
 
 def test_it_rejects_a_list_with_a_non_email_and_changes_nothing() -> None:
-    course = CourseFactory()
+    course = _course()
     courses_api.course_staff_set(course=course, identifiers=["a@example.org"])
     with pytest.raises(courses_api.CourseStaffError, match="grace"):
         courses_api.course_staff_set(course=course, identifiers=["b@example.org", "grace"])
@@ -42,15 +52,15 @@ def test_it_rejects_a_list_with_a_non_email_and_changes_nothing() -> None:
 
 
 def test_it_refuses_more_staff_than_the_named_limit() -> None:
-    course = CourseFactory()
+    course = _course()
     too_many = [f"p{n}@example.org" for n in range(courses_api.MAX_STAFF_PER_SOURCE + 1)]
     with pytest.raises(courses_api.CourseStaffError, match="at most"):
         courses_api.course_staff_set(course=course, identifiers=too_many)
 
 
 def test_a_package_sync_leaves_staff_from_the_lms_alone() -> None:
-    course = CourseFactory()
-    lms_instructor = UserFactory(role=Role.INSTRUCTOR)
+    course = _course()
+    lms_instructor = _user(role=Role.INSTRUCTOR)
     CourseStaff.objects.create(course=course, user=lms_instructor, source=StaffSource.LMS)
     courses_api.course_staff_set(course=course, identifiers=[])
     assert courses_api.user_may_edit_course(lms_instructor, course)
@@ -58,8 +68,8 @@ def test_a_package_sync_leaves_staff_from_the_lms_alone() -> None:
 
 def test_a_listed_email_admits_its_account_only_in_that_course() -> None:
     # given
-    course_a, course_b = CourseFactory(), CourseFactory()
-    grace = UserFactory(email="grace@example.org", role=Role.INSTRUCTOR)
+    course_a, course_b = _course(), _course()
+    grace = _user(email="grace@example.org", role=Role.INSTRUCTOR)
     courses_api.course_staff_set(course=course_a, identifiers=["Grace@example.org"])
     # then
     assert courses_api.user_may_edit_course(grace, course_a)
@@ -69,7 +79,7 @@ def test_a_listed_email_admits_its_account_only_in_that_course() -> None:
 
 
 def test_a_person_listed_before_signing_up_becomes_staff_once_their_email_is_proven() -> None:
-    course = CourseFactory()
+    course = _course()
     courses_api.course_staff_set(course=course, identifiers=["new@example.org"])
     # given: signed up, link not followed yet (inactive, no password)
     pending = User.objects.create_user(
@@ -85,7 +95,7 @@ def test_a_person_listed_before_signing_up_becomes_staff_once_their_email_is_pro
 
 
 def test_an_lms_account_claiming_a_listed_email_is_not_staff_by_that_email() -> None:
-    course = CourseFactory()
+    course = _course()
     courses_api.course_staff_set(course=course, identifiers=["boss@example.org"])
     lms_account = User.objects.create_user(
         email="boss@example.org", password=None, display_name="Claimed", role=Role.INSTRUCTOR
@@ -94,11 +104,11 @@ def test_an_lms_account_claiming_a_listed_email_is_not_staff_by_that_email() -> 
 
 
 def test_site_administrators_reach_every_course_and_learners_none() -> None:
-    course = CourseFactory()
-    admin = UserFactory(role=Role.ADMIN)
-    superuser = UserFactory(is_superuser=True)
-    learner = UserFactory(role=Role.LEARNER)
-    instructor_elsewhere = UserFactory(role=Role.INSTRUCTOR)
+    course = _course()
+    admin = _user(role=Role.ADMIN)
+    superuser = _user(is_superuser=True)
+    learner = _user(role=Role.LEARNER)
+    instructor_elsewhere = _user(role=Role.INSTRUCTOR)
     assert courses_api.user_may_edit_course(admin, course)
     assert courses_api.user_may_edit_course(superuser, course)
     assert courses_api.course_ids_for_staff(admin) is None
@@ -108,11 +118,11 @@ def test_site_administrators_reach_every_course_and_learners_none() -> None:
 
 
 def test_the_database_refuses_a_row_with_both_a_user_and_an_identifier() -> None:
-    course = CourseFactory()
+    course = _course()
     with pytest.raises(IntegrityError):
         CourseStaff.objects.create(
             course=course,
-            user=UserFactory(),
+            user=_user(),
             identifier="x@example.org",
             source=StaffSource.PORTAL,
         )
