@@ -20,7 +20,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
 
-from courses.models import Course, CourseStaff, StaffRole, StaffSource
+from courses.models import Course, CourseStaff, Module, StaffRole, StaffSource
 
 # A course's staff list is short; a package listing more is a mistake, not a course.
 MAX_STAFF_PER_SOURCE: Final = 500
@@ -69,6 +69,33 @@ def user_may_edit_course(user: Any, course: Course | int) -> bool:
         return False
     course_id = course if isinstance(course, int) else course.pk
     return Course.objects.filter(course_staff_filter(user), pk=course_id).exists()
+
+
+def module_ids_for_staff(user: Any) -> frozenset[int] | None:
+    """The modules of the courses this user is staff of; None for site administrators.
+
+    What instructors' lists pass as `module_ids` (quayside.scope), so SQL does the scoping.
+    """
+    if user_is_site_admin(user):
+        return None
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    return frozenset(
+        Module.objects.filter(course_staff_filter(user, prefix="course__"))
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+
+
+def user_may_edit_module(user: Any, module_id: int) -> bool:
+    """`user_may_edit_course` for the course of this module."""
+    if user_is_site_admin(user):
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Module.objects.filter(
+        course_staff_filter(user, prefix="course__"), pk=module_id
+    ).exists()
 
 
 def user_is_staff_anywhere(user: Any) -> bool:

@@ -14,10 +14,12 @@ from courses.access import MAX_STAFF_PER_SOURCE as MAX_STAFF_PER_SOURCE
 from courses.access import CourseStaffError as CourseStaffError
 from courses.access import course_ids_for_staff as course_ids_for_staff
 from courses.access import course_staff_set as _course_staff_set
+from courses.access import module_ids_for_staff as module_ids_for_staff
 from courses.access import staff_identifier_normalize as staff_identifier_normalize
 from courses.access import user_is_site_admin as user_is_site_admin
 from courses.access import user_is_staff_anywhere as user_is_staff_anywhere
 from courses.access import user_may_edit_course as _user_may_edit_course
+from courses.access import user_may_edit_module as user_may_edit_module
 from courses.models import ContentBlock, Course, LearningObjective, Module, ObjectiveOrigin, Section
 from courses.models import StaffRole as StaffRole
 from courses.models import StaffSource as StaffSource
@@ -25,6 +27,7 @@ from courses.models import StaffSource as StaffSource
 # Re-exported: the question bank declares supplementary objectives through this door.
 from courses.services import ObjectiveSupplement as ObjectiveSupplement
 from courses.services import objective_supplements_sync as _objective_supplements_sync
+from quayside.scope import ModuleScope, in_scope
 
 
 class CourseContentNotFoundError(LookupError):
@@ -229,17 +232,22 @@ def objective_supplements_sync(
     return _references([(row.pk, row.position, row.slug, row.origin) for row in rows])
 
 
-def section_choices() -> list[tuple[int, str]]:
-    """Every live section as (id, "Module N · position. title"), for instructors' forms."""
-    sections = Section.objects.filter(is_archived=False).select_related("module")
+def section_choices(*, module_ids: ModuleScope = None) -> list[tuple[int, str]]:
+    """Every live section in scope as (id, "Module N · position. title"), for instructors'
+    forms: an instructor's form offers only the sections of the courses they teach."""
+    sections = Section.objects.filter(
+        in_scope("module", module_ids), is_archived=False
+    ).select_related("module")
     return [
         (section.pk, f"{section.module.number} · {section.position}. {section.title}")
         for section in sections.order_by("module__number", "position")
     ]
 
 
-def objective_choices() -> list[tuple[int, str]]:
-    objectives = LearningObjective.objects.filter(is_archived=False).select_related("module")
+def objective_choices(*, module_ids: ModuleScope = None) -> list[tuple[int, str]]:
+    objectives = LearningObjective.objects.filter(
+        in_scope("module", module_ids), is_archived=False
+    ).select_related("module")
     return [
         (objective.pk, f"{objective.module.number} · {objective.position}. {objective.text}")
         for objective in objectives.order_by("module__number", "position")
