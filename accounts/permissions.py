@@ -50,6 +50,15 @@ def user_may_edit_module(user: Any, module_id: int | None) -> bool:
     return courses_api.user_may_edit_module(user, module_id)
 
 
+def user_may_edit_section(user: Any, section_id: int) -> bool:
+    """May this user put content into this section (staff of its course)? False if no such."""
+    try:
+        section = courses_api.section_get(section_id=section_id)
+    except courses_api.CourseContentNotFoundError:
+        return False
+    return user_may_edit_module(user, section.module_id)
+
+
 def course_staff_required(module_of: ModuleOf) -> Callable[[ViewFunction], ViewFunction]:
     """`instructor_required`, then staff of the course of the object the URL names, or 404."""
 
