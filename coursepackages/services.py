@@ -262,12 +262,13 @@ def _certification_sync(run: _Run, module_id: int, module_slug: str) -> None:
 
 
 def _staff_sync(run: _Run) -> None:
-    changes = package_staff.course_staff_apply(
-        course_slug=run.manifest.slug, identifiers=run.manifest.staff
-    )
-    if changes is None:
+    try:
+        added, removed = package_staff.course_staff_apply(
+            course_slug=run.manifest.slug, identifiers=run.manifest.staff
+        )
+    except courses_api.CourseStaffError as error:
+        run.problem("course.yaml", str(error), "staff")
         return
-    added, removed = changes
     run.diff.add("staff", CREATED, added)
     run.diff.add("staff", RETIRED, removed)
     kept = sorted(set(run.manifest.staff) - set(added))
