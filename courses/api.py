@@ -30,10 +30,12 @@ from courses.models import StaffRole as StaffRole
 from courses.models import StaffSource as StaffSource
 
 # Re-exported: the question bank declares supplementary objectives through this door.
-from courses.services import ObjectiveSupplement as ObjectiveSupplement
+from courses.objective_supplements import ObjectiveSupplement as ObjectiveSupplement
+from courses.objective_supplements import (
+    objective_supplements_sync as _objective_supplements_sync,
+)
 from courses.services import module_import_file as _module_import_file
 from courses.services import module_slug_for
-from courses.services import objective_supplements_sync as _objective_supplements_sync
 from quayside.scope import ModuleScope, in_scope
 
 
@@ -287,7 +289,8 @@ def objective_supplements_sync(
     *, module_id: int, supplements: list[ObjectiveSupplement]
 ) -> ObjectiveReferences:
     """Declare the objectives another app needs beyond the course text (see
-    `courses.services.objective_supplements_sync`); returns the module's references after."""
+    `courses.objective_supplements.objective_supplements_sync`); returns the module's references
+    after."""
     rows = _objective_supplements_sync(module_id=module_id, supplements=supplements)
     return _references([(row.pk, row.position, row.slug, row.origin) for row in rows])
 

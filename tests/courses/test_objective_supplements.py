@@ -5,7 +5,8 @@ import pytest
 
 from courses import api as courses_api
 from courses.models import LearningObjective, ObjectiveOrigin
-from courses.services import ImportSummary, ObjectiveSupplement, module_import
+from courses.objective_supplements import ObjectiveSupplement
+from courses.services import ImportSummary, module_import
 from tests.courses.conftest import COURSE_SLUG, DEMO_MODULE
 
 pytestmark = pytest.mark.django_db
