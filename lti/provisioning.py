@@ -21,6 +21,7 @@ from accounts.services import (
     user_is_integration_managed,
     user_role_follow_integration,
 )
+from courses import api as courses_api
 from lti.content import target_get
 from lti.models import LtiLink
 
@@ -118,6 +119,19 @@ def _account_create(*, issuer: str, sub: str, claimed_email: str, name: str, rol
     if user is None or not user_is_integration_managed(user):
         raise IntegrityError(f"The placeholder address {placeholder} belongs to another account.")
     return user
+
+
+def course_membership_record(*, user: User, roles: Iterable[str], course_id: int | None) -> None:
+    """A launch into a placement of a course: its learners are enrolled in the course, and
+    those with a teaching role in the LMS course become its staff (source: the LMS)."""
+    if course_id is None:
+        return
+    if quayside_role(roles) == Role.INSTRUCTOR:
+        courses_api.course_staff_add_from_lms(course_id=course_id, user=user)
+    else:
+        courses_api.enrolment_for_course(
+            course_id=course_id, learner=user, source=courses_api.EnrolmentSource.LMS
+        )
 
 
 def target_parameter(*, kind: str, slug: str) -> dict[str, str]:
