@@ -351,6 +351,13 @@ def user_may_edit_course(user: Any, course: Course | int | str) -> bool:
     return _user_may_edit_course(user, course)
 
 
+def module_ids_of_course(*, course_slug: str) -> frozenset[int] | None:
+    """The modules of a course (a course's scope, quayside.scope); None when no such course."""
+    if not Course.objects.filter(slug=course_slug).exists():
+        return None
+    return frozenset(Module.objects.filter(course__slug=course_slug).values_list("pk", flat=True))
+
+
 def course_id_for(*, course_slug: str) -> int | None:
     return Course.objects.filter(slug=course_slug).values_list("pk", flat=True).first()
 
