@@ -22,7 +22,7 @@ from accounts.services import (
     user_role_follow_integration,
 )
 from courses import api as courses_api
-from lti.content import target_get
+from lti.content import target_course_id, target_get
 from lti.models import LtiLink
 
 # The custom parameter a deep-linked placement carries: "<kind>:<slug>".
@@ -153,7 +153,12 @@ def link_for_resource(
         if target_get(kind=kind, slug=slug) is None:
             return None
         link, _ = LtiLink.objects.get_or_create(
-            resource_link=resource_link, defaults={"target_kind": kind, "target_slug": slug}
+            resource_link=resource_link,
+            defaults={
+                "target_kind": kind,
+                "target_slug": slug,
+                "course_id": target_course_id(kind=kind, slug=slug),
+            },
         )
     if lineitem_url and link.lineitem_url != lineitem_url:
         link.lineitem_url = lineitem_url
