@@ -128,6 +128,17 @@ class IsCourseStaff(IsInstructor):
         return True
 
 
+class IsCourseSlugStaff(IsInstructor):
+    """IsInstructor, then staff of the course the URL names by `<course_slug>` (404 otherwise)."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        if not super().has_permission(request, view):
+            return False
+        if not courses_api.user_may_edit_course(request.user, str(view.kwargs["course_slug"])):
+            raise NotFound("Not found in the courses you teach.")
+        return True
+
+
 def request_user(request: HttpRequest | Request) -> User:
     """The signed-in user of a request that a permission check has already let through."""
     user = request.user
