@@ -196,3 +196,9 @@ def attempt_cycles_withdraw_after(*, learner_id: int, assessment_slug: str, afte
         assessment__slug=assessment_slug, learner_id=learner_id, starts_at__gt=after
     ).delete()
     return deleted
+
+
+def assessment_course_id(*, slug: str) -> int | None:
+    """The course an assessment belongs to (an LMS placement enrols into it)."""
+    rows = Assessment.objects.filter(slug=slug).values_list("module__course_id", flat=True)
+    return rows.first()

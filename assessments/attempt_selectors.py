@@ -27,6 +27,7 @@ from assessments.models import (
 )
 from assessments.question_types import QUESTION_TYPES, instantiate
 from courses.models import LearningObjective, Section
+from quayside.scope import ModuleScope, in_scope
 
 # A section below this share of points needs review.
 MASTERY_THRESHOLD = 0.7
@@ -172,9 +173,11 @@ def _aware(moment: datetime | None) -> datetime | None:
 
 
 def attempt_list_for_learner(
-    *, learner: User, assessment: Assessment | None = None
+    *, learner: User, assessment: Assessment | None = None, module_ids: ModuleScope = None
 ) -> QuerySet[Attempt]:
-    attempts = Attempt.objects.filter(learner=learner).select_related("assessment")
+    attempts = Attempt.objects.filter(
+        in_scope("assessment__module_id", module_ids), learner=learner
+    ).select_related("assessment")
     if assessment is not None:
         attempts = attempts.filter(assessment=assessment)
     return attempts.order_by("-started_at")

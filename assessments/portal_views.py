@@ -53,6 +53,7 @@ from assessments.services.attempts import (
     attempt_start,
     attempt_submit,
 )
+from courses import api as courses_api
 from quayside.identifiers import whole_number_or_none
 
 RECENT_ATTEMPTS = 8
@@ -107,19 +108,31 @@ def _certification_standing_available() -> bool:
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """The learner's courses, and their standing: in one course (`?course=<slug>`), or in all."""
     learner = request_user(request)
     now = timezone.now()
+    courses = courses_api.course_list_for_learner(learner=learner)
+    course_slug = request.GET.get("course") or None
+    module_ids = None
+    if course_slug is not None:
+        module_ids = courses_api.module_ids_of_course(course_slug=course_slug)
+        if module_ids is None:
+            raise Http404("No such course.")
+    recent = attempt_list_for_learner(learner=learner, module_ids=module_ids)[:RECENT_ATTEMPTS]
     return render(
         request,
         "assessments/portal/dashboard.html",
         {
+            "courses": courses,
+            "course_slug": course_slug,
             "assessment_standings": portal_selectors.assessment_standings_for_learner(
-                learner=learner, now=now
+                learner=learner, now=now, module_ids=module_ids
             ),
-            "mastery": mastery_for_learner(learner=learner, now=now).sections,
+            "mastery": mastery_for_learner(
+                learner=learner, now=now, module_ids=module_ids
+            ).sections,
             "recent_attempts": [
-                (attempt, grades_visible(attempt=attempt, now=now))
-                for attempt in attempt_list_for_learner(learner=learner)[:RECENT_ATTEMPTS]
+                (attempt, grades_visible(attempt=attempt, now=now)) for attempt in recent
             ],
             # Certification slot: filled by certificates/_standing.html when that app provides it.
             "certification_slot": _certification_standing_available(),

@@ -101,3 +101,11 @@ def program_module_id(*, slug: str) -> int | None:
     return (
         CertificationProgram.objects.filter(slug=slug).values_list("module_id", flat=True).first()
     )
+
+
+def program_course_id(*, slug: str) -> int | None:
+    """The course a certification program belongs to (an LMS placement enrols into it)."""
+    rows = CertificationProgram.objects.filter(slug=slug).values_list(
+        "module__course_id", flat=True
+    )
+    return rows.first()

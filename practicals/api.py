@@ -213,3 +213,9 @@ def grading_engines() -> list[GradingEngineState]:
         )
         for health in engine_health_list()
     ]
+
+
+def task_course_id(*, slug: str) -> int | None:
+    """The course a practical task belongs to (an LMS placement enrols into it)."""
+    rows = PracticalTask.objects.filter(slug=slug).values_list("module__course_id", flat=True)
+    return rows.first()

@@ -30,6 +30,8 @@ from assessments.models import (
 )
 from assessments.question_types import QUESTION_TYPES, instantiate
 from assessments.services.draw import BlueprintUnfillable, DrawnQuestion, questions_draw
+from courses import api as courses_api
+from courses.api import EnrolmentSource
 
 # Seeds are stored in a signed 64-bit column; 31 bits are plenty to vary parameters.
 SEED_BITS = 31
@@ -277,6 +279,12 @@ def _attempt_create(
         max_score=sum((question.version.points for question in drawn), Decimal(0)),
     )
     frozen = AttemptQuestion.objects.bulk_create(_frozen_questions(attempt, drawn, rng))
+    if number == 1:
+        # A learner practising in a course is taking it (courses.enrolment): one statement,
+        # nothing when they are enrolled already.
+        courses_api.enrolment_for_module(
+            learner_id=learner.pk, module_id=assessment.module_id, source=EnrolmentSource.PRACTICE
+        )
     # The caller shows the new attempt at once, and its questions are already here with their
     # versions and questions: they are left as the attempt's prefetched `questions`, as
     # prefetch_related would, so the first read needs no query.
