@@ -33,9 +33,10 @@ from assessments.models import (
 )
 from assessments.services.attempts import attempts_counted
 from courses import api as courses_api
+from quayside.errors import NotFoundError
 
 
-class AssessmentNotFound(Exception):
+class AssessmentNotFound(NotFoundError):
     """No such assessment that this person may open."""
 
 

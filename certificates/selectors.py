@@ -28,16 +28,17 @@ from certificates.models import (
 )
 from courses.api import section_list_for_module
 from practicals.api import TaskResult, task_result_for_learner
+from quayside.errors import NotFoundError
 from quayside.scope import ModuleScope, in_scope
 
 CREDENTIAL_ID_PREFIX = "urn:uuid:"
 
 
-class CertificateNotFound(Exception):
+class CertificateNotFound(NotFoundError):
     """No such certificate for this person (it may exist for someone else: we do not say)."""
 
 
-class ProgramNotFound(Exception):
+class ProgramNotFound(NotFoundError):
     pass
 
 

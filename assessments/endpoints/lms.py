@@ -27,10 +27,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import IsInstructor
+from accounts.api import IsInstructor
 from assessments.attempt_selectors import mastery_for_learner
 from assessments.endpoints.attempts_access import (
-    DomainErrorsAsProblems,
     LearnerApiView,
     assessment_get_for_scope,
     scope_of,
@@ -347,7 +346,7 @@ def _results(request: Request, slug: str) -> QuerySet[Attempt]:
         parameters=RESULT_FILTER_PARAMETERS,
     )
 )
-class AssessmentResults(DomainErrorsAsProblems, generics.ListAPIView[Attempt]):
+class AssessmentResults(generics.ListAPIView[Attempt]):
     permission_classes = [IsInstructor]
     serializer_class = InstructorAttemptResultOutput
     pagination_class = ResultsPagination
@@ -385,7 +384,7 @@ def _csv_lines(attempts: QuerySet[Attempt]) -> Iterator[str]:
         yield writer.writerow(row)
 
 
-class AssessmentResultsCsv(DomainErrorsAsProblems, APIView):
+class AssessmentResultsCsv(APIView):
     permission_classes = [IsInstructor]
     # JSON first, so problem responses are negotiated even by a client that asks for CSV.
     renderer_classes = [JSONRenderer, CsvRenderer]

@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import IsInstructor, request_user
+from accounts.api import IsInstructor, request_user
 from assessments import selectors
 from assessments.interchange.model import ExportError
 from assessments.models import Provenance, Question, QuestionStatus, QuestionVersion

@@ -17,8 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import IsInstructor
-from assessments.endpoints.attempts_access import DomainErrorsAsProblems
+from accounts.api import IsInstructor
 from assessments.endpoints.lms import CsvRenderer
 from assessments.models import Assessment
 from assessments.portal_selectors import assessment_get_for_instructor
@@ -106,7 +105,7 @@ def _statistics(request: Request, slug: str) -> AssessmentStatistics:
     )
 
 
-class AssessmentStatisticsApi(DomainErrorsAsProblems, APIView):
+class AssessmentStatisticsApi(APIView):
     permission_classes = [IsInstructor]
 
     @extend_schema(
@@ -130,7 +129,7 @@ class AssessmentStatisticsApi(DomainErrorsAsProblems, APIView):
         return Response(AssessmentStatisticsOutput(body).data)
 
 
-class AssessmentStatisticsCsv(DomainErrorsAsProblems, APIView):
+class AssessmentStatisticsCsv(APIView):
     permission_classes = [IsInstructor]
     # JSON first, so problem responses are negotiated even by a client that asks for CSV.
     renderer_classes = [JSONRenderer, CsvRenderer]

@@ -1,0 +1,22 @@
+"""What other apps may ask of accounts: who the request's user is, who may do what, and the
+account changes an integration (an LMS, LTI) makes. The `User` model itself is imported from
+`accounts.models` (the one model other apps may import, see docs/architecture.md)."""
+
+from accounts.permissions import IsInstructor, instructor_required, request_user, user_is_instructor
+from accounts.services import (
+    user_create_without_password,
+    user_display_name_change,
+    user_is_integration_managed,
+    user_role_follow_integration,
+)
+
+__all__ = [
+    "IsInstructor",
+    "instructor_required",
+    "request_user",
+    "user_create_without_password",
+    "user_display_name_change",
+    "user_is_instructor",
+    "user_is_integration_managed",
+    "user_role_follow_integration",
+]
