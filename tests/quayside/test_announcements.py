@@ -55,12 +55,13 @@ def test_the_apps_subscribe_their_reactions_when_django_starts() -> None:
 @pytest.mark.django_db
 def test_subscribing_twice_is_hearing_once(subscribed) -> None:
     heard: list[int] = []
-    _subscribe(subscribed, Topic.DISPLAY_NAME_CHANGED, heard.append)
-    _subscribe(subscribed, Topic.DISPLAY_NAME_CHANGED, heard.append)
+    _subscribe(subscribed, Topic.ATTEMPT_GRADED, heard.append)
+    _subscribe(subscribed, Topic.ATTEMPT_GRADED, heard.append)
 
-    announcements.publish(Topic.DISPLAY_NAME_CHANGED, 7)
+    # No such attempt: the apps' own subscribers find nothing to do.
+    announcements.publish(Topic.ATTEMPT_GRADED, 999_999)
 
-    assert heard == [7]
+    assert heard == [999_999]
 
 
 @pytest.mark.django_db(transaction=True)
