@@ -2,7 +2,16 @@
 account changes an integration (an LMS, LTI) makes. The `User` model itself is imported from
 `accounts.models` (the one model other apps may import, see docs/architecture.md)."""
 
-from accounts.permissions import IsInstructor, instructor_required, request_user, user_is_instructor
+from accounts.permissions import (
+    IsCourseStaff,
+    IsInstructor,
+    course_staff_required,
+    instructor_required,
+    request_user,
+    staff_module_scope,
+    user_is_instructor,
+    user_may_edit_section,
+)
 from accounts.services import (
     user_create_without_password,
     user_display_name_change,
@@ -11,12 +20,16 @@ from accounts.services import (
 )
 
 __all__ = [
+    "IsCourseStaff",
     "IsInstructor",
+    "course_staff_required",
     "instructor_required",
     "request_user",
+    "staff_module_scope",
     "user_create_without_password",
     "user_display_name_change",
     "user_is_instructor",
     "user_is_integration_managed",
+    "user_may_edit_section",
     "user_role_follow_integration",
 ]

@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api import IsInstructor, request_user
+from accounts.api import IsInstructor, request_user, staff_module_scope
 from accounts.models import User
 from certificates import selectors
 from certificates.issuer import verification_url
@@ -55,6 +55,11 @@ def _learner_certificate(request: Request, code: str) -> Certificate:
 
 def _instructor_certificate(request: Request, code: str) -> Certificate:
     return selectors.certificate_get_for_instructor(code=code, instructor=request_user(request))
+
+
+def _program(request: Request, slug: str) -> CertificationProgram:
+    """A program of a course the instructor teaches; others are not found."""
+    return selectors.program_get(slug=slug, module_ids=staff_module_scope(request.user))
 
 
 # Learner -------------------------------------------------------------------------------------
@@ -199,7 +204,12 @@ class ProgramList(APIView):
         tags=[ADMINISTRATION_TAG],
     )
     def get(self, request: Request) -> Response:
-        return Response(ProgramOutput(selectors.program_list_active(), many=True).data)
+        return Response(
+            ProgramOutput(
+                selectors.program_list_active(module_ids=staff_module_scope(request.user)),
+                many=True,
+            ).data
+        )
 
 
 class InstructorCertificateOutput(serializers.Serializer[Any]):
@@ -230,9 +240,7 @@ class ProgramCertificates(APIView):
         tags=[ADMINISTRATION_TAG],
     )
     def get(self, request: Request, slug: str) -> Response:
-        certificates = selectors.certificate_list_for_program(
-            program=selectors.program_get(slug=slug)
-        )
+        certificates = selectors.certificate_list_for_program(program=_program(request, slug))
         return Response(InstructorCertificateOutput(certificates, many=True).data)
 
     @extend_schema(
@@ -243,7 +251,7 @@ class ProgramCertificates(APIView):
         description="Issue a certificate manually, whatever the learner's standing.",
     )
     def post(self, request: Request, slug: str) -> Response:
-        program = selectors.program_get(slug=slug)
+        program = _program(request, slug)
         given = ManualIssueInput(data=request.data)
         given.is_valid(raise_exception=True)
         learner = User.objects.filter(email__iexact=given.validated_data["learner_email"]).first()

@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.api import instructor_required, request_user
+from accounts.api import instructor_required, request_user, staff_module_scope
 from accounts.models import User
 from certificates import selectors
 from certificates.codes import (
@@ -129,14 +129,14 @@ class ManualIssueForm(ReasonForm):
 
 @instructor_required
 def program_list(request: HttpRequest) -> HttpResponse:
-    programs = selectors.program_list_active()
+    programs = selectors.program_list_active(module_ids=staff_module_scope(request.user))
     return render(request, "certificates/program_list.html", {"programs": programs})
 
 
 @instructor_required
 @require_http_methods(["GET", "POST"])
 def program_certificates(request: HttpRequest, slug: str) -> HttpResponse:
-    program = selectors.program_get(slug=slug)
+    program = selectors.program_get(slug=slug, module_ids=staff_module_scope(request.user))
     form = ManualIssueForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         learner = User.objects.filter(email__iexact=form.cleaned_data["learner_email"]).first()

@@ -7,6 +7,10 @@ from decimal import Decimal
 from practicals.models import CheckResult, GradingRun, PracticalTask, Submission, Verdict
 from practicals.selectors import engine_health_list
 
+# Re-exported: a course package's sync loads its tasks through this door.
+from practicals.services.tasks import practical_tasks_load as practical_tasks_load
+from practicals.task_definitions import TaskDefinitionError as TaskDefinitionError
+
 
 def submission_owner(*, submission_id: int) -> tuple[int, str] | None:
     """(learner id, task slug) of a submission, or None if there is no such submission."""

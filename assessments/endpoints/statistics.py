@@ -17,7 +17,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api import IsInstructor
+from accounts.api import IsCourseStaff
+from assessments import staff_routes
 from assessments.endpoints.lms import CsvRenderer
 from assessments.models import Assessment
 from assessments.portal_selectors import assessment_get_for_instructor
@@ -106,7 +107,8 @@ def _statistics(request: Request, slug: str) -> AssessmentStatistics:
 
 
 class AssessmentStatisticsApi(APIView):
-    permission_classes = [IsInstructor]
+    permission_classes = [IsCourseStaff]
+    course_module_of = staticmethod(staff_routes.assessment_module)
 
     @extend_schema(
         tags=[STATISTICS_TAG],
@@ -130,7 +132,8 @@ class AssessmentStatisticsApi(APIView):
 
 
 class AssessmentStatisticsCsv(APIView):
-    permission_classes = [IsInstructor]
+    permission_classes = [IsCourseStaff]
+    course_module_of = staticmethod(staff_routes.assessment_module)
     # JSON first, so problem responses are negotiated even by a client that asks for CSV.
     renderer_classes = [JSONRenderer, CsvRenderer]
 
