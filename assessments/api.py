@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 
-from assessments import events
+from accounts.models import User
 from assessments.attempt_selectors import assessment_result_from_attempts, mastery_for_learner
 from assessments.models import Assessment, Attempt, AttemptCycle, AttemptStatus
 
@@ -34,10 +34,7 @@ __all__ = [
     "attempt_owner",
     "result_changes",
     "section_mastery_for_learner",
-    "subscribe_attempt_graded",
 ]
-
-subscribe_attempt_graded = events.subscribe_attempt_graded
 
 
 @dataclass(frozen=True)
@@ -112,8 +109,6 @@ def section_mastery_for_learner(
     *, learner_id: int, now: datetime | None = None, since: datetime | None = None
 ) -> list[SectionMasteryValue]:
     """Mastery per section; with `since`, only from attempts started at or after it."""
-    from accounts.models import User
-
     learner = User.objects.get(pk=learner_id)
     mastery = mastery_for_learner(learner=learner, now=now or timezone.now(), since=since)
     return [

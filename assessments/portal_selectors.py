@@ -33,10 +33,11 @@ from assessments.models import (
 )
 from assessments.services.attempts import attempts_counted
 from courses import api as courses_api
+from quayside.errors import NotFoundError
 from quayside.scope import ModuleScope, in_scope
 
 
-class AssessmentNotFound(Exception):
+class AssessmentNotFound(NotFoundError):
     """No such assessment that this person may open."""
 
 

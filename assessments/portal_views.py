@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.permissions import request_user
+from accounts.api import request_user
 from assessments import portal_selectors
 from assessments.attempt_selectors import (
     AttemptNotFound,
@@ -55,6 +55,7 @@ from assessments.services.attempts import (
 )
 from courses import api as courses_api
 from quayside.identifiers import whole_number_or_none
+from quayside.problem_details import domain_problem_response
 
 RECENT_ATTEMPTS = 8
 STANDING_TEMPLATE = "certificates/_standing.html"
@@ -78,22 +79,6 @@ def _standing_or_404(request: HttpRequest, slug: str) -> portal_selectors.Assess
 
 def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
-
-
-def _problem(error: AttemptError, **extra: Any) -> JsonResponse:
-    """An RFC 9457 problem document: `detail` is written for the learner, `code` for scripts."""
-    return JsonResponse(
-        {
-            "type": "about:blank",
-            "title": error.code.replace("_", " ").capitalize(),
-            "status": error.status,
-            "detail": error.message,
-            "code": error.code,
-            **extra,
-        },
-        status=error.status,
-        content_type="application/problem+json",
-    )
 
 
 def _certification_standing_available() -> bool:
@@ -328,8 +313,10 @@ def answer_save(request: HttpRequest, attempt_id: int, position: int) -> JsonRes
     try:
         acknowledgement = attempt_answer_save(item=ItemForSave.of(item), response=response)
     except AttemptError as error:
-        return _problem(
-            error, result_url=reverse("portal:result", kwargs={"attempt_id": attempt_id})
+        return domain_problem_response(
+            error,
+            request=request,
+            result_url=reverse("portal:result", kwargs={"attempt_id": attempt_id}),
         )
     return JsonResponse(_acknowledgement(acknowledgement))
 
@@ -343,8 +330,10 @@ def answer_check(request: HttpRequest, attempt_id: int, position: int) -> JsonRe
     try:
         acknowledgement = attempt_answer_check(item=ItemForSave.of(item), response=response)
     except AttemptError as error:
-        return _problem(
-            error, result_url=reverse("portal:result", kwargs={"attempt_id": attempt_id})
+        return domain_problem_response(
+            error,
+            request=request,
+            result_url=reverse("portal:result", kwargs={"attempt_id": attempt_id}),
         )
     checked = _question_or_404(request, attempt_id, position)
     shown = item_for_learner(attempt=checked.attempt, item=checked, now=acknowledgement.saved_at)

@@ -3,7 +3,7 @@
 Other apps (assessments, certificates) read course content through these functions only.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,10 +40,11 @@ from courses.services import ObjectiveSupplement as ObjectiveSupplement
 from courses.services import module_import_file as _module_import_file
 from courses.services import module_slug_for
 from courses.services import objective_supplements_sync as _objective_supplements_sync
+from quayside.errors import NotFoundError
 from quayside.scope import ModuleScope, in_scope
 
 
-class CourseContentNotFoundError(LookupError):
+class CourseContentNotFoundError(NotFoundError):
     """The requested module or section does not exist."""
 
 
@@ -255,6 +256,11 @@ def module_id_for(*, course_slug: str, module_slug: str) -> int | None:
         .values_list("pk", flat=True)
         .first()
     )
+
+
+def course_ids_by_slug(*, slugs: Iterable[str]) -> dict[str, int]:
+    """The ids of those of the courses that exist, by slug (a missing slug is simply absent)."""
+    return dict(Course.objects.filter(slug__in=list(slugs)).values_list("slug", "pk"))
 
 
 def section_ids_by_slug(*, module_id: int) -> dict[str, int]:

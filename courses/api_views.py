@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import IsCourseSlugStaff
+from accounts.api import IsCourseSlugStaff
 from courses import selectors
 from courses.enrolment import (
     EnrolmentRefusedError,

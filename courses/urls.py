@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts.permissions import course_slug_staff_required
+from accounts.api import course_slug_staff_required
 from courses import views
 
 app_name = "courses"

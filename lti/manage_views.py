@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.permissions import instructor_required
+from accounts.api import instructor_required
 from courses.api import course_ids_for_staff
 from lti import roster
 from lti.grades import grade_delivery_resend

@@ -14,13 +14,13 @@ from django.db import IntegrityError, transaction
 from lti_tool.lti_core.utils import normalize_role
 from lti_tool.models import LtiDeployment, LtiRegistration, LtiResourceLink, LtiUser
 
-from accounts.models import Role, User
-from accounts.services import (
+from accounts.api import (
     user_create_without_password,
     user_display_name_change,
     user_is_integration_managed,
     user_role_follow_integration,
 )
+from accounts.models import Role, User
 from courses import api as courses_api
 from lti.content import target_course_id, target_get
 from lti.models import LtiLink

@@ -22,8 +22,8 @@ from lti_tool.utils import sync_data_from_launch
 from pylti1p3.contrib.django import DjangoCacheDataStorage, DjangoOIDCLogin
 from pylti1p3.exception import LtiException, OIDCException
 
+from accounts.api import request_user
 from accounts.models import Role
-from accounts.permissions import request_user
 from lti import deep_linking
 from lti.content import target_course_id, target_landing_url
 from lti.keys import tool_jwks

@@ -17,7 +17,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
-from assessments import events
 from assessments.models import (
     Assessment,
     Attempt,
@@ -32,20 +31,19 @@ from assessments.question_types import QUESTION_TYPES, instantiate
 from assessments.services.draw import BlueprintUnfillable, DrawnQuestion, questions_draw
 from courses import api as courses_api
 from courses.api import EnrolmentSource
+from quayside import announcements
+from quayside.announcements import Topic
+from quayside.errors import DomainError
 
 # Seeds are stored in a signed 64-bit column; 31 bits are plenty to vary parameters.
 SEED_BITS = 31
 
 
-class AttemptError(Exception):
+class AttemptError(DomainError):
     """A refused request; `code` names the reason for API clients, the message is for people."""
 
     code = "attempt_error"
     status = 409
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class AssessmentUnavailable(AttemptError):
@@ -383,7 +381,7 @@ def attempt_submit(
         ]
     )
     # Inside the transaction: subscribers record their follow-up work atomically with the grade.
-    events.attempt_graded(attempt_id=locked.pk)
+    announcements.publish(Topic.ATTEMPT_GRADED, locked.pk)
     return locked
 
 
