@@ -1,4 +1,4 @@
-"""Static checks of the question bank in assessments/bank/ (module 1.1, Docker basics).
+"""Static checks of the question bank (BANK_DIRECTORY: module 1.1, Docker basics).
 
 The checks need no database: they read the files and call pure Python code only. They follow
 docs/question-format.md. Every item is also run through the engine's own validators and graders
@@ -24,6 +24,7 @@ from assessments.question_types import QUESTION_TYPES, ResponseError
 from assessments.question_types.dockerfile import rule_options
 from assessments.question_types.examples import EXPECTED_FRACTION_TOLERANCE, Example, examples_of
 from assessments.question_types.variants import apply_parameters
+from assessments.services.bank import BANK_DIRECTORY
 from assessments.services.bank_policy import (
     EXAMPLE_TYPES,
     GIVEAWAY_LENGTH_RATIO,
@@ -33,8 +34,7 @@ from assessments.services.bank_policy import (
 )
 from graders import docker_cli, dockerfile_parser, dockerfile_rules
 
-REPO = Path(__file__).resolve().parents[2]
-BANK = REPO / "assessments" / "bank"
+BANK = BANK_DIRECTORY
 OBJECTIVES_FILE = BANK / "objectives.yaml"
 
 SECTIONS = {
@@ -589,9 +589,10 @@ def test_docker_commands_parse_with_the_grader(number: int, question: dict[str, 
     for variant, values in _variants(question):
         for answer in variant["answers"]:
             try:
-                docker_cli.parse_command(answer["command"])
+                parsed = docker_cli.parse_command(answer["command"])
             except docker_cli.DockerCommandError as error:
                 pytest.fail(f"{answer['command']!r} ({values}) does not parse: {error}")
+            assert parsed.path, answer["command"]
 
 
 @pytest.mark.parametrize(("number", "question"), DOCKERFILES, ids=_ids(DOCKERFILES))
