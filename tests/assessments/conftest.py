@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 
 from assessments.models import Provenance, Question, QuestionStatus
-from assessments.services.questions import QuestionContent, question_create
 from courses import api as courses_api
+from courses.models import Section
 from courses.services import module_import_file
-from tests.factories import SectionFactory
+from tests.factories import SectionFactory, question_build
 
 DEMO_MODULE_FILE = Path(__file__).resolve().parents[2] / "demo/courses/module-1-1-docker-basics.md"
 DEMO_COURSE_SLUG = "docker-basics"
@@ -61,12 +61,13 @@ def make_question(db: None) -> QuestionMaker:
         provenance: Provenance = Provenance.AUTHORED,
         tags: tuple[str, ...] = (),
     ) -> Question:
-        return question_create(
+        return question_build(
+            section=Section.objects.get(pk=section_id) if section_id else SectionFactory(),
+            question_type=question_type,
+            spec=spec or choice_spec(),
             key=key or f"question-{next(counter)}",
-            section_id=section_id or SectionFactory().pk,
-            content=QuestionContent(type=question_type, spec=spec or choice_spec()),
-            provenance=provenance,
             status=status,
+            provenance=provenance,
             tags=tags,
         )
 
