@@ -122,8 +122,7 @@ def _call_and_validate(case, headers: dict[str, str]) -> None:
         resolve(urlsplit(response.request.url).path)
     except Resolver404:
         # A path no API route matches (generated from a negative example) never reaches DRF:
-        # Django answers 404 itself. See the report: a handler404 in quayside/urls.py would make
-        # that a problem+json as well.
+        # the project's handler404 answers it (quayside.problem_details.not_found).
         assert response.status_code == 404
         return
     case.validate_response(response, checks=RESPONSE_CHECKS)
