@@ -1,4 +1,4 @@
-"""Static checks of the question bank (BANK_DIRECTORY: module 1.1, Docker basics).
+"""Static checks of the Docker course package's question bank (content/docker-basics/bank/).
 
 The checks need no database: they read the files and call pure Python code only. They follow
 docs/question-format.md. Every item is also run through the engine's own validators and graders
@@ -24,7 +24,6 @@ from assessments.question_types import QUESTION_TYPES, ResponseError
 from assessments.question_types.dockerfile import rule_options
 from assessments.question_types.examples import EXPECTED_FRACTION_TOLERANCE, Example, examples_of
 from assessments.question_types.variants import apply_parameters
-from assessments.services.bank import BANK_DIRECTORY
 from assessments.services.bank_policy import (
     EXAMPLE_TYPES,
     GIVEAWAY_LENGTH_RATIO,
@@ -32,9 +31,10 @@ from assessments.services.bank_policy import (
     bank_policy_errors,
     option_length,
 )
+from coursepackages.layout import DEMO_BANK_DIR
 from graders import docker_cli, dockerfile_parser, dockerfile_rules
 
-BANK = BANK_DIRECTORY
+BANK = DEMO_BANK_DIR
 OBJECTIVES_FILE = BANK / "objectives.yaml"
 
 SECTIONS = {

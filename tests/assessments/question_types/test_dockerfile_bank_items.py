@@ -7,9 +7,9 @@ import pytest
 import yaml
 
 from assessments.question_types import QUESTION_TYPES
-from assessments.services.bank import BANK_DIRECTORY
+from coursepackages.layout import DEMO_BANK_DIR
 
-BANK = BANK_DIRECTORY
+BANK = DEMO_BANK_DIR
 DOCKERFILE = QUESTION_TYPES["dockerfile"]
 DIGEST = "sha256:" + "0123456789abcdef" * 4
 
