@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from django.db.models import OuterRef, Subquery
+
 from practicals.models import CheckResult, GradingRun, PracticalTask, Submission, Verdict
 from practicals.selectors import engine_health_list
 
@@ -55,28 +57,32 @@ def task_result_for_learner(
     cycle counts only new evidence).
     """
     # A submission being regraded keeps its last run's result until the new run is stored.
-    submissions = (
-        Submission.objects.filter(
-            learner_id=learner_id, task_version__task__slug=task_slug, runs__isnull=False
-        )
-        .distinct()
-        .select_related("task_version__task")
-        .defer("content")
+    submissions = Submission.objects.filter(
+        learner_id=learner_id, task_version__task__slug=task_slug
     )
     if submitted_since is not None:
         submissions = submissions.filter(queued_at__gte=submitted_since)
+    latest_run = GradingRun.objects.filter(submission_id=OuterRef("pk")).order_by("-number")
+    # One query, however many submissions: the latest run of each, with its submission's task.
+    runs = (
+        GradingRun.objects.filter(
+            pk__in=submissions.annotate(latest=Subquery(latest_run.values("pk")[:1])).values(
+                "latest"
+            )
+        )
+        .exclude(verdict=Verdict.ERROR)
+        .select_related("submission__task_version__task")
+        .defer("submission__content")
+    )
     best: tuple[Submission, GradingRun] | None = None
-    for submission in submissions:
-        run = submission.runs.order_by("-number").first()
-        if run is None or run.verdict == Verdict.ERROR:
-            continue
+    for run in runs:
         key = (run.verdict == Verdict.PASSED, run.score, run.finished_at)
         if best is None or key > (
             best[1].verdict == Verdict.PASSED,
             best[1].score,
             best[1].finished_at,
         ):
-            best = (submission, run)
+            best = (run.submission, run)
     if best is None:
         return None
     submission, run = best
