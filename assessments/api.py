@@ -12,6 +12,14 @@ from django.utils import timezone
 from assessments import events
 from assessments.attempt_selectors import assessment_result_from_attempts, mastery_for_learner
 from assessments.models import Assessment, Attempt, AttemptCycle, AttemptStatus
+
+# Re-exported: a course package's sync loads its bank and catalogue through this door.
+from assessments.services.bank import BankError as BankError
+from assessments.services.bank import bank_questions_retire_missing as bank_questions_retire_missing
+from assessments.services.bank import question_bank_load as question_bank_load
+from assessments.services.catalogue import CatalogueError as CatalogueError
+from assessments.services.catalogue import assessments_load as assessments_load
+from assessments.services.drafts import drafts_generate as drafts_generate
 from quayside.scope import ModuleScope, in_scope
 
 __all__ = [

@@ -127,9 +127,7 @@ def recreate_database() -> None:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         connection.execute(f'CREATE DATABASE "{name}"')
     _manage("migrate", "--verbosity", "0")
-    _manage("import_course", "demo/courses/module-1-1-docker-basics.md")
-    _manage("load_question_bank")
-    _manage("load_assessments")
+    _manage("sync_course", "--demo")
 
 
 def create_learners(count: int, prefix: str) -> list[str]:

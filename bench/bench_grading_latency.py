@@ -36,6 +36,7 @@ import docker
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from coursepackages.layout import DEMO_TASKS_DIR
 from graders.data import SubmissionFiles, SubmissionKind
 from graders.pipeline import grade_submission
 from graders.sandbox.buildcache import LearnerBuildCache
@@ -270,7 +271,7 @@ def main() -> int:
     parser.add_argument("--no-profiles", action="store_true", help="skip gVisor and userns")
     arguments = parser.parse_args()
     client = docker.from_env()
-    task = load_task(TASK)
+    task = load_task(TASK, directory=DEMO_TASKS_DIR)
     answer = submission(SubmissionKind.ARCHIVE, dict(task.reference_files))
     with tempfile.TemporaryDirectory() as directory:
         context = Path(directory)

@@ -4,7 +4,7 @@
 
 Real everything: PostgreSQL (the database `quayside_bench_grading` is dropped and recreated, or
 BENCH_DATABASE_URL), the Redis broker (BENCH_REDIS_URL, default db 13, flushed), the Docker
-engine and the real pipeline. The demo course and graders/tasks are loaded; the submissions are a
+engine and the real pipeline. The demo course package is synced; the submissions are a
 mix of every task's reference and wrong solutions, one per learner, made through the same
 service the portal uses (so each is enqueued on commit). Two workers (`--pool solo`, one job at a
 time each) then grade them.
@@ -74,12 +74,12 @@ from django.core.management import call_command  # noqa: E402
 from django.db.models import Count  # noqa: E402
 
 from accounts.models import Role, User  # noqa: E402
-from courses.services import module_import  # noqa: E402
+from coursepackages.api import course_package_sync_folder  # noqa: E402
+from coursepackages.layout import DEMO_TASKS_DIR  # noqa: E402
 from graders.tasks import COMMANDS_FILE, load_task, task_slugs  # noqa: E402
 from practicals.models import GradingRun, Submission  # noqa: E402
 from practicals.services.submissions import SubmittedFiles, submission_create  # noqa: E402
 
-DEMO = REPO / "demo/courses/module-1-1-docker-basics.md"
 POLL_SECONDS = 0.5
 TIMEOUT_SECONDS = 1800
 
@@ -87,15 +87,15 @@ TIMEOUT_SECONDS = 1800
 def solutions() -> list[tuple[str, str, Mapping[str, bytes]]]:
     """(task, label, files): every task's reference, then its wrong solutions, interleaved."""
     found = []
-    for slug in task_slugs():
-        task = load_task(slug)
+    for slug in task_slugs(DEMO_TASKS_DIR):
+        task = load_task(slug, directory=DEMO_TASKS_DIR)
         found.append((slug, "reference", task.reference_files))
         found += [(slug, flaw, files) for flaw, files in task.wrong_solutions.items()]
     return sorted(found, key=lambda item: (item[1] != "reference", item[0], item[1]))
 
 
 def submitted_files(slug: str, files: Mapping[str, bytes]) -> SubmittedFiles:
-    kind = load_task(slug).spec.submission_kind
+    kind = load_task(slug, directory=DEMO_TASKS_DIR).spec.submission_kind
     if kind == "dockerfile":
         return SubmittedFiles("Dockerfile", files["Dockerfile"])
     if kind == "commands":
@@ -152,8 +152,7 @@ def main() -> int:
     arguments = parser.parse_args()
 
     call_command("migrate", verbosity=0)
-    module_import(source=DEMO.read_bytes(), course_slug="docker-basics", source_name=DEMO.name)
-    call_command("load_practical_tasks", stdout=io.StringIO())
+    course_package_sync_folder()
     pool = solutions()
     plan = [pool[index % len(pool)] for index in range(arguments.submissions)]
     learners = [

@@ -17,6 +17,7 @@ Prints a table and writes JSON to bench/results/statistics-<time>.json.
 """
 
 import argparse
+import io
 import json
 import math
 import os
@@ -163,9 +164,7 @@ def _setup(attempts: int) -> tuple[Any, Any]:
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", "--noinput", verbosity=0)
-    call_command("import_course", "demo/courses/module-1-1-docker-basics.md", verbosity=0)
-    call_command("load_question_bank", verbosity=0)
-    call_command("load_assessments", verbosity=0)
+    call_command("sync_course", "--demo", verbosity=0, stdout=io.StringIO())
     cache.clear()
     questions = list(
         Question.objects.filter(

@@ -104,10 +104,7 @@ class Stack:
         )
         for command in (
             ["migrate", "--verbosity", "0"],
-            ["import_course", "demo/courses/module-1-1-docker-basics.md"],
-            ["load_question_bank"],
-            ["load_assessments"],
-            ["load_practical_tasks"],
+            ["sync_course", "--demo"],
         ):
             subprocess.run(
                 [PYTHON, "manage.py", *command],
@@ -299,10 +296,11 @@ def learner(
 
 
 def submit_solution(journal: Journal, port: int, user_id: int, token: str, number: int) -> None:
+    from coursepackages.layout import DEMO_TASKS_DIR
     from graders.tasks import load_task
 
     slug = TASKS[number % len(TASKS)]
-    reference = load_task(slug).reference_files["Dockerfile"].decode()
+    reference = load_task(slug, directory=DEMO_TASKS_DIR).reference_files["Dockerfile"].decode()
     dockerfile = reference.replace("WORKDIR ", SLOW_STEP.format(number=number) + "WORKDIR ", 1)
     path = f"/api/v1/practicals/tasks/{slug}/submissions/"
     status, _ = call(journal, port, "POST", path, token, {"text": dockerfile})

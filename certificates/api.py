@@ -14,6 +14,15 @@ from certificates.selectors import (
     certification_standings_for_learner,
 )
 
+# Re-exported: a course package's sync loads its certification programs through this door.
+from certificates.services.programs import ProgramCatalogueError as ProgramCatalogueError
+from certificates.services.programs import (
+    certification_program_load as certification_program_load,
+)
+from certificates.services.programs import (
+    certification_programs_retire_missing as certification_programs_retire_missing,
+)
+
 __all__ = [
     "ISSUED",
     "REVOKED",

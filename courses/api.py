@@ -4,13 +4,20 @@ Other apps (assessments, certificates) read course content through these functio
 """
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from courses import rendering
+
+# Re-exported: a course package's sync imports its modules through this door.
+from courses.importer import CourseImportError as CourseImportError
+from courses.importer import module_parse
 from courses.models import ContentBlock, Course, LearningObjective, Module, ObjectiveOrigin, Section
 
 # Re-exported: the question bank declares supplementary objectives through this door.
 from courses.services import ObjectiveSupplement as ObjectiveSupplement
+from courses.services import module_import_file as _module_import_file
+from courses.services import module_slug_for
 from courses.services import objective_supplements_sync as _objective_supplements_sync
 
 
@@ -150,9 +157,54 @@ def objective_list_for_module(*, module_id: int) -> list[ObjectiveData]:
     ]
 
 
-# The demo course that scripts/start imports (demo/courses/module-1-1-docker-basics.md).
+# The demo course that scripts/start syncs (coursepackages.layout.DEMO_PACKAGE_DIR).
 DEMO_COURSE_SLUG = "docker-basics"
 DEMO_MODULE_SLUG = "module-1-1"
+
+
+@dataclass(frozen=True)
+class ModuleImportOutcome:
+    """What importing one module file of a course package did."""
+
+    module_id: int
+    module_slug: str
+    created: bool
+    changed: bool
+
+
+@dataclass(frozen=True)
+class ModuleOutline:
+    """What a module's Markdown declares, read without writing anything (for `new_course`)."""
+
+    slug: str
+    title: str
+    # (slug, title) of each section, in order.
+    sections: tuple[tuple[str, str], ...]
+    objective_count: int
+
+
+def module_outline(*, source: bytes) -> ModuleOutline:
+    """Parse a module's Markdown as the import would; raises CourseImportError if it cannot."""
+    parsed = module_parse(raw=source)
+    return ModuleOutline(
+        slug=module_slug_for(number=parsed.number, title=parsed.title),
+        title=parsed.title,
+        sections=tuple((section.slug, section.title) for section in parsed.sections),
+        objective_count=len(parsed.objectives),
+    )
+
+
+def module_import_file(*, path: Path, course_slug: str, course_title: str) -> ModuleImportOutcome:
+    """Import a module's Markdown into the course (`courses.services.module_import_file`);
+    raises CourseImportError with nothing written when the file cannot be imported."""
+    summary = _module_import_file(path=path, course_slug=course_slug, course_title=course_title)
+    assert summary.module_id is not None  # set by every import that returns
+    return ModuleImportOutcome(
+        module_id=summary.module_id,
+        module_slug=summary.module_slug,
+        created=summary.counts["modules"].created > 0,
+        changed=summary.changed,
+    )
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,10 @@ from decimal import Decimal
 
 from practicals.models import CheckResult, GradingRun, PracticalTask, Submission, Verdict
 
+# Re-exported: a course package's sync loads its tasks through this door.
+from practicals.services.tasks import practical_tasks_load as practical_tasks_load
+from practicals.task_definitions import TaskDefinitionError as TaskDefinitionError
+
 SubmissionGradedSubscriber = Callable[[int], None]
 _submission_graded_subscribers: list[SubmissionGradedSubscriber] = []
 

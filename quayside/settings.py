@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "lms",
     "lti_tool",
     "lti",
+    "coursepackages",
 ]
 
 MIDDLEWARE = [
@@ -319,7 +320,6 @@ GRADING_CHECK_RUNTIME = env_str("GRADING_CHECK_RUNTIME", "")
 GRADER_IMAGE_CACHE_DIR = Path(
     env_str("GRADER_IMAGE_CACHE_DIR", "/var/cache/quayside/images")
 ).resolve()
-GRADER_TASKS_DIR = Path(env_str("GRADER_TASKS_DIR", str(BASE_DIR / "graders" / "tasks"))).resolve()
 CELERY_BEAT_SCHEDULE |= {
     "sweep-stuck-submissions": {
         "task": "practicals.sweep_stuck_submissions",

@@ -1,4 +1,4 @@
-"""Loads the question bank files (assessments/bank/*.yaml) into the database, idempotently.
+"""Loads a course package's question bank (`bank/*.yaml`) into the database, idempotently.
 
 `NN-<section>.yaml` files hold the questions; `objectives.yaml` declares the learning objectives
 the bank needs that the course text does not state (supplements, see
@@ -8,7 +8,7 @@ item must meet the bank's own rules (`bank_policy`): worked examples for typed a
 single-choice key that gives itself away by its length.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,11 +25,11 @@ from assessments.services.questions import (
     question_create,
     question_revise,
     question_tags_set,
+    questions_bulk_status_set,
 )
 from courses import api as courses_api
 from quayside.models_sync import fields_update_changed
 
-BANK_DIRECTORY = Path(__file__).resolve().parents[1] / "bank"
 OBJECTIVES_FILE = "objectives.yaml"
 OBJECTIVE_FIELDS = frozenset({"slug", "text", "taught_in"})
 # Fields of a bank item stored as columns or links; everything else is the version's spec.
@@ -195,7 +195,7 @@ def bank_items_read(
 
 
 @transaction.atomic
-def question_bank_load(*, module_id: int, directory: Path = BANK_DIRECTORY) -> BankLoadSummary:
+def question_bank_load(*, module_id: int, directory: Path) -> BankLoadSummary:
     """Create or revise every bank question; unchanged questions are not touched.
 
     Idempotent: a second load with the same files writes no row. An instructor's status change
@@ -247,3 +247,21 @@ def question_bank_load(*, module_id: int, directory: Path = BANK_DIRECTORY) -> B
             revised = revised or question.current_version
         (summary.revised if revised else summary.unchanged).append(item.key)
     return summary
+
+
+def bank_questions_retire_missing(*, module_id: int, keys: Iterable[str]) -> list[str]:
+    """Retire the module's bank questions whose key the bank files no longer hold.
+
+    Retired, never deleted: attempts keep the versions they drew. Questions authored in
+    Quayside or generated as drafts are not the files' to retire. Idempotent.
+    """
+    missing = (
+        Question.objects.filter(provenance=Provenance.BANK, section__module_id=module_id)
+        .exclude(key__in=list(keys))
+        .exclude(status=QuestionStatus.RETIRED)
+    )
+    retired = sorted(missing.values_list("key", flat=True))
+    questions_bulk_status_set(
+        question_ids=missing.values_list("pk", flat=True), status=QuestionStatus.RETIRED
+    )
+    return retired

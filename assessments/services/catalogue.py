@@ -22,7 +22,6 @@ from assessments.services.draw import blueprint_shortfalls
 from courses import api as courses_api
 from quayside.models_sync import fields_update_changed
 
-CATALOGUE_DIRECTORY = Path(__file__).resolve().parents[1] / "catalogue"
 _SETTING_FIELDS = (
     "time_limit_seconds",
     "attempts_allowed",

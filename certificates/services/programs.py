@@ -1,4 +1,4 @@
-"""Certification programs from catalogue files (what a module's certificate requires)."""
+"""Certification programs from a course package's certification.yaml (what a certificate needs)."""
 
 from dataclasses import dataclass
 from pathlib import Path
@@ -6,12 +6,11 @@ from typing import Any
 
 import yaml
 from django.db import transaction
+from django.utils import timezone
 
 from certificates.models import CertificationProgram, RequiredPracticalTask
 from courses import api as courses_api
 from quayside.models_sync import fields_update_changed
-
-CATALOGUE_DIRECTORY = Path(__file__).resolve().parents[1] / "catalogue"
 
 
 class ProgramCatalogueError(ValueError):
@@ -70,3 +69,15 @@ def certification_program_load(*, path: Path) -> ProgramLoadOutcome:
     return ProgramLoadOutcome(
         slug=program.slug, created=created, changed=created or bool(changed) or current != wanted
     )
+
+
+def certification_programs_retire_missing(*, module_id: int, slugs: list[str]) -> list[str]:
+    """Deactivate the module's programs the package no longer describes; idempotent.
+
+    Deactivated, never deleted: certificates already issued stay valid and verifiable."""
+    missing = CertificationProgram.objects.filter(module_id=module_id, is_active=True).exclude(
+        slug__in=slugs
+    )
+    retired = sorted(missing.values_list("slug", flat=True))
+    missing.update(is_active=False, updated_at=timezone.now())
+    return retired

@@ -1,6 +1,7 @@
-"""The course's practical tasks as data: `<slug>/task.yaml`, `starter/`, `reference/`, `wrong/*/`.
+"""Practical task folders as data: `<slug>/task.yaml`, `starter/`, `reference/`, `wrong/*/`.
 
-`load_task(slug)` reads one into plain values (no Django): the `TaskSpec` the pipeline grades
+The folders are course content: they live in a course package's `tasks/` (see
+docs/course-format.md), never in this library. `load_task(slug, directory=...)` reads one into plain values (no Django): the `TaskSpec` the pipeline grades
 against plus what the Django side stores (title, sections, objectives, instructions, starter
 files). `reference/` scores full marks and each `wrong/<flaw>/` fails the checks its name says;
 the pipeline tests prove both.
@@ -18,7 +19,6 @@ import yaml
 
 from graders.data import GradingLimits, RubricItem, SubmissionKind, TaskSpec
 
-TASKS_DIRECTORY = Path(__file__).parent
 TASK_FILE = "task.yaml"
 COMMANDS_FILE = "commands.txt"
 _LIMIT_NAMES = frozenset(item.name for item in fields(GradingLimits))
@@ -38,8 +38,9 @@ class TaskDefinition:
     wrong_solutions: Mapping[str, Mapping[str, bytes]]
 
 
-def task_slugs() -> list[str]:
-    return sorted(path.parent.name for path in TASKS_DIRECTORY.glob(f"*/{TASK_FILE}"))
+def task_slugs(directory: Path) -> list[str]:
+    """The slugs of the task folders under `directory` (a package's `tasks/`)."""
+    return sorted(path.parent.name for path in directory.glob(f"*/{TASK_FILE}"))
 
 
 def read_tree(directory: Path) -> dict[str, bytes]:
@@ -79,7 +80,7 @@ def _flag(raw: Any, where: str) -> bool:
     return raw
 
 
-def load_task(slug: str, *, directory: Path = TASKS_DIRECTORY) -> TaskDefinition:
+def load_task(slug: str, *, directory: Path) -> TaskDefinition:
     root = directory / slug
     raw = yaml.safe_load((root / TASK_FILE).read_text(encoding="utf-8"))
     if raw.get("slug") != slug:

@@ -1,19 +1,19 @@
 """Fixtures for the question-bank tests: the real Docker module, imported as the course ships it."""
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from assessments.models import Provenance, Question, QuestionStatus
 from assessments.services.questions import QuestionContent, question_create
+from coursepackages.layout import DEMO_ASSESSMENTS_FILE, DEMO_BANK_DIR, DEMO_COURSE_SLUG
+from coursepackages.layout import DEMO_MODULE_FILE as DEMO_MODULE_FILE
 from courses import api as courses_api
 from courses.services import module_import_file
 from tests.factories import SectionFactory
 
-DEMO_MODULE_FILE = Path(__file__).resolve().parents[2] / "demo/courses/module-1-1-docker-basics.md"
-DEMO_COURSE_SLUG = "docker-basics"
+__all__ = ["DEMO_COURSE_SLUG", "DEMO_MODULE_FILE"]
 
 QuestionMaker = Callable[..., Question]
 
@@ -77,10 +77,8 @@ def make_question(db: None) -> QuestionMaker:
 def docker_catalogue(docker_module: int) -> int:
     """Module 1.1 with the real question bank and the real assessment catalogue loaded."""
     from assessments.services.bank import question_bank_load
-    from assessments.services.catalogue import CATALOGUE_DIRECTORY, assessments_load
+    from assessments.services.catalogue import assessments_load
 
-    question_bank_load(module_id=docker_module)
-    assessments_load(
-        module_id=docker_module, path=CATALOGUE_DIRECTORY / "module-1-1-docker-basics.yaml"
-    )
+    question_bank_load(module_id=docker_module, directory=DEMO_BANK_DIR)
+    assessments_load(module_id=docker_module, path=DEMO_ASSESSMENTS_FILE)
     return docker_module

@@ -11,6 +11,7 @@ from accounts.models import User
 from assessments.models import Provenance, Question, QuestionStatus
 from assessments.services.bank import question_bank_load
 from assessments.services.interchange import CATEGORY_TO_SECTION, FORMAT_GIFT, questions_import
+from coursepackages.layout import DEMO_BANK_DIR
 from tests.assessments.conftest import QuestionMaker, choice_spec
 
 FIXTURES = Path(__file__).resolve().parent / "interchange" / "fixtures"
@@ -511,7 +512,7 @@ def test_the_export_page_lists_what_cannot_be_exported(
 def test_the_detail_page_previews_a_bank_question_of_every_type(
     instructor_client: Client, docker_module: int
 ) -> None:
-    question_bank_load(module_id=docker_module)
+    question_bank_load(module_id=docker_module, directory=DEMO_BANK_DIR)
     one_per_type = {
         question.current_version.type: question  # type: ignore[union-attr]
         for question in Question.objects.select_related("current_version")

@@ -10,6 +10,7 @@ from assessments.question_types.examples import EXPECTED_FRACTION_TOLERANCE, exa
 from assessments.services.attempts import answer_grade_fields
 from assessments.services.bank import question_bank_load
 from assessments.services.bank_policy import EXAMPLE_TYPES
+from coursepackages.layout import DEMO_BANK_DIR
 
 # Attempts draw their seed at random; a few fixed ones reach different parameter values.
 ATTEMPT_SEEDS = (3, 1234, 987_654_321)
@@ -20,7 +21,7 @@ def test_every_loaded_example_earns_what_it_claims_through_the_attempt_grading_p
     docker_module: int,
 ) -> None:
     # given the bank, loaded as the loader stores it
-    question_bank_load(module_id=docker_module)
+    question_bank_load(module_id=docker_module, directory=DEMO_BANK_DIR)
     questions = Question.objects.filter(status=QuestionStatus.READY).select_related(
         "current_version"
     )

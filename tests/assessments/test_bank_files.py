@@ -1,4 +1,4 @@
-"""Static checks of the question bank in assessments/bank/ (module 1.1, Docker basics).
+"""Static checks of the Docker course package's question bank (content/docker-basics/bank/).
 
 The checks need no database: they read the files and call pure Python code only. They follow
 docs/question-format.md. Every item is also run through the engine's own validators and graders
@@ -31,10 +31,10 @@ from assessments.services.bank_policy import (
     bank_policy_errors,
     option_length,
 )
+from coursepackages.layout import DEMO_BANK_DIR
 from graders import docker_cli, dockerfile_parser, dockerfile_rules
 
-REPO = Path(__file__).resolve().parents[2]
-BANK = REPO / "assessments" / "bank"
+BANK = DEMO_BANK_DIR
 OBJECTIVES_FILE = BANK / "objectives.yaml"
 
 SECTIONS = {

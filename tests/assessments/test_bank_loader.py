@@ -1,4 +1,4 @@
-"""Loading assessments/bank/*.yaml into the database: counts, idempotence, revisions, errors."""
+"""Loading a package's bank/*.yaml into the database: counts, idempotence, revisions, errors."""
 
 import shutil
 from collections import Counter
@@ -6,17 +6,16 @@ from pathlib import Path
 
 import pytest
 import yaml
-from django.core.management import call_command
-from django.core.management.base import CommandError
 
 from assessments.models import Provenance, Question, QuestionStatus, QuestionVersion
-from assessments.services.bank import BANK_DIRECTORY, BankError, question_bank_load
+from assessments.services.bank import BankError, question_bank_load
 from assessments.services.bank_policy import (
     GIVEAWAY_LENGTH_RATIO,
     MIN_EXAMPLES_PER_KIND,
     bank_policy_errors,
 )
 from assessments.services.questions import question_status_set
+from coursepackages.layout import DEMO_BANK_DIR
 from courses import api as courses_api
 from courses.models import LearningObjective
 from courses.services import module_import_file
@@ -31,7 +30,7 @@ MIN_TYPES = 7
 def bank_copy(tmp_path: Path) -> Path:
     """A writable copy of the real bank files."""
     directory = tmp_path / "bank"
-    shutil.copytree(BANK_DIRECTORY, directory)
+    shutil.copytree(DEMO_BANK_DIR, directory)
     return directory
 
 
@@ -58,7 +57,7 @@ def _snapshot() -> dict[str, tuple[object, ...]]:
 def test_the_bank_loads_84_or_more_ready_questions_with_12_per_section_and_7_types(
     docker_module: int, docker_sections: dict[int, int]
 ) -> None:
-    summary = question_bank_load(module_id=docker_module)
+    summary = question_bank_load(module_id=docker_module, directory=DEMO_BANK_DIR)
 
     ready = Question.objects.filter(status=QuestionStatus.READY).select_related("current_version")
     assert len(summary.created) == ready.count() >= MIN_READY
@@ -72,7 +71,7 @@ def test_the_bank_loads_84_or_more_ready_questions_with_12_per_section_and_7_typ
 def test_every_bank_question_is_linked_to_objectives_and_cites_its_section(
     docker_module: int, docker_sections: dict[int, int]
 ) -> None:
-    question_bank_load(module_id=docker_module)
+    question_bank_load(module_id=docker_module, directory=DEMO_BANK_DIR)
     position_of = {section_id: position for position, section_id in docker_sections.items()}
 
     versions = QuestionVersion.objects.select_related("question").prefetch_related("objectives")
@@ -83,11 +82,11 @@ def test_every_bank_question_is_linked_to_objectives_and_cites_its_section(
 
 def test_loading_twice_changes_no_row(docker_module: int) -> None:
     # given
-    question_bank_load(module_id=docker_module)
+    question_bank_load(module_id=docker_module, directory=DEMO_BANK_DIR)
     before = _snapshot()
     versions_before = QuestionVersion.objects.count()
     # when
-    summary = question_bank_load(module_id=docker_module)
+    summary = question_bank_load(module_id=docker_module, directory=DEMO_BANK_DIR)
     # then
     assert summary.created == summary.revised == []
     assert len(summary.unchanged) == len(before)
@@ -98,11 +97,11 @@ def test_loading_twice_changes_no_row(docker_module: int) -> None:
 def test_loading_twice_writes_no_row_and_reads_in_few_queries(
     docker_module: int, django_assert_max_num_queries: object
 ) -> None:
-    question_bank_load(module_id=docker_module)
+    question_bank_load(module_id=docker_module, directory=DEMO_BANK_DIR)
 
     # Set-up reads only: an unchanged question costs no query of its own.
     with django_assert_max_num_queries(10) as captured:  # type: ignore[operator]
-        question_bank_load(module_id=docker_module)
+        question_bank_load(module_id=docker_module, directory=DEMO_BANK_DIR)
 
     writes = [
         q["sql"]
@@ -154,11 +153,11 @@ def test_a_question_moved_to_another_section_in_the_file_moves_without_a_new_ver
 
 
 def test_a_retired_bank_question_stays_retired_after_a_reload(docker_module: int) -> None:
-    question_bank_load(module_id=docker_module)
+    question_bank_load(module_id=docker_module, directory=DEMO_BANK_DIR)
     question = Question.objects.get(key="s1-shared-host-kernel")
     question_status_set(question=question, status=QuestionStatus.RETIRED)
 
-    question_bank_load(module_id=docker_module)
+    question_bank_load(module_id=docker_module, directory=DEMO_BANK_DIR)
 
     question.refresh_from_db()
     assert question.status == QuestionStatus.RETIRED
@@ -205,34 +204,6 @@ def test_a_key_used_twice_is_an_error(docker_module: int, bank_copy: Path) -> No
         question_bank_load(module_id=docker_module, directory=bank_copy)
 
     assert Question.objects.count() == 0
-
-
-def test_the_command_reports_created_then_unchanged(
-    docker_module: int, capsys: pytest.CaptureFixture[str]
-) -> None:
-    call_command("load_question_bank")
-    call_command("load_question_bank")
-
-    first, second = capsys.readouterr().out.strip().splitlines()
-    total = Question.objects.count()
-    assert first == f"Question bank: {total} created, 0 revised, 0 unchanged."
-    assert second == f"Question bank: 0 created, 0 revised, {total} unchanged."
-
-
-def test_the_command_fails_with_the_problems_of_a_broken_bank(
-    docker_module: int, bank_copy: Path
-) -> None:
-    (bank_copy / "99-broken.yaml").write_text("just: a mapping\n")
-
-    with pytest.raises(CommandError, match=r"99-broken\.yaml: must hold a list of questions"):
-        call_command("load_question_bank", directory=str(bank_copy))
-
-    assert Question.objects.count() == 0
-
-
-def test_the_command_asks_for_the_course_import_first(db: None) -> None:
-    with pytest.raises(CommandError, match="run import_course first"):
-        call_command("load_question_bank")
 
 
 # --- the bank's own rules: giveaways, worked examples --------------------------------------
@@ -316,7 +287,7 @@ def test_the_bank_adds_the_docker_cli_objective_after_the_courses_own(
     docker_module: int,
 ) -> None:
     # when
-    question_bank_load(module_id=docker_module)
+    question_bank_load(module_id=docker_module, directory=DEMO_BANK_DIR)
     # then the supplement follows the five objectives of the course text
     objectives = courses_api.objective_list_for_module(module_id=docker_module)
     assert [objective.position for objective in objectives] == [1, 2, 3, 4, 5, 6]
@@ -328,11 +299,11 @@ def test_the_bank_adds_the_docker_cli_objective_after_the_courses_own(
 
 
 def test_a_course_reimport_keeps_the_supplement_and_its_questions(docker_module: int) -> None:
-    question_bank_load(module_id=docker_module)
+    question_bank_load(module_id=docker_module, directory=DEMO_BANK_DIR)
     cli_id = LearningObjective.objects.get(slug="use-the-docker-cli").pk
 
     summary = module_import_file(path=DEMO_MODULE_FILE, course_slug=DEMO_COURSE_SLUG)
-    reloaded = question_bank_load(module_id=docker_module)
+    reloaded = question_bank_load(module_id=docker_module, directory=DEMO_BANK_DIR)
 
     cli = LearningObjective.objects.get(slug="use-the-docker-cli")
     assert not summary.changed

@@ -13,12 +13,13 @@ import yaml
 from accounts.models import User
 from assessments.models import Assessment, AssessmentKind, AssessmentSlot, Question
 from assessments.services.attempts import PoolTooSmall, attempt_start, attempt_submit
-from assessments.services.catalogue import CATALOGUE_DIRECTORY, CatalogueError, assessments_load
+from assessments.services.catalogue import CatalogueError, assessments_load
 from assessments.services.draw import questions_draw
 from assessments.services.questions import question_exam_pool_set, question_status_set
+from coursepackages.layout import DEMO_ASSESSMENTS_FILE, DEMO_BANK_DIR
 from tests.factories import UserFactory
 
-CATALOGUE_FILE = CATALOGUE_DIRECTORY / "module-1-1-docker-basics.yaml"
+CATALOGUE_FILE = DEMO_ASSESSMENTS_FILE
 EXAM_SLUG = "docker-basics-final-exam"
 PRACTICE_SLUG = "docker-basics-practice"
 EXAM_FORMS = 1000
@@ -138,7 +139,7 @@ def test_loading_refuses_a_blueprint_the_pool_cannot_fill_and_writes_nothing(
     from assessments.services.bank import question_bank_load
 
     # given the bank, and a catalogue whose exam asks for more items of a kind than its pool has
-    question_bank_load(module_id=docker_module)
+    question_bank_load(module_id=docker_module, directory=DEMO_BANK_DIR)
 
     def greedy(catalogue):
         catalogue["final_exam"]["blueprint"].append(
@@ -239,18 +240,3 @@ def test_moving_a_question_out_of_the_exam_pool_takes_it_out_of_the_exams_draw(
         question.pk for seed in range(50) for question in _form(exam, seed)[1]
     }  # every slot still fills, and never with the moved question
     assert moved.pk not in drawn
-
-
-def test_the_load_command_names_every_shortfall(docker_module: int, tmp_path: Path) -> None:
-    from django.core.management import call_command
-    from django.core.management.base import CommandError
-
-    # given an empty bank: no pool can fill any blueprint
-    with pytest.raises(CommandError) as refused:
-        call_command("load_assessments", catalogue=str(CATALOGUE_FILE))
-
-    message = str(refused.value)
-    assert message.startswith("The catalogue was not loaded:")
-    assert f"{EXAM_SLUG}: slot 20 (docker_command, 2 points" in message
-    assert "quiz-docker-architecture: slot 1 (single_choice, 1 points" in message
-    assert not Assessment.objects.exists()

@@ -4,16 +4,17 @@ import pytest
 
 from assessments.models import Assessment
 from assessments.services.bank import question_bank_load
-from assessments.services.catalogue import CATALOGUE_DIRECTORY, assessments_load
+from assessments.services.catalogue import assessments_load
+from coursepackages.layout import DEMO_ASSESSMENTS_FILE, DEMO_BANK_DIR
 
-CATALOGUE_FILE = CATALOGUE_DIRECTORY / "module-1-1-docker-basics.yaml"
+CATALOGUE_FILE = DEMO_ASSESSMENTS_FILE
 FINAL_EXAM_SLUG = "docker-basics-final-exam"
 
 
 @pytest.fixture(autouse=True)
 def bank(docker_module: int) -> None:
     """Blueprints are checked against the bank's pools: the bank loads first (as scripts/start)."""
-    question_bank_load(module_id=docker_module)
+    question_bank_load(module_id=docker_module, directory=DEMO_BANK_DIR)
 
 
 def test_a_second_load_of_the_same_catalogue_changes_nothing(docker_module: int) -> None:

@@ -13,9 +13,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import Role, User
-from assessments.services.bank import question_bank_load
-from assessments.services.catalogue import CATALOGUE_DIRECTORY, assessments_load
-from courses.services import module_import
+from coursepackages.api import demo_module_id
 from tests.service_guard import service_missing
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -29,7 +27,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-DEMO_MODULE = Path(__file__).resolve().parents[2] / "demo/courses/module-1-1-docker-basics.md"
 PASSWORD = "correct-horse-battery-staple"
 # Playwright waits this long (ms) for a page or an element before failing.
 WAIT_MS = 15_000
@@ -76,17 +73,8 @@ def phone_page(browser: Browser) -> Iterator[Page]:
 
 @pytest.fixture
 def demo_course(transactional_db: None) -> int:
-    """The demo module with its question bank and assessments; returns the module id."""
-    summary = module_import(
-        source=DEMO_MODULE.read_bytes(), course_slug="docker-basics", source_name=DEMO_MODULE.name
-    )
-    module_id = summary.module_id
-    assert module_id is not None
-    question_bank_load(module_id=module_id)
-    assessments_load(
-        module_id=module_id, path=CATALOGUE_DIRECTORY / "module-1-1-docker-basics.yaml"
-    )
-    return module_id
+    """The demo package synced (as scripts/start does); returns the main module's id."""
+    return demo_module_id()
 
 
 @pytest.fixture

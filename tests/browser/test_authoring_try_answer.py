@@ -8,6 +8,7 @@ from pytest_django.live_server_helper import LiveServer
 from accounts.models import Role, User
 from assessments.models import Question, QuestionVersion
 from assessments.services.bank import question_bank_load
+from coursepackages.layout import DEMO_BANK_DIR
 from courses.services import module_import
 
 from .conftest import DEMO_MODULE, PASSWORD, WAIT_MS, log_in
@@ -21,7 +22,7 @@ def bank(transactional_db: None) -> int:
         source=DEMO_MODULE.read_bytes(), course_slug="docker-basics", source_name=DEMO_MODULE.name
     )
     assert summary.module_id is not None
-    question_bank_load(module_id=summary.module_id)
+    question_bank_load(module_id=summary.module_id, directory=DEMO_BANK_DIR)
     return summary.module_id
 
 

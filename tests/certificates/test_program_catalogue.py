@@ -1,28 +1,20 @@
-from pathlib import Path
+"""The Docker package's certification.yaml, loaded through the package sync."""
 
 import pytest
-from django.core.management import call_command
 
 from certificates.models import CertificationProgram
-from courses.services import module_import_file
-
-DEMO_MODULE = Path(__file__).resolve().parents[2] / "demo/courses/module-1-1-docker-basics.md"
+from coursepackages.api import course_package_sync_folder
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_program_loads_once_with_its_requirements(capsys):
-    module_import_file(path=DEMO_MODULE, course_slug="docker-basics")
+def test_the_demo_program_loads_once_with_its_requirements() -> None:
+    first = course_package_sync_folder()
+    second = course_package_sync_folder()
 
-    call_command("load_certification_programs")
-    call_command("load_certification_programs")
-
-    output = capsys.readouterr().out.splitlines()
     program = CertificationProgram.objects.get()
-    assert output == [
-        "Certification program docker-basics-certified: created.",
-        "Certification program docker-basics-certified: unchanged.",
-    ]
+    assert first.diff.names("certification programs", "created") == ["docker-basics-certified"]
+    assert second.diff.names("certification programs", "unchanged") == ["docker-basics-certified"]
     assert program.final_exam_slug == "docker-basics-final-exam"
     assert list(program.required_tasks.values_list("task_slug", flat=True)) == [
         "production-dockerfile",
@@ -30,10 +22,3 @@ def test_the_demo_program_loads_once_with_its_requirements(capsys):
         "container-networking",
         "hardened-container",
     ]
-
-
-def test_it_refuses_a_catalogue_for_a_module_that_was_not_imported():
-    from django.core.management.base import CommandError
-
-    with pytest.raises(CommandError, match="import the course first"):
-        call_command("load_certification_programs")

@@ -1,11 +1,10 @@
-from pathlib import Path
-
 import pytest
 
+from coursepackages.layout import DEMO_COURSE_SLUG as COURSE_SLUG
+from coursepackages.layout import DEMO_MODULE_FILE as DEMO_MODULE
 from courses.services import ImportSummary, module_import
 
-DEMO_MODULE = Path(__file__).resolve().parents[2] / "demo/courses/module-1-1-docker-basics.md"
-COURSE_SLUG = "docker-basics"
+__all__ = ["COURSE_SLUG", "DEMO_MODULE"]
 
 
 @pytest.fixture(scope="session")

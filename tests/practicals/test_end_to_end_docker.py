@@ -21,8 +21,9 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from courses.services import module_import
-from graders.tasks import COMMANDS_FILE, load_task, task_slugs
+from coursepackages.api import course_package_sync_folder
+from coursepackages.layout import DEMO_TASKS_DIR
+from graders.tasks import COMMANDS_FILE, TaskDefinition, load_task, task_slugs
 from practicals.models import GradingRun, Submission, SubmissionStatus
 from practicals.tasks import grade_submission
 from tests.conftest import PASSWORD
@@ -41,10 +42,14 @@ pytestmark = [
     pytest.mark.usefixtures("base_images"),
 ]
 
-TASKS_DIR = Path(__file__).resolve().parents[2] / "graders" / "tasks"
-DEMO_MODULE = Path(__file__).resolve().parents[2] / "demo/courses/module-1-1-docker-basics.md"
-SLUGS = task_slugs()
-WRONG = sorted((slug, flaw) for slug in SLUGS for flaw in load_task(slug).wrong_solutions)
+SLUGS = task_slugs(DEMO_TASKS_DIR)
+
+
+def _task(slug: str) -> TaskDefinition:
+    return load_task(slug, directory=DEMO_TASKS_DIR)
+
+
+WRONG = sorted((slug, flaw) for slug in SLUGS for flaw in _task(slug).wrong_solutions)
 # Through the portal and the API: every reference plus one wrong solution per task, a stand-in
 # for the app where the task has one (the CLI test covers every wrong solution; all three doors
 # share one pipeline).
@@ -58,15 +63,12 @@ ONE_WRONG_PER_TASK = sorted(
 
 @pytest.fixture
 def loaded_tasks(db: None) -> None:
-    module_import(
-        source=DEMO_MODULE.read_bytes(), course_slug="docker-basics", source_name=DEMO_MODULE.name
-    )
-    call_command("load_practical_tasks", tasks=TASKS_DIR, stdout=io.StringIO())
+    course_package_sync_folder()
     cache.clear()
 
 
 def _solution(slug: str, flaw: str | None) -> Mapping[str, bytes]:
-    task = load_task(slug)
+    task = _task(slug)
     return task.reference_files if flaw is None else task.wrong_solutions[flaw]
 
 
@@ -119,7 +121,7 @@ def _assert_graded(submission: Submission, slug: str, flaw: str | None) -> None:
 def test_manage_py_grade(
     docker_client: docker.DockerClient, slug: str, flaw: str | None, tmp_path: Path
 ):
-    folder = TASKS_DIR / slug / ("reference" if flaw is None else f"wrong/{flaw}")
+    folder = DEMO_TASKS_DIR / slug / ("reference" if flaw is None else f"wrong/{flaw}")
     out = io.StringIO()
 
     call_command("grade", str(folder), task=slug, stdout=out)
@@ -145,7 +147,7 @@ def test_the_portal(loaded_tasks: None, learner: User, slug: str, flaw: str | No
     files = _solution(slug, flaw)
     client = Client()
     assert client.login(email=learner.email, password=PASSWORD)
-    kind = load_task(slug).spec.submission_kind
+    kind = _task(slug).spec.submission_kind
     if kind == "dockerfile":
         form = {"dockerfile": files["Dockerfile"].decode()}
     elif kind == "commands":
@@ -162,7 +164,7 @@ def test_the_portal(loaded_tasks: None, learner: User, slug: str, flaw: str | No
     _assert_graded(submission, slug, flaw)
     assert status["done"] is True
     assert ("Not passed" in page) is (submission.verdict != "passed")
-    required = {item.check_id for item in load_task(slug).spec.rubric if item.required}
+    required = {item.check_id for item in _task(slug).spec.rubric if item.required}
     assert ("whatever the score" in page) is bool(required & _expected_failures(slug, flaw))
     assert "/docker-basics/module-1-1/" in page  # checks link to their sections
 
@@ -172,7 +174,7 @@ def test_the_api(loaded_tasks: None, learner: User, slug: str, flaw: str | None)
     files = _solution(slug, flaw)
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=learner).key}")
-    kind = load_task(slug).spec.submission_kind
+    kind = _task(slug).spec.submission_kind
     url = f"/api/v1/practicals/tasks/{slug}/submissions/"
     if kind == "archive":
         upload = SimpleUploadedFile("solution.zip", _zip(files), "application/zip")

@@ -1,8 +1,6 @@
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
 
 from courses.models import Module
 from practicals.grading import task_spec_for_version
@@ -164,19 +162,3 @@ def test_a_version_stored_before_required_checks_existed_has_none(
     spec = task_spec_for_version(PracticalTaskVersion.objects.select_related("task").get())
 
     assert [item.required for item in spec.rubric] == [False, False]
-
-
-def test_the_command_is_idempotent_and_reports_what_it_did(course_module: Module, task_root: Path):
-    first, second = StringIO(), StringIO()
-
-    call_command("load_practical_tasks", tasks=task_root, stdout=first)
-    call_command("load_practical_tasks", tasks=task_root, stdout=second)
-
-    assert "1 created" in first.getvalue()
-    assert "1 unchanged" in second.getvalue()
-    assert PracticalTaskVersion.objects.count() == 1
-
-
-def test_the_command_fails_loudly_without_the_module(db: None, task_root: Path):
-    with pytest.raises(CommandError, match="import_course"):
-        call_command("load_practical_tasks", tasks=task_root, stdout=StringIO())

@@ -7,7 +7,6 @@ workers on the Redis broker, PostgreSQL. Needs root; skips on a laptop without i
 CI (`CI=true`). Bounded: a few minutes.
 """
 
-import io
 import os
 import shutil
 import tempfile
@@ -16,12 +15,12 @@ from pathlib import Path
 
 import pytest
 import redis
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
 from accounts.models import Role, User
-from courses.services import module_import
+from coursepackages.api import course_package_sync_folder
+from coursepackages.layout import DEMO_TASKS_DIR
 from practicals.models import EngineHeartbeat, GradingRun, Submission, Verdict
 from practicals.selectors import attempts_used
 from practicals.services.submissions import SubmittedFiles, submission_create
@@ -46,7 +45,7 @@ pytestmark = [
 ]
 
 ROOT = Path(__file__).resolve().parents[2]
-REFERENCE = (ROOT / "graders/tasks/hardened-container/reference/Dockerfile").read_text()
+REFERENCE = (DEMO_TASKS_DIR / "hardened-container/reference/Dockerfile").read_text()
 # A slow first step keeps each job in its build long enough to stop an engine under it; the
 # learners' builds differ (their ids), so no engine reuses another job's layers.
 SLOW_STEP = "RUN sleep 6 && echo {learner} > /tmp/learner\n"
@@ -103,9 +102,7 @@ def test_an_engine_stopped_mid_batch_loses_nothing_and_charges_no_attempt(
     engines: list[PrivateEngine], tmp_path: Path, sent: list[int]
 ) -> None:
     # given: the course and its tasks, a batch of submissions, a worker on each engine
-    demo = ROOT / "demo/courses/module-1-1-docker-basics.md"
-    module_import(source=demo.read_bytes(), course_slug="docker-basics", source_name=demo.name)
-    call_command("load_practical_tasks", tasks=ROOT / "graders/tasks", stdout=io.StringIO())
+    course_package_sync_folder()
     learners = [
         User.objects.create_user(
             email=f"two-engines-{n}@example.org", password=None, role=Role.LEARNER

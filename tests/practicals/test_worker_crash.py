@@ -5,7 +5,6 @@ Real processes: Celery workers on the Redis broker, PostgreSQL, the Docker engin
 these tests skip on a laptop but FAIL in CI (`CI=true`).
 """
 
-import io
 import os
 import signal
 from pathlib import Path
@@ -13,11 +12,11 @@ from pathlib import Path
 import docker
 import pytest
 import redis
-from django.core.management import call_command
 from django.db import connection
 
 from accounts.models import User
-from courses.services import module_import
+from coursepackages.api import course_package_sync_folder
+from coursepackages.layout import DEMO_TASKS_DIR
 from practicals.models import GradingRun, Submission, SubmissionStatus
 from practicals.services.submissions import SubmittedFiles, submission_create
 from tests.graders.sandbox.conftest import (
@@ -48,7 +47,7 @@ pytestmark = [
 ]
 
 ROOT = Path(__file__).resolve().parents[2]
-REFERENCE = (ROOT / "graders/tasks/hardened-container/reference/Dockerfile").read_text()
+REFERENCE = (DEMO_TASKS_DIR / "hardened-container/reference/Dockerfile").read_text()
 # The reference solution plus a slow build step, so the worker can be killed mid-build.
 SLOW_REFERENCE = REFERENCE.replace("WORKDIR /app\n", "WORKDIR /app\nRUN sleep 8\n", 1)
 # Short lease and sweep periods so the takeover happens within the test.
@@ -78,9 +77,7 @@ def test_a_job_whose_worker_was_killed_ends_with_exactly_one_result(
     sent: list[int],
 ):
     # given: the course, the tasks, a submission in the broker, and a worker grading it
-    demo = ROOT / "demo/courses/module-1-1-docker-basics.md"
-    module_import(source=demo.read_bytes(), course_slug="docker-basics", source_name=demo.name)
-    call_command("load_practical_tasks", tasks=ROOT / "graders/tasks", stdout=io.StringIO())
+    course_package_sync_folder()
     submission = submission_create(
         learner=learner,
         task_slug="hardened-container",

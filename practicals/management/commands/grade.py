@@ -4,9 +4,9 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from coursepackages.layout import DEMO_TASKS_DIR
 from graders.data import GradeResult, TaskSpec
 from practicals.grading import (
     grader,
@@ -26,14 +26,14 @@ EXIT_INFRASTRUCTURE = 2
 class Command(BaseCommand):
     help = (
         "Grade a local Dockerfile, folder or archive synchronously through the grading pipeline "
-        "and print the result as JSON. The task comes from graders/tasks/<slug>/ (or, with "
-        "--from-db, from the database's current version)."
+        "and print the result as JSON. The task comes from <tasks>/<slug>/ (default: the demo "
+        "package's tasks/), or with --from-db from the database's current version."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--task", required=True, help="the task's slug")
         parser.add_argument("path", type=Path, help="a Dockerfile, a project folder or archive")
-        parser.add_argument("--tasks", type=Path, default=settings.GRADER_TASKS_DIR)
+        parser.add_argument("--tasks", type=Path, default=DEMO_TASKS_DIR)
         parser.add_argument("--from-db", action="store_true", help="use the loaded version")
         parser.add_argument("--log", action="store_true", help="include the log excerpt")
 

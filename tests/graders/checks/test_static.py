@@ -4,6 +4,7 @@ import time
 
 import pytest
 
+from coursepackages.layout import DEMO_TASKS_DIR
 from graders.checks import CHECKS, Finding
 from graders.checks.context import GradingContext
 from graders.tasks import TaskDefinition, load_task
@@ -13,7 +14,7 @@ TOKEN = "quayside-demo-token-7f3a9c21"
 
 @pytest.fixture(scope="module")
 def production_task() -> TaskDefinition:
-    return load_task("production-dockerfile")
+    return load_task("production-dockerfile", directory=DEMO_TASKS_DIR)
 
 
 def context_for(task: TaskDefinition, dockerfile: str, dockerignore: str | None) -> GradingContext:

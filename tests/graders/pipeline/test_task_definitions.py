@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from coursepackages.layout import DEMO_TASKS_DIR
 from graders.checks import CHECKS
 from graders.checks.exchange import PLACEHOLDER, exchange_spec
 from graders.course_sections import COURSE_SECTIONS
@@ -15,7 +16,7 @@ SECTION_SLUGS = {section.slug for section in COURSE_SECTIONS}
 
 
 def test_the_four_course_tasks_are_defined() -> None:
-    assert task_slugs() == [
+    assert task_slugs(DEMO_TASKS_DIR) == [
         "container-networking",
         "hardened-container",
         "multi-stage-build",
@@ -23,10 +24,10 @@ def test_the_four_course_tasks_are_defined() -> None:
     ]
 
 
-@pytest.mark.parametrize("slug", task_slugs())
+@pytest.mark.parametrize("slug", task_slugs(DEMO_TASKS_DIR))
 def test_a_task_names_only_known_checks_and_sections(slug: str) -> None:
     # when
-    task: TaskDefinition = load_task(slug)
+    task: TaskDefinition = load_task(slug, directory=DEMO_TASKS_DIR)
 
     # then
     validate_rubric(task.spec)
@@ -37,9 +38,9 @@ def test_a_task_names_only_known_checks_and_sections(slug: str) -> None:
     assert task.reference_files
 
 
-@pytest.mark.parametrize("slug", task_slugs())
+@pytest.mark.parametrize("slug", task_slugs(DEMO_TASKS_DIR))
 def test_a_task_has_the_files_its_submission_kind_needs(slug: str) -> None:
-    task = load_task(slug)
+    task = load_task(slug, directory=DEMO_TASKS_DIR)
     kind = task.spec.submission_kind
     if kind == SubmissionKind.COMMANDS:
         assert "commands.txt" in task.reference_files
@@ -59,10 +60,10 @@ def test_every_registered_check_cites_a_course_section() -> None:
 EXCHANGE_CHECKS = {"app-round-trip", "api-round-trip-by-name"}
 
 
-@pytest.mark.parametrize("slug", task_slugs())
+@pytest.mark.parametrize("slug", task_slugs(DEMO_TASKS_DIR))
 def test_every_task_requires_its_app_to_answer_values_drawn_per_job(slug: str) -> None:
     # given
-    rubric = load_task(slug).spec.rubric
+    rubric = load_task(slug, directory=DEMO_TASKS_DIR).spec.rubric
 
     # when
     exchanges = [item for item in rubric if item.check_id in EXCHANGE_CHECKS]

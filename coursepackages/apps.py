@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CoursePackagesConfig(AppConfig):
+    name = "coursepackages"
+    verbose_name = "Course packages"
