@@ -1,6 +1,6 @@
 """The second course, Git Basics, taken end to end in the portal with no change to engine code.
 
-The package (content/git-basics/) is loaded through the engine's loaders; a learner logs in,
+The package (content/git-basics/) is synced as `manage.py sync_course` syncs it; a learner logs in,
 opens the course and reads a section, passes a section quiz and the final exam by answering in
 the page, and finds the certificate on their certificates page.
 """
@@ -26,7 +26,8 @@ from tests.content.git_basics import (
     PROGRAM,
     QUIZ_SLUGS,
     SECTION_SLUGS,
-    git_basics_load,
+    git_basics_module_id,
+    git_basics_sync,
 )
 
 from .conftest import log_in
@@ -38,7 +39,8 @@ FIRST_QUIZ = QUIZ_SLUGS[0]
 
 @pytest.fixture
 def git_course(transactional_db: None) -> int:
-    return git_basics_load().module_id
+    git_basics_sync()
+    return git_basics_module_id()
 
 
 @pytest.fixture

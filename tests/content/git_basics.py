@@ -1,27 +1,25 @@
-"""The Git Basics package (content/git-basics/) as the tests load and answer it.
+"""The Git Basics package (content/git-basics/) as the tests sync and answer it.
 
-`git_basics_load` puts the package into the database through the engine's own loaders, the ones
-the Docker course uses (course import, question bank, assessment catalogue, certification
-program), each pointed at the package's files: no engine code knows this course.
-`full_credit_response` builds the full-credit answer to a drawn question from its key, as a learner
-who knows the material would send it.
+`git_basics_sync` puts the package into the database through the one course sync
+(`coursepackages`, what `manage.py sync_course content/git-basics` runs), exactly as it syncs the
+Docker course: no engine code knows this course. `full_credit_response` builds the full-credit
+answer to a drawn question from its key, as a learner who knows the material would send it.
 """
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from assessments.question_types import instantiate, option_id
-from assessments.services.bank import question_bank_load
-from assessments.services.catalogue import assessments_load
-from certificates.services.programs import certification_program_load
-from courses.services import module_import_file
+from coursepackages.api import course_package_sync_folder
+from coursepackages.services import SyncOutcome
+from courses import api as courses_api
 
 PACKAGE = Path(__file__).resolve().parents[2] / "content" / "git-basics"
 COURSE = yaml.safe_load((PACKAGE / "course.yaml").read_text(encoding="utf-8"))
 MODULE_FILE = PACKAGE / "modules" / "module-1-1-git-basics.md"
+MODULE_SLUG: str = COURSE["module"]
 BANK = PACKAGE / "bank"
 ASSESSMENTS = PACKAGE / "assessments.yaml"
 CERTIFICATION = PACKAGE / "certification.yaml"
@@ -33,28 +31,15 @@ EXAM_SLUG: str = CATALOGUE["final_exam"]["slug"]
 PRACTICE_SLUG: str = CATALOGUE["practice"]["slug"]
 
 
-@dataclass(frozen=True)
-class PackageLoad:
-    module_id: int
-    changed: bool  # whether any loader wrote a row
+def git_basics_sync(*, dry_run: bool = False) -> SyncOutcome:
+    """Sync the package folder; a second sync of the same files reports an empty diff."""
+    return course_package_sync_folder(path=PACKAGE, dry_run=dry_run)
 
 
-def git_basics_load() -> PackageLoad:
-    """Load the whole package; a second load of the same files reports no change."""
-    imported = module_import_file(
-        path=MODULE_FILE, course_slug=COURSE["slug"], course_title=COURSE["title"]
-    )
-    assert imported.module_id is not None
-    bank = question_bank_load(module_id=imported.module_id, directory=BANK)
-    catalogue = assessments_load(module_id=imported.module_id, path=ASSESSMENTS)
-    program = certification_program_load(path=CERTIFICATION)
-    changed = (
-        imported.changed
-        or bool(bank.created or bank.revised)
-        or bool(catalogue.created or catalogue.updated)
-        or program.changed
-    )
-    return PackageLoad(module_id=imported.module_id, changed=changed)
+def git_basics_module_id() -> int:
+    module_id = courses_api.module_id_for(course_slug=COURSE["slug"], module_slug=MODULE_SLUG)
+    assert module_id is not None
+    return module_id
 
 
 def full_credit_response(question_type: str, spec: dict[str, Any], seed: int) -> Any:

@@ -1,20 +1,24 @@
 """The second course, Git Basics, runs on the engine with no change to engine code.
 
-Its package (content/git-basics/) is loaded through the engine's loaders, then a learner takes
-every section quiz and the final exam through the learner REST API, passes, and is certified.
+Its package (content/git-basics/) is synced by the one course sync that syncs the Docker course
+(`manage.py sync_course`), beside the Docker course; then a learner takes every section quiz and
+the final exam through the learner REST API, passes, and is certified.
 """
 
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+import yaml
 from rest_framework.test import APIClient
 
 from accounts.models import User
 from assessments.models import Assessment, AssessmentKind, Attempt, Question
 from certificates.models import Certificate, CertificateStatus
+from coursepackages.api import demo_module_id
 from courses.models import Course
 from tests.content.git_basics import (
+    BANK,
     COURSE,
     EXAM_SLUG,
     PRACTICE_SLUG,
@@ -22,8 +26,13 @@ from tests.content.git_basics import (
     QUIZ_SLUGS,
     SECTION_SLUGS,
     full_credit_response,
-    git_basics_load,
+    git_basics_module_id,
+    git_basics_sync,
 )
+
+BANK_KEYS = [
+    item["key"] for path in sorted(BANK.glob("*.yaml")) for item in yaml.safe_load(path.read_text())
+]
 
 pytestmark = pytest.mark.django_db
 
@@ -48,21 +57,40 @@ def _take(api: APIClient, slug: str) -> dict[str, Any]:
     return dict(submitted.json())
 
 
-def test_the_package_loads_into_a_course_of_its_own_and_a_second_load_changes_nothing() -> None:
+def test_a_dry_run_shows_the_whole_course_and_writes_nothing() -> None:
     # when
-    first = git_basics_load()
-    second = git_basics_load()
+    preview = git_basics_sync(dry_run=True)
 
     # then
-    course = Course.objects.get(slug=COURSE["slug"])
-    module = course.modules.get()
-    assert first.changed
-    assert not second.changed
-    assert second.module_id == first.module_id == module.pk
+    assert not preview.applied
+    assert preview.diff.count("course", "created") == 1
+    assert preview.diff.count("modules", "created") == 1
+    assert preview.diff.count("questions", "created") == len(BANK_KEYS)
+    assert sorted(preview.diff.names("assessments", "created")) == sorted(
+        [*QUIZ_SLUGS, EXAM_SLUG, PRACTICE_SLUG]
+    )
+    assert preview.diff.names("certification programs", "created") == [PROGRAM["slug"]]
+    assert not Course.objects.filter(slug=COURSE["slug"]).exists()
+
+
+def test_the_package_syncs_beside_the_docker_course_and_a_second_sync_changes_nothing() -> None:
+    # given the Docker course, synced first
+    docker_module_id = demo_module_id()
+
+    # when
+    first = git_basics_sync()
+    second = git_basics_sync()
+
+    # then the Git course is a course of its own, with every part of its package
+    assert first.applied
+    assert first.diff.changed
+    assert not second.diff.changed
+    module = Course.objects.get(slug=COURSE["slug"]).modules.get()
+    assert module.pk == git_basics_module_id() != docker_module_id
     assert [s.slug for s in module.sections.order_by("position")] == list(SECTION_SLUGS)
     assert module.objectives.count() == 4
     questions = Question.objects.filter(section__module=module)
-    assert questions.count() >= 30
+    assert sorted(questions.values_list("key", flat=True)) == sorted(BANK_KEYS)
     assert len(set(questions.values_list("current_version__type", flat=True))) >= 5
     assessments = Assessment.objects.filter(module=module)
     assert sorted(assessments.values_list("slug", flat=True)) == sorted(
@@ -70,6 +98,9 @@ def test_the_package_loads_into_a_course_of_its_own_and_a_second_load_changes_no
     )
     assert assessments.get(slug=EXAM_SLUG).kind == AssessmentKind.FINAL_EXAM
     assert module.certification_programs.get().slug == PROGRAM["slug"]
+    # and the Docker course is left as it was
+    assert not Question.objects.filter(section__module_id=docker_module_id, key__startswith="git-")
+    assert second.diff.count("questions", "unchanged") == len(BANK_KEYS)
 
 
 def test_a_learner_passes_every_quiz_and_the_exam_through_the_api_and_is_certified(
@@ -79,7 +110,7 @@ def test_a_learner_passes_every_quiz_and_the_exam_through_the_api_and_is_certifi
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     # given the course, loaded from its package, and a learner with an API token
-    git_basics_load()
+    git_basics_sync()
     api = client_for(learner)
 
     # when they take each section quiz with the right answers
@@ -119,7 +150,7 @@ def test_wrong_answers_fail_the_exam_and_earn_no_certificate(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     # given the course and a learner who submits the exam without answering
-    git_basics_load()
+    git_basics_sync()
     api = client_for(learner)
     attempt = api.post(f"/api/v1/assessments/{EXAM_SLUG}/attempts/").json()
 
