@@ -24,6 +24,7 @@ from assessments.statistics_selectors import (
 )
 from courses import api as courses_api
 from practicals import api as practicals_api
+from quayside.scope import ModuleScope, in_scope
 
 
 @dataclass(frozen=True)
@@ -33,10 +34,12 @@ class AssessmentWithResults:
     learners: int
 
 
-def assessments_for_analytics() -> list[AssessmentWithResults]:
-    """Every assessment with its number of submitted attempts and of learners who made them."""
+def assessments_for_analytics(*, module_ids: ModuleScope = None) -> list[AssessmentWithResults]:
+    """Every assessment in scope (the courses an instructor teaches) with its number of
+    submitted attempts and of learners who made them."""
     submitted = Q(attempts__status=AttemptStatus.SUBMITTED)
-    rows = Assessment.objects.select_related("module__course", "section").annotate(
+    in_courses = Assessment.objects.filter(in_scope("module", module_ids))
+    rows = in_courses.select_related("module__course", "section").annotate(
         submitted=Count("attempts", filter=submitted),
         learners=Count("attempts__learner", filter=submitted, distinct=True),
     )

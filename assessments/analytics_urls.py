@@ -1,7 +1,8 @@
 from django.urls import path
 
-from accounts.permissions import instructor_required
+from accounts.permissions import course_staff_required, instructor_required
 from assessments import analytics_views as views
+from assessments import staff_routes
 
 app_name = "analytics"
 
@@ -9,17 +10,17 @@ urlpatterns = [
     path("", instructor_required(views.analytics_index), name="index"),
     path(
         "assessments/<slug:slug>/",
-        instructor_required(views.assessment_report),
+        course_staff_required(staff_routes.assessment_module)(views.assessment_report),
         name="assessment_report",
     ),
     path(
         "assessments/<slug:slug>/items.csv",
-        instructor_required(views.assessment_report_csv),
+        course_staff_required(staff_routes.assessment_module)(views.assessment_report_csv),
         name="assessment_report_csv",
     ),
     path(
         "courses/<slug:course_slug>/<slug:module_slug>/",
-        instructor_required(views.course_report),
+        course_staff_required(staff_routes.course_module)(views.course_report),
         name="course_report",
     ),
 ]

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.permissions import request_user
+from accounts.permissions import request_user, staff_module_scope
 from assessments import analytics_charts as charts
 from assessments import selectors
 from assessments.analytics_selectors import (
@@ -119,7 +119,7 @@ def _sorted(rows: list[ItemRow], column: str, descending: bool) -> list[ItemRow]
 
 @require_GET
 def analytics_index(request: HttpRequest) -> HttpResponse:
-    results = assessments_for_analytics()
+    results = assessments_for_analytics(module_ids=staff_module_scope(request.user))
     modules = {row.assessment.module_id: row.assessment.module for row in results}
     return render(
         request,

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from accounts.permissions import instructor_required
-from assessments import analytics_views, interchange_views
+from accounts.permissions import course_staff_required, instructor_required
+from assessments import analytics_views, interchange_views, staff_routes
 from assessments import authoring_views as views
 
 app_name = "authoring"
+# Routes naming a question admit only the staff of its course.
+on_question = course_staff_required(staff_routes.question_module)
 
 urlpatterns = [
     path("", instructor_required(views.question_list), name="question_list"),
@@ -16,42 +18,42 @@ urlpatterns = [
     path("questions/bulk/", instructor_required(views.bulk_action), name="bulk_action"),
     path(
         "questions/<number:question_id>/",
-        instructor_required(views.question_detail),
+        on_question(views.question_detail),
         name="question_detail",
     ),
     path(
         "questions/<number:question_id>/edit/",
-        instructor_required(views.question_edit),
+        on_question(views.question_edit),
         name="question_edit",
     ),
     path(
         "questions/<number:question_id>/diff/",
-        instructor_required(views.question_diff),
+        on_question(views.question_diff),
         name="question_diff",
     ),
     path(
         "questions/<number:question_id>/approve/",
-        instructor_required(views.draft_approve_view),
+        on_question(views.draft_approve_view),
         name="draft_approve",
     ),
     path(
         "questions/<number:question_id>/reject/",
-        instructor_required(views.draft_reject_view),
+        on_question(views.draft_reject_view),
         name="draft_reject",
     ),
     path(
         "questions/<number:question_id>/statistics/",
-        instructor_required(analytics_views.question_statistics),
+        on_question(analytics_views.question_statistics),
         name="question_statistics",
     ),
     path(
         "questions/<number:question_id>/statistics/retire/",
-        instructor_required(analytics_views.question_retire),
+        on_question(analytics_views.question_retire),
         name="question_retire",
     ),
     path(
         "questions/<number:question_id>/statistics/difficulty/",
-        instructor_required(analytics_views.question_difficulty_from_facility),
+        on_question(analytics_views.question_difficulty_from_facility),
         name="question_difficulty_from_facility",
     ),
     path("review/", instructor_required(views.review_queue), name="review_queue"),

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.permissions import request_user
+from accounts.permissions import request_user, staff_module_scope
 from assessments import selectors
 from assessments.analytics_selectors import question_flags
 from assessments.authoring_forms import (
@@ -68,10 +68,13 @@ def _question_or_404(question_id: int) -> Question:
         raise Http404("No such question.") from None
 
 
-def _form_kwargs(**extra: Any) -> dict[str, Any]:
+def _form_kwargs(request: HttpRequest, **extra: Any) -> dict[str, Any]:
+    """The form offers only the sections and objectives of the courses the instructor teaches,
+    so a section of another course fails validation as an unknown choice."""
+    scope = staff_module_scope(request.user)
     return {
-        "sections": courses_api.section_choices(),
-        "objectives": courses_api.objective_choices(),
+        "sections": courses_api.section_choices(module_ids=scope),
+        "objectives": courses_api.objective_choices(module_ids=scope),
         **extra,
     }
 
@@ -86,6 +89,7 @@ def question_list(request: HttpRequest) -> HttpResponse:
         tag=request.GET.get("tag") or None,
         provenance=request.GET.get("provenance") or None,
         text=request.GET.get("q") or None,
+        module_ids=staff_module_scope(request.user),
     )
     page = Paginator(selectors.question_list(filters=filters), QUESTIONS_PER_PAGE).get_page(
         request.GET.get("page")
@@ -96,12 +100,12 @@ def question_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "filters": filters,
-            "sections": courses_api.section_choices(),
-            "objectives": courses_api.objective_choices(),
+            "sections": courses_api.section_choices(module_ids=filters.module_ids),
+            "objectives": courses_api.objective_choices(module_ids=filters.module_ids),
             "types": sorted(QUESTION_TYPES),
             "statuses": QuestionStatus.choices,
             "provenances": Provenance.choices,
-            "counts": selectors.question_status_counts(),
+            "counts": selectors.question_status_counts(module_ids=filters.module_ids),
             "query": request.GET.urlencode(),
             "flags": question_flags(question_ids=[question.pk for question in page]),
             "flag_labels": FLAG_LABELS,
@@ -111,7 +115,7 @@ def question_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def question_new(request: HttpRequest) -> HttpResponse:
-    form = QuestionForm(request.POST or None, **_form_kwargs())
+    form = QuestionForm(request.POST or None, **_form_kwargs(request))
     if request.method == "POST" and form.is_valid():
         try:
             question = question_create(
@@ -154,7 +158,9 @@ def _initial_from(question: Question) -> dict[str, Any]:
 def question_edit(request: HttpRequest, question_id: int) -> HttpResponse:
     question = _question_or_404(question_id)
     form = QuestionForm(
-        request.POST or None, initial=_initial_from(question), **_form_kwargs(key_locked=True)
+        request.POST or None,
+        initial=_initial_from(question),
+        **_form_kwargs(request, key_locked=True),
     )
     if request.method == "POST" and form.is_valid():
         version = question_revise(
@@ -249,7 +255,9 @@ def question_preview(request: HttpRequest) -> HttpResponse:
     """Live preview for the editor: the posted, unsaved spec exactly as a learner sees it."""
     # The key plays no part in what a learner sees, and the edit page does not post it (the
     # field is locked there), so the preview does not ask for one.
-    form = QuestionForm(request.POST, initial={"key": PREVIEW_KEY}, **_form_kwargs(key_locked=True))
+    form = QuestionForm(
+        request.POST, initial={"key": PREVIEW_KEY}, **_form_kwargs(request, key_locked=True)
+    )
     if not form.is_valid():
         return render(
             request, "assessments/authoring/_preview_errors.html", {"form": form}, status=422
@@ -291,7 +299,8 @@ def question_try(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def review_queue(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.draft_queue(), QUESTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    drafts = selectors.draft_queue(module_ids=staff_module_scope(request.user))
+    page = Paginator(drafts, QUESTIONS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "assessments/authoring/review_queue.html",
@@ -331,11 +340,14 @@ def draft_reject_view(request: HttpRequest, question_id: int) -> HttpResponse:
 
 @require_POST
 def bulk_action(request: HttpRequest) -> HttpResponse:
-    ids = [
-        number
-        for pk in request.POST.getlist("question_ids")
-        if (number := whole_number_or_none(pk)) is not None
-    ]
+    ids = selectors.question_ids_in_scope(
+        question_ids=[
+            number
+            for pk in request.POST.getlist("question_ids")
+            if (number := whole_number_or_none(pk)) is not None
+        ],
+        module_ids=staff_module_scope(request.user),
+    )
     form = BulkActionForm(request.POST, question_ids=ids)
     if not form.is_valid():
         messages.error(request, "Pick at least one question and an action.")

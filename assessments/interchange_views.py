@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.permissions import request_user
+from accounts.permissions import request_user, staff_module_scope
 from assessments import selectors
 from assessments.authoring_forms import ImportForm
 from assessments.interchange.model import ExportError
@@ -23,7 +23,9 @@ _EXPORT_FILES = {
 @require_http_methods(["GET", "POST"])
 def question_import(request: HttpRequest) -> HttpResponse:
     form = ImportForm(
-        request.POST or None, request.FILES or None, sections=courses_api.section_choices()
+        request.POST or None,
+        request.FILES or None,
+        sections=courses_api.section_choices(module_ids=staff_module_scope(request.user)),
     )
     outcome = None
     if request.method == "POST" and form.is_valid():
@@ -47,16 +49,21 @@ def question_import(request: HttpRequest) -> HttpResponse:
 @require_GET
 def question_export(request: HttpRequest) -> HttpResponse:
     file_format = request.GET.get("format")
+    scope = staff_module_scope(request.user)
     if file_format not in _EXPORT_FILES:
         return render(
             request,
             "assessments/authoring/export.html",
-            {"sections": courses_api.section_choices(), "statuses": ["ready", "draft", "retired"]},
+            {
+                "sections": courses_api.section_choices(module_ids=scope),
+                "statuses": ["ready", "draft", "retired"],
+            },
         )
     section = request.GET.get("section")
     filters = selectors.QuestionFilter(
         section_id=whole_number_or_none(section),
         status=request.GET.get("status") or None,
+        module_ids=scope,
     )
     try:
         payload = questions_export(
@@ -67,7 +74,7 @@ def question_export(request: HttpRequest) -> HttpResponse:
             request,
             "assessments/authoring/export.html",
             {
-                "sections": courses_api.section_choices(),
+                "sections": courses_api.section_choices(module_ids=scope),
                 "statuses": ["ready", "draft", "retired"],
                 "problems": error.problems,
             },

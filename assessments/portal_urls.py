@@ -1,7 +1,8 @@
 from django.urls import path
 
-from accounts.permissions import instructor_required
+from accounts.permissions import course_staff_required
 from assessments import portal_views as views
+from assessments import staff_routes
 
 app_name = "portal"
 
@@ -24,12 +25,12 @@ urlpatterns = [
     path("attempts/<number:attempt_id>/result/", views.attempt_result, name="result"),
     path(
         "manage/assessments/<slug:slug>/attempts/",
-        instructor_required(views.instructor_attempts),
+        course_staff_required(staff_routes.assessment_module)(views.instructor_attempts),
         name="instructor_attempts",
     ),
     path(
         "manage/assessments/<slug:slug>/attempts.csv",
-        instructor_required(views.instructor_attempts_csv),
+        course_staff_required(staff_routes.assessment_module)(views.instructor_attempts_csv),
         name="instructor_attempts_csv",
     ),
 ]

@@ -11,6 +11,7 @@ from assessments.models import (
     QuestionStatus,
     QuestionVersion,
 )
+from quayside.scope import ModuleScope, in_scope
 
 
 @dataclass(frozen=True)
@@ -22,11 +23,14 @@ class QuestionFilter:
     tag: str | None = None
     provenance: str | None = None
     text: str | None = None
+    # The modules of the courses the instructor teaches (quayside.scope); None: every module.
+    module_ids: ModuleScope = None
 
 
 def question_list(*, filters: QuestionFilter) -> QuerySet[Question]:
     questions = (
-        Question.objects.select_related("section", "current_version")
+        Question.objects.filter(in_scope("section__module", filters.module_ids))
+        .select_related("section", "current_version")
         .prefetch_related("tags")
         .annotate(version_count=Count("versions", distinct=True))
     )
@@ -63,13 +67,23 @@ def question_get(*, question_id: int) -> Question:
     )
 
 
-def draft_queue() -> QuerySet[Question]:
-    return question_list(filters=QuestionFilter(status=QuestionStatus.DRAFT))
+def draft_queue(*, module_ids: ModuleScope = None) -> QuerySet[Question]:
+    return question_list(filters=QuestionFilter(status=QuestionStatus.DRAFT, module_ids=module_ids))
 
 
-def question_status_counts() -> dict[str, int]:
+def question_ids_in_scope(*, question_ids: list[int], module_ids: ModuleScope) -> list[int]:
+    """The ids, of those given, of questions in the instructor's courses."""
+    return list(
+        Question.objects.filter(in_scope("section__module", module_ids), pk__in=question_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def question_status_counts(*, module_ids: ModuleScope = None) -> dict[str, int]:
     counts = dict.fromkeys(QuestionStatus.values, 0)
-    for row in Question.objects.values("status").annotate(total=Count("id")):
+    questions = Question.objects.filter(in_scope("section__module", module_ids))
+    for row in questions.values("status").annotate(total=Count("id")):
         counts[row["status"]] = row["total"]
     return counts
 

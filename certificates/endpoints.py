@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
-from accounts.permissions import IsInstructor
+from accounts.permissions import IsInstructor, staff_module_scope
 from certificates import selectors
 from certificates.issuer import verification_url
 from certificates.models import Certificate, CertificationProgram
@@ -68,9 +68,10 @@ def _instructor_certificate(request: Request, code: str) -> Certificate:
         raise NotFound("No such certificate.") from None
 
 
-def _program(slug: str) -> CertificationProgram:
+def _program(request: Request, slug: str) -> CertificationProgram:
+    """A program of a course the instructor teaches; others are not found."""
     try:
-        return selectors.program_get(slug=slug)
+        return selectors.program_get(slug=slug, module_ids=staff_module_scope(request.user))
     except selectors.ProgramNotFound:
         raise NotFound("No such certification program.") from None
 
@@ -217,7 +218,12 @@ class ProgramList(APIView):
         tags=[ADMINISTRATION_TAG],
     )
     def get(self, request: Request) -> Response:
-        return Response(ProgramOutput(selectors.program_list_active(), many=True).data)
+        return Response(
+            ProgramOutput(
+                selectors.program_list_active(module_ids=staff_module_scope(request.user)),
+                many=True,
+            ).data
+        )
 
 
 class InstructorCertificateOutput(serializers.Serializer[Any]):
@@ -248,7 +254,7 @@ class ProgramCertificates(APIView):
         tags=[ADMINISTRATION_TAG],
     )
     def get(self, request: Request, slug: str) -> Response:
-        certificates = selectors.certificate_list_for_program(program=_program(slug))
+        certificates = selectors.certificate_list_for_program(program=_program(request, slug))
         return Response(InstructorCertificateOutput(certificates, many=True).data)
 
     @extend_schema(
@@ -259,7 +265,7 @@ class ProgramCertificates(APIView):
         description="Issue a certificate manually, whatever the learner's standing.",
     )
     def post(self, request: Request, slug: str) -> Response:
-        program = _program(slug)
+        program = _program(request, slug)
         given = ManualIssueInput(data=request.data)
         given.is_valid(raise_exception=True)
         learner = User.objects.filter(email__iexact=given.validated_data["learner_email"]).first()

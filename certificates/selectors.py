@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.permissions import staff_module_scope, user_is_instructor
 from assessments.api import (
     AssessmentResult,
     SectionMasteryValue,
@@ -84,9 +85,12 @@ def program_list_active(*, module_ids: ModuleScope = None) -> QuerySet[Certifica
     ).prefetch_related("required_tasks")
 
 
-def program_get(*, slug: str) -> CertificationProgram:
+def program_get(*, slug: str, module_ids: ModuleScope = None) -> CertificationProgram:
+    """A program by slug, within scope (an instructor's: the courses they teach)."""
     program = (
-        CertificationProgram.objects.prefetch_related("required_tasks").filter(slug=slug).first()
+        CertificationProgram.objects.prefetch_related("required_tasks")
+        .filter(in_scope("module_id", module_ids), slug=slug)
+        .first()
     )
     if program is None:
         raise ProgramNotFound(f"No certification program {slug!r}.")
@@ -303,10 +307,12 @@ def certificate_get_for_learner(
 
 
 def certificate_get_for_instructor(*, code: str, instructor: User) -> Certificate:
-    if not instructor.is_instructor:
+    """A certificate of a course the instructor teaches (site administrators: any course)."""
+    if not user_is_instructor(instructor):
         raise CertificateNotFound(f"No certificate {code}.")
     certificate = (
         Certificate.objects.select_related("program", "learner")
+        .filter(in_scope("program__module_id", staff_module_scope(instructor)))
         .filter(verification_code=normalise_verification_code(code) or "")
         .first()
     )
@@ -318,9 +324,12 @@ def certificate_get_for_instructor(*, code: str, instructor: User) -> Certificat
 def certificate_get_for_viewer(
     *, code: str, user: User, module_ids: ModuleScope = None
 ) -> Certificate:
-    """The owner (within scope) or any instructor may download a certificate's files."""
-    if user.is_authenticated and user.is_instructor and module_ids is None:
-        return certificate_get_for_instructor(code=code, instructor=user)
+    """The owner (within scope) or the staff of its course may download a certificate's files."""
+    if module_ids is None and user_is_instructor(user):
+        try:
+            return certificate_get_for_instructor(code=code, instructor=user)
+        except CertificateNotFound:
+            pass  # not a course they teach: perhaps their own certificate
     return certificate_get_for_learner(code=code, learner=user, module_ids=module_ids)
 
 

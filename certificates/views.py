@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
-from accounts.permissions import instructor_required
+from accounts.permissions import instructor_required, staff_module_scope
 from certificates import selectors
 from certificates.codes import (
     VERIFICATION_CODE_LENGTH,
@@ -137,7 +137,7 @@ class ManualIssueForm(ReasonForm):
 
 @instructor_required
 def program_list(request: HttpRequest) -> HttpResponse:
-    programs = selectors.program_list_active()
+    programs = selectors.program_list_active(module_ids=staff_module_scope(request.user))
     return render(request, "certificates/program_list.html", {"programs": programs})
 
 
@@ -145,7 +145,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def program_certificates(request: HttpRequest, slug: str) -> HttpResponse:
     try:
-        program = selectors.program_get(slug=slug)
+        program = selectors.program_get(slug=slug, module_ids=staff_module_scope(request.user))
     except selectors.ProgramNotFound:
         raise Http404("No such program.") from None
     form = ManualIssueForm(request.POST or None)

@@ -7,19 +7,16 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 
 from coursepackages.layout import COURSE_FILE
 from coursepackages.problems import PackageProblem, yaml_scalar_lines
+from courses import api as courses_api
 
 MANIFEST_FIELDS = frozenset({"slug", "title", "version", "module", "staff", "drafts"})
 REQUIRED_FIELDS = ("slug", "title", "version")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # The course slug is a URL part and a column of 100 characters (courses.content_shape).
 MAX_SLUG_LENGTH = 100
-# Staff listed by a package; more than this is a mailing list, not a course team.
-MAX_PACKAGE_STAFF = 50
 
 
 @dataclass(frozen=True)
@@ -36,21 +33,21 @@ class CourseManifest:
 
 
 def _staff(raw: object, problem: Any) -> tuple[str, ...]:
+    """The staff list, each entry checked by the courses app's own rule (so a list this
+    accepts is one `courses.api.course_staff_set` accepts), at the entry's line."""
     if raw is None:
         return ()
     if not isinstance(raw, list) or not all(isinstance(entry, str) for entry in raw):
         problem("staff", "staff must be a list of email addresses")
         return ()
-    if len(raw) > MAX_PACKAGE_STAFF:
-        problem("staff", f"{len(raw)} staff listed; at most {MAX_PACKAGE_STAFF}")
+    if len(raw) > courses_api.MAX_STAFF_PER_SOURCE:
+        problem("staff", f"{len(raw)} staff listed; at most {courses_api.MAX_STAFF_PER_SOURCE}")
     staff = []
     for entry in raw:
         try:
-            validate_email(entry.strip())
-        except ValidationError:
-            problem(entry, f"{entry!r} is not an email address; staff are listed by email")
-            continue
-        staff.append(entry.strip().lower())
+            staff.append(courses_api.staff_identifier_normalize(entry))
+        except courses_api.CourseStaffError as error:
+            problem(entry, str(error))
     if len(set(staff)) != len(staff):
         problem("staff", "a staff member is listed twice")
     return tuple(staff)

@@ -29,6 +29,8 @@ class PackageInvalid(ValueError):
     def __init__(self, problems: list[PackageProblem]) -> None:
         super().__init__("\n".join(str(problem) for problem in problems))
         self.problems = problems
+        # The CourseSync row that records the refusal, once recorded.
+        self.course_sync_id: int | None = None
 
 
 def yaml_scalar_lines(text: str) -> dict[str, int]:

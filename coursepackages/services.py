@@ -8,6 +8,7 @@ what the package no longer holds and records the run (`CourseSync`).
 
 import logging
 import time
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,7 +45,12 @@ from coursepackages.problems import (
     problem_locate,
     yaml_syntax_problem,
 )
-from coursepackages.sources import PackageSource
+from coursepackages.sources import (
+    PackageSource,
+    PackageSourceError,
+    package_from_git,
+    package_from_zip_bytes,
+)
 from courses import api as courses_api
 from practicals import api as practicals_api
 
@@ -256,12 +262,13 @@ def _certification_sync(run: _Run, module_id: int, module_slug: str) -> None:
 
 
 def _staff_sync(run: _Run) -> None:
-    changes = package_staff.course_staff_apply(
-        course_slug=run.manifest.slug, identifiers=run.manifest.staff
-    )
-    if changes is None:
+    try:
+        added, removed = package_staff.course_staff_apply(
+            course_slug=run.manifest.slug, identifiers=run.manifest.staff
+        )
+    except courses_api.CourseStaffError as error:
+        run.problem("course.yaml", str(error), "staff")
         return
-    added, removed = changes
     run.diff.add("staff", CREATED, added)
     run.diff.add("staff", RETIRED, removed)
     kept = sorted(set(run.manifest.staff) - set(added))
@@ -321,7 +328,10 @@ def course_package_sync(
     except _DryRunRollback:
         pass
     except PackageInvalid as invalid:
-        _record(source, request, manifest, SyncStatus.REFUSED, diff, started, invalid.problems)
+        row = _record(
+            source, request, manifest, SyncStatus.REFUSED, diff, started, invalid.problems
+        )
+        invalid.course_sync_id = row.pk
         raise
     status = SyncStatus.PREVIEWED if dry_run else SyncStatus.APPLIED
     row = _record(source, request, manifest, status, diff, started, [])
@@ -376,3 +386,94 @@ def course_sync_refused_record(
         git_branch=request.git_branch,
         problems=[message],
     )
+
+
+class PreviewNotApplicable(ValueError):
+    """The preview cannot be applied (already applied, refused, or its source moved)."""
+
+
+def course_sync_preview(
+    *,
+    user: User,
+    zip_bytes: bytes | None = None,
+    git_url: str = "",
+    git_branch: str = "",
+    git_schemes: tuple[str, ...],
+) -> CourseSync:
+    """Dry-run a zip upload or a git branch for the sync page; returns the recorded preview.
+
+    The preview keeps what is needed to apply exactly what was shown: the zip itself, or the
+    commit the branch pointed at. A refused package is recorded and returned too (its
+    `problems` say why); raises SyncNotAllowed and PackageSourceError (recorded as refused).
+    """
+    request = SyncRequest(
+        source_kind=SourceKind.ZIP if zip_bytes is not None else SourceKind.GIT,
+        requested_by=user,
+        git_url=git_url,
+        git_branch=git_branch,
+        package_zip=zip_bytes,
+    )
+    return _sync_from_request(request, dry_run=True, git_schemes=git_schemes, expected_sha="")
+
+
+def course_sync_preview_apply(
+    *, preview: CourseSync, user: User, git_schemes: tuple[str, ...]
+) -> CourseSync:
+    """Apply a preview: the same zip, or the same branch if it still points at the same commit.
+
+    Raises PreviewNotApplicable when the preview was refused or already applied, or when the
+    branch moved since (preview again to see the new diff); SyncNotAllowed as the sync does.
+    """
+    if preview.status != SyncStatus.PREVIEWED:
+        raise PreviewNotApplicable("Only a successful dry run can be applied.")
+    if CourseSync.objects.filter(preview=preview, status=SyncStatus.APPLIED).exists():
+        raise PreviewNotApplicable("This preview was applied already.")
+    request = SyncRequest(
+        source_kind=SourceKind(preview.source_kind),
+        requested_by=user,
+        git_url=preview.git_url,
+        git_branch=preview.git_branch,
+        package_zip=bytes(preview.package_zip) if preview.package_zip is not None else None,
+        preview_id=preview.pk,
+    )
+    if request.source_kind == SourceKind.ZIP and request.package_zip is None:
+        raise PreviewNotApplicable("The preview's zip is no longer kept; upload it again.")
+    row = _sync_from_request(
+        request, dry_run=False, git_schemes=git_schemes, expected_sha=preview.commit_sha
+    )
+    if row.status == SyncStatus.APPLIED:
+        CourseSync.objects.filter(pk=preview.pk).update(package_zip=None)
+    return row
+
+
+def _sync_from_request(
+    request: SyncRequest, *, dry_run: bool, git_schemes: tuple[str, ...], expected_sha: str
+) -> CourseSync:
+    description = (
+        f"git {request.git_url}" if request.source_kind == SourceKind.GIT else "zip upload"
+    )
+    try:
+        with _request_source(request, git_schemes) as source:
+            if expected_sha and source.commit_sha != expected_sha:
+                raise PreviewNotApplicable(
+                    f"The branch moved since the preview ({expected_sha[:12]} → "
+                    f"{source.commit_sha[:12]}); preview it again."
+                )
+            outcome = course_package_sync(source=source, request=request, dry_run=dry_run)
+    except PackageSourceError as error:
+        return course_sync_refused_record(
+            request=request, description=description, message=str(error)
+        )
+    except PackageInvalid as invalid:
+        if invalid.course_sync_id is None:
+            raise
+        return CourseSync.objects.get(pk=invalid.course_sync_id)
+    return CourseSync.objects.get(pk=outcome.course_sync_id)
+
+
+def _request_source(
+    request: SyncRequest, git_schemes: tuple[str, ...]
+) -> AbstractContextManager[PackageSource]:
+    if request.source_kind == SourceKind.GIT:
+        return package_from_git(request.git_url, branch=request.git_branch, schemes=git_schemes)
+    return package_from_zip_bytes(request.package_zip or b"")

@@ -138,6 +138,20 @@ def package_from_zip(path: Path) -> Iterator[PackageSource]:
         yield PackageSource(root=root, description=f"zip {path.name}")
 
 
+@contextmanager
+def package_from_zip_bytes(content: bytes) -> Iterator[PackageSource]:
+    """`package_from_zip` for an upload held in memory (the sync page's preview)."""
+    if len(content) > MAX_PACKAGE_ZIP_BYTES:
+        raise PackageSourceError(
+            f"the zip is {len(content)} bytes; at most {MAX_PACKAGE_ZIP_BYTES}"
+        )
+    with tempfile.TemporaryDirectory(prefix="quayside-upload-") as temporary:
+        path = Path(temporary) / "package.zip"
+        path.write_bytes(content)
+        with package_from_zip(path) as source:
+            yield PackageSource(root=source.root, description="zip upload")
+
+
 def git_url_check(url: str, *, schemes: tuple[str, ...]) -> None:
     scheme = url.split("://", 1)[0].lower() if "://" in url else ""
     if scheme not in schemes:

@@ -3,22 +3,38 @@
 Other apps (assessments, certificates) read course content through these functions only.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from courses import rendering
+from courses.access import MAX_STAFF_PER_SOURCE as MAX_STAFF_PER_SOURCE
+
+# Re-exported: the per-course staff rule and the staff list a course package syncs.
+from courses.access import CourseStaffError as CourseStaffError
+from courses.access import course_ids_for_staff as course_ids_for_staff
+from courses.access import course_staff_set as _course_staff_set
+from courses.access import module_ids_for_staff as module_ids_for_staff
+from courses.access import staff_identifier_normalize as staff_identifier_normalize
+from courses.access import user_is_site_admin as user_is_site_admin
+from courses.access import user_is_staff_anywhere as user_is_staff_anywhere
+from courses.access import user_may_edit_course as _user_may_edit_course
+from courses.access import user_may_edit_module as user_may_edit_module
 
 # Re-exported: a course package's sync imports its modules through this door.
 from courses.importer import CourseImportError as CourseImportError
 from courses.importer import module_parse
 from courses.models import ContentBlock, Course, LearningObjective, Module, ObjectiveOrigin, Section
+from courses.models import StaffRole as StaffRole
+from courses.models import StaffSource as StaffSource
 
 # Re-exported: the question bank declares supplementary objectives through this door.
 from courses.services import ObjectiveSupplement as ObjectiveSupplement
 from courses.services import module_import_file as _module_import_file
 from courses.services import module_slug_for
 from courses.services import objective_supplements_sync as _objective_supplements_sync
+from quayside.scope import ModuleScope, in_scope
 
 
 class CourseContentNotFoundError(LookupError):
@@ -219,6 +235,14 @@ class BlockInSection:
     section_title: str
 
 
+def course_slugs_for_staff(user: Any) -> frozenset[str] | None:
+    """The slugs of the courses this user is staff of; None for site administrators (all)."""
+    course_ids = course_ids_for_staff(user)
+    if course_ids is None:
+        return None
+    return frozenset(Course.objects.filter(pk__in=course_ids).values_list("slug", flat=True))
+
+
 def module_id_for(*, course_slug: str, module_slug: str) -> int | None:
     return (
         Module.objects.filter(course__slug=course_slug, slug=module_slug)
@@ -268,17 +292,22 @@ def objective_supplements_sync(
     return _references([(row.pk, row.position, row.slug, row.origin) for row in rows])
 
 
-def section_choices() -> list[tuple[int, str]]:
-    """Every live section as (id, "Module N · position. title"), for instructors' forms."""
-    sections = Section.objects.filter(is_archived=False).select_related("module")
+def section_choices(*, module_ids: ModuleScope = None) -> list[tuple[int, str]]:
+    """Every live section in scope as (id, "Module N · position. title"), for instructors'
+    forms: an instructor's form offers only the sections of the courses they teach."""
+    sections = Section.objects.filter(
+        in_scope("module", module_ids), is_archived=False
+    ).select_related("module")
     return [
         (section.pk, f"{section.module.number} · {section.position}. {section.title}")
         for section in sections.order_by("module__number", "position")
     ]
 
 
-def objective_choices() -> list[tuple[int, str]]:
-    objectives = LearningObjective.objects.filter(is_archived=False).select_related("module")
+def objective_choices(*, module_ids: ModuleScope = None) -> list[tuple[int, str]]:
+    objectives = LearningObjective.objects.filter(
+        in_scope("module", module_ids), is_archived=False
+    ).select_related("module")
     return [
         (objective.pk, f"{objective.module.number} · {objective.position}. {objective.text}")
         for objective in objectives.order_by("module__number", "position")
@@ -346,3 +375,31 @@ def course_first_module(*, course_slug: str) -> ModuleData | None:
 def markdown_render_inline(text: str) -> str:
     """Sanitised inline HTML for one line of instructors' Markdown (a matching item, a label)."""
     return rendering.markdown_render_inline(text=text)
+
+
+def course_staff_set(
+    *,
+    course: Course | str,
+    identifiers: Sequence[str],
+    role: StaffRole = StaffRole.INSTRUCTOR,
+    source: StaffSource = StaffSource.PACKAGE,
+) -> tuple[list[str], list[str]]:
+    """Replace the staff a course package lists (see `courses.access.course_staff_set`).
+
+    `course` is a Course or its slug; `identifiers` are emails (CourseStaffError otherwise).
+    Returns (added, removed). A person listed before they have an account becomes staff when
+    their account's email is proven: the match is made when access is checked, not here.
+    """
+    row = course if isinstance(course, Course) else Course.objects.get(slug=course)
+    return _course_staff_set(course=row, identifiers=identifiers, role=role, source=source)
+
+
+def user_may_edit_course(user: Any, course: Course | int | str) -> bool:
+    """The per-course staff rule: may this user author, grade and read results in the course?
+    `course` is a Course, its id or its slug."""
+    if isinstance(course, str):
+        course_id = Course.objects.filter(slug=course).values_list("pk", flat=True).first()
+        if course_id is None:
+            return False
+        return _user_may_edit_course(user, course_id)
+    return _user_may_edit_course(user, course)

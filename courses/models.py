@@ -6,7 +6,9 @@ Sections and objectives that other apps point at are archived, never deleted, so
 attempts keep their evidence.
 """
 
+from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 
 from courses.content_shape import SLUG_MAX_LENGTH, TITLE_MAX_LENGTH, BlockKind
@@ -223,3 +225,74 @@ class ContentBlock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.section} · {self.key}"
+
+
+class StaffRole(models.TextChoices):
+    INSTRUCTOR = "instructor", "Instructor"
+
+
+class StaffSource(models.TextChoices):
+    """Who put a staff row there, so each channel replaces only its own rows: a package sync
+    rewrites the package's list and leaves the LMS's and the portal's alone."""
+
+    PACKAGE = "package", "Course package (course.yaml)"
+    LMS = "lms", "LMS launch or provisioning"
+    PORTAL = "portal", "Added in the portal"
+
+
+class CourseStaff(models.Model):
+    """One person who may author, grade and read results in one course.
+
+    Either a user (LMS-provisioned staff, people added by an id) or an identifier: the lowercased
+    email a course package lists, matched against the user's email when access is checked (see
+    `courses.access.course_staff_filter`), so a person listed before they have an account becomes
+    staff the moment their account's email is proven (sign-up activation), with no sync.
+    """
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="staff")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="course_staff",
+    )
+    identifier = models.CharField(max_length=254, blank=True)
+    role = models.CharField(max_length=16, choices=StaffRole.choices, default=StaffRole.INSTRUCTOR)
+    source = models.CharField(max_length=16, choices=StaffSource.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["course", "identifier", "user"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    (models.Q(user__isnull=False) & models.Q(identifier=""))
+                    | (models.Q(user__isnull=True) & ~models.Q(identifier=""))
+                ),
+                name="course_staff_user_xor_identifier",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(identifier=Lower("identifier")),
+                name="course_staff_identifier_lowercase",
+            ),
+            models.UniqueConstraint(
+                fields=["course", "source", "identifier"],
+                condition=~models.Q(identifier=""),
+                name="course_staff_identifier_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["course", "source", "user"],
+                condition=models.Q(user__isnull=False),
+                name="course_staff_user_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=StaffRole.values), name="course_staff_role_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(source__in=StaffSource.values), name="course_staff_source_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course} · {self.identifier or self.user} ({self.role})"

@@ -5,12 +5,12 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.permissions import user_is_instructor
+from accounts.permissions import staff_module_scope, user_is_instructor
 from courses import api as courses_api
 from practicals.models import (
     CheckResult,
@@ -58,13 +58,17 @@ def task_get_published(*, slug: str) -> PracticalTask:
 
 
 def task_get_for_instructor(*, slug: str, user: User) -> PracticalTask:
-    """Any task (published or not) for an instructor; others get PracticalTaskNotFoundError."""
+    """Any task (published or not) of a course the instructor teaches; others (other courses,
+    learners) get PracticalTaskNotFoundError."""
+    if not user_is_instructor(user):
+        raise PracticalTaskNotFoundError(f"No practical task {slug!r}.")
     task = (
         PracticalTask.objects.select_related("current_version", "module")
+        .filter(in_scope("module_id", staff_module_scope(user)))
         .filter(slug=slug, current_version__isnull=False)
         .first()
     )
-    if task is None or not user_is_instructor(user):
+    if task is None:
         raise PracticalTaskNotFoundError(f"No practical task {slug!r}.")
     return task
 
@@ -83,10 +87,14 @@ def _submissions() -> QuerySet[Submission]:
 
 
 def submission_get_for_viewer(*, submission_id: int, user: User) -> Submission:
-    """The learner's own submission, or any submission for an instructor; else not found."""
+    """The learner's own submission, or one of a course the viewer teaches; else not found."""
     submissions = _submissions().filter(pk=submission_id)
     if not user_is_instructor(user):
         submissions = submissions.filter(learner=user)
+    elif (scope := staff_module_scope(user)) is not None:
+        submissions = submissions.filter(
+            Q(learner=user) | Q(task_version__task__module_id__in=scope)
+        )
     submission = submissions.first()
     if submission is None:
         raise SubmissionNotFoundError(f"No submission {submission_id} of yours.")
@@ -94,8 +102,12 @@ def submission_get_for_viewer(*, submission_id: int, user: User) -> Submission:
 
 
 def submission_get_for_instructor(*, submission_id: int, user: User) -> Submission:
-    submission = _submissions().filter(pk=submission_id).first()
-    if submission is None or not user_is_instructor(user):
+    """A submission of a course the instructor teaches; else SubmissionNotFoundError."""
+    if not user_is_instructor(user):
+        raise SubmissionNotFoundError(f"No submission {submission_id}.")
+    in_courses = in_scope("task_version__task__module_id", staff_module_scope(user))
+    submission = _submissions().filter(in_courses, pk=submission_id).first()
+    if submission is None:
         raise SubmissionNotFoundError(f"No submission {submission_id}.")
     return submission
 

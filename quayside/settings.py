@@ -320,6 +320,11 @@ GRADING_CHECK_RUNTIME = env_str("GRADING_CHECK_RUNTIME", "")
 GRADER_IMAGE_CACHE_DIR = Path(
     env_str("GRADER_IMAGE_CACHE_DIR", "/var/cache/quayside/images")
 ).resolve()
+# Git URL schemes the course sync page may clone (manage.py sync_course takes https, ssh, file).
+# file:// would let a staff member read any repository on the server's disk: off by default.
+COURSE_SYNC_GIT_SCHEMES = tuple(env_list("COURSE_SYNC_GIT_SCHEMES", ["https"]))
+if not set(COURSE_SYNC_GIT_SCHEMES) <= {"https", "ssh", "file"}:
+    raise ImproperlyConfigured("COURSE_SYNC_GIT_SCHEMES: choose among https, ssh, file.")
 CELERY_BEAT_SCHEDULE |= {
     "sweep-stuck-submissions": {
         "task": "practicals.sweep_stuck_submissions",

@@ -29,6 +29,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("authoring/", include("assessments.authoring_urls")),
     path("analytics/", include("assessments.analytics_urls")),
+    path("course-sync/", include("coursepackages.urls")),
     path("learn/", include("assessments.portal_urls")),
     path("practice/", include("practicals.urls")),
     path("lti/", include("lti.urls")),

@@ -1,9 +1,12 @@
 """Shared fixtures: the three people most tests need, and a cache emptied for every test."""
 
+from collections.abc import Iterator
+
 import pytest
 from django.core.cache import cache
 
 from accounts.models import Role, User
+from tests.course_staff import staff_of_every_course
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -43,10 +46,17 @@ def other_learner(db: None) -> User:
 
 
 @pytest.fixture
-def instructor(db: None) -> User:
-    return User.objects.create_user(
+def instructor(db: None) -> Iterator[User]:
+    """The instructor of the course under test: staff of every course the test has or builds.
+
+    Staff are per course (courses.access); the refusals across courses are tested with people
+    made staff of one course only (tests/courses/test_course_staff.py, the two-course walks).
+    """
+    user = User.objects.create_user(
         email="grace@example.org",
         password=PASSWORD,
         display_name="Grace Hopper",
         role=Role.INSTRUCTOR,
     )
+    with staff_of_every_course(user):
+        yield user

@@ -27,7 +27,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import IsInstructor
+from accounts.permissions import IsCourseStaff
+from assessments import staff_routes
 from assessments.attempt_selectors import mastery_for_learner
 from assessments.endpoints.attempts_access import (
     DomainErrorsAsProblems,
@@ -348,7 +349,8 @@ def _results(request: Request, slug: str) -> QuerySet[Attempt]:
     )
 )
 class AssessmentResults(DomainErrorsAsProblems, generics.ListAPIView[Attempt]):
-    permission_classes = [IsInstructor]
+    permission_classes = [IsCourseStaff]
+    course_module_of = staticmethod(staff_routes.assessment_module)
     serializer_class = InstructorAttemptResultOutput
     pagination_class = ResultsPagination
     filter_backends: list[Any] = []  # _results() filters, the same way as for the CSV
@@ -386,7 +388,8 @@ def _csv_lines(attempts: QuerySet[Attempt]) -> Iterator[str]:
 
 
 class AssessmentResultsCsv(DomainErrorsAsProblems, APIView):
-    permission_classes = [IsInstructor]
+    permission_classes = [IsCourseStaff]
+    course_module_of = staticmethod(staff_routes.assessment_module)
     # JSON first, so problem responses are negotiated even by a client that asks for CSV.
     renderer_classes = [JSONRenderer, CsvRenderer]
 

@@ -17,8 +17,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import IsInstructor, request_user
-from assessments import selectors
+from accounts.permissions import (
+    IsCourseStaff,
+    IsInstructor,
+    request_user,
+    staff_module_scope,
+    user_may_edit_section,
+)
+from assessments import selectors, staff_routes
 from assessments.interchange.model import ExportError
 from assessments.models import Provenance, Question, QuestionStatus, QuestionVersion
 from assessments.models.questions import QUESTION_TYPE_CHOICES
@@ -120,6 +126,12 @@ class QuestionCreateInput(QuestionContentInput):
     key = serializers.RegexField(r"^[a-z0-9][a-z0-9-]*$", max_length=100)
 
 
+def _section_of_your_course(request: Request, section_id: int) -> None:
+    """A section outside the courses the instructor teaches is as unknown as a missing one."""
+    if not user_may_edit_section(request.user, section_id):
+        raise exceptions.ValidationError({"section": ["No such section in the courses you teach."]})
+
+
 def _spec_error(error: QuestionSpecError) -> exceptions.ValidationError:
     """Every problem of the spec, as field errors of `spec` in the problem+json body."""
     return exceptions.ValidationError({"spec": error.errors})
@@ -152,6 +164,7 @@ class QuestionListCreate(generics.ListAPIView[Question]):
                 status=params.get("status") or None,
                 tag=params.get("tag") or None,
                 text=params.get("q") or None,
+                module_ids=staff_module_scope(self.request.user),
             )
         ).prefetch_related("current_version__objectives")
 
@@ -159,6 +172,7 @@ class QuestionListCreate(generics.ListAPIView[Question]):
     def post(self, request: Request) -> Response:
         payload = QuestionCreateInput(data=request.data)
         payload.is_valid(raise_exception=True)
+        _section_of_your_course(request, payload.validated_data["section"])
         try:
             question = question_create(
                 key=payload.validated_data["key"],
@@ -186,7 +200,8 @@ class QuestionListCreate(generics.ListAPIView[Question]):
 
 @extend_schema(tags=["authoring"])
 class QuestionDetail(APIView):
-    permission_classes = [IsInstructor]
+    permission_classes = [IsCourseStaff]
+    course_module_of = staticmethod(staff_routes.question_module)
 
     @extend_schema(responses=QuestionOutput)
     def get(self, request: Request, question_id: int) -> Response:
@@ -217,7 +232,8 @@ class QuestionDetail(APIView):
 
 @extend_schema(tags=["authoring"])
 class QuestionVersionList(generics.ListAPIView[QuestionVersion]):
-    permission_classes = [IsInstructor]
+    permission_classes = [IsCourseStaff]
+    course_module_of = staticmethod(staff_routes.question_module)
     serializer_class = QuestionVersionOutput
     filter_backends: list[Any] = []
 
@@ -235,7 +251,8 @@ class RejectInput(serializers.Serializer[Any]):
 
 @extend_schema(tags=["authoring"], request=None, responses=QuestionOutput)
 class DraftApprove(APIView):
-    permission_classes = [IsInstructor]
+    permission_classes = [IsCourseStaff]
+    course_module_of = staticmethod(staff_routes.question_module)
 
     def post(self, request: Request, question_id: int) -> Response:
         question = get_object_or_404(Question, pk=question_id)
@@ -248,7 +265,8 @@ class DraftApprove(APIView):
 
 @extend_schema(tags=["authoring"], request=RejectInput, responses=QuestionOutput)
 class DraftReject(APIView):
-    permission_classes = [IsInstructor]
+    permission_classes = [IsCourseStaff]
+    course_module_of = staticmethod(staff_routes.question_module)
 
     def post(self, request: Request, question_id: int) -> Response:
         question = get_object_or_404(Question, pk=question_id)
@@ -312,6 +330,7 @@ class QuestionImport(APIView):
     def post(self, request: Request) -> Response:
         payload = ImportInput(data=request.data)
         payload.is_valid(raise_exception=True)
+        _section_of_your_course(request, payload.validated_data["section"])
         upload = payload.validated_data["file"]
         outcome = questions_import(
             data=upload.read(),
@@ -360,6 +379,7 @@ class QuestionExport(APIView):
         filters = selectors.QuestionFilter(
             section_id=query_database_ids(request.query_params, "section")["section"],
             status=request.query_params.get("status") or None,
+            module_ids=staff_module_scope(request.user),
         )
         try:
             payload = questions_export(

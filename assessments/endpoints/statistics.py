@@ -17,7 +17,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import IsInstructor
+from accounts.permissions import IsCourseStaff
+from assessments import staff_routes
 from assessments.endpoints.attempts_access import DomainErrorsAsProblems
 from assessments.endpoints.lms import CsvRenderer
 from assessments.models import Assessment
@@ -107,7 +108,8 @@ def _statistics(request: Request, slug: str) -> AssessmentStatistics:
 
 
 class AssessmentStatisticsApi(DomainErrorsAsProblems, APIView):
-    permission_classes = [IsInstructor]
+    permission_classes = [IsCourseStaff]
+    course_module_of = staticmethod(staff_routes.assessment_module)
 
     @extend_schema(
         tags=[STATISTICS_TAG],
@@ -131,7 +133,8 @@ class AssessmentStatisticsApi(DomainErrorsAsProblems, APIView):
 
 
 class AssessmentStatisticsCsv(DomainErrorsAsProblems, APIView):
-    permission_classes = [IsInstructor]
+    permission_classes = [IsCourseStaff]
+    course_module_of = staticmethod(staff_routes.assessment_module)
     # JSON first, so problem responses are negotiated even by a client that asks for CSV.
     renderer_classes = [JSONRenderer, CsvRenderer]
 

@@ -391,8 +391,12 @@ def questions_import(
     if not report.ok:
         return outcome
     citations = courses_api.section_citations()
+    # Categories choose among the sections of the default section's module only: the importer
+    # chose that module (a course it teaches), so no category reaches into another course.
+    default_module_id = courses_api.section_get(section_id=default_section_id).module_id
     sections_by_title = {
-        slugify(citation.split(": ", 1)[-1]): pk for pk, citation in citations.items()
+        slugify(section.title): section.id
+        for section in courses_api.section_list_for_module(module_id=default_module_id)
     }
     taken = set(Question.objects.values_list("key", flat=True))
     for position, item in enumerate(report.questions, start=1):
