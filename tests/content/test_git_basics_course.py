@@ -109,17 +109,27 @@ def test_a_learner_passes_every_quiz_and_the_exam_through_the_api_and_is_certifi
     certificates_in_process: None,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    # given the course, loaded from its package, and a learner with an API token
+    # given the Docker course and the Git course, each synced from its package, and a learner
+    demo_module_id()
     git_basics_sync()
     api = client_for(learner)
 
-    # when they take each section quiz with the right answers
-    quizzes = {slug: _take(api, slug) for slug in QUIZ_SLUGS}
+    # when they find the course's assessments in the learner API
+    listed = api.get("/api/v1/assessments/", {"course": COURSE["slug"], "page_size": 50}).json()
+    kinds = {item["slug"]: item["kind"] for item in listed["results"]}
+    # and take each section quiz with the right answers
+    quizzes = {slug: _take(api, slug) for slug, kind in kinds.items() if kind == "section_quiz"}
     # and the final exam, whose grading triggers the certificate evaluation
     with django_capture_on_commit_callbacks(execute=True):
         exam = _take(api, EXAM_SLUG)
 
-    # then every quiz and the exam are passed with full marks
+    # then the API listed this course's quizzes, exam and practice, and nothing else
+    assert kinds == {
+        **dict.fromkeys(QUIZ_SLUGS, "section_quiz"),
+        EXAM_SLUG: "final_exam",
+        PRACTICE_SLUG: "practice",
+    }
+    # and every quiz and the exam are passed with full marks
     assert {slug: (r["percent"], r["passed"]) for slug, r in quizzes.items()} == dict.fromkeys(
         QUIZ_SLUGS, (100.0, True)
     )
