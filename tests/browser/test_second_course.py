@@ -136,6 +136,7 @@ def test_a_learner_takes_the_git_course_from_reading_to_certificate(
     exam = _take_from_the_dashboard(page, live_server, EXAM_SLUG)
 
     # then the exam is passed, and the certificate waits on their certificates page
+    expect(page.locator("#score")).to_contain_text("(100%) Passed")
     assert (exam.percent, exam.passed) == (100, True)
     page.goto(f"{live_server.url}/certificates/")
     expect(page.get_by_role("link", name=PROGRAM["title"])).to_be_visible()

@@ -6,10 +6,12 @@ the final exam through the learner REST API, passes, and is certified.
 """
 
 from collections.abc import Callable
+from io import StringIO
 from typing import Any
 
 import pytest
 import yaml
+from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from accounts.models import User
@@ -21,6 +23,7 @@ from tests.content.git_basics import (
     BANK,
     COURSE,
     EXAM_SLUG,
+    PACKAGE,
     PRACTICE_SLUG,
     PROGRAM,
     QUIZ_SLUGS,
@@ -101,6 +104,19 @@ def test_the_package_syncs_beside_the_docker_course_and_a_second_sync_changes_no
     # and the Docker course is left as it was
     assert not Question.objects.filter(section__module_id=docker_module_id, key__startswith="git-")
     assert second.diff.count("questions", "unchanged") == len(BANK_KEYS)
+
+
+def test_sync_course_prints_the_diff_and_a_second_run_prints_no_change() -> None:
+    # when
+    first, second = StringIO(), StringIO()
+    call_command("sync_course", str(PACKAGE), stdout=first)
+    call_command("sync_course", str(PACKAGE), stdout=second)
+
+    # then
+    assert f"questions: {len(BANK_KEYS)} created" in first.getvalue()
+    assert "changes: yes" in first.getvalue()
+    assert f"questions: {len(BANK_KEYS)} unchanged" in second.getvalue()
+    assert "changes: none" in second.getvalue()
 
 
 def test_a_learner_passes_every_quiz_and_the_exam_through_the_api_and_is_certified(
