@@ -5,6 +5,7 @@ Its package (content/git-basics/) is synced by the one course sync that syncs th
 the final exam through the learner REST API, passes, and is certified.
 """
 
+import re
 from collections.abc import Callable
 from io import StringIO
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 import yaml
 from django.core.management import call_command
+from django.test import Client
 from rest_framework.test import APIClient
 
 from accounts.models import User
@@ -23,6 +25,7 @@ from tests.content.git_basics import (
     BANK,
     COURSE,
     EXAM_SLUG,
+    MODULE_SLUG,
     PACKAGE,
     PRACTICE_SLUG,
     PROGRAM,
@@ -104,6 +107,28 @@ def test_the_package_syncs_beside_the_docker_course_and_a_second_sync_changes_no
     # and the Docker course is left as it was
     assert not Question.objects.filter(section__module_id=docker_module_id, key__startswith="git-")
     assert second.diff.count("questions", "unchanged") == len(BANK_KEYS)
+
+
+def test_the_course_reader_shows_the_module_and_every_section(client: Client) -> None:
+    # given
+    git_basics_sync()
+    module_url = f"/{COURSE['slug']}/{MODULE_SLUG}/"
+
+    # when
+    overview = client.get(module_url)
+    sections = [client.get(f"{module_url}{slug}/") for slug in SECTION_SLUGS]
+
+    # then
+    assert overview.status_code == 200
+    assert COURSE["title"] in overview.content.decode()
+    assert [page.status_code for page in sections] == [200] * len(SECTION_SLUGS)
+    shown = [re.search(r'<h1 id="section-title">(.*?)</h1>', p.content.decode()) for p in sections]
+    assert [match.group(1) if match else None for match in shown] == [
+        "How Git Stores History",
+        "Recording Changes",
+        "Branching and Merging",
+        "Working with Remotes",
+    ]
 
 
 def test_sync_course_prints_the_diff_and_a_second_run_prints_no_change() -> None:
