@@ -21,8 +21,6 @@ from assessments.endpoints.attempts_access import (
     attempt_get_for_scope,
     attempt_question_get_for_save_in_scope,
     attempt_question_get_for_scope,
-    idempotency_key,
-    idempotency_key_parameter,
     scope_of,
 )
 from assessments.endpoints.attempts_outputs import (
@@ -52,6 +50,7 @@ from assessments.services.attempts import (
     attempt_start,
     attempt_submit,
 )
+from quayside.idempotency_keys import idempotency_key, idempotency_key_parameter
 from quayside.problem_details import Problem, problem_response
 
 TAG = "attempts"
