@@ -7,7 +7,8 @@ class AssessmentsConfig(AppConfig):
     name = "assessments"
 
     def ready(self) -> None:
-        # A graded attempt makes its assessment's item statistics stale (see assessments.selectors.statistics).
+        # A graded attempt makes its assessment's item statistics stale
+        # (see assessments.selectors.statistics).
         # Imported here: models load only once the app registry is ready.
         from assessments.selectors.statistics import (
             statistics_invalidate_for_attempt,

@@ -2,8 +2,8 @@
 
 A request acts for one learner (their own token or session, or a service account's
 `X-On-Behalf-Of`); a service account also reaches only the courses in its scope. The getters
-below combine the learner getters of `assessments.selectors.attempts` with that course scope, and raise
-not-found for anything outside it, so no endpoint checks ownership or scope itself.
+below combine the learner getters of `assessments.selectors.attempts` with that course scope,
+and raise not-found for anything outside it, so no endpoint checks ownership or scope itself.
 """
 
 from django.utils import timezone
