@@ -212,9 +212,21 @@ def question_bank_load(*, module_id: int, directory: Path) -> BankLoadSummary:
     summary = BankLoadSummary()
     existing = {
         question.key: question
-        for question in Question.objects.select_related("current_version").prefetch_related("tags")
+        for question in Question.objects.select_related(
+            "current_version", "section"
+        ).prefetch_related("tags")
     }
-    for item in bank_items_read(directory=directory, module_id=module_id, references=references):
+    items = bank_items_read(directory=directory, module_id=module_id, references=references)
+    # Keys are global: a bank file may only revise its own module's questions, never claim
+    # (move, rewrite) another course's.
+    foreign = [
+        f"{item.source}: {item.key}: the key belongs to a question of another module"
+        for item in items
+        if item.key in existing and existing[item.key].section.module_id != module_id
+    ]
+    if foreign:
+        raise BankError(foreign)
+    for item in items:
         question = existing.get(item.key)
         if question is None:
             question_create(

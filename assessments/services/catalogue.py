@@ -208,6 +208,18 @@ def assessments_load(*, module_id: int, path: Path) -> CatalogueSummary:
     a blueprint its pool cannot fill is refused (CatalogueError), and nothing is written."""
     catalogue = yaml.safe_load(path.read_text(encoding="utf-8"))
     summary = CatalogueSummary()
-    for plan in _plan(catalogue, module_id=module_id):
+    plans = _plan(catalogue, module_id=module_id)
+    # Slugs are global: a catalogue may only update its own module's assessments.
+    foreign = Assessment.objects.filter(slug__in=[plan.slug for plan in plans]).exclude(
+        module_id=module_id
+    )
+    if foreign.exists():
+        raise CatalogueError(
+            [
+                f"{slug}: the slug belongs to an assessment of another module"
+                for slug in sorted(foreign.values_list("slug", flat=True))
+            ]
+        )
+    for plan in plans:
         _upsert(plan, summary)
     return summary

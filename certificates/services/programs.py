@@ -54,6 +54,10 @@ def certification_program_load(*, path: Path) -> ProgramLoadOutcome:
         "exam_attempts_per_cycle": _attempts_per_cycle(entry, path),
     }
     program = CertificationProgram.objects.filter(slug=entry["slug"]).first()
+    if program is not None and program.module_id != module_id:
+        raise ProgramCatalogueError(
+            f"{path.name}: the slug {entry['slug']} belongs to a program of another module."
+        )
     created = program is None
     if program is None:
         program = CertificationProgram.objects.create(slug=entry["slug"], **fields)
