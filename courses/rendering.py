@@ -7,7 +7,7 @@ raw HTML in the Markdown is escaped, never passed through.
 import html
 import re
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 import nh3
 from django.utils.text import slugify
@@ -28,6 +28,9 @@ HEADING_ID_PREFIX = "h-"
 # Section bodies are shown under the page's h1, so their top heading level becomes h2.
 TOP_BODY_HEADING_LEVEL = 2
 MAX_HEADING_LEVEL = 6
+# Rendering is a pure function of the text, and the same prompts and options are rendered for
+# every learner who starts an exam: keep this many recent results per process (a few MB at most).
+MARKDOWN_CACHE_ENTRIES = 4096
 
 _ALLOWED_TAGS = frozenset(
     [
@@ -179,6 +182,11 @@ def _alignment_as_classes(tokens: list[Token]) -> None:
 
 def markdown_render(*, text: str) -> str:
     """Block Markdown to sanitised HTML; its highest heading becomes an h2 with an id."""
+    return _markdown_render_cached(text)
+
+
+@lru_cache(maxsize=MARKDOWN_CACHE_ENTRIES)
+def _markdown_render_cached(text: str) -> str:
     md = _markdown()
     env: EnvType = {}
     tokens = md.parse(text, env)
@@ -189,4 +197,9 @@ def markdown_render(*, text: str) -> str:
 
 def markdown_render_inline(*, text: str) -> str:
     """One line of Markdown (a list item, a takeaway) to sanitised inline HTML."""
+    return _markdown_render_inline_cached(text)
+
+
+@lru_cache(maxsize=MARKDOWN_CACHE_ENTRIES)
+def _markdown_render_inline_cached(text: str) -> str:
     return html_sanitise(markup=_markdown().renderInline(text))
