@@ -209,15 +209,18 @@ def assessments_load(*, module_id: int, path: Path) -> CatalogueSummary:
     catalogue = yaml.safe_load(path.read_text(encoding="utf-8"))
     summary = CatalogueSummary()
     plans = _plan(catalogue, module_id=module_id)
-    # Slugs are global: a catalogue may only update its own module's assessments.
-    foreign = Assessment.objects.filter(slug__in=[plan.slug for plan in plans]).exclude(
-        module_id=module_id
+    # Slugs are unique across courses: one another module holds is refused, never taken over.
+    taken = (
+        Assessment.objects.filter(slug__in=[plan.slug for plan in plans])
+        .exclude(module_id=module_id)
+        .values_list("slug", flat=True)
     )
-    if foreign.exists():
+    if taken:
         raise CatalogueError(
             [
-                f"{slug}: the slug belongs to an assessment of another module"
-                for slug in sorted(foreign.values_list("slug", flat=True))
+                f"{slug}: the slug belongs to an assessment of another course; "
+                "assessment slugs are unique across all courses"
+                for slug in sorted(taken)
             ]
         )
     for plan in plans:

@@ -222,7 +222,7 @@ def test_a_package_cannot_claim_another_courses_questions_assessments_or_program
     # when it is synced, it is refused and the first course's question is left alone
     with pytest.raises(PackageInvalid) as refused:
         course_package_sync_folder(path=other)
-    assert "belongs to a question of another module" in str(refused.value.problems[0])
+    assert "belongs to a question of another course" in str(refused.value.problems[0])
     after = Question.objects.get(key=f"{SKELETON_SLUG}-s1-example")
     assert (after.section_id, after.current_version_id) == (
         before.section_id,
