@@ -120,7 +120,10 @@ def _bank(root: Path, slug: str, sections: tuple[tuple[str, str], ...]) -> None:
 
 
 def _assessments(root: Path, slug: str, sections: tuple[tuple[str, str], ...]) -> None:
-    one = [{"type": "true_false", "points": 1}]
+    def one() -> list[dict[str, Any]]:
+        # A fresh list per use: a shared one would be written as a YAML anchor and alias.
+        return [{"type": "true_false", "points": 1}]
+
     _dump(
         root / ASSESSMENTS_FILE,
         "# Quizzes, practice and exam: blueprints and policies (see the Docker course's file).",
@@ -131,7 +134,7 @@ def _assessments(root: Path, slug: str, sections: tuple[tuple[str, str], ...]) -
                 "grading_method": "highest",
                 "passing_percent": 70,
                 "feedback_policy": "after_submission",
-                "blueprints": {section: one for section, _ in sections},
+                "blueprints": {section: one() for section, _ in sections},
             },
             "final_exam": {
                 "slug": f"{slug}-final-exam",
@@ -144,7 +147,7 @@ def _assessments(root: Path, slug: str, sections: tuple[tuple[str, str], ...]) -
                 "review_shows_correct_answers": False,
                 "review_shows_feedback": False,
                 "review_shows_item_grades": False,
-                "blueprint": [{"section": section, **one[0]} for section, _ in sections],
+                "blueprint": [{"section": section, **one()[0]} for section, _ in sections],
             },
             "practice": {
                 "slug": f"{slug}-practice",
@@ -153,7 +156,7 @@ def _assessments(root: Path, slug: str, sections: tuple[tuple[str, str], ...]) -
                 "grading_method": "last",
                 "passing_percent": 70,
                 "feedback_policy": "immediate",
-                "blueprint": [{"section": section, **one[0]} for section, _ in sections],
+                "blueprint": [{"section": section, **one()[0]} for section, _ in sections],
             },
         },
     )

@@ -1,4 +1,4 @@
-"""Practical task definitions as instructors write them: graders/tasks/<slug>/task.yaml, starter/.
+"""Practical task definitions as instructors write them: a package's tasks/<slug>/task.yaml.
 
 The format is the grader's (`graders.tasks.load_task` parses it); this module adds what the
 Django side needs on top: validation with messages naming the file, the starter files as text

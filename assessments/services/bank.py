@@ -217,15 +217,15 @@ def question_bank_load(*, module_id: int, directory: Path) -> BankLoadSummary:
         ).prefetch_related("tags")
     }
     items = bank_items_read(directory=directory, module_id=module_id, references=references)
-    # Keys are unique across courses: a key another module holds is refused, never taken over.
-    taken = [
-        f"{item.source}: {item.key}: the key belongs to a question of another course; "
-        "question keys are unique across all courses"
+    # Keys are global: a bank file may only revise its own module's questions, never claim
+    # (move, rewrite) another course's.
+    foreign = [
+        f"{item.source}: {item.key}: the key belongs to a question of another module"
         for item in items
-        if (other := existing.get(item.key)) is not None and other.section.module_id != module_id
+        if item.key in existing and existing[item.key].section.module_id != module_id
     ]
-    if taken:
-        raise BankError(taken)
+    if foreign:
+        raise BankError(foreign)
     for item in items:
         question = existing.get(item.key)
         if question is None:

@@ -209,18 +209,15 @@ def assessments_load(*, module_id: int, path: Path) -> CatalogueSummary:
     catalogue = yaml.safe_load(path.read_text(encoding="utf-8"))
     summary = CatalogueSummary()
     plans = _plan(catalogue, module_id=module_id)
-    # Slugs are unique across courses: one another module holds is refused, never taken over.
-    taken = (
-        Assessment.objects.filter(slug__in=[plan.slug for plan in plans])
-        .exclude(module_id=module_id)
-        .values_list("slug", flat=True)
+    # Slugs are global: a catalogue may only update its own module's assessments.
+    foreign = Assessment.objects.filter(slug__in=[plan.slug for plan in plans]).exclude(
+        module_id=module_id
     )
-    if taken:
+    if foreign.exists():
         raise CatalogueError(
             [
-                f"{slug}: the slug belongs to an assessment of another course; "
-                "assessment slugs are unique across all courses"
-                for slug in sorted(taken)
+                f"{slug}: the slug belongs to an assessment of another module"
+                for slug in sorted(foreign.values_list("slug", flat=True))
             ]
         )
     for plan in plans:

@@ -55,10 +55,8 @@ def certification_program_load(*, path: Path) -> ProgramLoadOutcome:
     }
     program = CertificationProgram.objects.filter(slug=entry["slug"]).first()
     if program is not None and program.module_id != module_id:
-        # Slugs are unique across courses: another module's program is refused, not taken over.
         raise ProgramCatalogueError(
-            f"{path.name}: the program {entry['slug']} belongs to another course; "
-            "program slugs are unique across all courses"
+            f"{path.name}: the slug {entry['slug']} belongs to a program of another module."
         )
     created = program is None
     if program is None:

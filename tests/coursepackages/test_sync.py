@@ -206,3 +206,35 @@ def test_a_package_without_course_yaml_is_refused(skeleton: Path, tmp_path: Path
 
     with pytest.raises(CommandError, match=r"course\.yaml:1: the package has no course\.yaml"):
         _sync_command(str(bare))
+
+
+def test_a_package_cannot_claim_another_courses_questions_assessments_or_programs(
+    skeleton: Path, tmp_path: Path
+) -> None:
+    # given one course synced, and a second package that reuses its question key
+    from coursepackages.skeleton import course_skeleton_write
+
+    course_package_sync_folder(path=skeleton)
+    before = Question.objects.get(key=f"{SKELETON_SLUG}-s1-example")
+    other = course_skeleton_write(root=tmp_path / "other", slug="other-course").root
+    replace_in(other / FIRST_BANK_FILE, "other-course-s1-example", f"{SKELETON_SLUG}-s1-example")
+
+    # when it is synced, it is refused and the first course's question is left alone
+    with pytest.raises(PackageInvalid) as refused:
+        course_package_sync_folder(path=other)
+    assert "belongs to a question of another module" in str(refused.value.problems[0])
+    after = Question.objects.get(key=f"{SKELETON_SLUG}-s1-example")
+    assert (after.section_id, after.current_version_id) == (
+        before.section_id,
+        before.current_version_id,
+    )
+    assert not Course.objects.filter(slug="other-course").exists()
+
+    # and with its own keys it still may not take the first course's assessment slugs
+    replace_in(other / FIRST_BANK_FILE, f"{SKELETON_SLUG}-s1-example", "other-course-s1-example")
+    with pytest.raises(PackageInvalid) as refused:
+        course_package_sync_folder(path=other)
+    assert str(refused.value.problems[0]).startswith(
+        "assessments.yaml:9: quiz-the-first-idea: the slug belongs to an assessment of another"
+    )
+    assert Assessment.objects.get(slug="quiz-the-first-idea").module.course.slug == SKELETON_SLUG

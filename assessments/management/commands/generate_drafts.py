@@ -19,7 +19,7 @@ class Command(BaseCommand):
         )
         if module_id is None:
             raise CommandError(
-                f"No module {options['course']}/{options['module']}: run import_course first."
+                f"No module {options['course']}/{options['module']}: run sync_course first."
             )
         summary = drafts_generate(module_id=module_id)
         per_generator = ", ".join(

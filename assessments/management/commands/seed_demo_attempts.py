@@ -22,7 +22,7 @@ class Command(BaseCommand):
         )
         if module_id is None:
             raise CommandError(
-                f"No module {options['course']}/{options['module']}: run import_course first."
+                f"No module {options['course']}/{options['module']}: run sync_course first."
             )
         summary = demo_attempts_seed(module_id=module_id)
         if summary.already_seeded:
