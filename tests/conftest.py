@@ -7,6 +7,7 @@ from django.core.cache import cache
 
 from accounts.models import Role, User
 from tests.course_staff import staff_of_every_course
+from tests.service_guard import missing_services, service_missing
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -22,6 +23,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             if item.get_closest_marker(group):
                 item.add_marker(pytest.mark.xdist_group(group))
                 break
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test marked with a service it needs skips without it (fails in CI), before any fixture
+    of it runs: see tests/service_guard.py."""
+    reasons = missing_services({marker.name for marker in item.iter_markers()})
+    if reasons:
+        service_missing("; ".join(reasons))
 
 
 @pytest.fixture(autouse=True)

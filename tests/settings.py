@@ -29,3 +29,7 @@ if _WORKER_NUMBER and os.environ.get(_APPLIED) != _WORKER:
         os.environ["QUAYSIDE_VAR_DIR"] = os.path.join(_var, _WORKER)
 
 from quayside.settings import *  # noqa: E402, F403
+
+# Tests create and log in many users; the hashing algorithm is Django's concern, not theirs
+# (the default PBKDF2 costs about a second per hash on a busy 2-core machine).
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -36,7 +36,10 @@ from graders.sandbox.standins import (
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_CACHE_DIR = Path(os.environ.get("QUAYSIDE_IMAGE_CACHE", "/var/cache/quayside/images"))
+# The same variable (and default) as Django's settings.GRADER_IMAGE_CACHE_DIR, read here too
+# because graders/ knows no Django: the CLI below, the tests' and benchmarks' private engines.
+CACHE_DIR_VARIABLE = "GRADER_IMAGE_CACHE_DIR"
+DEFAULT_CACHE_DIR = Path(os.environ.get(CACHE_DIR_VARIABLE) or "/var/cache/quayside/images")
 # A reachable registry answers within seconds; without one the daemon fails at DNS. Either way a
 # stalled pull must not hold up grading: 10 s without progress, 5 minutes in all.
 PULL_IDLE_TIMEOUT_SECONDS = 10.0

@@ -11,17 +11,18 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from assessments.models import (
     Assessment,
-    AssessmentKind,
-    AssessmentSlot,
     FeedbackPolicy,
-    Provenance,
     Question,
-    QuestionStatus,
 )
 from assessments.question_types import option_id
-from assessments.services.questions import QuestionContent, question_create
 from courses.models import Section
-from tests.factories import LearningObjectiveFactory, ModuleFactory, SectionFactory
+from tests.factories import (
+    LearningObjectiveFactory,
+    ModuleFactory,
+    SectionFactory,
+    assessment_build,
+    question_build,
+)
 
 # Written into every answer key and every feedback text: a response that carries it leaks.
 MARKER = "leakmark"
@@ -144,13 +145,12 @@ def make_question(section: Section) -> Callable[..., Question]:
     objective = LearningObjectiveFactory(module=section.module, position=1)
 
     def make(question_type: str, *, key: str | None = None) -> Question:
-        spec = {**SPECS[question_type], "feedback": GENERAL_FEEDBACK}
-        return question_create(
+        return question_build(
+            section=section,
+            question_type=question_type,
+            spec={**SPECS[question_type], "feedback": GENERAL_FEEDBACK},
             key=key or question_type.replace("_", "-"),
-            section_id=section.pk,
-            content=QuestionContent(type=question_type, spec=spec, objective_ids=(objective.pk,)),
-            provenance=Provenance.AUTHORED,
-            status=QuestionStatus.READY,
+            objectives=[objective],
         )
 
     return make
@@ -165,21 +165,14 @@ def make_assessment(section: Section) -> Callable[..., Assessment]:
         policy: str = FeedbackPolicy.AFTER_SUBMISSION,
         **fields: Any,
     ) -> Assessment:
-        assessment = Assessment.objects.create(
+        return assessment_build(
+            section=section,
+            questions=questions,
             slug=slug,
             title=slug.title(),
-            kind=AssessmentKind.SECTION_QUIZ,
-            module=section.module,
-            section=section,
             feedback_policy=policy,
-            shuffle_questions=False,
             **fields,
         )
-        for position, question in enumerate(questions, start=1):
-            AssessmentSlot.objects.create(
-                assessment=assessment, position=position, question=question
-            )
-        return assessment
 
     return make
 

@@ -14,7 +14,6 @@ from django.urls import Resolver404, resolve
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
-from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_headers_conformance,
@@ -117,22 +116,13 @@ RESPONSE_CHECKS = [
 ]
 
 
-# Operations outside issue 4 whose schema and server disagree today, reported to their owners:
-# they declare a plain array but answer with a paginated page. They show up as xfail, not pass,
-# and are checked like every other operation once fixed.
-KNOWN_ELSEWHERE = frozenset(
-    {"GET /api/v1/practicals/tasks/", "GET /api/v1/practicals/submissions/"}
-)
-
-
 def _call_and_validate(case, headers: dict[str, str]) -> None:
     response = case.call(headers=headers)
     try:
         resolve(urlsplit(response.request.url).path)
     except Resolver404:
         # A path no API route matches (generated from a negative example) never reaches DRF:
-        # Django answers 404 itself. See the report: a handler404 in quayside/urls.py would make
-        # that a problem+json as well.
+        # the project's handler404 answers it (quayside.problem_details.not_found).
         assert response.status_code == 404
         return
     case.validate_response(response, checks=RESPONSE_CHECKS)
@@ -145,12 +135,7 @@ def _call_and_validate(case, headers: dict[str, str]) -> None:
     suppress_health_check=list(HealthCheck),
 )
 def test_the_server_honours_its_schema(case, wsgi_requests_in_the_test_transaction, learner_world):
-    try:
-        _exercise(case, learner_world)
-    except FailureGroup:
-        if f"{case.operation.method.upper()} {case.operation.path}" in KNOWN_ELSEWHERE:
-            pytest.xfail("a known schema mismatch in another team's endpoint (see KNOWN_ELSEWHERE)")
-        raise
+    _exercise(case, learner_world)
 
 
 def _exercise(case, learner_world) -> None:

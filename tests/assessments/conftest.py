@@ -6,12 +6,12 @@ from typing import Any
 import pytest
 
 from assessments.models import Provenance, Question, QuestionStatus
-from assessments.services.questions import QuestionContent, question_create
 from coursepackages.layout import DEMO_ASSESSMENTS_FILE, DEMO_BANK_DIR, DEMO_COURSE_SLUG
 from coursepackages.layout import DEMO_MODULE_FILE as DEMO_MODULE_FILE
 from courses import api as courses_api
+from courses.models import Section
 from courses.services import module_import_file
-from tests.factories import SectionFactory
+from tests.factories import SectionFactory, question_build
 
 __all__ = ["DEMO_COURSE_SLUG", "DEMO_MODULE_FILE"]
 
@@ -61,12 +61,13 @@ def make_question(db: None) -> QuestionMaker:
         provenance: Provenance = Provenance.AUTHORED,
         tags: tuple[str, ...] = (),
     ) -> Question:
-        return question_create(
+        return question_build(
+            section=Section.objects.get(pk=section_id) if section_id else SectionFactory(),
+            question_type=question_type,
+            spec=spec or choice_spec(),
             key=key or f"question-{next(counter)}",
-            section_id=section_id or SectionFactory().pk,
-            content=QuestionContent(type=question_type, spec=spec or choice_spec()),
-            provenance=provenance,
             status=status,
+            provenance=provenance,
             tags=tags,
         )
 

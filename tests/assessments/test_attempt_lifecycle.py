@@ -42,7 +42,6 @@ from assessments.services.attempts import (
 )
 from assessments.services.questions import QuestionContent, question_create, question_revise
 from tests.factories import ModuleFactory, SectionFactory
-from tests.service_guard import service_missing
 
 POOL_SIZE = 8
 DRAWN = 3
@@ -324,8 +323,6 @@ def test_grades_stay_hidden_until_the_assessment_closes_under_that_policy(learne
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_starts_create_one_attempt(learner, quiz):
-    if connection.vendor != "postgresql":
-        service_missing("DATABASE_URL does not point at PostgreSQL")
     barrier = threading.Barrier(4)
     started: list[int] = []
     failures: list[BaseException] = []
@@ -365,8 +362,6 @@ def _wait_for_a_query_blocked_on_a_lock() -> None:
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_save_racing_a_submit_waits_for_it_and_is_refused(learner, quiz):
-    if connection.vendor != "postgresql":
-        service_missing("DATABASE_URL does not point at PostgreSQL")
     attempt = attempt_start(learner=learner, assessment=quiz)
     item = attempt_question_get_for_learner(attempt_id=attempt.pk, position=1, learner=learner)
     outcome: list[object] = []

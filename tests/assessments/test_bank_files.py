@@ -589,9 +589,10 @@ def test_docker_commands_parse_with_the_grader(number: int, question: dict[str, 
     for variant, values in _variants(question):
         for answer in variant["answers"]:
             try:
-                docker_cli.parse_command(answer["command"])
+                parsed = docker_cli.parse_command(answer["command"])
             except docker_cli.DockerCommandError as error:
                 pytest.fail(f"{answer['command']!r} ({values}) does not parse: {error}")
+            assert parsed.path, answer["command"]
 
 
 @pytest.mark.parametrize(("number", "question"), DOCKERFILES, ids=_ids(DOCKERFILES))

@@ -1,11 +1,11 @@
 """Browser tests: Playwright drives Debian's Chromium against pytest-django's live server.
 
-Chromium missing is a skip on a laptop and a failure in CI (CI=true): these tests never silently
-vanish where they are meant to run. Never run `playwright install`: we use the system Chromium.
+Each test module is marked `browser` and `postgres` (the live server and the test share the
+database across threads); tests/service_guard.py skips them without Chromium or PostgreSQL on a
+laptop and fails them in CI. Never run `playwright install`: we use the system Chromium.
 """
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from django.db import connections
@@ -14,9 +14,8 @@ from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import Role, User
 from coursepackages.api import demo_module_id
-from tests.service_guard import service_missing
+from tests.service_guard import CHROMIUM
 
-CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -34,8 +33,6 @@ WAIT_MS = 15_000
 
 @pytest.fixture
 def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        service_missing(f"Chromium is not installed at {CHROMIUM}")
     # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls are
     # still synchronous, so Django's guard against ORM calls from async code does not apply.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

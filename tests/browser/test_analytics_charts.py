@@ -15,7 +15,7 @@ from assessments.services.demo_attempts import demo_attempts_seed
 
 from .conftest import PASSWORD, WAIT_MS, log_in
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 
 FINAL_EXAM = "docker-basics-final-exam"
 # A smaller simulated cohort keeps the test quick; the page is the same.

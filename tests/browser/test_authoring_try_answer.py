@@ -13,7 +13,7 @@ from courses.services import module_import
 
 from .conftest import DEMO_MODULE, PASSWORD, WAIT_MS, log_in
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from assessments.question_types import instantiate, option_id
 
 from .conftest import log_in
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 
 SECTION_QUIZ = "quiz-understanding-containers-vs-virtual-machines"
 SECTION_TITLE = "Understanding Containers vs Virtual Machines"

@@ -62,12 +62,6 @@ def write_task(root: Path, folder_name: str = TASK_SLUG, **overrides: Any) -> Pa
     return folder
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings: Any) -> None:
-    # The fixtures' users need a password, not a slow one.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def course_module(db: None) -> Module:
     module = ModuleFactory(slug="module-1-1", course__slug="docker-basics")

@@ -1,6 +1,7 @@
 """Real Celery worker processes for crash and throughput tests: PostgreSQL + Redis + Docker."""
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -13,7 +14,12 @@ from celery import Celery
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
-GRADING_REDIS_URL = os.environ.get("TEST_GRADING_REDIS_URL", "redis://127.0.0.1:6379/14")
+# The worker tests' broker: database 14 of the Redis in REDIS_URL (the one the `redis` marker
+# checks, tests/service_guard.py), unless TEST_GRADING_REDIS_URL names another.
+GRADING_REDIS_DATABASE = 14
+GRADING_REDIS_URL = os.environ.get("TEST_GRADING_REDIS_URL") or re.sub(
+    r"/\d*$", f"/{GRADING_REDIS_DATABASE}", os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+)
 
 
 def database_url() -> str:

@@ -55,8 +55,6 @@ def test_each_profile_adds_its_daemon_options() -> None:
 
 @pytest.fixture
 def engine_root() -> Iterator[Path]:
-    if os.geteuid() != 0:
-        service_missing("starting a Docker engine of the test's own needs root")
     root = Path(tempfile.mkdtemp(prefix="qs-ensure-", dir="/tmp"))
     yield root
     shutil.rmtree(root, ignore_errors=True)

@@ -11,18 +11,12 @@ from django.utils import timezone
 from accounts.models import User
 from assessments.models import (
     Assessment,
-    AssessmentKind,
-    AssessmentSlot,
     Attempt,
-    FeedbackPolicy,
-    Provenance,
     Question,
-    QuestionStatus,
 )
 from assessments.services.attempts import attempt_start
-from assessments.services.questions import QuestionContent, question_create
 from courses.models import Section
-from tests.factories import SectionFactory
+from tests.factories import SectionFactory, assessment_build, question_build
 
 from .portal_examples import EXAMPLES
 
@@ -38,12 +32,11 @@ def section(db: None) -> Section:
 @pytest.fixture
 def make_question(section: Section) -> QuestionMaker:
     def make(question_type: str, *, key: str = "", in_section: Section | None = None) -> Question:
-        return question_create(
+        return question_build(
+            section=in_section or section,
+            question_type=question_type,
+            spec=EXAMPLES[question_type]().spec,
             key=key or f"portal-{question_type.replace('_', '-')}-{Question.objects.count()}",
-            section_id=(in_section or section).pk,
-            content=QuestionContent(type=question_type, spec=EXAMPLES[question_type]().spec),
-            provenance=Provenance.AUTHORED,
-            status=QuestionStatus.READY,
         )
 
     return make
@@ -51,23 +44,15 @@ def make_question(section: Section) -> QuestionMaker:
 
 @pytest.fixture
 def make_assessment(section: Section) -> AssessmentMaker:
-    def make(questions: list[Question], **settings: Any) -> Assessment:
+    def make(
+        questions: list[Question], *, in_section: Section | None = None, **settings: Any
+    ) -> Assessment:
         values: dict[str, Any] = {
             "slug": f"portal-quiz-{Assessment.objects.count() + 1}",
             "title": "Dockerfile quiz",
-            "kind": AssessmentKind.SECTION_QUIZ,
-            "module": section.module,
-            "section": section,
-            "shuffle_questions": False,
-            "feedback_policy": FeedbackPolicy.AFTER_SUBMISSION,
             **settings,
         }
-        assessment = Assessment.objects.create(**values)
-        for position, question in enumerate(questions, start=1):
-            AssessmentSlot.objects.create(
-                assessment=assessment, position=position, question=question
-            )
-        return assessment
+        return assessment_build(section=in_section or section, questions=questions, **values)
 
     return make
 

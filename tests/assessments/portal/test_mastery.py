@@ -88,7 +88,7 @@ def test_mastery_sums_sections_and_objectives_in_two_queries_within_the_modules_
     _take(make_assessment(questions), learner, RIGHT, RIGHT, WRONG)
     # and a quiz in another module, out of scope
     elsewhere = SectionFactory()
-    other = make_assessment([_question(elsewhere, [])], module=elsewhere.module, section=elsewhere)
+    other = make_assessment([_question(elsewhere, [])], in_section=elsewhere)
     _take(other, learner, RIGHT)
 
     # when mastery is read for the quiz's module only

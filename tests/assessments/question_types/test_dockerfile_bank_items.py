@@ -1,15 +1,15 @@
 """The four bank Dockerfile items that once gave full marks to wrong answers, graded through the
 question type with their real bank specs: right answers earn full credit, wrong ones do not."""
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
 from assessments.question_types import QUESTION_TYPES
+from coursepackages.layout import DEMO_BANK_DIR
 
-BANK = Path(__file__).resolve().parents[3] / "assessments" / "bank"
+BANK = DEMO_BANK_DIR
 DOCKERFILE = QUESTION_TYPES["dockerfile"]
 DIGEST = "sha256:" + "0123456789abcdef" * 4
 

@@ -1,7 +1,6 @@
 """A three-question quiz that learners take through the production path (start, save, submit)."""
 
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 
@@ -50,12 +49,6 @@ ORDER_SPEC = {
 }
 COPY, ADD, RUN = (option_id(text) for text in ("COPY", "ADD --from", "RUN cp"))
 PINNED, LATEST = option_id("node:18.17.1"), option_id("node:latest")
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings: Any) -> None:
-    # The fixtures' learners need a password, not a slow one.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

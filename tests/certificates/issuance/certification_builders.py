@@ -9,15 +9,8 @@ from django.utils import timezone
 from accounts.models import User
 from assessments.models import Assessment, Attempt, AttemptStatus
 from courses.models import Module
-from practicals.models import (
-    GradingRun,
-    PracticalTask,
-    PracticalTaskVersion,
-    Submission,
-    SubmissionKind,
-    SubmissionStatus,
-    Verdict,
-)
+from practicals.models import PracticalTask, PracticalTaskVersion, Submission, SubmissionKind
+from tests.factories import submission_graded
 
 SITE_URL = "https://quayside.test"
 EXAM_SLUG = "docker-final-exam"
@@ -66,37 +59,7 @@ def take_exam(
 
 
 def grade_submission(learner: User, task: PracticalTask, *, passed: bool = True) -> Submission:
-    assert task.current_version is not None
-    now = timezone.now() - timedelta(minutes=2)
-    verdict = Verdict.PASSED if passed else Verdict.FAILED
-    number = next(_numbers)
-    submission = Submission.objects.create(
-        task_version=task.current_version,
-        learner=learner,
-        attempt_number=number,
-        kind=SubmissionKind.DOCKERFILE,
-        file_name="Dockerfile",
-        content=b"FROM alpine:3.20\n",
-        sha256="1" * 64,
-        size_bytes=17,
-        status=SubmissionStatus.DONE,
-        verdict=verdict,
-        score=Decimal(9 if passed else 3),
-        max_score=Decimal(10),
-        finished_at=now,
-    )
-    GradingRun.objects.create(
-        submission=submission,
-        number=1,
-        task_version=task.current_version,
-        verdict=verdict,
-        score=Decimal(9 if passed else 3),
-        max_score=Decimal(10),
-        image_digest=f"sha256:{number:064x}",
-        started_at=now - timedelta(seconds=30),
-        finished_at=now,
-    )
-    return submission
+    return submission_graded(learner=learner, task=task, passed=passed)
 
 
 def meet_every_requirement(learner: User, exam: Assessment, tasks: list[PracticalTask]) -> None:

@@ -8,7 +8,6 @@ FAILS in CI.
 """
 
 import json
-import os
 import shutil
 import tempfile
 import uuid
@@ -35,8 +34,6 @@ GVISOR = "runsc"
 
 @pytest.fixture(scope="module")
 def engines_root() -> Iterator[Path]:
-    if os.geteuid() != 0:
-        service_missing("engine profile tests start Docker engines of their own (needs root)")
     root = Path(tempfile.mkdtemp(prefix="qs-prof-", dir="/tmp"))
     yield root
     shutil.rmtree(root, ignore_errors=True)

@@ -60,9 +60,8 @@ def test_job_ids_that_could_escape_a_path_or_a_name_are_refused(job_id: str) -> 
 
 
 def test_busybox_rootfs_links_every_applet_to_the_binary() -> None:
+    # busybox-static is one of the grader's packages (scripts/ensure-docker installs it).
     busybox = Path("/bin/busybox")
-    if not busybox.exists():
-        pytest.skip("busybox-static not installed")
     with tarfile.open(fileobj=io.BytesIO(busybox_rootfs_tar(busybox))) as archive:
         wget = archive.getmember("usr/bin/wget")
         nsswitch = archive.extractfile("etc/nsswitch.conf")
