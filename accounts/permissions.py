@@ -59,9 +59,9 @@ def user_may_edit_section(user: Any, section_id: int) -> bool:
     return user_may_edit_module(user, section.module_id)
 
 
-def course_staff_required(module_of: ModuleOf) -> Callable[[ViewFunction], ViewFunction]:
-    """`instructor_required`, then staff of the course of the object the URL names, or 404."""
-
+def _staff_gate(
+    admits: Callable[[Any, dict[str, Any]], bool],
+) -> Callable[[ViewFunction], ViewFunction]:
     def decorator(view: ViewFunction) -> ViewFunction:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -69,13 +69,25 @@ def course_staff_required(module_of: ModuleOf) -> Callable[[ViewFunction], ViewF
                 return redirect_to_login(request.get_full_path())
             if not user_is_instructor(request.user):
                 raise PermissionDenied("Only instructors and administrators can open this page.")
-            if not user_may_edit_module(request.user, module_of(kwargs)):
+            if not admits(request.user, kwargs):
                 raise Http404("Not found in the courses you teach.")
             return view(request, *args, **kwargs)
 
         return wrapped
 
     return decorator
+
+
+def course_staff_required(module_of: ModuleOf) -> Callable[[ViewFunction], ViewFunction]:
+    """`instructor_required`, then staff of the course of the object the URL names, or 404."""
+    return _staff_gate(lambda user, kwargs: user_may_edit_module(user, module_of(kwargs)))
+
+
+def course_slug_staff_required(view: ViewFunction) -> ViewFunction:
+    """`course_staff_required` for routes naming the course itself (`<course_slug>`)."""
+    return _staff_gate(
+        lambda user, kwargs: courses_api.user_may_edit_course(user, str(kwargs["course_slug"]))
+    )(view)
 
 
 def instructor_required(view: ViewFunction) -> ViewFunction:
@@ -112,6 +124,17 @@ class IsCourseStaff(IsInstructor):
         if module_of is None:
             raise ImproperlyConfigured(f"{type(view).__name__} names no {MODULE_OF_ATTRIBUTE}.")
         if not user_may_edit_module(request.user, module_of(view.kwargs)):
+            raise NotFound("Not found in the courses you teach.")
+        return True
+
+
+class IsCourseSlugStaff(IsInstructor):
+    """IsInstructor, then staff of the course the URL names by `<course_slug>` (404 otherwise)."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        if not super().has_permission(request, view):
+            return False
+        if not courses_api.user_may_edit_course(request.user, str(view.kwargs["course_slug"])):
             raise NotFound("Not found in the courses you teach.")
         return True
 

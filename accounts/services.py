@@ -5,9 +5,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from accounts import events
 from accounts.mail import mail_account_exists, mail_activation_link
 from accounts.models import DisplayNameChange, Role, User
+from quayside import announcements
+from quayside.announcements import Topic
 
 # Renames are counted over this window (settings.DISPLAY_NAME_CHANGES_PER_DAY within it): each
 # rename reissues the learner's certificates, so it is not free to repeat.
@@ -130,8 +131,7 @@ def user_display_name_change(*, user: User, display_name: str) -> bool:
     locked.display_name = new_name
     locked.save(update_fields=["display_name"])
     user.display_name = new_name
-    user_id = user.pk
-    transaction.on_commit(lambda: events.display_name_changed(user_id=user_id), robust=True)
+    announcements.publish_after_commit(Topic.DISPLAY_NAME_CHANGED, user.pk)
     return True
 
 

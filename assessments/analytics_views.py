@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.permissions import request_user, staff_module_scope
+from accounts.api import request_user, staff_module_scope
 from assessments import analytics_charts as charts
 from assessments import selectors
 from assessments.analytics_selectors import (

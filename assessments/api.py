@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 
-from assessments import events
+from accounts.models import User
 from assessments.attempt_selectors import assessment_result_from_attempts, mastery_for_learner
 from assessments.models import Assessment, Attempt, AttemptCycle, AttemptStatus
 
@@ -34,10 +34,7 @@ __all__ = [
     "attempt_owner",
     "result_changes",
     "section_mastery_for_learner",
-    "subscribe_attempt_graded",
 ]
-
-subscribe_attempt_graded = events.subscribe_attempt_graded
 
 
 @dataclass(frozen=True)
@@ -112,8 +109,6 @@ def section_mastery_for_learner(
     *, learner_id: int, now: datetime | None = None, since: datetime | None = None
 ) -> list[SectionMasteryValue]:
     """Mastery per section; with `since`, only from attempts started at or after it."""
-    from accounts.models import User
-
     learner = User.objects.get(pk=learner_id)
     mastery = mastery_for_learner(learner=learner, now=now or timezone.now(), since=since)
     return [
@@ -196,3 +191,9 @@ def attempt_cycles_withdraw_after(*, learner_id: int, assessment_slug: str, afte
         assessment__slug=assessment_slug, learner_id=learner_id, starts_at__gt=after
     ).delete()
     return deleted
+
+
+def assessment_course_id(*, slug: str) -> int | None:
+    """The course an assessment belongs to (an LMS placement enrols into it)."""
+    rows = Assessment.objects.filter(slug=slug).values_list("module__course_id", flat=True)
+    return rows.first()

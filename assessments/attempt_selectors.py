@@ -9,10 +9,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -26,7 +26,11 @@ from assessments.models import (
     exam_pool_withholds,
 )
 from assessments.question_types import QUESTION_TYPES, instantiate
-from courses.models import LearningObjective, Section
+from quayside.errors import NotFoundError
+from quayside.scope import ModuleScope, in_scope
+
+if TYPE_CHECKING:  # types of related rows, reached through relations (docs: "Import rules")
+    from courses.models import LearningObjective, Section
 
 # A section below this share of points needs review.
 MASTERY_THRESHOLD = 0.7
@@ -34,7 +38,7 @@ MASTERY_THRESHOLD = 0.7
 PERCENT_PLACES = Decimal("0.01")
 
 
-class AttemptNotFound(Exception):
+class AttemptNotFound(NotFoundError):
     """No such attempt for this learner (it may exist for someone else: we do not say)."""
 
 
@@ -172,9 +176,11 @@ def _aware(moment: datetime | None) -> datetime | None:
 
 
 def attempt_list_for_learner(
-    *, learner: User, assessment: Assessment | None = None
+    *, learner: User, assessment: Assessment | None = None, module_ids: ModuleScope = None
 ) -> QuerySet[Attempt]:
-    attempts = Attempt.objects.filter(learner=learner).select_related("assessment")
+    attempts = Attempt.objects.filter(
+        in_scope("assessment__module_id", module_ids), learner=learner
+    ).select_related("assessment")
     if assessment is not None:
         attempts = attempts.filter(assessment=assessment)
     return attempts.order_by("-started_at")
@@ -401,12 +407,8 @@ def _latest_visible_items(
         .select_related(
             "attempt__assessment", "question_version__question__section__module__course"
         )
-        .prefetch_related(
-            Prefetch(
-                "question_version__objectives",
-                queryset=LearningObjective.objects.order_by("position"),
-            )
-        )
+        # Unordered: mastery lines are sorted by position when they are built.
+        .prefetch_related("question_version__objectives")
         .order_by("question_version__question_id", "-attempt__submitted_at")
     )
     if module_ids is not None:

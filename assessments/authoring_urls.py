@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts.permissions import course_staff_required, instructor_required
+from accounts.api import course_staff_required, instructor_required
 from assessments import analytics_views, interchange_views, staff_routes
 from assessments import authoring_views as views
 

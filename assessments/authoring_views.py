@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.permissions import request_user, staff_module_scope
+from accounts.api import request_user, staff_module_scope
 from assessments import selectors
 from assessments.analytics_selectors import question_flags
 from assessments.authoring_forms import (

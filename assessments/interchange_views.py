@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.permissions import request_user, staff_module_scope
+from accounts.api import request_user, staff_module_scope
 from assessments import selectors
 from assessments.authoring_forms import ImportForm
 from assessments.interchange.model import ExportError

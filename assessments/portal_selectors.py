@@ -33,9 +33,11 @@ from assessments.models import (
 )
 from assessments.services.attempts import attempts_counted
 from courses import api as courses_api
+from quayside.errors import NotFoundError
+from quayside.scope import ModuleScope, in_scope
 
 
-class AssessmentNotFound(Exception):
+class AssessmentNotFound(NotFoundError):
     """No such assessment that this person may open."""
 
 
@@ -101,9 +103,11 @@ def _standing(
     )
 
 
-def _published_with_learner_attempts(learner: User) -> QuerySet[Assessment]:
+def _published_with_learner_attempts(
+    learner: User, module_ids: ModuleScope = None
+) -> QuerySet[Assessment]:
     return (
-        Assessment.objects.filter(is_published=True)
+        Assessment.objects.filter(in_scope("module_id", module_ids), is_published=True)
         .select_related("section", "module")
         .prefetch_related(
             Prefetch(
@@ -137,10 +141,14 @@ def _standing_of(assessment: Assessment, now: datetime) -> AssessmentStanding:
     )
 
 
-def assessment_standings_for_learner(*, learner: User, now: datetime) -> list[AssessmentStanding]:
-    """Every published assessment with the learner's attempts at it (four queries)."""
+def assessment_standings_for_learner(
+    *, learner: User, now: datetime, module_ids: ModuleScope = None
+) -> list[AssessmentStanding]:
+    """Every published assessment in scope (one course's modules on a course dashboard) with
+    the learner's attempts at it (four queries)."""
     return [
-        _standing_of(assessment, now) for assessment in _published_with_learner_attempts(learner)
+        _standing_of(assessment, now)
+        for assessment in _published_with_learner_attempts(learner, module_ids)
     ]
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts.permissions import course_staff_required
+from accounts.api import course_staff_required
 from assessments import portal_views as views
 from assessments import staff_routes
 

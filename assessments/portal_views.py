@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.permissions import request_user
+from accounts.api import request_user
 from assessments import portal_selectors
 from assessments.attempt_selectors import (
     AttemptNotFound,
@@ -53,7 +53,9 @@ from assessments.services.attempts import (
     attempt_start,
     attempt_submit,
 )
+from courses import api as courses_api
 from quayside.identifiers import whole_number_or_none
+from quayside.problem_details import domain_problem_response
 
 RECENT_ATTEMPTS = 8
 STANDING_TEMPLATE = "certificates/_standing.html"
@@ -79,22 +81,6 @@ def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-def _problem(error: AttemptError, **extra: Any) -> JsonResponse:
-    """An RFC 9457 problem document: `detail` is written for the learner, `code` for scripts."""
-    return JsonResponse(
-        {
-            "type": "about:blank",
-            "title": error.code.replace("_", " ").capitalize(),
-            "status": error.status,
-            "detail": error.message,
-            "code": error.code,
-            **extra,
-        },
-        status=error.status,
-        content_type="application/problem+json",
-    )
-
-
 def _certification_standing_available() -> bool:
     """The certificates app supplies the standing partial; the dashboard shows it when present."""
     try:
@@ -107,19 +93,31 @@ def _certification_standing_available() -> bool:
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """The learner's courses, and their standing: in one course (`?course=<slug>`), or in all."""
     learner = request_user(request)
     now = timezone.now()
+    courses = courses_api.course_list_for_learner(learner=learner)
+    course_slug = request.GET.get("course") or None
+    module_ids = None
+    if course_slug is not None:
+        module_ids = courses_api.module_ids_of_course(course_slug=course_slug)
+        if module_ids is None:
+            raise Http404("No such course.")
+    recent = attempt_list_for_learner(learner=learner, module_ids=module_ids)[:RECENT_ATTEMPTS]
     return render(
         request,
         "assessments/portal/dashboard.html",
         {
+            "courses": courses,
+            "course_slug": course_slug,
             "assessment_standings": portal_selectors.assessment_standings_for_learner(
-                learner=learner, now=now
+                learner=learner, now=now, module_ids=module_ids
             ),
-            "mastery": mastery_for_learner(learner=learner, now=now).sections,
+            "mastery": mastery_for_learner(
+                learner=learner, now=now, module_ids=module_ids
+            ).sections,
             "recent_attempts": [
-                (attempt, grades_visible(attempt=attempt, now=now))
-                for attempt in attempt_list_for_learner(learner=learner)[:RECENT_ATTEMPTS]
+                (attempt, grades_visible(attempt=attempt, now=now)) for attempt in recent
             ],
             # Certification slot: filled by certificates/_standing.html when that app provides it.
             "certification_slot": _certification_standing_available(),
@@ -315,8 +313,10 @@ def answer_save(request: HttpRequest, attempt_id: int, position: int) -> JsonRes
     try:
         acknowledgement = attempt_answer_save(item=ItemForSave.of(item), response=response)
     except AttemptError as error:
-        return _problem(
-            error, result_url=reverse("portal:result", kwargs={"attempt_id": attempt_id})
+        return domain_problem_response(
+            error,
+            request=request,
+            result_url=reverse("portal:result", kwargs={"attempt_id": attempt_id}),
         )
     return JsonResponse(_acknowledgement(acknowledgement))
 
@@ -330,8 +330,10 @@ def answer_check(request: HttpRequest, attempt_id: int, position: int) -> JsonRe
     try:
         acknowledgement = attempt_answer_check(item=ItemForSave.of(item), response=response)
     except AttemptError as error:
-        return _problem(
-            error, result_url=reverse("portal:result", kwargs={"attempt_id": attempt_id})
+        return domain_problem_response(
+            error,
+            request=request,
+            result_url=reverse("portal:result", kwargs={"attempt_id": attempt_id}),
         )
     checked = _question_or_404(request, attempt_id, position)
     shown = item_for_learner(attempt=checked.attempt, item=checked, now=acknowledgement.saved_at)

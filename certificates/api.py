@@ -3,9 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from certificates.events import ISSUED, REVOKED, subscribe_certificate_changed
-from certificates.grading_events import certification_evaluation_enqueue
-from certificates.models import Certificate, CertificationProgram
+from certificates.models import Certificate, CertificateStatus, CertificationProgram
 from certificates.selectors import (
     CertificationStanding,
     RequirementKind,
@@ -24,7 +22,6 @@ from certificates.services.programs import (
 )
 
 __all__ = [
-    "ISSUED",
     "REVOKED",
     "CertificateChange",
     "CertificationStanding",
@@ -34,16 +31,13 @@ __all__ = [
     "certificate_latest_id",
     "certification_standing_for_learner",
     "certification_standings_for_learner",
-    "learner_display_name_changed",
     "program_module_id",
     "program_titles",
-    "subscribe_certificate_changed",
 ]
 
 
-def learner_display_name_changed(*, learner_id: int) -> None:
-    """Call after a learner's display name changes: their certificates are reissued with it."""
-    certification_evaluation_enqueue(learner_id=learner_id)
+# A revoked certificate's `CertificateChange.status`.
+REVOKED = CertificateStatus.REVOKED.value
 
 
 @dataclass(frozen=True)
@@ -101,3 +95,11 @@ def program_module_id(*, slug: str) -> int | None:
     return (
         CertificationProgram.objects.filter(slug=slug).values_list("module_id", flat=True).first()
     )
+
+
+def program_course_id(*, slug: str) -> int | None:
+    """The course a certification program belongs to (an LMS placement enrols into it)."""
+    rows = CertificationProgram.objects.filter(slug=slug).values_list(
+        "module__course_id", flat=True
+    )
+    return rows.first()

@@ -1,19 +1,16 @@
 from django.apps import AppConfig
 
+from quayside.announcements import Topic, subscribe
+
 
 class CertificatesConfig(AppConfig):
     name = "certificates"
     verbose_name = "Certification"
 
     def ready(self) -> None:
-        from accounts.events import subscribe_display_name_changed
-        from assessments.api import subscribe_attempt_graded
-        from certificates.api import learner_display_name_changed
-        from certificates.grading_events import on_attempt_graded, on_submission_graded
-        from practicals.api import subscribe_submission_graded
+        # Imported here: models load only once the app registry is ready.
+        from certificates import subscriptions
 
-        subscribe_attempt_graded(on_attempt_graded)
-        subscribe_submission_graded(on_submission_graded)
-        subscribe_display_name_changed(
-            lambda user_id: learner_display_name_changed(learner_id=user_id)
-        )
+        subscribe(Topic.ATTEMPT_GRADED, subscriptions.on_attempt_graded)
+        subscribe(Topic.SUBMISSION_GRADED, subscriptions.on_submission_graded)
+        subscribe(Topic.DISPLAY_NAME_CHANGED, subscriptions.on_display_name_changed)

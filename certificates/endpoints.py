@@ -11,20 +11,19 @@ from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api import IsInstructor, request_user, staff_module_scope
 from accounts.models import User
-from accounts.permissions import IsInstructor, staff_module_scope
 from certificates import selectors
 from certificates.issuer import verification_url
 from certificates.models import Certificate, CertificationProgram
 from certificates.services.issuance import (
-    CertificationError,
     certificate_issue_manual,
     certificate_reissue,
     certificate_revoke,
@@ -47,33 +46,20 @@ ADMINISTRATION_TAG = "certificate administration"
 VERIFICATION_TAG = "certificate verification"
 
 
-def _user(request: Request) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
+# Getters raise NotFoundError and services CertificationError: both answer as problem details.
 def _learner_certificate(request: Request, code: str) -> Certificate:
-    try:
-        return selectors.certificate_get_for_viewer(
-            code=code, user=_user(request), module_ids=learner_scope(request).module_ids
-        )
-    except selectors.CertificateNotFound:
-        raise NotFound("No such certificate.") from None
+    return selectors.certificate_get_for_viewer(
+        code=code, user=request_user(request), module_ids=learner_scope(request).module_ids
+    )
 
 
 def _instructor_certificate(request: Request, code: str) -> Certificate:
-    try:
-        return selectors.certificate_get_for_instructor(code=code, instructor=_user(request))
-    except selectors.CertificateNotFound:
-        raise NotFound("No such certificate.") from None
+    return selectors.certificate_get_for_instructor(code=code, instructor=request_user(request))
 
 
 def _program(request: Request, slug: str) -> CertificationProgram:
     """A program of a course the instructor teaches; others are not found."""
-    try:
-        return selectors.program_get(slug=slug, module_ids=staff_module_scope(request.user))
-    except selectors.ProgramNotFound:
-        raise NotFound("No such certification program.") from None
+    return selectors.program_get(slug=slug, module_ids=staff_module_scope(request.user))
 
 
 # Learner -------------------------------------------------------------------------------------
@@ -108,7 +94,7 @@ class LearnerCertificateList(APIView):
     )
     def get(self, request: Request) -> Response:
         certificates = selectors.certificate_list_for_learner(
-            learner=_user(request), module_ids=learner_scope(request).module_ids
+            learner=request_user(request), module_ids=learner_scope(request).module_ids
         )
         return Response(LearnerCertificateOutput(certificates, many=True).data)
 
@@ -188,7 +174,7 @@ class LearnerStanding(APIView):
     )
     def get(self, request: Request) -> Response:
         standings = selectors.certification_standings_for_learner(
-            learner_id=_user(request).pk, module_ids=learner_scope(request).module_ids
+            learner_id=request_user(request).pk, module_ids=learner_scope(request).module_ids
         )
         return Response(StandingOutput(standings, many=True).data)
 
@@ -271,15 +257,12 @@ class ProgramCertificates(APIView):
         learner = User.objects.filter(email__iexact=given.validated_data["learner_email"]).first()
         if learner is None:
             raise ValidationError({"learner_email": ["No user has this email address."]})
-        try:
-            certificate = certificate_issue_manual(
-                program=program,
-                learner=learner,
-                instructor=_user(request),
-                reason=given.validated_data["reason"],
-            )
-        except CertificationError as error:
-            raise ValidationError({"detail": str(error)}) from error
+        certificate = certificate_issue_manual(
+            program=program,
+            learner=learner,
+            instructor=request_user(request),
+            reason=given.validated_data["reason"],
+        )
         return Response(
             InstructorCertificateOutput(certificate).data, status=status.HTTP_201_CREATED
         )
@@ -302,14 +285,11 @@ class CertificateRevoke(APIView):
         certificate = _instructor_certificate(request, code)
         given = ReasonInput(data=request.data)
         given.is_valid(raise_exception=True)
-        try:
-            revoked = certificate_revoke(
-                certificate=certificate,
-                instructor=_user(request),
-                reason=given.validated_data["reason"],
-            )
-        except CertificationError as error:
-            raise ValidationError({"detail": str(error)}) from error
+        revoked = certificate_revoke(
+            certificate=certificate,
+            instructor=request_user(request),
+            reason=given.validated_data["reason"],
+        )
         return Response(InstructorCertificateOutput(revoked).data)
 
 
@@ -326,12 +306,11 @@ class CertificateReissue(APIView):
         certificate = _instructor_certificate(request, code)
         given = ReasonInput(data=request.data)
         given.is_valid(raise_exception=True)
-        try:
-            replacement = certificate_reissue(
-                certificate=certificate, actor=_user(request), reason=given.validated_data["reason"]
-            )
-        except CertificationError as error:
-            raise ValidationError({"detail": str(error)}) from error
+        replacement = certificate_reissue(
+            certificate=certificate,
+            actor=request_user(request),
+            reason=given.validated_data["reason"],
+        )
         return Response(
             InstructorCertificateOutput(replacement).data, status=status.HTTP_201_CREATED
         )

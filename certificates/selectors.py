@@ -13,8 +13,8 @@ from enum import StrEnum
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from accounts.api import staff_module_scope, user_is_instructor
 from accounts.models import User
-from accounts.permissions import staff_module_scope, user_is_instructor
 from assessments.api import (
     AssessmentResult,
     SectionMasteryValue,
@@ -29,16 +29,17 @@ from certificates.models import (
 )
 from courses.api import section_list_for_module
 from practicals.api import TaskResult, task_result_for_learner
+from quayside.errors import NotFoundError
 from quayside.scope import ModuleScope, in_scope
 
 CREDENTIAL_ID_PREFIX = "urn:uuid:"
 
 
-class CertificateNotFound(Exception):
+class CertificateNotFound(NotFoundError):
     """No such certificate for this person (it may exist for someone else: we do not say)."""
 
 
-class ProgramNotFound(Exception):
+class ProgramNotFound(NotFoundError):
     pass
 
 

@@ -12,8 +12,8 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.api import instructor_required, request_user, staff_module_scope
 from accounts.models import User
-from accounts.permissions import instructor_required, staff_module_scope
 from certificates import selectors
 from certificates.codes import (
     VERIFICATION_CODE_LENGTH,
@@ -21,6 +21,7 @@ from certificates.codes import (
     normalise_verification_code,
 )
 from certificates.issuer import issuer_profile_document, verification_url
+from certificates.models import Certificate
 from certificates.services.issuance import (
     CertificationError,
     certificate_issue_manual,
@@ -41,16 +42,9 @@ from quayside.request_limits import request_body_limit
 JSON_LD = "application/ld+json"
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def _certificate_for_viewer(request: HttpRequest, code: str) -> Any:
-    try:
-        return selectors.certificate_get_for_viewer(code=code, user=_user(request))
-    except selectors.CertificateNotFound:
-        raise Http404("No such certificate.") from None
+# Getters raise NotFoundError (an Http404) for what the person may not see: the page is a 404.
+def _certificate_for_viewer(request: HttpRequest, code: str) -> Certificate:
+    return selectors.certificate_get_for_viewer(code=code, user=request_user(request))
 
 
 # Learner pages ---------------------------------------------------------------------------------
@@ -58,7 +52,7 @@ def _certificate_for_viewer(request: HttpRequest, code: str) -> Any:
 
 @login_required
 def my_certificates(request: HttpRequest) -> HttpResponse:
-    learner = _user(request)
+    learner = request_user(request)
     certificates = selectors.certificate_list_for_learner(learner=learner)
     standings = selectors.certification_standings_for_learner(learner_id=learner.pk)
     return render(
@@ -79,7 +73,7 @@ def certificate_detail(request: HttpRequest, code: str) -> HttpResponse:
             "share_url": verification_url(certificate.verification_code),
             "name_changed": certificate.learner_id == request.user.pk
             and selectors.certificate_name_outdated(
-                certificate=certificate, learner=_user(request)
+                certificate=certificate, learner=request_user(request)
             ),
         },
     )
@@ -111,12 +105,10 @@ def certificate_credential(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def certificate_reissue_own(request: HttpRequest, code: str) -> HttpResponse:
     """A learner whose name changed asks for their certificate under the new name."""
-    learner = _user(request)
+    learner = request_user(request)
+    certificate = selectors.certificate_get_for_learner(code=code, learner=learner)
     try:
-        certificate = selectors.certificate_get_for_learner(code=code, learner=learner)
         replacement = certificate_reissue_for_new_name(certificate=certificate, learner=learner)
-    except selectors.CertificateNotFound:
-        raise Http404("No such certificate.") from None
     except CertificationError as error:
         messages.error(request, str(error))
         return redirect("certificates:detail", code=code)
@@ -144,10 +136,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
 @instructor_required
 @require_http_methods(["GET", "POST"])
 def program_certificates(request: HttpRequest, slug: str) -> HttpResponse:
-    try:
-        program = selectors.program_get(slug=slug, module_ids=staff_module_scope(request.user))
-    except selectors.ProgramNotFound:
-        raise Http404("No such program.") from None
+    program = selectors.program_get(slug=slug, module_ids=staff_module_scope(request.user))
     form = ManualIssueForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         learner = User.objects.filter(email__iexact=form.cleaned_data["learner_email"]).first()
@@ -158,7 +147,7 @@ def program_certificates(request: HttpRequest, slug: str) -> HttpResponse:
                 certificate = certificate_issue_manual(
                     program=program,
                     learner=learner,
-                    instructor=_user(request),
+                    instructor=request_user(request),
                     reason=form.cleaned_data["reason"],
                 )
             except CertificationError as error:
@@ -174,11 +163,8 @@ def program_certificates(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _instructor_certificate(request: HttpRequest, code: str) -> Any:
-    try:
-        return selectors.certificate_get_for_instructor(code=code, instructor=_user(request))
-    except selectors.CertificateNotFound:
-        raise Http404("No such certificate.") from None
+def _instructor_certificate(request: HttpRequest, code: str) -> Certificate:
+    return selectors.certificate_get_for_instructor(code=code, instructor=request_user(request))
 
 
 @instructor_required
@@ -190,7 +176,7 @@ def certificate_revoke_page(request: HttpRequest, code: str) -> HttpResponse:
         try:
             certificate_revoke(
                 certificate=certificate,
-                instructor=_user(request),
+                instructor=request_user(request),
                 reason=form.cleaned_data["reason"],
             )
         except CertificationError as error:
@@ -213,7 +199,9 @@ def certificate_reissue_page(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             replacement = certificate_reissue(
-                certificate=certificate, actor=_user(request), reason=form.cleaned_data["reason"]
+                certificate=certificate,
+                actor=request_user(request),
+                reason=form.cleaned_data["reason"],
             )
         except CertificationError as error:
             form.add_error(None, str(error))
@@ -302,8 +290,5 @@ def status_list(request: HttpRequest, status_list_id: int) -> HttpResponse:
 
 
 def achievement(request: HttpRequest, slug: str) -> HttpResponse:
-    try:
-        program = selectors.program_get(slug=slug)
-    except selectors.ProgramNotFound:
-        raise Http404("No such achievement.") from None
+    program = selectors.program_get(slug=slug)
     return render(request, "certificates/achievement.html", {"program": program})

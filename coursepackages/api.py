@@ -2,12 +2,12 @@
 
 from pathlib import Path
 
-from coursepackages.layout import DEMO_PACKAGE_DIR
+from coursepackages.layout import DEMO_PACKAGE_DIR, DEMO_TASKS_DIR
 from coursepackages.models import SourceKind
 from coursepackages.services import SyncOutcome, SyncRequest, course_package_sync
 from coursepackages.sources import package_from_folder
 
-__all__ = ["DEMO_PACKAGE_DIR", "course_package_sync_folder", "demo_module_id"]
+__all__ = ["DEMO_PACKAGE_DIR", "DEMO_TASKS_DIR", "course_package_sync_folder", "demo_module_id"]
 
 
 def course_package_sync_folder(

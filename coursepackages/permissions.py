@@ -3,7 +3,7 @@
 
 from typing import Any
 
-from accounts.permissions import user_is_instructor
+from accounts.api import user_is_instructor
 from courses import api as courses_api
 
 

@@ -3,8 +3,8 @@
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from accounts.api import user_is_instructor
 from accounts.models import User
-from accounts.permissions import user_is_instructor
 from coursepackages.models import CourseSync
 from courses import api as courses_api
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts.permissions import instructor_required
+from accounts.api import instructor_required
 from coursepackages import views
 
 app_name = "coursepackages"

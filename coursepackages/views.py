@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.permissions import request_user
+from accounts.api import request_user
 from coursepackages.diff import ACTIONS, SyncDiff
 from coursepackages.forms import SyncSourceForm
 from coursepackages.models import SyncStatus

@@ -3,7 +3,7 @@
 Other apps (assessments, certificates) read course content through these functions only.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,6 +14,7 @@ from courses.access import MAX_STAFF_PER_SOURCE as MAX_STAFF_PER_SOURCE
 # Re-exported: the per-course staff rule and the staff list a course package syncs.
 from courses.access import CourseStaffError as CourseStaffError
 from courses.access import course_ids_for_staff as course_ids_for_staff
+from courses.access import course_staff_add_user as _course_staff_add_user
 from courses.access import course_staff_set as _course_staff_set
 from courses.access import module_ids_for_staff as module_ids_for_staff
 from courses.access import staff_identifier_normalize as staff_identifier_normalize
@@ -21,11 +22,16 @@ from courses.access import user_is_site_admin as user_is_site_admin
 from courses.access import user_is_staff_anywhere as user_is_staff_anywhere
 from courses.access import user_may_edit_course as _user_may_edit_course
 from courses.access import user_may_edit_module as user_may_edit_module
+from courses.enrolment import EnrolmentRefusedError as EnrolmentRefusedError
+from courses.enrolment import course_list_for_learner as course_list_for_learner
+from courses.enrolment import enrolment_create as enrolment_create
+from courses.enrolment import enrolment_for_module as enrolment_for_module
 
 # Re-exported: a course package's sync imports its modules through this door.
 from courses.importer import CourseImportError as CourseImportError
 from courses.importer import module_parse
 from courses.models import ContentBlock, Course, LearningObjective, Module, ObjectiveOrigin, Section
+from courses.models import EnrolmentSource as EnrolmentSource
 from courses.models import StaffRole as StaffRole
 from courses.models import StaffSource as StaffSource
 
@@ -34,10 +40,11 @@ from courses.services import ObjectiveSupplement as ObjectiveSupplement
 from courses.services import module_import_file as _module_import_file
 from courses.services import module_slug_for
 from courses.services import objective_supplements_sync as _objective_supplements_sync
+from quayside.errors import NotFoundError
 from quayside.scope import ModuleScope, in_scope
 
 
-class CourseContentNotFoundError(LookupError):
+class CourseContentNotFoundError(NotFoundError):
     """The requested module or section does not exist."""
 
 
@@ -251,6 +258,11 @@ def module_id_for(*, course_slug: str, module_slug: str) -> int | None:
     )
 
 
+def course_ids_by_slug(*, slugs: Iterable[str]) -> dict[str, int]:
+    """The ids of those of the courses that exist, by slug (a missing slug is simply absent)."""
+    return dict(Course.objects.filter(slug__in=list(slugs)).values_list("slug", "pk"))
+
+
 def section_ids_by_slug(*, module_id: int) -> dict[str, int]:
     return dict(
         Section.objects.filter(module_id=module_id, is_archived=False).values_list("slug", "pk")
@@ -403,3 +415,26 @@ def user_may_edit_course(user: Any, course: Course | int | str) -> bool:
             return False
         return _user_may_edit_course(user, course_id)
     return _user_may_edit_course(user, course)
+
+
+def module_ids_of_course(*, course_slug: str) -> frozenset[int] | None:
+    """The modules of a course (a course's scope, quayside.scope); None when no such course."""
+    if not Course.objects.filter(slug=course_slug).exists():
+        return None
+    return frozenset(Module.objects.filter(course__slug=course_slug).values_list("pk", flat=True))
+
+
+def course_id_for(*, course_slug: str) -> int | None:
+    return Course.objects.filter(slug=course_slug).values_list("pk", flat=True).first()
+
+
+def enrolment_for_course(*, course_id: int, learner: Any, source: EnrolmentSource) -> bool:
+    """Enrol a learner in a course by its id (an LMS launch or roster); True when new."""
+    course = Course.objects.get(pk=course_id)
+    return enrolment_create(course=course, learner=learner, source=source)
+
+
+def course_staff_add_from_lms(*, course_id: int, user: Any) -> bool:
+    """An LMS says this user teaches the course (an instructor role in a context placing it)."""
+    course = Course.objects.get(pk=course_id)
+    return _course_staff_add_user(course=course, user=user, source=StaffSource.LMS)

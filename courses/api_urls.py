@@ -7,6 +7,11 @@ app_name = "courses_api"
 urlpatterns = [
     path("courses/", api_views.CourseListApi.as_view(), name="course_list"),
     path(
+        "courses/<slug:course_slug>/enrolments/",
+        api_views.CourseEnrolmentsApi.as_view(),
+        name="course_enrolments",
+    ),
+    path(
         "courses/<slug:course_slug>/modules/",
         api_views.ModuleListApi.as_view(),
         name="module_list",

@@ -296,3 +296,46 @@ class CourseStaff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.course} · {self.identifier or self.user} ({self.role})"
+
+
+class EnrolmentSource(models.TextChoices):
+    """How a learner came into a course (every channel enrols through courses.enrolment)."""
+
+    SELF = "self", "Enrolled from the catalogue"
+    PRACTICE = "practice", "Started an attempt or a task in the course"
+    INSTRUCTOR = "instructor", "Enrolled by an instructor of the course"
+    LMS = "lms", "Enrolled through the LMS"
+
+
+class Enrolment(models.Model):
+    """A learner taking a course: the course is on their dashboard and in their API lists.
+
+    One row per (course, learner); the first channel that enrolled them is kept.
+    """
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="enrolments")
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
+    )
+    source = models.CharField(max_length=16, choices=EnrolmentSource.choices)
+    enrolled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["course", "created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "learner"], name="enrolment_unique"),
+            models.CheckConstraint(
+                condition=models.Q(source__in=EnrolmentSource.values),
+                name="enrolment_source_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner} in {self.course}"

@@ -3,10 +3,12 @@
 import html
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
+from courses.enrolment import course_catalogue
 from courses.models import ContentBlock, Course, KeyTakeaway, LearningObjective, Module, Section
 from quayside.scope import ModuleScope, in_scope
 
@@ -43,16 +45,13 @@ def _live_sections() -> QuerySet[Section]:
     return Section.objects.filter(is_archived=False).order_by("position")
 
 
-def course_list_for_reader() -> list[Course]:
-    """Courses that have modules, each with its modules and their live sections prefetched."""
+def course_list_for_reader(*, user: Any = None) -> list[Course]:
+    """The catalogue: courses that have modules, each with its modules and their live sections
+    prefetched, and `is_enrolled` for this user (False for anonymous visitors)."""
     modules = Module.objects.order_by("number", "slug").prefetch_related(
         Prefetch("sections", queryset=_live_sections().only("id", "module_id", "slug", "title"))
     )
-    return list(
-        Course.objects.filter(modules__isnull=False)
-        .distinct()
-        .prefetch_related(Prefetch("modules", queryset=modules))
-    )
+    return list(course_catalogue(user=user).prefetch_related(Prefetch("modules", queryset=modules)))
 
 
 def module_get_for_reader(

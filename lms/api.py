@@ -6,7 +6,9 @@ from rest_framework.exceptions import NotAuthenticated
 from rest_framework.request import Request
 
 from accounts.models import User
+from courses import api as courses_api
 from lms.authentication import ServiceGrant
+from quayside.scope import scope_narrowed
 
 __all__ = ["LearnerScope", "ServiceGrant", "learner_scope"]
 
@@ -23,16 +25,22 @@ class LearnerScope:
         return self.module_ids is None or module_id in self.module_ids
 
 
+# `?course=<slug>` on any learner endpoint narrows it to that course (an unknown slug: nothing).
+COURSE_FILTER_PARAMETER = "course"
+
+
 def learner_scope(request: Request) -> LearnerScope:
-    """A user's own token or session reaches every course; a service account only its own."""
+    """A user's own token or session reaches every course; a service account only its own.
+    Either is narrowed to one course by `?course=<slug>`."""
     user = request.user
     if not isinstance(user, User):
         raise NotAuthenticated()
     grant = request.auth
+    module_ids, account_name = None, None
     if isinstance(grant, ServiceGrant):
-        return LearnerScope(
-            learner=user,
-            module_ids=grant.module_ids,
-            service_account_name=grant.service_account_name,
-        )
-    return LearnerScope(learner=user, module_ids=None, service_account_name=None)
+        module_ids, account_name = grant.module_ids, grant.service_account_name
+    course_slug = request.query_params.get(COURSE_FILTER_PARAMETER)
+    if course_slug:
+        course_modules = courses_api.module_ids_of_course(course_slug=course_slug)
+        module_ids = scope_narrowed(module_ids, course_modules or frozenset())
+    return LearnerScope(learner=user, module_ids=module_ids, service_account_name=account_name)

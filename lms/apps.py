@@ -8,6 +8,6 @@ class LmsConfig(AppConfig):
     def ready(self) -> None:
         # Registers the OpenAPI description of ServiceAccountAuthentication.
         from lms import schema  # noqa: F401
-        from lms.subscriptions import subscribe
+        from lms.subscriptions import subscribe_all
 
-        subscribe()
+        subscribe_all()

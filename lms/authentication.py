@@ -14,8 +14,8 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
 from accounts.models import Role, User
-from courses.models import Module
 from lms.models import ServiceAccount
+from lms.selectors import account_module_ids
 from lms.tokens import token_hash
 from quayside.identifiers import whole_number_or_none
 
@@ -67,9 +67,7 @@ class ServiceAccountAuthentication(BaseAuthentication):
         learner = _learner_in_scope(account, reference)
         if learner is None:
             raise PermissionDenied("That learner is not in this service account's scope.")
-        module_ids = frozenset(
-            Module.objects.filter(course__service_accounts=account).values_list("pk", flat=True)
-        )
+        module_ids = account_module_ids(account_id=account.pk)
         return learner, ServiceGrant(
             service_account_id=account.pk,
             service_account_name=account.name,

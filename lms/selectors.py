@@ -3,7 +3,7 @@
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from accounts.models import User
-from lms.models import ExternalLearnerId
+from lms.models import ExternalLearnerId, ServiceAccount
 
 
 def learner_list_in_account_scope(*, account_id: int) -> QuerySet[User]:
@@ -20,8 +20,8 @@ def learner_list_in_account_scope(*, account_id: int) -> QuerySet[User]:
 
 def account_module_ids(*, account_id: int) -> frozenset[int]:
     """The modules of the account's courses: its scope as `module_ids` for other selectors."""
-    from courses.models import Module
-
     return frozenset(
-        Module.objects.filter(course__service_accounts__pk=account_id).values_list("pk", flat=True)
+        ServiceAccount.objects.filter(pk=account_id, courses__modules__isnull=False).values_list(
+            "courses__modules", flat=True
+        )
     )

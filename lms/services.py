@@ -5,9 +5,9 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from accounts.api import user_create_without_password, user_display_name_change
 from accounts.models import Role, User
-from accounts.services import user_create_without_password, user_display_name_change
-from courses.models import Course
+from courses import api as courses_api
 from lms.models import ExternalLearnerId, ServiceAccount
 from lms.tokens import token_hash, token_new, token_prefix
 
@@ -34,8 +34,8 @@ def service_account_create(
     """
     if ServiceAccount.objects.filter(name=name).exists():
         raise ServiceAccountError(f"A service account named {name!r} exists already.")
-    courses = list(Course.objects.filter(slug__in=course_slugs))
-    missing_courses = sorted(set(course_slugs) - {course.slug for course in courses})
+    course_ids = courses_api.course_ids_by_slug(slugs=course_slugs)
+    missing_courses = sorted(set(course_slugs) - course_ids.keys())
     if missing_courses:
         raise ServiceAccountError(f"No course(s): {', '.join(missing_courses)}.")
     emails = [email.strip().lower() for email in learner_emails]
@@ -54,7 +54,7 @@ def service_account_create(
     account = ServiceAccount.objects.create(
         name=name, token_hash=token_hash(token), token_prefix=token_prefix(token)
     )
-    account.courses.set(courses)
+    account.courses.set(course_ids.values())
     account.learners.set(learners)
     return IssuedServiceAccount(account=account, token=token)
 
@@ -192,7 +192,7 @@ def service_account_scope_change(
 ) -> ServiceAccount:
     """Add or remove courses and learners in a service account's scope after its creation."""
     account = _account(name)
-    courses = {c.slug: c for c in Course.objects.filter(slug__in=[*add_courses, *remove_courses])}
+    courses = courses_api.course_ids_by_slug(slugs=[*add_courses, *remove_courses])
     missing = sorted((set(add_courses) | set(remove_courses)) - courses.keys())
     if missing:
         raise ServiceAccountError(f"No course(s): {', '.join(missing)}.")

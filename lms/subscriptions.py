@@ -1,32 +1,35 @@
 """The lms app's reactions to grading and certification: webhooks, all hooks in one place.
 
-Announcements arrive after the grading or certification transaction committed; each becomes
-webhook deliveries (rows first) enqueued robustly. A failure is logged, never raised into the
-request that graded or certified.
+Grading announcements arrive inside the grading transaction, certificate ones after theirs
+committed (see `quayside.announcements`); each becomes webhook deliveries (rows first) whose
+messages are sent after the commit. A failure is logged, never raised into the request that
+graded or certified.
 """
 
 import logging
 
-from assessments.api import attempt_owner, subscribe_attempt_graded
-from certificates.api import REVOKED, certificate_change_get, subscribe_certificate_changed
+from django.utils import timezone
+
+from assessments.api import assessment_module_id, attempt_owner
+from certificates.api import certificate_change_get, program_module_id
 from lms.models import WebhookEvent
 from lms.tasks import send_webhook
 from lms.webhooks import Subject, webhook_deliveries_record
-from practicals.api import submission_owner, subscribe_submission_graded
+from practicals.api import submission_owner, task_module_id
+from quayside.announcements import Topic, subscribe
 from quayside.enqueue import enqueue_after_commit
 
 logger = logging.getLogger(__name__)
 
 
-def subscribe() -> None:
-    subscribe_attempt_graded(on_attempt_graded)
-    subscribe_submission_graded(on_submission_graded)
-    subscribe_certificate_changed(on_certificate_changed)
+def subscribe_all() -> None:
+    subscribe(Topic.ATTEMPT_GRADED, on_attempt_graded)
+    subscribe(Topic.SUBMISSION_GRADED, on_submission_graded)
+    subscribe(Topic.CERTIFICATE_ISSUED, on_certificate_issued)
+    subscribe(Topic.CERTIFICATE_REVOKED, on_certificate_revoked)
 
 
 def on_attempt_graded(attempt_id: int) -> None:
-    from assessments.api import assessment_module_id
-
     owner = attempt_owner(attempt_id=attempt_id)
     if owner is None:
         return
@@ -45,8 +48,6 @@ def on_attempt_graded(attempt_id: int) -> None:
 
 
 def on_submission_graded(submission_id: int) -> None:
-    from practicals.api import task_module_id
-
     owner = submission_owner(submission_id=submission_id)
     if owner is None:
         return
@@ -65,15 +66,18 @@ def on_submission_graded(submission_id: int) -> None:
     )
 
 
-def on_certificate_changed(certificate_id: int, change: str) -> None:
+def on_certificate_issued(certificate_id: int) -> None:
+    _certificate_announce(WebhookEvent.CERTIFICATE_ISSUED, certificate_id=certificate_id)
+
+
+def on_certificate_revoked(certificate_id: int) -> None:
+    _certificate_announce(WebhookEvent.CERTIFICATE_REVOKED, certificate_id=certificate_id)
+
+
+def _certificate_announce(event: WebhookEvent, *, certificate_id: int) -> None:
     found = certificate_change_get(certificate_id=certificate_id)
     if found is None:
         return
-    event = (
-        WebhookEvent.CERTIFICATE_REVOKED if change == REVOKED else WebhookEvent.CERTIFICATE_ISSUED
-    )
-    from certificates.api import program_module_id
-
     _announce(
         event,
         learner_id=found.learner_id,
@@ -89,8 +93,6 @@ def on_certificate_changed(certificate_id: int, change: str) -> None:
 
 
 def _now_key() -> str:
-    from django.utils import timezone
-
     return timezone.now().strftime("%Y%m%dT%H%M%S%f")
 
 

@@ -29,6 +29,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from standardwebhooks import Webhook
 
+from accounts.models import User
 from lms.models import (
     ExternalLearnerId,
     ServiceAccount,
@@ -149,8 +150,6 @@ def webhook_deliveries_record(*, event: WebhookEvent, subject: Subject) -> list[
 
 
 def _learner(learner_id: int, external_id: str | None) -> dict[str, Any]:
-    from accounts.models import User
-
     email = User.objects.filter(pk=learner_id).values_list("email", flat=True).first()
     return {"id": learner_id, "email": email, "external_id": external_id}
 

@@ -6,6 +6,6 @@ class LtiConfig(AppConfig):
     verbose_name = "LTI 1.3 tool"
 
     def ready(self) -> None:
-        from lti.subscriptions import subscribe
+        from lti.subscriptions import subscribe_all
 
-        subscribe()
+        subscribe_all()

@@ -12,11 +12,11 @@ from typing import Final
 
 from django.urls import reverse
 
-from assessments.api import assessment_result_for_learner, assessment_titles
-from certificates.api import REVOKED, certificate_change_get, program_titles
-from courses.api import course_first_module, course_titles
+from assessments.api import assessment_course_id, assessment_result_for_learner, assessment_titles
+from certificates.api import REVOKED, certificate_change_get, program_course_id, program_titles
+from courses.api import course_first_module, course_id_for, course_titles
 from lti.models import TargetKind
-from practicals.api import task_result_for_learner, task_titles
+from practicals.api import task_course_id, task_result_for_learner, task_titles
 
 # Every score goes back as a percentage, so a gradebook column means the same for every kind.
 SCORE_MAXIMUM: Final = Decimal(100)
@@ -62,6 +62,17 @@ def target_get(*, kind: str, slug: str) -> Target | None:
         if target.slug == slug:
             return target
     return None
+
+
+def target_course_id(*, kind: str, slug: str) -> int | None:
+    """The course a placement's target belongs to: a launch enrols its learner there."""
+    if kind == TargetKind.ASSESSMENT:
+        return assessment_course_id(slug=slug)
+    if kind == TargetKind.PRACTICAL_TASK:
+        return task_course_id(slug=slug)
+    if kind == TargetKind.CERTIFICATION_PROGRAM:
+        return program_course_id(slug=slug)
+    return course_id_for(course_slug=slug)
 
 
 def target_landing_url(*, kind: str, slug: str) -> str:

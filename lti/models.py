@@ -35,6 +35,11 @@ class LtiLink(models.Model):
     )
     target_kind = models.CharField(max_length=32, choices=TargetKind.choices)
     target_slug = models.SlugField(max_length=120)
+    # The course of the target, kept so the instructors' page is scoped to the courses each
+    # instructor teaches in SQL (set when the link is made; see provisioning.link_for_resource).
+    course = models.ForeignKey(
+        "courses.Course", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     # The gradebook column for this placement (AGS); blank until the platform names or we create
     # one. One line item per placement, so two placements of one exam are two columns.
     lineitem_url = models.URLField(max_length=SERVICE_URL_MAX_LENGTH, blank=True)

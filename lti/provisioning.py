@@ -14,14 +14,15 @@ from django.db import IntegrityError, transaction
 from lti_tool.lti_core.utils import normalize_role
 from lti_tool.models import LtiDeployment, LtiRegistration, LtiResourceLink, LtiUser
 
-from accounts.models import Role, User
-from accounts.services import (
+from accounts.api import (
     user_create_without_password,
     user_display_name_change,
     user_is_integration_managed,
     user_role_follow_integration,
 )
-from lti.content import target_get
+from accounts.models import Role, User
+from courses import api as courses_api
+from lti.content import target_course_id, target_get
 from lti.models import LtiLink
 
 # The custom parameter a deep-linked placement carries: "<kind>:<slug>".
@@ -120,6 +121,19 @@ def _account_create(*, issuer: str, sub: str, claimed_email: str, name: str, rol
     return user
 
 
+def course_membership_record(*, user: User, roles: Iterable[str], course_id: int | None) -> None:
+    """A launch into a placement of a course: its learners are enrolled in the course, and
+    those with a teaching role in the LMS course become its staff (source: the LMS)."""
+    if course_id is None:
+        return
+    if quayside_role(roles) == Role.INSTRUCTOR:
+        courses_api.course_staff_add_from_lms(course_id=course_id, user=user)
+    else:
+        courses_api.enrolment_for_course(
+            course_id=course_id, learner=user, source=courses_api.EnrolmentSource.LMS
+        )
+
+
 def target_parameter(*, kind: str, slug: str) -> dict[str, str]:
     return {TARGET_PARAMETER: f"{kind}:{slug}"}
 
@@ -139,7 +153,12 @@ def link_for_resource(
         if target_get(kind=kind, slug=slug) is None:
             return None
         link, _ = LtiLink.objects.get_or_create(
-            resource_link=resource_link, defaults={"target_kind": kind, "target_slug": slug}
+            resource_link=resource_link,
+            defaults={
+                "target_kind": kind,
+                "target_slug": slug,
+                "course_id": target_course_id(kind=kind, slug=slug),
+            },
         )
     if lineitem_url and link.lineitem_url != lineitem_url:
         link.lineitem_url = lineitem_url

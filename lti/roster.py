@@ -7,12 +7,15 @@ learner who launches later is the same account, and their results go back to the
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 from lti_tool.models import LtiContext, LtiMembership
 from pylti1p3.exception import LtiException
 
+from certificates.api import certificate_latest_id
 from lti.content import certificate_result, result_for_learner
 from lti.grades import grade_deliveries_record
 from lti.models import LtiLink, TargetKind
+from lti.platform_services import nrps_for
 from lti.provisioning import platform_user_account
 
 
@@ -29,8 +32,6 @@ class RosterSync:
 
 def members_sync(*, context_id: int) -> RosterSync:
     """Fetch every page of the course's members and provision an account for each active one."""
-    from lti.platform_services import nrps_for
-
     context = LtiContext.objects.select_related("deployment__registration").get(pk=context_id)
     if not context.memberships_url:
         raise RosterError("The LMS did not offer its Names and Roles service for this course.")
@@ -55,8 +56,6 @@ def members_sync(*, context_id: int) -> RosterSync:
 
 def link_results_record(*, link_id: int) -> list[int]:
     """Record every member's current result on the placement (an instructor's "send all")."""
-    from certificates.api import certificate_latest_id
-
     link = LtiLink.objects.select_related("resource_link__context").get(pk=link_id)
     learner_ids = LtiMembership.objects.filter(
         context=link.resource_link.context, is_active=True, user__auth_user__isnull=False
@@ -93,8 +92,6 @@ REFRESH_LINKS_PER_RUN = 50
 
 def links_results_refresh() -> list[int]:
     """Record current results for the assessment placements refreshed longest ago."""
-    from django.utils import timezone
-
     links = list(
         LtiLink.objects.filter(target_kind=TargetKind.ASSESSMENT)
         .order_by("updated_at")

@@ -1,28 +1,31 @@
 """The lti app's reactions to grading and certification: every hook in one place.
 
-Each announcement arrives after the grading transaction committed. A reaction records the
-learner's new result as grade deliveries (rows first) and enqueues their sending robustly; a
-failure here is logged and never reaches the grading request or the other subscribers.
+Grading announcements arrive inside the grading transaction, certificate ones after theirs
+committed (see `quayside.announcements`). A reaction records the learner's new result as grade
+deliveries (rows first) whose messages are sent after the commit; a failure here is logged and
+never reaches the grading request or the other subscribers.
 """
 
 import logging
 
-from assessments.api import attempt_owner, subscribe_attempt_graded
-from certificates.api import subscribe_certificate_changed
+from assessments.api import attempt_owner
 from lti.content import certificate_result, result_for_learner
 from lti.grades import grade_deliveries_record
 from lti.models import LtiLink, TargetKind
 from lti.tasks import send_grade
-from practicals.api import submission_owner, subscribe_submission_graded
+from practicals.api import submission_owner
+from quayside.announcements import Topic, subscribe
 from quayside.enqueue import enqueue_after_commit
 
 logger = logging.getLogger(__name__)
 
 
-def subscribe() -> None:
-    subscribe_attempt_graded(on_attempt_graded)
-    subscribe_submission_graded(on_submission_graded)
-    subscribe_certificate_changed(on_certificate_changed)
+def subscribe_all() -> None:
+    subscribe(Topic.ATTEMPT_GRADED, on_attempt_graded)
+    subscribe(Topic.SUBMISSION_GRADED, on_submission_graded)
+    # The certificate's own status says which: its result is the same question either way.
+    subscribe(Topic.CERTIFICATE_ISSUED, on_certificate_changed)
+    subscribe(Topic.CERTIFICATE_REVOKED, on_certificate_changed)
 
 
 def on_attempt_graded(attempt_id: int) -> None:
@@ -37,7 +40,7 @@ def on_submission_graded(submission_id: int) -> None:
         results_record(kind=TargetKind.PRACTICAL_TASK, slug=owner[1], learner_id=owner[0])
 
 
-def on_certificate_changed(certificate_id: int, change: str) -> None:
+def on_certificate_changed(certificate_id: int) -> None:
     try:
         found = certificate_result(certificate_id=certificate_id)
         if found is None:

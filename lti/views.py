@@ -22,14 +22,20 @@ from lti_tool.utils import sync_data_from_launch
 from pylti1p3.contrib.django import DjangoCacheDataStorage, DjangoOIDCLogin
 from pylti1p3.exception import LtiException, OIDCException
 
+from accounts.api import request_user
 from accounts.models import Role
 from lti import deep_linking
-from lti.content import target_landing_url
+from lti.content import target_course_id, target_landing_url
 from lti.keys import tool_jwks
 from lti.launch_errors import Refusal, refusal_for
 from lti.middleware import session_mark_embedded
 from lti.protocol import QuaysideToolConfig, message_launch_for
-from lti.provisioning import link_for_resource, platform_user_account, quayside_role
+from lti.provisioning import (
+    course_membership_record,
+    link_for_resource,
+    platform_user_account,
+    quayside_role,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -157,4 +163,9 @@ def _resource_landing(request: HttpRequest, lti_launch: LtiLaunch) -> HttpRespon
                 status=404,
             ),
         )
+    course_membership_record(
+        user=request_user(request),
+        roles=list(lti_launch.roles_claim or []),
+        course_id=target_course_id(kind=link.target_kind, slug=link.target_slug),
+    )
     return HttpResponseRedirect(target_landing_url(kind=link.target_kind, slug=link.target_slug))

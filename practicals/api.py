@@ -1,6 +1,5 @@
 """What other apps may ask of practical grading. Plain values out; no model crosses this door."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -8,28 +7,11 @@ from decimal import Decimal
 from django.db.models import OuterRef, Subquery
 
 from practicals.models import CheckResult, GradingRun, PracticalTask, Submission, Verdict
+from practicals.selectors import engine_health_list
 
 # Re-exported: a course package's sync loads its tasks through this door.
 from practicals.services.tasks import practical_tasks_load as practical_tasks_load
 from practicals.task_definitions import TaskDefinitionError as TaskDefinitionError
-
-SubmissionGradedSubscriber = Callable[[int], None]
-_submission_graded_subscribers: list[SubmissionGradedSubscriber] = []
-
-
-def subscribe_submission_graded(subscriber: SubmissionGradedSubscriber) -> None:
-    """`subscriber(submission_id)` runs inside the transaction that stores a grading run.
-
-    A subscriber writes what it must remember in that transaction (so it is kept exactly when
-    the run is) and defers any message with `quayside.enqueue.enqueue_after_commit`.
-    """
-    if subscriber not in _submission_graded_subscribers:
-        _submission_graded_subscribers.append(subscriber)
-
-
-def submission_graded(*, submission_id: int) -> None:
-    for subscriber in list(_submission_graded_subscribers):
-        subscriber(submission_id)
 
 
 def submission_owner(*, submission_id: int) -> tuple[int, str] | None:
@@ -208,8 +190,6 @@ class GradingEngineState:
 
 def grading_engines() -> list[GradingEngineState]:
     """Every grading engine as its worker last reported it; empty before any worker reported."""
-    from practicals.selectors import engine_health_list
-
     return [
         GradingEngineState(
             worker=health.worker,
@@ -219,3 +199,9 @@ def grading_engines() -> list[GradingEngineState]:
         )
         for health in engine_health_list()
     ]
+
+
+def task_course_id(*, slug: str) -> int | None:
+    """The course a practical task belongs to (an LMS placement enrols into it)."""
+    rows = PracticalTask.objects.filter(slug=slug).values_list("module__course_id", flat=True)
+    return rows.first()

@@ -9,8 +9,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.api import staff_module_scope, user_is_instructor
 from accounts.models import User
-from accounts.permissions import staff_module_scope, user_is_instructor
 from courses import api as courses_api
 from practicals.models import (
     CheckResult,
@@ -22,6 +22,7 @@ from practicals.models import (
     SubmissionStatus,
     Verdict,
 )
+from quayside.errors import NotFoundError
 from quayside.scope import ModuleScope, in_scope
 
 # What a learner reads when grading failed on our side (verdict "error"). The run's own reason
@@ -32,11 +33,11 @@ LEARNER_ERROR_REASON = (
 )
 
 
-class PracticalTaskNotFoundError(LookupError):
+class PracticalTaskNotFoundError(NotFoundError):
     pass
 
 
-class SubmissionNotFoundError(LookupError):
+class SubmissionNotFoundError(NotFoundError):
     pass
 
 

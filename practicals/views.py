@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.permissions import instructor_required, request_user, user_is_instructor
+from accounts.api import instructor_required, request_user, user_is_instructor
 from courses import api as courses_api
 from practicals import selectors
 from practicals.forms import SUBMISSION_FORMS, SUBMISSION_REQUEST_MAX_BYTES, SubmissionForm

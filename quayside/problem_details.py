@@ -28,7 +28,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler, set_rollback
 
-from accounts.permissions import IsInstructor
+from accounts.api import IsInstructor
+from quayside.errors import DomainError
 
 logger = logging.getLogger(__name__)
 
@@ -101,9 +102,25 @@ def problem_body(
     return body
 
 
+def domain_problem_response(
+    error: DomainError, *, request: HttpRequest, **extra: Any
+) -> JsonResponse:
+    """A page's JSON endpoint (the portal's autosave) refusing with the API's problem format."""
+    body = problem_body(
+        status=error.status,
+        code=error.code,
+        detail=error.message,
+        instance=request.path,
+        errors=None,
+    )
+    return JsonResponse(body | extra, status=error.status, content_type=PROBLEM_MEDIA_TYPE)
+
+
 def _as_api_exception(exc: Exception) -> exceptions.APIException | None:
     if isinstance(exc, exceptions.APIException):
         return exc
+    if isinstance(exc, DomainError):
+        return Problem(status=exc.status, code=exc.code, detail=exc.message)
     if isinstance(exc, Http404):
         return exceptions.NotFound(str(exc) or None)
     if isinstance(exc, DjangoPermissionDenied):

@@ -12,6 +12,11 @@ from django.db.models import Q
 ModuleScope = frozenset[int] | None
 
 
+def scope_narrowed(module_ids: ModuleScope, to: frozenset[int]) -> frozenset[int]:
+    """The scope within `to` as well (a request's course filter on top of its grant)."""
+    return to if module_ids is None else module_ids & to
+
+
 def in_scope(module_field: str, module_ids: ModuleScope) -> Q:
     """`Q(<module_field>__in=module_ids)`, or an empty Q when every module is reachable."""
     if module_ids is None:

@@ -22,8 +22,6 @@ from assessments.endpoints.attempts_access import (
     attempt_get_for_scope,
     attempt_question_get_for_save_in_scope,
     attempt_question_get_for_scope,
-    idempotency_key,
-    idempotency_key_parameter,
     scope_of,
 )
 from assessments.endpoints.attempts_reads import attempt_detail, attempt_summary
@@ -34,6 +32,7 @@ from assessments.services.attempts import (
     attempt_submit,
 )
 from courses import api as courses_api
+from quayside.idempotency_keys import idempotency_key, idempotency_key_parameter
 from quayside.problem_details import Problem, problem_response
 
 TAG = "attempts"

@@ -6,14 +6,8 @@ below combine the learner getters of `attempt_selectors` with that course scope,
 not-found for anything outside it, so no endpoint checks ownership or scope itself.
 """
 
-import re
-
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter
-from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from assessments.attempt_selectors import (
@@ -25,63 +19,17 @@ from assessments.attempt_selectors import (
 )
 from assessments.models import Assessment, Attempt, AttemptQuestion
 from assessments.portal_selectors import AssessmentNotFound
-from assessments.services.attempts import AttemptError, attempt_finalise_if_expired
+from assessments.services.attempts import attempt_finalise_if_expired
 from lms.api import LearnerScope, learner_scope
 from quayside.parsers import StrictJSONParser
-from quayside.problem_details import Problem
 from quayside.scope import in_scope
 
-IDEMPOTENCY_KEY_HEADER = "Idempotency-Key"
-# Printable ASCII without spaces, up to the length of the attempt's key columns.
-IDEMPOTENCY_KEY_PATTERN = r"^[!-~]{1,100}$"
 # Scope name of the stricter throttle rate for starting and submitting attempts.
 ATTEMPT_TRANSITION_THROTTLE = "attempt_transition"
 
 
-def idempotency_key_parameter(action: str) -> OpenApiParameter:
-    return OpenApiParameter(
-        IDEMPOTENCY_KEY_HEADER,
-        OpenApiTypes.STR,
-        location=OpenApiParameter.HEADER,
-        required=False,
-        pattern=IDEMPOTENCY_KEY_PATTERN,
-        description=(
-            f"Any unique string (up to 100 printable ASCII characters). Repeating the request "
-            f"with the same key {action} instead of acting twice."
-        ),
-    )
-
-
-def idempotency_key(request: Request) -> str:
-    """The request's Idempotency-Key header, or "" without one; 400 when it is malformed."""
-    if IDEMPOTENCY_KEY_HEADER not in request.headers:
-        return ""
-    key = request.headers[IDEMPOTENCY_KEY_HEADER]
-    if not re.fullmatch(IDEMPOTENCY_KEY_PATTERN, key):
-        raise ValidationError(
-            {IDEMPOTENCY_KEY_HEADER: ["Use 1 to 100 printable ASCII characters, no spaces."]}
-        )
-    return key
-
-
-def domain_error_as_api_exception(exc: Exception) -> Exception:
-    """Not-found getters and refused services, as the API exceptions that render as problems."""
-    if isinstance(exc, AttemptNotFound | AssessmentNotFound):
-        return NotFound(str(exc))
-    if isinstance(exc, AttemptError):
-        return Problem(status=exc.status, code=exc.code, detail=exc.message)
-    return exc
-
-
-class DomainErrorsAsProblems:
-    """Mix into an APIView (first) so the assessments' domain errors become problem responses."""
-
-    def handle_exception(self, exc: Exception) -> Response:
-        return super().handle_exception(domain_error_as_api_exception(exc))  # type: ignore[misc]
-
-
-class LearnerApiView(DomainErrorsAsProblems, APIView):
-    """Base of the learner endpoints: JSON in, JSON out, domain errors as problems."""
+class LearnerApiView(APIView):
+    """Base of the learner endpoints: JSON in, JSON out (domain errors answer as problems)."""
 
     parser_classes = [StrictJSONParser]
 

@@ -27,11 +27,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import IsCourseStaff
+from accounts.api import IsCourseStaff
 from assessments import staff_routes
 from assessments.attempt_selectors import mastery_for_learner
 from assessments.endpoints.attempts_access import (
-    DomainErrorsAsProblems,
     LearnerApiView,
     assessment_get_for_scope,
     scope_of,
@@ -348,7 +347,7 @@ def _results(request: Request, slug: str) -> QuerySet[Attempt]:
         parameters=RESULT_FILTER_PARAMETERS,
     )
 )
-class AssessmentResults(DomainErrorsAsProblems, generics.ListAPIView[Attempt]):
+class AssessmentResults(generics.ListAPIView[Attempt]):
     permission_classes = [IsCourseStaff]
     course_module_of = staticmethod(staff_routes.assessment_module)
     serializer_class = InstructorAttemptResultOutput
@@ -387,7 +386,7 @@ def _csv_lines(attempts: QuerySet[Attempt]) -> Iterator[str]:
         yield writer.writerow(row)
 
 
-class AssessmentResultsCsv(DomainErrorsAsProblems, APIView):
+class AssessmentResultsCsv(APIView):
     permission_classes = [IsCourseStaff]
     course_module_of = staticmethod(staff_routes.assessment_module)
     # JSON first, so problem responses are negotiated even by a client that asks for CSV.

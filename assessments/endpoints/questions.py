@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import (
+from accounts.api import (
     IsCourseStaff,
     IsInstructor,
     request_user,

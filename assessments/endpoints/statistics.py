@@ -17,9 +17,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import IsCourseStaff
+from accounts.api import IsCourseStaff
 from assessments import staff_routes
-from assessments.endpoints.attempts_access import DomainErrorsAsProblems
 from assessments.endpoints.lms import CsvRenderer
 from assessments.models import Assessment
 from assessments.portal_selectors import assessment_get_for_instructor
@@ -107,7 +106,7 @@ def _statistics(request: Request, slug: str) -> AssessmentStatistics:
     )
 
 
-class AssessmentStatisticsApi(DomainErrorsAsProblems, APIView):
+class AssessmentStatisticsApi(APIView):
     permission_classes = [IsCourseStaff]
     course_module_of = staticmethod(staff_routes.assessment_module)
 
@@ -132,7 +131,7 @@ class AssessmentStatisticsApi(DomainErrorsAsProblems, APIView):
         return Response(AssessmentStatisticsOutput(body).data)
 
 
-class AssessmentStatisticsCsv(DomainErrorsAsProblems, APIView):
+class AssessmentStatisticsCsv(APIView):
     permission_classes = [IsCourseStaff]
     course_module_of = staticmethod(staff_routes.assessment_module)
     # JSON first, so problem responses are negotiated even by a client that asks for CSV.

@@ -17,7 +17,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
-from assessments import events
 from assessments.models import (
     Assessment,
     Attempt,
@@ -30,20 +29,21 @@ from assessments.models import (
 )
 from assessments.question_types import QUESTION_TYPES, instantiate
 from assessments.services.draw import BlueprintUnfillable, DrawnQuestion, questions_draw
+from courses import api as courses_api
+from courses.api import EnrolmentSource
+from quayside import announcements
+from quayside.announcements import Topic
+from quayside.errors import DomainError
 
 # Seeds are stored in a signed 64-bit column; 31 bits are plenty to vary parameters.
 SEED_BITS = 31
 
 
-class AttemptError(Exception):
+class AttemptError(DomainError):
     """A refused request; `code` names the reason for API clients, the message is for people."""
 
     code = "attempt_error"
     status = 409
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class AssessmentUnavailable(AttemptError):
@@ -277,6 +277,12 @@ def _attempt_create(
         max_score=sum((question.version.points for question in drawn), Decimal(0)),
     )
     frozen = AttemptQuestion.objects.bulk_create(_frozen_questions(attempt, drawn, rng))
+    if number == 1:
+        # A learner practising in a course is taking it (courses.enrolment): one statement,
+        # nothing when they are enrolled already.
+        courses_api.enrolment_for_module(
+            learner_id=learner.pk, module_id=assessment.module_id, source=EnrolmentSource.PRACTICE
+        )
     # The caller shows the new attempt at once, and its questions are already here with their
     # versions and questions: they are left as the attempt's prefetched `questions`, as
     # prefetch_related would, so the first read needs no query.
@@ -375,7 +381,7 @@ def attempt_submit(
         ]
     )
     # Inside the transaction: subscribers record their follow-up work atomically with the grade.
-    events.attempt_graded(attempt_id=locked.pk)
+    announcements.publish(Topic.ATTEMPT_GRADED, locked.pk)
     return locked
 
 

@@ -212,9 +212,21 @@ def question_bank_load(*, module_id: int, directory: Path) -> BankLoadSummary:
     summary = BankLoadSummary()
     existing = {
         question.key: question
-        for question in Question.objects.select_related("current_version").prefetch_related("tags")
+        for question in Question.objects.select_related(
+            "current_version", "section"
+        ).prefetch_related("tags")
     }
-    for item in bank_items_read(directory=directory, module_id=module_id, references=references):
+    items = bank_items_read(directory=directory, module_id=module_id, references=references)
+    # Keys are unique across courses: a key another module holds is refused, never taken over.
+    taken = [
+        f"{item.source}: {item.key}: the key belongs to a question of another course; "
+        "question keys are unique across all courses"
+        for item in items
+        if (other := existing.get(item.key)) is not None and other.section.module_id != module_id
+    ]
+    if taken:
+        raise BankError(taken)
+    for item in items:
         question = existing.get(item.key)
         if question is None:
             question_create(

@@ -208,6 +208,21 @@ def assessments_load(*, module_id: int, path: Path) -> CatalogueSummary:
     a blueprint its pool cannot fill is refused (CatalogueError), and nothing is written."""
     catalogue = yaml.safe_load(path.read_text(encoding="utf-8"))
     summary = CatalogueSummary()
-    for plan in _plan(catalogue, module_id=module_id):
+    plans = _plan(catalogue, module_id=module_id)
+    # Slugs are unique across courses: one another module holds is refused, never taken over.
+    taken = (
+        Assessment.objects.filter(slug__in=[plan.slug for plan in plans])
+        .exclude(module_id=module_id)
+        .values_list("slug", flat=True)
+    )
+    if taken:
+        raise CatalogueError(
+            [
+                f"{slug}: the slug belongs to an assessment of another course; "
+                "assessment slugs are unique across all courses"
+                for slug in sorted(taken)
+            ]
+        )
+    for plan in plans:
         _upsert(plan, summary)
     return summary

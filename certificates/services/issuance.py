@@ -19,7 +19,6 @@ from django.utils import timezone
 
 from accounts.models import User
 from assessments import api as assessments_api
-from certificates import events
 from certificates.codes import new_verification_code
 from certificates.credentials import (
     AchievementDefinition,
@@ -46,7 +45,10 @@ from certificates.selectors import (
 )
 from certificates.services.status_lists import status_index_allocate, status_list_publish
 from certificates.signed_json import dump_signed
+from quayside import announcements
+from quayside.announcements import Topic
 from quayside.enqueue import enqueue_after_commit
+from quayside.errors import DomainError
 
 logger = logging.getLogger(__name__)
 
@@ -54,12 +56,15 @@ ACHIEVEMENT_TYPE = "Certificate"
 NAME_CHANGE_REASON = "The learner changed the name printed on their certificate."
 
 
-class CertificationError(Exception):
+class CertificationError(DomainError):
     """The requested change to a certificate is not allowed in its current state."""
+
+    code = "certificate_state_conflict"
+    status = 409
 
 
 class CertificateAlreadyActive(CertificationError):
-    pass
+    code = "certificate_already_active"
 
 
 @dataclass(frozen=True)
@@ -240,7 +245,7 @@ def certificate_revoke(
             # already expired keeps the cycle its expiry opened.
             _exam_cycle_open(certificate, starts_at=now, reason="the certificate was revoked")
     certificate.refresh_from_db()
-    _announce(certificate.pk, events.REVOKED)
+    announcements.publish_after_commit(Topic.CERTIFICATE_REVOKED, certificate.pk)
     logger.info("certificate %s revoked by %s", certificate.pk, instructor.pk)
     return certificate
 
@@ -334,7 +339,7 @@ def _certificate_create(issue: _Issue) -> Certificate:
                 certificate, starts_at=issue.expires_at, reason="the certificate expires"
             )
     _enqueue_pdf_render(certificate.pk)
-    _announce(certificate.pk, events.ISSUED)
+    announcements.publish_after_commit(Topic.CERTIFICATE_ISSUED, certificate.pk)
     logger.info(
         "certificate %s issued (%s) to learner %s for program %s",
         certificate.pk,
@@ -354,18 +359,10 @@ def _supersede(certificate: Certificate, *, now: datetime) -> None:
 
 
 def _enqueue_pdf_render(certificate_id: int) -> None:
-    from certificates.tasks import render_certificate_pdf
+    from certificates.tasks import render_certificate_pdf  # the tasks module imports this one
 
     # A lost message costs nothing: the PDF is rendered on first download if it is missing.
     enqueue_after_commit(render_certificate_pdf, certificate_id)
-
-
-def _announce(certificate_id: int, change: str) -> None:
-    # Robust: a failing subscriber (a webhook or LMS grade enqueue) never stops the others.
-    transaction.on_commit(
-        lambda: events.certificate_changed(certificate_id=certificate_id, change=change),
-        robust=True,
-    )
 
 
 def _expiry(program: CertificationProgram, issued_at: datetime) -> datetime | None:

@@ -54,6 +54,12 @@ def certification_program_load(*, path: Path) -> ProgramLoadOutcome:
         "exam_attempts_per_cycle": _attempts_per_cycle(entry, path),
     }
     program = CertificationProgram.objects.filter(slug=entry["slug"]).first()
+    if program is not None and program.module_id != module_id:
+        # Slugs are unique across courses: another module's program is refused, not taken over.
+        raise ProgramCatalogueError(
+            f"{path.name}: the program {entry['slug']} belongs to another course; "
+            "program slugs are unique across all courses"
+        )
     created = program is None
     if program is None:
         program = CertificationProgram.objects.create(slug=entry["slug"], **fields)

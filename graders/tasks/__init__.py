@@ -1,9 +1,10 @@
 """Practical task folders as data: `<slug>/task.yaml`, `starter/`, `reference/`, `wrong/*/`.
 
 The folders are course content: they live in a course package's `tasks/` (see
-docs/course-format.md), never in this library. `load_task(slug, directory=...)` reads one into plain values (no Django): the `TaskSpec` the pipeline grades
-against plus what the Django side stores (title, sections, objectives, instructions, starter
-files). `reference/` scores full marks and each `wrong/<flaw>/` fails the checks its name says;
+docs/course-format.md), never in this library. `load_task(slug, directory=...)` reads one
+into plain values (no Django): the `TaskSpec` the pipeline grades against plus what the
+Django side stores (title, sections, objectives, instructions, starter files).
+`reference/` scores full marks and each `wrong/<flaw>/` fails the checks its name says;
 the pipeline tests prove both.
 
 Submission files by kind: `dockerfile` tasks take `Dockerfile`; `archive` tasks an archive of

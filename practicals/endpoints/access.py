@@ -5,30 +5,9 @@ A learner request acts for one learner (their own token or session, or a service
 checks with that scope and raise not-found for anything outside it.
 """
 
-from rest_framework.exceptions import NotFound
-from rest_framework.response import Response
-from rest_framework.views import APIView
-
 from lms.api import LearnerScope
 from practicals import selectors
 from practicals.models import PracticalTask, Submission
-from practicals.services.submissions import SubmissionRefusedError
-from quayside.problem_details import Problem
-
-
-def domain_error_as_api_exception(exc: Exception) -> Exception:
-    if isinstance(exc, selectors.PracticalTaskNotFoundError | selectors.SubmissionNotFoundError):
-        return NotFound(str(exc))
-    if isinstance(exc, SubmissionRefusedError):
-        return Problem(status=exc.status, code=exc.code, detail=exc.message)
-    return exc
-
-
-class PracticalsApiView(APIView):
-    """Base of the practicals endpoints: domain errors become problem responses."""
-
-    def handle_exception(self, exc: Exception) -> Response:
-        return super().handle_exception(domain_error_as_api_exception(exc))
 
 
 def task_get_for_scope(*, scope: LearnerScope, slug: str) -> PracticalTask:

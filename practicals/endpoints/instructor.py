@@ -9,10 +9,10 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from accounts.permissions import IsInstructor, request_user
+from accounts.api import IsInstructor, request_user
 from practicals import selectors
-from practicals.endpoints.access import PracticalsApiView
 from practicals.endpoints.outputs import decimal_field, submission_fields
 from practicals.models import GradingRun, RunTrigger, Submission, SubmissionStatus, Verdict
 from practicals.services.submissions import submission_regrade, task_submissions_regrade
@@ -21,7 +21,7 @@ from quayside.problem_details import problem_response
 TAG = "practicals-instructors"
 
 
-class InstructorApiView(PracticalsApiView):
+class InstructorApiView(APIView):
     permission_classes = [IsAuthenticated, IsInstructor]
 
 

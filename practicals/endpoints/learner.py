@@ -16,13 +16,12 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from assessments.endpoints.attempts_access import idempotency_key, idempotency_key_parameter
 from courses import api as courses_api
 from lms.api import learner_scope
 from practicals import selectors
 from practicals.endpoints.access import (
-    PracticalsApiView,
     submission_get_for_scope,
     task_get_for_scope,
 )
@@ -44,6 +43,7 @@ from practicals.services.submissions import (
     submission_create,
 )
 from practicals.starter_archive import starter_zip
+from quayside.idempotency_keys import idempotency_key, idempotency_key_parameter
 from quayside.parsers import StrictJSONParser
 from quayside.problem_details import problem_response
 
@@ -339,7 +339,7 @@ _RESULT_EXAMPLE = OpenApiExample(
 )
 
 
-class PracticalTaskList(PracticalsApiView):
+class PracticalTaskList(APIView):
     # Declared so the schema documents the paginated envelope the view returns.
     pagination_class = PageNumberPagination
 
@@ -359,7 +359,7 @@ class PracticalTaskList(PracticalsApiView):
         )
 
 
-class PracticalTaskDetail(PracticalsApiView):
+class PracticalTaskDetail(APIView):
     @extend_schema(
         tags=[TAG],
         operation_id="practical_task_get",
@@ -373,7 +373,7 @@ class PracticalTaskDetail(PracticalsApiView):
         return Response(PracticalTaskDetailOutput(task_detail(task, attempts_used=used)).data)
 
 
-class SubmissionCreate(PracticalsApiView):
+class SubmissionCreate(APIView):
     parser_classes = [StrictJSONParser, MultiPartParser, FormParser]
     throttle_scope = SUBMISSION_THROTTLE
     max_request_body_bytes = SUBMISSION_REQUEST_MAX_BYTES
@@ -430,7 +430,7 @@ class SubmissionCreate(PracticalsApiView):
         )
 
 
-class SubmissionList(PracticalsApiView):
+class SubmissionList(APIView):
     # Declared so the schema documents the paginated envelope the view returns.
     pagination_class = PageNumberPagination
 
@@ -458,7 +458,7 @@ class SubmissionList(PracticalsApiView):
         )
 
 
-class SubmissionStatusApi(PracticalsApiView):
+class SubmissionStatusApi(APIView):
     @extend_schema(
         tags=[TAG],
         operation_id="practical_submission_get",
@@ -472,7 +472,7 @@ class SubmissionStatusApi(PracticalsApiView):
         return Response(LearnerSubmissionOutput(submission_summary(submission)).data)
 
 
-class SubmissionResult(PracticalsApiView):
+class SubmissionResult(APIView):
     @extend_schema(
         tags=[TAG],
         operation_id="practical_submission_result",
@@ -501,7 +501,7 @@ class SubmissionResult(PracticalsApiView):
         return Response(LearnerResultOutput(learner_result(submission, runs)).data)
 
 
-class StarterDownload(PracticalsApiView):
+class StarterDownload(APIView):
     """The task's starter files as a zip, with the API's credentials (a service account too)."""
 
     @extend_schema(

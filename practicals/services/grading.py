@@ -23,7 +23,6 @@ from django.utils import timezone
 
 from graders.data import GradeResult
 from graders.data import Verdict as GraderVerdict
-from practicals import api
 from practicals.grading import (
     grader,
     grading_unavailable,
@@ -49,6 +48,8 @@ from practicals.services.jobs import (
     submission_progress,
     submission_release_for_retry,
 )
+from quayside import announcements
+from quayside.announcements import Topic
 from quayside.enqueue import enqueue_after_commit
 
 logger = logging.getLogger(__name__)
@@ -87,7 +88,7 @@ def submission_enqueue(*, submission_id: int) -> None:
     With the broker down the message is dropped (logged): the submission is queued in the
     database, and the sweeper resends it.
     """
-    from practicals.tasks import grade_submission
+    from practicals.tasks import grade_submission  # the tasks module imports this one
 
     enqueue_after_commit(grade_submission, submission_id)
 
@@ -318,7 +319,7 @@ def _write_run(
     )
     # Inside the transaction: subscribers record what they must do (a pending certificate
     # evaluation) atomically with the run, and send their messages after the commit.
-    api.submission_graded(submission_id=submission.pk)
+    announcements.publish(Topic.SUBMISSION_GRADED, submission.pk)
     return run
 
 

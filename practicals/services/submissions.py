@@ -18,20 +18,15 @@ from practicals.models import (
     Verdict,
 )
 from practicals.services.grading import submission_enqueue
+from quayside.errors import DomainError
 
 ARCHIVE_SUFFIXES = (".zip", ".tar.gz", ".tgz")
 # A Dockerfile or a list of commands is typed in the browser; a few hundred lines at most.
 MAX_TEXT_SUBMISSION_BYTES = 64 * 1024
 
 
-class SubmissionRefusedError(Exception):
-    """The service refused; `code` and `status` become the API's problem details."""
-
-    def __init__(self, *, code: str, message: str, status: int = 409) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.status = status
+class SubmissionRefusedError(DomainError):
+    """The service refused; each refusal names its own `code` (and `status`, 409 by default)."""
 
 
 @dataclass(frozen=True)

@@ -79,15 +79,19 @@ def test_demo_users_are_created_once_and_printed(capsys):
 def test_a_learner_changes_the_name_printed_on_certificates(
     client, django_capture_on_commit_callbacks
 ):
-    from accounts import events
+    from quayside import announcements
+    from quayside.announcements import Topic
 
     user = make_user()
     heard: list[int] = []
-    events.subscribe_display_name_changed(heard.append)
+    announcements.subscribe(Topic.DISPLAY_NAME_CHANGED, heard.append)
     client.force_login(user)
 
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/accounts/profile/", {"display_name": "Ada King"})
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post("/accounts/profile/", {"display_name": "Ada King"})
+    finally:
+        announcements.unsubscribe(Topic.DISPLAY_NAME_CHANGED, heard.append)
 
     user.refresh_from_db()
     assert response.status_code == 302

@@ -79,6 +79,8 @@ CERTIFICATE_GET = Expect(s(401), s(404), s(404), s(200), s(200))
 
 EXPECTED: dict[tuple[str, str], Expect] = {
     ("courses_api:course_list", "GET"): LIST,
+    ("courses_api:course_enrolments", "GET"): INSTRUCTOR_GET,
+    ("courses_api:course_enrolments", "POST"): INSTRUCTOR_POST,
     ("courses_api:module_list", "GET"): CATALOGUE,
     ("courses_api:module_detail", "GET"): CATALOGUE,
     ("courses_api:section_list", "GET"): CATALOGUE,

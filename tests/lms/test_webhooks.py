@@ -17,7 +17,7 @@ from accounts.models import User
 from assessments.models import Assessment, AssessmentKind, Attempt, AttemptStatus
 from lms.models import WebhookDelivery, WebhookDeliveryStatus
 from lms.services import service_account_create
-from lms.subscriptions import on_attempt_graded, on_certificate_changed
+from lms.subscriptions import on_attempt_graded, on_certificate_revoked
 from lms.webhooks import WebhookError, webhook_delivery_replay, webhook_subscribe
 from quayside.celery import app as celery_app
 from tests.factories import CourseFactory, ModuleFactory
@@ -158,7 +158,7 @@ def test_events_outside_the_accounts_scope_or_subscription_are_not_sent(
     with django_capture_on_commit_callbacks(execute=True):
         on_attempt_graded(out_of_course.pk)
         on_attempt_graded(not_its_learner.pk)
-        on_certificate_changed(999_999, "revoked")
+        on_certificate_revoked(999_999)
 
     assert receiver.verified == []
     assert WebhookDelivery.objects.count() == 0

@@ -38,6 +38,8 @@ from practicals.services.submissions import (
 )
 from practicals.services.tasks import practical_task_load
 from practicals.task_definitions import task_definition_read
+from quayside import announcements
+from quayside.announcements import Topic
 from tests.practicals.conftest import (
     GOOD_DOCKERFILE,
     TASK_SLUG,
@@ -153,12 +155,12 @@ def test_the_graded_event_fires_after_commit(
     submission: Submission, fake_grader: FakeGrader, django_capture_on_commit_callbacks
 ):
     graded: list[int] = []
-    api.subscribe_submission_graded(graded.append)
+    announcements.subscribe(Topic.SUBMISSION_GRADED, graded.append)
     try:
         with django_capture_on_commit_callbacks(execute=True):
             submission_grade(submission_id=submission.pk, worker="worker-a")
     finally:
-        api._submission_graded_subscribers.remove(graded.append)
+        announcements.unsubscribe(Topic.SUBMISSION_GRADED, graded.append)
 
     assert graded == [submission.pk]
 

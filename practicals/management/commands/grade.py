@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from coursepackages.layout import DEMO_TASKS_DIR
+from coursepackages.api import DEMO_TASKS_DIR
 from graders.data import GradeResult, TaskSpec
 from practicals.grading import (
     grader,

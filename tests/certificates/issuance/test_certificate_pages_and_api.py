@@ -93,6 +93,46 @@ def test_an_instructor_revokes_and_verification_then_says_revoked(
     assert "Shared exam answers." in verdict["message"]
 
 
+def test_revoking_a_revoked_certificate_is_a_conflict_problem(
+    certificate: Certificate, instructor: User
+) -> None:
+    url = f"/api/v1/certificates/{certificate.verification_code}/revoke/"
+    _api(instructor).post(url, {"reason": "Shared exam answers."}, format="json")
+
+    again = _api(instructor).post(url, {"reason": "Twice."}, format="json")
+
+    assert again.status_code == 409
+    assert again["Content-Type"] == "application/problem+json"
+    problem = again.json()
+    assert problem["code"] == "certificate_state_conflict"
+    assert problem["type"] == "urn:quayside:problem:certificate_state_conflict"
+    assert problem["detail"] == "This certificate is already revoked or superseded."
+
+
+def test_an_unknown_certificate_or_program_is_a_not_found_problem(instructor: User) -> None:
+    certificate = _api(instructor).post(
+        "/api/v1/certificates/NO-SUCH-CODE/revoke/", {"reason": "x"}, format="json"
+    )
+    program = _api(instructor).get("/api/v1/certification/programs/no-such-program/certificates/")
+
+    for response in (certificate, program):
+        assert response.status_code == 404
+        assert response.json()["code"] == "not_found"
+
+
+def test_another_learners_certificate_page_is_not_found(
+    certificate: Certificate, other_learner: User
+) -> None:
+    client = Client()
+    client.force_login(other_learner)
+
+    response = client.get(
+        reverse("certificates:detail", kwargs={"code": certificate.verification_code})
+    )
+
+    assert response.status_code == 404
+
+
 def test_a_learner_cannot_revoke(certificate: Certificate, learner: User) -> None:
     response = _api(learner).post(
         f"/api/v1/certificates/{certificate.verification_code}/revoke/",

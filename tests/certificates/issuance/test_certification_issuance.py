@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from assessments.models import Assessment
-from certificates.grading_events import on_attempt_graded, on_submission_graded
 from certificates.models import Certificate, CertificateStatus, CertificationProgram, IssueKind
 from certificates.selectors import RequirementKind, certification_standing_for_learner
 from certificates.services.issuance import certification_evaluate
+from certificates.subscriptions import on_attempt_graded, on_submission_graded
 from practicals.models import PracticalTask
 
 pytestmark = pytest.mark.django_db
