@@ -1,6 +1,8 @@
 """The four bank Dockerfile items that once gave full marks to wrong answers, graded through the
 question type with their real bank specs: right answers earn full credit, wrong ones do not."""
 
+import copy
+import functools
 from typing import Any
 
 import pytest
@@ -14,12 +16,22 @@ DOCKERFILE = QUESTION_TYPES["dockerfile"]
 DIGEST = "sha256:" + "0123456789abcdef" * 4
 
 
+@functools.cache
+def _bank_items() -> dict[str, dict[str, Any]]:
+    """Every bank item by key, parsed once per process (the files are large; YAML is slow)."""
+    return {
+        item["key"]: item
+        for path in sorted(BANK.glob("[0-9][0-9]-*.yaml"))
+        for item in yaml.safe_load(path.read_text(encoding="utf-8"))
+    }
+
+
 def bank_item(key: str) -> dict[str, Any]:
-    for path in sorted(BANK.glob("[0-9][0-9]-*.yaml")):
-        for item in yaml.safe_load(path.read_text(encoding="utf-8")):
-            if item["key"] == key:
-                return dict(item)
-    raise LookupError(key)
+    """A deep copy of the item: a test may change its spec without touching the next test's."""
+    try:
+        return copy.deepcopy(_bank_items()[key])
+    except KeyError:
+        raise LookupError(key) from None
 
 
 def fraction(key: str, dockerfile: str, dockerignore: str | None = None) -> float:
