@@ -125,7 +125,11 @@ class CourseEnrolmentsApi(APIView):
 
     permission_classes = [IsCourseSlugStaff]
 
-    @extend_schema(tags=[TAG], summary="A course's enrolments (its staff)")
+    @extend_schema(
+        tags=[TAG],
+        summary="A course's enrolments (its staff)",
+        responses=EnrolmentOutputSerializer(many=True),
+    )
     def get(self, request: Request, course_slug: str) -> Response:
         course = get_object_or_404(Course, slug=course_slug)
         enrolments = enrolment_list_for_course(course=course)
