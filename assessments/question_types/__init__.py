@@ -10,6 +10,8 @@ Typical use by an attempt:
     grade = question_type.grade(variant, response)
 """
 
+from typing import Any
+
 from assessments.question_types.base import QuestionType, Response
 from assessments.question_types.choice import MultipleResponse, SingleChoice, TrueFalse
 from assessments.question_types.docker_command import DockerCommand
@@ -23,7 +25,7 @@ from assessments.question_types.ordering import Ordering
 from assessments.question_types.short_text import ShortText
 from assessments.question_types.variants import ParameterValue, instantiate
 
-QUESTION_TYPES: dict[str, QuestionType] = {
+QUESTION_TYPES: dict[str, QuestionType[Any, Any]] = {
     question_type.name: question_type
     for question_type in (
         SingleChoice(),
@@ -39,7 +41,7 @@ QUESTION_TYPES: dict[str, QuestionType] = {
 }
 
 
-def question_type_get(name: str) -> QuestionType:
+def question_type_get(name: str) -> QuestionType[Any, Any]:
     """The type called `name`; raises SpecError for an unknown name."""
     try:
         return QUESTION_TYPES[name]

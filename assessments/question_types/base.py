@@ -3,12 +3,17 @@
 Specs are the plain mappings described in docs/question-format.md. Every method except
 `validate_spec` takes an *instantiated* spec (`variants.instantiate`): parameters drawn and
 `{{param}}` placeholders replaced.
+
+Each type declares its spec as a TypedDict (`spec_type`, extending `spec_validation.CommonSpec`):
+its keys are the fields validation allows, and the type's own methods take that TypedDict. The
+registry holds types of every spec, so channels pass the stored mapping; `validated_spec` is
+the narrowing for a spec that has not been validated before.
 """
 
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from assessments.interchange.model import InterchangeQuestion
 from assessments.question_types.errors import SpecError
@@ -20,7 +25,7 @@ from assessments.question_types.examples import (
 from assessments.question_types.form_fields import PostedForm
 from assessments.question_types.grades import Grade
 from assessments.question_types.option_order import display_order, shuffled_order
-from assessments.question_types.spec_validation import validate_question_spec
+from assessments.question_types.spec_validation import own_fields, validate_question_spec
 from assessments.question_types.variants import PARAMETERS_FIELD
 
 # A normalised response is JSON-shaped so an attempt can store it as it is.
@@ -40,12 +45,15 @@ def _cache_key(spec: object) -> str | None:
         return None
 
 
-class QuestionType(ABC):
-    """One question type. Instances are stateless; the registry holds one of each."""
+class QuestionType[SpecT: Mapping[str, object], ResponseT](ABC):
+    """One question type. Instances are stateless; the registry holds one of each.
+
+    `SpecT` is the type's spec TypedDict (`spec_type`), `ResponseT` its normalised response.
+    """
 
     name: ClassVar[str]
-    # The type's own top-level fields (the common fields are allowed for every type).
-    fields: ClassVar[frozenset[str]]
+    # The spec's TypedDict: its keys beyond the common ones are the type's own fields.
+    spec_type: ClassVar[type[Mapping[str, object]]]
     # Ordering items and matching choices in authoring order would give the answer away.
     authoring_order_reveals_answer: ClassVar[bool] = False
     # Types whose answers are typed (text, a number, a file) may carry example answers that
@@ -69,8 +77,21 @@ class QuestionType(ABC):
             _validation_cache[(self.name, key)] = tuple(errors)
         return errors
 
+    def validated_spec(self, spec: Mapping[str, Any]) -> SpecT:
+        """`spec` as this type's TypedDict; raises SpecError naming every problem."""
+        errors = self.validate_spec(spec)
+        if errors:
+            raise SpecError("; ".join(errors))
+        return cast(SpecT, spec)
+
+    @property
+    def fields(self) -> frozenset[str]:
+        """The type's own top-level fields (the common fields are allowed for every type)."""
+        own = own_fields(self.spec_type)
+        return own | {EXAMPLES_FIELD} if self.takes_examples else own
+
     def _validate(self, spec: Mapping[str, Any]) -> list[str]:
-        fields = self.fields | {EXAMPLES_FIELD} if self.takes_examples else self.fields
+        fields = self.fields
         errors = validate_question_spec(
             spec, type_name=self.name, type_fields=fields, field_errors=self.field_errors
         )
@@ -84,19 +105,19 @@ class QuestionType(ABC):
     def field_errors(self, spec: Mapping[str, Any]) -> list[str]:
         """Problems with the type's own fields in an instantiated spec."""
 
-    def option_texts(self, spec: Mapping[str, Any]) -> list[str]:
+    def option_texts(self, spec: SpecT) -> list[str]:
         """The texts a learner view puts in an order (options, items, choices), by spec index."""
         return []
 
-    def option_count(self, spec: Mapping[str, Any]) -> int:
+    def option_count(self, spec: SpecT) -> int:
         """How many things the learner view orders; `option_order` permutes range(this)."""
         return len(self.option_texts(spec))
 
-    def shuffles(self, spec: Mapping[str, Any]) -> bool:
+    def shuffles(self, spec: SpecT) -> bool:
         """Whether an attempt should freeze a shuffled order for this spec."""
         return self.option_count(spec) > 1
 
-    def answer_order_length(self, spec: Mapping[str, Any]) -> int:
+    def answer_order_length(self, spec: SpecT) -> int:
         """How many leading option indices are listed in answer order (see `option_order`).
 
         0 for types whose authoring order says nothing about the answer.
@@ -104,7 +125,7 @@ class QuestionType(ABC):
         return 0
 
     def draw_option_order(
-        self, spec: Mapping[str, Any], seed: int, *, shuffle_options: bool = True
+        self, spec: SpecT, seed: int, *, shuffle_options: bool = True
     ) -> list[int] | None:
         """The order to freeze on an attempt for `seed`, or None when the spec is not shuffled.
 
@@ -118,9 +139,7 @@ class QuestionType(ABC):
             self.option_count(spec), seed, answer_length=self.answer_order_length(spec)
         )
 
-    def learner_view(
-        self, spec: Mapping[str, Any], *, option_order: list[int] | None = None
-    ) -> dict[str, Any]:
+    def learner_view(self, spec: SpecT, *, option_order: list[int] | None = None) -> dict[str, Any]:
         """What a learner may see before feedback: never an answer, fraction or feedback.
 
         `option_order` lists spec indices in display order, as frozen on the attempt. None
@@ -136,24 +155,24 @@ class QuestionType(ABC):
         )
         return {"type": self.name, "prompt": str(spec["prompt"]), **self.view_fields(spec, order)}
 
-    def view_fields(self, spec: Mapping[str, Any], order: list[int]) -> dict[str, Any]:
+    def view_fields(self, spec: SpecT, order: list[int]) -> dict[str, Any]:
         """The type's learner-visible fields, with its options in `order`."""
         return {}
 
     @abstractmethod
-    def normalise_response(self, spec: Mapping[str, Any], raw: object) -> Response:
+    def normalise_response(self, spec: SpecT, raw: object) -> ResponseT:
         """The response in canonical form; raises ResponseError when it is malformed.
 
         Idempotent: normalising a normalised response returns it unchanged.
         """
 
-    def grade(self, spec: Mapping[str, Any], response: object) -> Grade:
+    def grade(self, spec: SpecT, response: object) -> Grade:
         """Grade a response (raw or normalised); raises ResponseError when it is malformed."""
         require_instantiated(spec)
         return self.grade_normalised(spec, self.normalise_response(spec, response))
 
     @abstractmethod
-    def grade_normalised(self, spec: Mapping[str, Any], response: Any) -> Grade:
+    def grade_normalised(self, spec: SpecT, response: ResponseT) -> Grade:
         """Grade a response that `normalise_response` returned."""
 
     # Channel adapters: each type owns how every channel reads and writes it, so adding a type
@@ -173,11 +192,11 @@ class QuestionType(ABC):
         adds the prompt and feedback); raises ValueError for what the type cannot hold."""
 
     @abstractmethod
-    def interchange_fields(self, spec: Mapping[str, Any]) -> dict[str, Any]:
+    def interchange_fields(self, spec: SpecT) -> dict[str, Any]:
         """The type's own InterchangeQuestion fields (answers, pairs, ...) to export `spec`;
         raises ValueError when the type cannot travel in GIFT or Moodle XML."""
 
 
-def require_instantiated(spec: Mapping[str, Any]) -> None:
+def require_instantiated(spec: Mapping[str, object]) -> None:
     if spec.get(PARAMETERS_FIELD):
         raise SpecError("the spec has parameters: call instantiate(spec, seed) first")

@@ -5,7 +5,7 @@ positions, so a response means the same option whatever order the attempt showed
 """
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from assessments.interchange.model import Answer, InterchangeQuestion, TextFormat
 from assessments.interchange.spec_text import exported_answer, feedback_of, option_text
@@ -16,24 +16,48 @@ from assessments.question_types.grades import Grade, PartFeedback
 from assessments.question_types.option_order import option_id
 from assessments.question_types.spec_checks import (
     bool_errors,
+    declared_keys,
     duplicate_errors,
     mapping_list,
     text_errors,
     unknown_field_errors,
 )
+from assessments.question_types.spec_validation import CommonSpec
 
-OPTION_FIELDS = frozenset({"text", "correct", "feedback"})
+
+class ChoiceOption(TypedDict):
+    text: str
+    correct: bool
+    feedback: NotRequired[str]
+
+
+class SingleChoiceSpec(CommonSpec):
+    options: list[ChoiceOption]
+    shuffle: NotRequired[bool]
+
+
+class MultipleResponseSpec(SingleChoiceSpec):
+    penalty: NotRequired[bool]
+
+
+class TrueFalseSpec(CommonSpec):
+    answer: bool
+    feedback_true: NotRequired[str]
+    feedback_false: NotRequired[str]
+
+
+OPTION_FIELDS = declared_keys(ChoiceOption)
 MIN_OPTIONS = 2
 # Forms post booleans as text; these are the spellings accepted for true/false answers.
 TRUE_WORDS = frozenset({"true"})
 FALSE_WORDS = frozenset({"false"})
 
 
-def _options(spec: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+def _options(spec: SingleChoiceSpec) -> list[ChoiceOption]:
     return list(spec["options"])
 
 
-def _options_by_id(spec: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+def _options_by_id(spec: SingleChoiceSpec) -> dict[str, ChoiceOption]:
     return {option_id(option["text"]): option for option in _options(spec)}
 
 
@@ -60,14 +84,15 @@ def _correct_count(spec: Mapping[str, Any]) -> int:
     )
 
 
-def _picked_part(option: Mapping[str, Any]) -> PartFeedback:
+def _picked_part(option: ChoiceOption) -> PartFeedback:
     return PartFeedback(option["text"], bool(option["correct"]), option.get("feedback", ""))
 
 
-def _exported_options(spec: Mapping[str, Any], *, single: bool) -> tuple[Answer, ...]:
+def _exported_options(
+    options: list[ChoiceOption], *, single: bool, penalty: bool = False
+) -> tuple[Answer, ...]:
     """Options as Moodle fractions: a single choice's key is 1; a multiple response's correct
     options share 1 and, with `penalty`, its wrong ones share -1."""
-    options = _options(spec)
     right = sum(1 for option in options if option["correct"]) or 1
     wrong = sum(1 for option in options if not option["correct"]) or 1
     answers = []
@@ -77,21 +102,21 @@ def _exported_options(spec: Mapping[str, Any], *, single: bool) -> tuple[Answer,
         elif option["correct"]:
             fraction = 1 / right
         else:
-            fraction = -1 / wrong if spec.get("penalty", True) else 0.0
+            fraction = -1 / wrong if penalty else 0.0
         answers.append(
             exported_answer(option["text"], fraction, option, text_format=TextFormat.MARKDOWN)
         )
     return tuple(answers)
 
 
-class _ChoiceQuestion(QuestionType):
-    def option_texts(self, spec: Mapping[str, Any]) -> list[str]:
+class _ChoiceQuestion[SpecT: SingleChoiceSpec, ResponseT](QuestionType[SpecT, ResponseT]):
+    def option_texts(self, spec: SpecT) -> list[str]:
         return [option["text"] for option in _options(spec)]
 
-    def shuffles(self, spec: Mapping[str, Any]) -> bool:
+    def shuffles(self, spec: SpecT) -> bool:
         return bool(spec.get("shuffle", True)) and super().shuffles(spec)
 
-    def view_fields(self, spec: Mapping[str, Any], order: list[int]) -> dict[str, Any]:
+    def view_fields(self, spec: SpecT, order: list[int]) -> dict[str, Any]:
         options = _options(spec)
         return {
             "options": [
@@ -100,7 +125,7 @@ class _ChoiceQuestion(QuestionType):
             ]
         }
 
-    def _known_option(self, spec: Mapping[str, Any], raw: object) -> str:
+    def _known_option(self, spec: SpecT, raw: object) -> str:
         if not isinstance(raw, str):
             raise ResponseError("An option must be given by its id (a string).")
         chosen = raw.strip()
@@ -111,11 +136,11 @@ class _ChoiceQuestion(QuestionType):
         return chosen
 
 
-class SingleChoice(_ChoiceQuestion):
+class SingleChoice(_ChoiceQuestion[SingleChoiceSpec, str]):
     """Exactly one option is correct; 1 or 0."""
 
     name = "single_choice"
-    fields = frozenset({"options", "shuffle"})
+    spec_type = SingleChoiceSpec
 
     def field_errors(self, spec: Mapping[str, Any]) -> list[str]:
         errors = _option_list_errors(spec)
@@ -123,10 +148,10 @@ class SingleChoice(_ChoiceQuestion):
             errors.append(f"options: exactly one must be correct, not {_correct_count(spec)}")
         return errors
 
-    def normalise_response(self, spec: Mapping[str, Any], raw: object) -> str:
+    def normalise_response(self, spec: SingleChoiceSpec, raw: object) -> str:
         return self._known_option(spec, raw)
 
-    def grade_normalised(self, spec: Mapping[str, Any], response: str) -> Grade:
+    def grade_normalised(self, spec: SingleChoiceSpec, response: str) -> Grade:
         option = _options_by_id(spec)[response]
         return Grade.of(1 if option["correct"] else 0, parts=[_picked_part(option)])
 
@@ -148,16 +173,16 @@ class SingleChoice(_ChoiceQuestion):
             ]
         }
 
-    def interchange_fields(self, spec: Mapping[str, Any]) -> dict[str, Any]:
-        return {"answers": _exported_options(spec, single=True)}
+    def interchange_fields(self, spec: SingleChoiceSpec) -> dict[str, Any]:
+        return {"answers": _exported_options(_options(spec), single=True)}
 
 
-class MultipleResponse(_ChoiceQuestion):
+class MultipleResponse(_ChoiceQuestion[MultipleResponseSpec, list[str]]):
     """Each correct pick adds 1/correct-count; with `penalty` each wrong pick removes
     1/wrong-count; the total is floored at 0."""
 
     name = "multiple_response"
-    fields = frozenset({"options", "shuffle", "penalty"})
+    spec_type = MultipleResponseSpec
 
     def field_errors(self, spec: Mapping[str, Any]) -> list[str]:
         errors = _option_list_errors(spec) + bool_errors(spec, "penalty")
@@ -165,7 +190,7 @@ class MultipleResponse(_ChoiceQuestion):
             errors.append("options: at least one must be correct")
         return errors
 
-    def normalise_response(self, spec: Mapping[str, Any], raw: object) -> list[str]:
+    def normalise_response(self, spec: MultipleResponseSpec, raw: object) -> list[str]:
         if not isinstance(raw, list | tuple):
             raise ResponseError("A multiple-response answer is a list of option ids.")
         if not raw:
@@ -176,7 +201,7 @@ class MultipleResponse(_ChoiceQuestion):
         # Canonical order is the authoring order, so equal answers are equal lists.
         return [identity for identity in _options_by_id(spec) if identity in chosen]
 
-    def grade_normalised(self, spec: Mapping[str, Any], response: list[str]) -> Grade:
+    def grade_normalised(self, spec: MultipleResponseSpec, response: list[str]) -> Grade:
         by_id = _options_by_id(spec)
         picked = [by_id[identity] for identity in response]
         correct_total = _correct_count(spec)
@@ -210,15 +235,19 @@ class MultipleResponse(_ChoiceQuestion):
             "penalty": any(answer.fraction < 0 for answer in question.answers),
         }
 
-    def interchange_fields(self, spec: Mapping[str, Any]) -> dict[str, Any]:
-        return {"answers": _exported_options(spec, single=False)}
+    def interchange_fields(self, spec: MultipleResponseSpec) -> dict[str, Any]:
+        return {
+            "answers": _exported_options(
+                _options(spec), single=False, penalty=spec.get("penalty", True)
+            )
+        }
 
 
-class TrueFalse(QuestionType):
+class TrueFalse(QuestionType[TrueFalseSpec, bool]):
     """A statement that is true or false; 1 or 0."""
 
     name = "true_false"
-    fields = frozenset({"answer", "feedback_true", "feedback_false"})
+    spec_type = TrueFalseSpec
 
     def field_errors(self, spec: Mapping[str, Any]) -> list[str]:
         return (
@@ -227,7 +256,7 @@ class TrueFalse(QuestionType):
             + text_errors(spec, "feedback_false", required=False)
         )
 
-    def normalise_response(self, spec: Mapping[str, Any], raw: object) -> bool:
+    def normalise_response(self, spec: TrueFalseSpec, raw: object) -> bool:
         if isinstance(raw, bool):
             return raw
         word = raw.strip().lower() if isinstance(raw, str) else None
@@ -239,8 +268,8 @@ class TrueFalse(QuestionType):
             raise ResponseError("Choose true or false.")
         raise ResponseError("A true/false answer must be true or false.")
 
-    def grade_normalised(self, spec: Mapping[str, Any], response: bool) -> Grade:
-        feedback = spec.get("feedback_true" if response else "feedback_false", "")
+    def grade_normalised(self, spec: TrueFalseSpec, response: bool) -> Grade:
+        feedback = spec.get("feedback_true", "") if response else spec.get("feedback_false", "")
         correct = response == spec["answer"]
         part = PartFeedback("True" if response else "False", correct, feedback)
         return Grade.of(1 if correct else 0, parts=[part])
@@ -258,7 +287,7 @@ class TrueFalse(QuestionType):
             "feedback_false": feedback_of(false_answer),
         }
 
-    def interchange_fields(self, spec: Mapping[str, Any]) -> dict[str, Any]:
+    def interchange_fields(self, spec: TrueFalseSpec) -> dict[str, Any]:
         truth = bool(spec["answer"])
         return {
             "answers": (

@@ -16,22 +16,25 @@ parse scores 0 and the learner sees the parser's message. Grading, in order:
 """
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final, NotRequired, TypedDict
 
 from assessments.interchange.model import InterchangeQuestion
 from assessments.interchange.spec_text import exported_answer, feedback_of
 from assessments.question_types.base import QuestionType
 from assessments.question_types.errors import ResponseError, SpecError
+from assessments.question_types.examples import ExamplesSpec
 from assessments.question_types.form_fields import PostedForm
 from assessments.question_types.grades import Grade, PartFeedback
 from assessments.question_types.spec_checks import (
     answer_fraction,
+    declared_keys,
     fraction_errors,
     full_credit_errors,
     mapping_list,
     text_errors,
     unknown_field_errors,
 )
+from assessments.question_types.spec_validation import CommonSpec
 from graders.docker_cli import (
     CommandComparison,
     DockerCommandError,
@@ -42,9 +45,24 @@ from graders.docker_cli import (
 from graders.docker_cli_compare import compare_commands, progress_between
 from graders.docker_cli_model import DockerCommand as ParsedCommand
 
-ANSWER_FIELDS = frozenset({"command", "fraction", "feedback"})
-NEUTRAL_FLAGS = "neutral_flags"
-WRONG_FLAGS = "wrong_flags"
+
+class CommandAnswer(TypedDict):
+    command: str
+    fraction: NotRequired[float]
+    feedback: NotRequired[str]
+
+
+class DockerCommandSpec(CommonSpec):
+    answers: list[CommandAnswer]
+    neutral_flags: NotRequired[list[str]]
+    # flag -> the reason shown to a learner who uses it
+    wrong_flags: NotRequired[dict[str, str]]
+    examples: NotRequired[ExamplesSpec]
+
+
+ANSWER_FIELDS = declared_keys(CommandAnswer)
+NEUTRAL_FLAGS: Final = "neutral_flags"
+WRONG_FLAGS: Final = "wrong_flags"
 # One command line (possibly with a few continuations); more is not an answer to one question.
 MAX_RESPONSE_LENGTH = 2_000
 
@@ -120,13 +138,13 @@ def _wrong_flags_in_full_answers(wrong: Mapping[str, str], answers: list[Answer]
     return errors
 
 
-def policy_of(spec: Mapping[str, Any]) -> FlagPolicy:
+def policy_of(spec: DockerCommandSpec) -> FlagPolicy:
     return FlagPolicy(
         neutral=tuple(spec.get(NEUTRAL_FLAGS, ())), wrong=dict(spec.get(WRONG_FLAGS, {}))
     )
 
 
-def _expected(answer: Answer) -> ParsedCommand:
+def _expected(answer: CommandAnswer) -> ParsedCommand:
     try:
         return parse_command(answer["command"])
     except DockerCommandError as error:
@@ -134,11 +152,11 @@ def _expected(answer: Answer) -> ParsedCommand:
         raise SpecError(f"the answer {answer['command']!r} does not parse: {error}") from error
 
 
-class DockerCommand(QuestionType):
+class DockerCommand(QuestionType[DockerCommandSpec, str]):
     """See the module docstring for the grading order."""
 
     name = "docker_command"
-    fields = frozenset({"answers", NEUTRAL_FLAGS, WRONG_FLAGS})
+    spec_type = DockerCommandSpec
     takes_examples = True
 
     def field_errors(self, spec: Mapping[str, Any]) -> list[str]:
@@ -147,7 +165,7 @@ class DockerCommand(QuestionType):
             errors += _answer_errors(answer, f"answers[{index}]")
         return errors + full_credit_errors(answers, field="answers") + _flag_errors(spec, answers)
 
-    def normalise_response(self, spec: Mapping[str, Any], raw: object) -> str:
+    def normalise_response(self, spec: DockerCommandSpec, raw: object) -> str:
         if not isinstance(raw, str):
             raise ResponseError("The answer must be a command line (text).")
         command = raw.strip()
@@ -157,8 +175,8 @@ class DockerCommand(QuestionType):
             raise ResponseError(f"The command is longer than {MAX_RESPONSE_LENGTH} characters.")
         return command
 
-    def grade_normalised(self, spec: Mapping[str, Any], response: str) -> Grade:
-        answers: list[Answer] = list(spec["answers"])
+    def grade_normalised(self, spec: DockerCommandSpec, response: str) -> Grade:
+        answers = list(spec["answers"])
         expected = [_expected(answer) for answer in answers]
         try:
             given = parse_command(response)
@@ -197,17 +215,18 @@ class DockerCommand(QuestionType):
             ]
         }
 
-    def interchange_fields(self, spec: Mapping[str, Any]) -> dict[str, Any]:
+    def interchange_fields(self, spec: DockerCommandSpec) -> dict[str, Any]:
         return {
             "answers": tuple(
                 exported_answer(entry["command"], entry.get("fraction", 1), entry)
                 for entry in spec["answers"]
             ),
-            "case_sensitive": bool(spec.get("case_sensitive", False)),
+            # A docker_command spec has no case_sensitive field, so this was always False.
+            "case_sensitive": False,
         }
 
 
-def _closest_full(graded: list[tuple[Answer, CommandComparison]]) -> str:
+def _closest_full(graded: list[tuple[CommandAnswer, CommandComparison]]) -> str:
     full = [comparison for answer, comparison in graded if answer_fraction(answer) == 1]
     best = min(full, key=lambda comparison: len(comparison.differences), default=None)
     if best is None:
@@ -217,7 +236,7 @@ def _closest_full(graded: list[tuple[Answer, CommandComparison]]) -> str:
 
 def _matching_grade(
     response: str,
-    graded: list[tuple[Answer, CommandComparison]],
+    graded: list[tuple[CommandAnswer, CommandComparison]],
     full_answers: list[ParsedCommand],
     closest: str,
 ) -> Grade | None:
@@ -257,7 +276,7 @@ def _excuses_what_full_answers_ask(
 
 def _between_grade(
     response: str,
-    answers: list[Answer],
+    answers: list[CommandAnswer],
     expected: list[ParsedCommand],
     given: ParsedCommand,
     policy: FlagPolicy,

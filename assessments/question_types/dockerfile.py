@@ -15,11 +15,12 @@ Optional spec fields tell the rules about the build context the item imagines:
 """
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final, NotRequired, TypedDict
 
 from assessments.interchange.model import InterchangeQuestion
 from assessments.question_types.base import QuestionType
 from assessments.question_types.errors import ResponseError
+from assessments.question_types.examples import ExamplesSpec
 from assessments.question_types.form_fields import PostedForm
 from assessments.question_types.grades import Grade, PartFeedback
 from assessments.question_types.spec_checks import (
@@ -28,21 +29,42 @@ from assessments.question_types.spec_checks import (
     number_errors,
     text_list,
 )
+from assessments.question_types.spec_validation import CommonSpec
 from graders.dockerfile_parser import DockerfileSyntaxError
 from graders.dockerfile_rules import RULE_IDS, run_all
 from graders.dockerignore import DockerignorePatternError
 from graders.dockerignore_rules import DOCKERIGNORE_RULE_IDS
 from graders.rule_results import PACKAGES_INSTALLED, RuleOptions, RuleResult
 
-DOCKERFILE_KEY = "dockerfile"
-DOCKERIGNORE_KEY = "dockerignore"
-DOCKERIGNORE_STARTER_FIELD = "dockerignore_starter"
-SECRET_VALUES_FIELD = "secret_values"  # noqa: S105 - a field name, not a secret
-SECRET_FILES_FIELD = "secret_files"  # noqa: S105 - a field name, not a secret
-TAG_CREDIT_FIELD = "tag_credit"
-REQUIRED_PACKAGES_FIELD = "required_packages"
-RULES_FIELD = "rules"
-REQUIRED_RULES_FIELD = "required_rules"
+
+class DockerfileSpec(CommonSpec):
+    starter: str
+    rules: list[str]
+    dockerignore_starter: NotRequired[str]
+    secret_values: NotRequired[list[str]]
+    secret_files: NotRequired[list[str]]
+    tag_credit: NotRequired[float]
+    required_rules: NotRequired[list[str]]
+    required_packages: NotRequired[list[str]]
+    examples: NotRequired[ExamplesSpec]
+
+
+class DockerfileResponse(TypedDict):
+    """The normalised answer: `dockerignore` is there exactly when the spec has a starter."""
+
+    dockerfile: str
+    dockerignore: NotRequired[str]
+
+
+DOCKERFILE_KEY: Final = "dockerfile"
+DOCKERIGNORE_KEY: Final = "dockerignore"
+DOCKERIGNORE_STARTER_FIELD: Final = "dockerignore_starter"
+SECRET_VALUES_FIELD: Final = "secret_values"  # noqa: S105 - a field name, not a secret
+SECRET_FILES_FIELD: Final = "secret_files"  # noqa: S105 - a field name, not a secret
+TAG_CREDIT_FIELD: Final = "tag_credit"
+REQUIRED_PACKAGES_FIELD: Final = "required_packages"
+RULES_FIELD: Final = "rules"
+REQUIRED_RULES_FIELD: Final = "required_rules"
 # A Dockerfile for one question fits in a few kilobytes; this keeps parsing cheap.
 MAX_FILE_CHARACTERS = 64 * 1024
 # Shown when a listed .dockerignore rule produced no result (no .dockerignore was graded).
@@ -114,7 +136,7 @@ def _listed(spec: Mapping[str, Any], field: str) -> list[str]:
     return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
 
 
-def rule_options(spec: Mapping[str, Any]) -> RuleOptions:
+def rule_options(spec: DockerfileSpec) -> RuleOptions:
     """The build context the item declares, as the rules take it."""
     return RuleOptions(
         secret_values=tuple(spec.get(SECRET_VALUES_FIELD, ())),
@@ -132,22 +154,11 @@ def _file_text(raw: object, name: str) -> str:
     return raw
 
 
-class Dockerfile(QuestionType):
+class Dockerfile(QuestionType[DockerfileSpec, DockerfileResponse]):
     """The mean credit of the listed rules; 0 with the parser's message if it does not parse."""
 
     name = "dockerfile"
-    fields = frozenset(
-        {
-            "starter",
-            "rules",
-            DOCKERIGNORE_STARTER_FIELD,
-            SECRET_VALUES_FIELD,
-            SECRET_FILES_FIELD,
-            TAG_CREDIT_FIELD,
-            REQUIRED_RULES_FIELD,
-            REQUIRED_PACKAGES_FIELD,
-        }
-    )
+    spec_type = DockerfileSpec
     takes_examples = True
 
     def field_errors(self, spec: Mapping[str, Any]) -> list[str]:
@@ -159,13 +170,13 @@ class Dockerfile(QuestionType):
             + _option_errors(spec)
         )
 
-    def view_fields(self, spec: Mapping[str, Any], order: list[int]) -> dict[str, Any]:
+    def view_fields(self, spec: DockerfileSpec, order: list[int]) -> dict[str, Any]:
         view = {"starter": spec["starter"]}
         if _uses_dockerignore(spec):
             view[DOCKERIGNORE_STARTER_FIELD] = spec[DOCKERIGNORE_STARTER_FIELD]
         return view
 
-    def normalise_response(self, spec: Mapping[str, Any], raw: object) -> dict[str, str]:
+    def normalise_response(self, spec: DockerfileSpec, raw: object) -> DockerfileResponse:
         """{"dockerfile": text} plus "dockerignore" when the question has one; a bare string is
         the Dockerfile."""
         files = {DOCKERFILE_KEY: raw} if isinstance(raw, str) else raw
@@ -180,14 +191,14 @@ class Dockerfile(QuestionType):
         dockerfile = _file_text(files.get(DOCKERFILE_KEY), "Dockerfile")
         if not dockerfile.strip():
             raise ResponseError("The Dockerfile is empty.")
-        normalised = {DOCKERFILE_KEY: dockerfile}
+        normalised: DockerfileResponse = {DOCKERFILE_KEY: dockerfile}
         if _uses_dockerignore(spec):
             normalised[DOCKERIGNORE_KEY] = _file_text(
                 files.get(DOCKERIGNORE_KEY, ""), ".dockerignore"
             )
         return normalised
 
-    def grade_normalised(self, spec: Mapping[str, Any], response: dict[str, str]) -> Grade:
+    def grade_normalised(self, spec: DockerfileSpec, response: DockerfileResponse) -> Grade:
         rules: list[str] = list(spec[RULES_FIELD])
         required = _required_rules(spec)
         try:
@@ -231,7 +242,7 @@ class Dockerfile(QuestionType):
     def spec_from_interchange(self, question: InterchangeQuestion) -> dict[str, Any]:
         raise ValueError("Dockerfile questions travel only in Quayside's own format")
 
-    def interchange_fields(self, spec: Mapping[str, Any]) -> dict[str, Any]:
+    def interchange_fields(self, spec: DockerfileSpec) -> dict[str, Any]:
         # Nothing Moodle can grade: the exporters report the type as one they cannot hold.
         return {}
 

@@ -19,7 +19,7 @@ of a learner view.
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from assessments.question_types.errors import ResponseError, SpecError
 from assessments.question_types.grades import PERCENT
@@ -37,6 +37,15 @@ EXAMPLE_KINDS = (ACCEPT, REJECT)
 ANSWER = "answer"
 FRACTION = "fraction"
 ENTRY_FIELDS = frozenset({ANSWER, FRACTION})
+
+
+class ExamplesSpec(TypedDict, total=False):
+    """A spec's `examples`: answers as a learner sends them, or `{answer, fraction}` mappings."""
+
+    accept: list[object]
+    reject: list[object]
+
+
 # Examples are tests an author reads; more than this per kind is a test suite in the wrong place,
 # and every save grades each of them for every checked variant.
 MAX_EXAMPLES_PER_KIND = 40

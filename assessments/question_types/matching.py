@@ -6,7 +6,7 @@ with the lefts.
 """
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from assessments.interchange.model import InterchangeQuestion, MatchingPair, TextFormat
 from assessments.interchange.spec_text import markdown_from_imported
@@ -16,24 +16,37 @@ from assessments.question_types.form_fields import PostedForm, fields_with_prefi
 from assessments.question_types.grades import Grade, PartFeedback
 from assessments.question_types.option_order import option_id
 from assessments.question_types.spec_checks import (
+    declared_keys,
     duplicate_errors,
     mapping_list,
     text_errors,
     text_list,
     unknown_field_errors,
 )
+from assessments.question_types.spec_validation import CommonSpec
 
-PAIR_FIELDS = frozenset({"left", "right"})
+
+class PairSpec(TypedDict):
+    left: str
+    right: str
+
+
+class MatchingSpec(CommonSpec):
+    pairs: list[PairSpec]
+    distractors: NotRequired[list[str]]
+
+
+PAIR_FIELDS = declared_keys(PairSpec)
 MIN_PAIRS = 2
 # Each left posts its chosen right as `<field>__match__<left id>`.
 MATCH_MARKER = "__match__"
 
 
-def _pairs(spec: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+def _pairs(spec: MatchingSpec) -> list[PairSpec]:
     return list(spec["pairs"])
 
 
-def _choices(spec: Mapping[str, Any]) -> list[str]:
+def _choices(spec: MatchingSpec) -> list[str]:
     rights = [pair["right"] for pair in _pairs(spec)]
     return list(dict.fromkeys([*rights, *spec.get("distractors", [])]))
 
@@ -62,24 +75,24 @@ def _distractor_errors(spec: Mapping[str, Any]) -> list[str]:
     return errors + duplicate_errors(distractors, where="distractors")
 
 
-class Matching(QuestionType):
+class Matching(QuestionType[MatchingSpec, dict[str, str]]):
     """The share of lefts matched to their right; an unanswered left counts as wrong."""
 
     name = "matching"
-    fields = frozenset({"pairs", "distractors"})
+    spec_type = MatchingSpec
     authoring_order_reveals_answer = True
 
     def field_errors(self, spec: Mapping[str, Any]) -> list[str]:
         return _pair_errors(spec) + _distractor_errors(spec)
 
-    def option_texts(self, spec: Mapping[str, Any]) -> list[str]:
+    def option_texts(self, spec: MatchingSpec) -> list[str]:
         return _choices(spec)
 
-    def answer_order_length(self, spec: Mapping[str, Any]) -> int:
+    def answer_order_length(self, spec: MatchingSpec) -> int:
         """The distinct right-hand answers come first among the choices, in the lefts' order."""
         return len(dict.fromkeys(pair["right"] for pair in _pairs(spec)))
 
-    def view_fields(self, spec: Mapping[str, Any], order: list[int]) -> dict[str, Any]:
+    def view_fields(self, spec: MatchingSpec, order: list[int]) -> dict[str, Any]:
         choices = _choices(spec)
         return {
             "lefts": [
@@ -90,7 +103,7 @@ class Matching(QuestionType):
             ],
         }
 
-    def normalise_response(self, spec: Mapping[str, Any], raw: object) -> dict[str, str]:
+    def normalise_response(self, spec: MatchingSpec, raw: object) -> dict[str, str]:
         """{left id: choice id}; lefts left unanswered may be missing, but not all of them."""
         if not isinstance(raw, Mapping) or not all(
             isinstance(key, str) and isinstance(value, str) for key, value in raw.items()
@@ -108,7 +121,7 @@ class Matching(QuestionType):
                 raise ResponseError(f"Unknown choice id {choice!r}: pick one of the choices shown.")
         return {left: given[left] for left in left_ids if left in given}
 
-    def grade_normalised(self, spec: Mapping[str, Any], response: dict[str, str]) -> Grade:
+    def grade_normalised(self, spec: MatchingSpec, response: dict[str, str]) -> Grade:
         parts = [
             PartFeedback(
                 pair["left"], response.get(option_id(pair["left"])) == option_id(pair["right"])
@@ -141,7 +154,7 @@ class Matching(QuestionType):
             fields["distractors"] = distractors
         return fields
 
-    def interchange_fields(self, spec: Mapping[str, Any]) -> dict[str, Any]:
+    def interchange_fields(self, spec: MatchingSpec) -> dict[str, Any]:
         pairs = [
             MatchingPair(
                 prompt=pair["left"], answer=pair["right"], prompt_format=TextFormat.MARKDOWN

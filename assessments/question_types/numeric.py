@@ -3,17 +3,19 @@
 import math
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from assessments.interchange.model import InterchangeQuestion, NumericUnit
 from assessments.interchange.spec_text import MOODLE_WILDCARD, exported_answer, feedback_of
 from assessments.question_types.base import QuestionType
 from assessments.question_types.errors import ResponseError
+from assessments.question_types.examples import ExamplesSpec
 from assessments.question_types.expressions import ExpressionError, evaluate
 from assessments.question_types.form_fields import PostedForm
 from assessments.question_types.grades import Grade, PartFeedback
 from assessments.question_types.spec_checks import (
     answer_fraction,
+    declared_keys,
     fraction_errors,
     full_credit_errors,
     is_number,
@@ -22,9 +24,26 @@ from assessments.question_types.spec_checks import (
     text_errors,
     unknown_field_errors,
 )
+from assessments.question_types.spec_validation import CommonSpec
 from assessments.question_types.variants import EXPRESSION_PREFIX
 
-ANSWER_FIELDS = frozenset({"value", "tolerance", "fraction", "feedback"})
+
+class NumericAnswer(TypedDict):
+    """`value` is a number or an expression `"= ..."` (evaluated when the spec is instantiated)."""
+
+    value: float | str
+    tolerance: NotRequired[float]
+    fraction: NotRequired[float]
+    feedback: NotRequired[str]
+
+
+class NumericSpec(CommonSpec):
+    answers: list[NumericAnswer]
+    unit: NotRequired[str]
+    examples: NotRequired[ExamplesSpec]
+
+
+ANSWER_FIELDS = declared_keys(NumericAnswer)
 # A typed number is short; anything longer is not a number a learner meant to type.
 MAX_RESPONSE_LENGTH = 50
 # Float arithmetic must not turn an answer exactly on the edge of the tolerance into a miss.
@@ -66,7 +85,7 @@ def _answer_errors(answer: Mapping[str, Any], where: str) -> list[str]:
     )
 
 
-def _parse_number(spec: Mapping[str, Any], raw: str) -> float:
+def _parse_number(spec: NumericSpec, raw: str) -> float:
     text = raw.strip()
     unit = spec.get("unit")
     if unit and text.lower().endswith(unit.strip().lower()):
@@ -82,11 +101,11 @@ def _parse_number(spec: Mapping[str, Any], raw: str) -> float:
         raise ResponseError(f"{raw.strip()!r} is not a number (use a dot for decimals).") from None
 
 
-class Numeric(QuestionType):
+class Numeric(QuestionType[NumericSpec, float]):
     """The best fraction among the answers whose `value ± tolerance` contains the response."""
 
     name = "numeric"
-    fields = frozenset({"answers", "unit"})
+    spec_type = NumericSpec
     takes_examples = True
 
     def field_errors(self, spec: Mapping[str, Any]) -> list[str]:
@@ -99,10 +118,10 @@ class Numeric(QuestionType):
             + text_errors(spec, "unit", required=False)
         )
 
-    def view_fields(self, spec: Mapping[str, Any], order: list[int]) -> dict[str, Any]:
+    def view_fields(self, spec: NumericSpec, order: list[int]) -> dict[str, Any]:
         return {"unit": spec["unit"]} if spec.get("unit") else {}
 
-    def normalise_response(self, spec: Mapping[str, Any], raw: object) -> float:
+    def normalise_response(self, spec: NumericSpec, raw: object) -> float:
         if isinstance(raw, bool):
             raise ResponseError("The answer must be a number.")
         if isinstance(raw, int | float):
@@ -115,7 +134,7 @@ class Numeric(QuestionType):
             raise ResponseError("The answer must be a finite number.")
         return number
 
-    def grade_normalised(self, spec: Mapping[str, Any], response: float) -> Grade:
+    def grade_normalised(self, spec: NumericSpec, response: float) -> Grade:
         shown = f"{response:g}" + (f" {spec['unit']}" if spec.get("unit") else "")
         containing = [answer for answer in spec["answers"] if _contains(answer, response)]
         if not containing:
@@ -148,7 +167,7 @@ class Numeric(QuestionType):
             fields["unit"] = question.units[0].name
         return fields
 
-    def interchange_fields(self, spec: Mapping[str, Any]) -> dict[str, Any]:
+    def interchange_fields(self, spec: NumericSpec) -> dict[str, Any]:
         fields: dict[str, Any] = {
             "answers": tuple(
                 replace(

@@ -17,39 +17,47 @@ from assessments.question_types.form_fields import (
 from assessments.question_types.grades import Grade, PartFeedback
 from assessments.question_types.option_order import option_id
 from assessments.question_types.spec_checks import duplicate_errors, text_list
+from assessments.question_types.spec_validation import CommonSpec
+
+
+class OrderingSpec(CommonSpec):
+    """`items` in the correct order."""
+
+    items: list[str]
+
 
 MIN_ITEMS = 2
 # Each item posts its place as `<field>__place__<item id>`.
 PLACE_MARKER = "__place__"
 
 
-def _items(spec: Mapping[str, Any]) -> list[str]:
+def _items(spec: OrderingSpec) -> list[str]:
     return list(spec["items"])
 
 
-class Ordering(QuestionType):
+class Ordering(QuestionType[OrderingSpec, list[str]]):
     """The share of the n-1 adjacent pairs of the correct order that the response also has
     adjacent, in the same order."""
 
     name = "ordering"
-    fields = frozenset({"items"})
+    spec_type = OrderingSpec
     authoring_order_reveals_answer = True
 
     def field_errors(self, spec: Mapping[str, Any]) -> list[str]:
         items, errors = text_list(spec, "items", minimum=MIN_ITEMS)
         return errors + duplicate_errors([item.strip() for item in items], where="items")
 
-    def option_texts(self, spec: Mapping[str, Any]) -> list[str]:
+    def option_texts(self, spec: OrderingSpec) -> list[str]:
         return _items(spec)
 
-    def answer_order_length(self, spec: Mapping[str, Any]) -> int:
+    def answer_order_length(self, spec: OrderingSpec) -> int:
         return len(_items(spec))
 
-    def view_fields(self, spec: Mapping[str, Any], order: list[int]) -> dict[str, Any]:
+    def view_fields(self, spec: OrderingSpec, order: list[int]) -> dict[str, Any]:
         items = _items(spec)
         return {"items": [{"id": option_id(items[index]), "text": items[index]} for index in order]}
 
-    def normalise_response(self, spec: Mapping[str, Any], raw: object) -> list[str]:
+    def normalise_response(self, spec: OrderingSpec, raw: object) -> list[str]:
         if not isinstance(raw, list | tuple) or not all(isinstance(item, str) for item in raw):
             raise ResponseError("An ordering answer is the list of item ids in your order.")
         if not raw:
@@ -63,7 +71,7 @@ class Ordering(QuestionType):
             raise ResponseError("Use every item exactly once.")
         return given
 
-    def grade_normalised(self, spec: Mapping[str, Any], response: list[str]) -> Grade:
+    def grade_normalised(self, spec: OrderingSpec, response: list[str]) -> Grade:
         text_by_id = {option_id(item): item for item in _items(spec)}
         correct_ids = list(text_by_id)
         wanted_pairs = set(pairwise(correct_ids))
@@ -91,7 +99,7 @@ class Ordering(QuestionType):
     def spec_from_interchange(self, question: InterchangeQuestion) -> dict[str, Any]:
         return {"items": [option_text(answer) for answer in question.answers]}
 
-    def interchange_fields(self, spec: Mapping[str, Any]) -> dict[str, Any]:
+    def interchange_fields(self, spec: OrderingSpec) -> dict[str, Any]:
         return {
             "answers": tuple(
                 Answer(text=item, fraction=1.0, text_format=TextFormat.MARKDOWN)

@@ -7,17 +7,19 @@ repeatedly (`"WORKDIR".` is `WORKDIR`). Case sensitivity stays per question (`ca
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from assessments.interchange.model import Answer, InterchangeQuestion
 from assessments.interchange.spec_text import MOODLE_WILDCARD, exported_answer, feedback_of
 from assessments.question_types.base import QuestionType
 from assessments.question_types.errors import ResponseError
+from assessments.question_types.examples import ExamplesSpec
 from assessments.question_types.form_fields import PostedForm
 from assessments.question_types.grades import Grade, PartFeedback
 from assessments.question_types.spec_checks import (
     answer_fraction,
     bool_errors,
+    declared_keys,
     fraction_errors,
     full_credit_errors,
     mapping_list,
@@ -25,8 +27,25 @@ from assessments.question_types.spec_checks import (
     text_errors,
     unknown_field_errors,
 )
+from assessments.question_types.spec_validation import CommonSpec
 
-ANSWER_FIELDS = frozenset({"text", "regex", "fraction", "feedback"})
+
+class ShortTextAnswer(TypedDict):
+    """Exactly one of `text` and `regex` (a whole-answer regular expression)."""
+
+    text: NotRequired[str]
+    regex: NotRequired[str]
+    fraction: NotRequired[float]
+    feedback: NotRequired[str]
+
+
+class ShortTextSpec(CommonSpec):
+    answers: list[ShortTextAnswer]
+    case_sensitive: NotRequired[bool]
+    examples: NotRequired[ExamplesSpec]
+
+
+ANSWER_FIELDS = declared_keys(ShortTextAnswer)
 # A short answer is a word or a phrase; the cap also bounds the work a regex can do on it.
 MAX_RESPONSE_LENGTH = 500
 MAX_REGEX_LENGTH = 500
@@ -88,7 +107,7 @@ def _regex_errors(spec: Mapping[str, Any], answer: Mapping[str, Any], where: str
     return []
 
 
-def _matches(spec: Mapping[str, Any], answer: Mapping[str, Any], response: str) -> bool:
+def _matches(spec: ShortTextSpec, answer: ShortTextAnswer, response: str) -> bool:
     if "regex" in answer:
         return re.fullmatch(answer["regex"], response, _regex_flags(spec)) is not None
     expected = collapse_spaces(answer["text"])
@@ -108,11 +127,11 @@ def _imported_answer(answer: Answer) -> dict[str, Any]:
     return entry
 
 
-class ShortText(QuestionType):
+class ShortText(QuestionType[ShortTextSpec, str]):
     """The best fraction among the answers the response matches; 0 when none matches."""
 
     name = "short_text"
-    fields = frozenset({"answers", "case_sensitive"})
+    spec_type = ShortTextSpec
     takes_examples = True
 
     def field_errors(self, spec: Mapping[str, Any]) -> list[str]:
@@ -125,7 +144,7 @@ class ShortText(QuestionType):
             + bool_errors(spec, "case_sensitive")
         )
 
-    def normalise_response(self, spec: Mapping[str, Any], raw: object) -> str:
+    def normalise_response(self, spec: ShortTextSpec, raw: object) -> str:
         if not isinstance(raw, str):
             raise ResponseError("The answer must be text.")
         answer = strip_wrapping(collapse_spaces(raw))
@@ -135,7 +154,7 @@ class ShortText(QuestionType):
             raise ResponseError(f"The answer is longer than {MAX_RESPONSE_LENGTH} characters.")
         return answer
 
-    def grade_normalised(self, spec: Mapping[str, Any], response: str) -> Grade:
+    def grade_normalised(self, spec: ShortTextSpec, response: str) -> Grade:
         matching = [answer for answer in spec["answers"] if _matches(spec, answer, response)]
         if not matching:
             return Grade.of(0, parts=[PartFeedback(response, False)])
@@ -159,7 +178,7 @@ class ShortText(QuestionType):
             "case_sensitive": question.case_sensitive,
         }
 
-    def interchange_fields(self, spec: Mapping[str, Any]) -> dict[str, Any]:
+    def interchange_fields(self, spec: ShortTextSpec) -> dict[str, Any]:
         # Regular-expression answers cannot travel (the export reports them).
         return {
             "answers": tuple(

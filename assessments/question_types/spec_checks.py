@@ -19,6 +19,11 @@ def is_number(value: object) -> bool:
     return math.isfinite(value)
 
 
+def declared_keys(typed_dict: Any) -> frozenset[str]:
+    """Every key a TypedDict class declares, required or not: the fields a spec may use."""
+    return frozenset(typed_dict.__required_keys__ | typed_dict.__optional_keys__)
+
+
 def path(where: str, field: str) -> str:
     return f"{where}.{field}" if where else field
 

@@ -7,31 +7,38 @@ checked when present, and only `prompt` and `feedback` are required.
 
 import re
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from assessments.question_types.errors import SpecError
 from assessments.question_types.spec_checks import (
+    declared_keys,
     number_errors,
     text_errors,
     unknown_field_errors,
 )
 from assessments.question_types.variants import PARAMETERS_FIELD, instantiate, parameter_errors
 
-COMMON_FIELDS = frozenset(
-    {
-        "key",
-        "section",
-        "objectives",
-        "type",
-        "points",
-        "difficulty",
-        "tags",
-        "exam_only",
-        "prompt",
-        "feedback",
-        PARAMETERS_FIELD,
-    }
-)
+
+class CommonSpec(TypedDict):
+    """The fields every type's spec may carry; each type's spec TypedDict extends it.
+
+    Only `prompt` and `feedback` are required: stored specs leave the rest to columns.
+    """
+
+    prompt: str
+    feedback: str
+    key: NotRequired[str]
+    section: NotRequired[str]
+    objectives: NotRequired[list[int | str]]
+    type: NotRequired[str]
+    points: NotRequired[float]
+    difficulty: NotRequired[float]
+    tags: NotRequired[list[str]]
+    exam_only: NotRequired[bool]
+    parameters: NotRequired[dict[str, Any]]  # PARAMETERS_FIELD, see variants
+
+
+COMMON_FIELDS = declared_keys(CommonSpec)
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 # Objectives are named by position in the course text (1-based) or by slug (any objective).
 OBJECTIVE_SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -42,6 +49,11 @@ SECTION_CITATION_PATTERN = re.compile(r"\bSection \d+\b")
 VALIDATION_SEEDS = range(20)
 
 type FieldErrors = Callable[[Mapping[str, Any]], list[str]]
+
+
+def own_fields(spec_type: Any) -> frozenset[str]:
+    """The fields a type's spec TypedDict declares beyond the common ones."""
+    return declared_keys(spec_type) - COMMON_FIELDS
 
 
 def validate_question_spec(

@@ -15,6 +15,7 @@ from django.template.loader import get_template
 from assessments.interchange.model import InterchangeQuestion
 from assessments.question_types import QUESTION_TYPES, Grade, QuestionType, ResponseError
 from assessments.question_types.form_fields import PostedForm
+from assessments.question_types.spec_validation import CommonSpec
 from assessments.rendering import question_render_for_learner
 from assessments.services.questions import (
     QuestionContent,
@@ -123,23 +124,27 @@ def test_a_type_that_cannot_travel_in_moodle_formats_says_so_on_import() -> None
 TOY_TEMPLATE = "assessments/question_types/toy_word.html"
 
 
-class ToyWord(QuestionType):
+class ToyWordSpec(CommonSpec):
+    word: str
+
+
+class ToyWord(QuestionType[ToyWordSpec, str]):
     """Type the one word of the spec; 1 or 0."""
 
     name = "toy_word"
-    fields = frozenset({"word"})
+    spec_type = ToyWordSpec
     template = TOY_TEMPLATE
 
     def field_errors(self, spec: Mapping[str, Any]) -> list[str]:
         word = spec.get("word")
         return [] if isinstance(word, str) and word.strip() else ["word: a non-empty text"]
 
-    def normalise_response(self, spec: Mapping[str, Any], raw: object) -> str:
+    def normalise_response(self, spec: ToyWordSpec, raw: object) -> str:
         if not isinstance(raw, str) or not raw.strip():
             raise ResponseError("Type a word.")
         return raw.strip().lower()
 
-    def grade_normalised(self, spec: Mapping[str, Any], response: Any) -> Grade:
+    def grade_normalised(self, spec: ToyWordSpec, response: str) -> Grade:
         return Grade.of(1 if response == str(spec["word"]).lower() else 0)
 
     def response_from_form(self, form: PostedForm, field_name: str) -> object:
@@ -148,7 +153,7 @@ class ToyWord(QuestionType):
     def spec_from_interchange(self, question: InterchangeQuestion) -> dict[str, Any]:
         raise ValueError("toy words travel only in Quayside's own format")
 
-    def interchange_fields(self, spec: Mapping[str, Any]) -> dict[str, Any]:
+    def interchange_fields(self, spec: ToyWordSpec) -> dict[str, Any]:
         return {}
 
 
