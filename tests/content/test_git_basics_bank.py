@@ -1,6 +1,6 @@
 """Static checks of the Git Basics package (content/git-basics/): no database needed.
 
-The bank files meet every check the Docker bank meets (`tests/assessments/test_bank_files.py`:
+The bank files meet every check the Docker bank meets (`tests/assessments/bank_checks.py`:
 fields, type-specific shapes, variants), the engine's own validators and bank policy, and every
 worked example earns what it claims through its question type. The module text, the bank and the
 catalogue name the same sections, and the catalogue's pools can fill every blueprint.
