@@ -124,22 +124,7 @@ class _Tracker:
             or any(set(source) & GLOB_CHARACTERS for source in sources)
         )
         reference = item.flag("from")
-        if reference is not None:
-            resolved = expand(reference, scope, escape=self.dockerfile.escape).value
-            origin = self.dockerfile.stage_reference(resolved)
-            if origin is None or origin.index == stage.index:
-                return []
-            available = [
-                (placed.image_path.lstrip("/"), placed.context_path)
-                for placed in self.placed(origin.index, visiting)
-            ]
-        else:
-            excludes = [DockerignoreMatcher(pattern) for pattern in item.flag_values("exclude")]
-            available = [
-                (path, path)
-                for path in self.context_files
-                if not any(matcher.excludes(path) for matcher in excludes)
-            ]
+        available = self._available(stage, item, scope, visiting)
         placed: list[PlacedFile] = []
         for source in sources:
             cleaned = context_path(source)
@@ -159,6 +144,32 @@ class _Tracker:
                     image_path = posixpath.join(destination, relative)
                 placed.append(PlacedFile(origin_path, image_path, item))
         return placed
+
+    def _available(
+        self,
+        stage: Stage,
+        item: Instruction,
+        scope: Mapping[str, str],
+        visiting: frozenset[int],
+    ) -> list[tuple[str, str]]:
+        """(path the COPY sources match against, context file it came from) for each file the
+        instruction can copy: another stage's placed files with --from, else the context's."""
+        reference = item.flag("from")
+        if reference is not None:
+            resolved = expand(reference, scope, escape=self.dockerfile.escape).value
+            origin = self.dockerfile.stage_reference(resolved)
+            if origin is None or origin.index == stage.index:
+                return []
+            return [
+                (placed.image_path.lstrip("/"), placed.context_path)
+                for placed in self.placed(origin.index, visiting)
+            ]
+        excludes = [DockerignoreMatcher(pattern) for pattern in item.flag_values("exclude")]
+        return [
+            (path, path)
+            for path in self.context_files
+            if not any(matcher.excludes(path) for matcher in excludes)
+        ]
 
     def _sent(self, path: str, source: str) -> bool:
         """The file is in the context Docker sends (or named exactly by the source)."""

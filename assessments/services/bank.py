@@ -241,24 +241,31 @@ def question_bank_load(*, module_id: int, directory: Path) -> BankLoadSummary:
             )
             summary.created.append(item.key)
             continue
-        current = question.current_version
-        revised = None
-        # Compared here first so that a reload of an unchanged bank takes no lock and no write.
-        if current is None or current.spec_sha256 != item.content.fingerprint():
-            revised = question_revise(
-                question=question, content=item.content, note=f"bank file {item.source}"
-            )
-        # The section and the exam pool are columns, not part of the version: moving a question
-        # is no new content, but the file is the source of truth for where a bank question lives.
-        if fields_update_changed(
-            row=question, values={"section_id": item.section_id, "exam_only": item.exam_only}
-        ):
-            revised = revised or question.current_version
-        if {tag.name for tag in question.tags.all()} != {tag.lower() for tag in item.tags}:
-            question_tags_set(question=question, tags=item.tags)
-            revised = revised or question.current_version
+        revised = _bank_question_update(question=question, item=item)
         (summary.revised if revised else summary.unchanged).append(item.key)
     return summary
+
+
+def _bank_question_update(*, question: Question, item: _BankItem) -> bool:
+    """Bring an existing bank question in line with its file; True if anything was written."""
+    current = question.current_version
+    revised = False
+    # Compared here first so that a reload of an unchanged bank takes no lock and no write.
+    if current is None or current.spec_sha256 != item.content.fingerprint():
+        new_version = question_revise(
+            question=question, content=item.content, note=f"bank file {item.source}"
+        )
+        revised = new_version is not None
+    # The section and the exam pool are columns, not part of the version: moving a question
+    # is no new content, but the file is the source of truth for where a bank question lives.
+    if fields_update_changed(
+        row=question, values={"section_id": item.section_id, "exam_only": item.exam_only}
+    ):
+        revised = True
+    if {tag.name for tag in question.tags.all()} != {tag.lower() for tag in item.tags}:
+        question_tags_set(question=question, tags=item.tags)
+        revised = True
+    return revised
 
 
 def bank_questions_retire_missing(*, module_id: int, keys: Iterable[str]) -> list[str]:

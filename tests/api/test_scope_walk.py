@@ -26,12 +26,14 @@ from assessments.models import (
     AssessmentKind,
     AssessmentSlot,
     Provenance,
+    Question,
     QuestionStatus,
 )
 from assessments.services.attempts import attempt_start
 from assessments.services.questions import QuestionContent, question_create
 from certificates.models import CertificationProgram
 from certificates.services.issuance import certificate_issue_manual
+from courses.models import Module, Section
 from lms.services import service_account_create
 from practicals.models import PracticalTask, PracticalTaskVersion, Submission, SubmissionKind
 from tests.factories import CourseFactory, LearningObjectiveFactory, ModuleFactory, SectionFactory
@@ -173,46 +175,13 @@ def world(settings: Any, tmp_path: Path, learner: User, other_learner: User, ins
     ModuleFactory(course=in_course, slug="in-module")
     out_module = ModuleFactory(course=CourseFactory(slug="out-course"), slug="out-module")
     out_section = SectionFactory(module=out_module, position=1, slug="out-section")
-    objective = LearningObjectiveFactory(module=out_module, position=1)
-    question = question_create(
-        key="out-question",
-        section_id=out_section.pk,
-        content=QuestionContent(
-            type="true_false",
-            spec={"prompt": "Yes?", "answer": True, "feedback": "Section 1."},
-            objective_ids=(objective.pk,),
-        ),
-        provenance=Provenance.AUTHORED,
-        status=QuestionStatus.READY,
-        exam_only=True,
-    )
+    question = _exam_question(out_section)
     quiz = Assessment.objects.create(
         slug="out-quiz", title="Out quiz", kind=AssessmentKind.FINAL_EXAM, module=out_module
     )
     AssessmentSlot.objects.create(assessment=quiz, position=1, question=question)
     attempt = attempt_start(learner=learner, assessment=quiz)
-    task = PracticalTask.objects.create(slug="out-task", title="Out task", module=out_module)
-    version = PracticalTaskVersion.objects.create(
-        task=task,
-        number=1,
-        instructions_markdown="Do it.",
-        submission_kind=SubmissionKind.DOCKERFILE,
-        allowed_base_images=["alpine:3.20"],
-        rubric=[],
-        spec_sha256="0" * 64,
-    )
-    task.current_version = version
-    task.save(update_fields=["current_version"])
-    submission = Submission.objects.create(
-        task_version=version,
-        learner=learner,
-        attempt_number=1,
-        kind=SubmissionKind.DOCKERFILE,
-        file_name="Dockerfile",
-        content=b"FROM alpine:3.20\n",
-        sha256="1" * 64,
-        size_bytes=17,
-    )
+    submission = _practical_submission(out_module, learner)
     program = CertificationProgram.objects.create(
         slug="out-program",
         title="Out program",
@@ -246,6 +215,47 @@ def world(settings: Any, tmp_path: Path, learner: User, other_learner: User, ins
         "instructor": _client(f"Token {Token.objects.create(user=instructor).key}"),
     }
     return kwargs, slugs, people, certificate.display_code
+
+
+def _exam_question(section: Section) -> Question:
+    objective = LearningObjectiveFactory(module=section.module, position=1)
+    return question_create(
+        key="out-question",
+        section_id=section.pk,
+        content=QuestionContent(
+            type="true_false",
+            spec={"prompt": "Yes?", "answer": True, "feedback": "Section 1."},
+            objective_ids=(objective.pk,),
+        ),
+        provenance=Provenance.AUTHORED,
+        status=QuestionStatus.READY,
+        exam_only=True,
+    )
+
+
+def _practical_submission(module: Module, learner: User) -> Submission:
+    task = PracticalTask.objects.create(slug="out-task", title="Out task", module=module)
+    version = PracticalTaskVersion.objects.create(
+        task=task,
+        number=1,
+        instructions_markdown="Do it.",
+        submission_kind=SubmissionKind.DOCKERFILE,
+        allowed_base_images=["alpine:3.20"],
+        rubric=[],
+        spec_sha256="0" * 64,
+    )
+    task.current_version = version
+    task.save(update_fields=["current_version"])
+    return Submission.objects.create(
+        task_version=version,
+        learner=learner,
+        attempt_number=1,
+        kind=SubmissionKind.DOCKERFILE,
+        file_name="Dockerfile",
+        content=b"FROM alpine:3.20\n",
+        sha256="1" * 64,
+        size_bytes=17,
+    )
 
 
 def _client(authorization: str, on_behalf_of: str | None = None) -> APIClient:

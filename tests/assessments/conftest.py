@@ -4,7 +4,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.test import Client
 
+from accounts.models import User
 from assessments.models import Provenance, Question, QuestionStatus
 from coursepackages.layout import DEMO_ASSESSMENTS_FILE, DEMO_BANK_DIR, DEMO_COURSE_SLUG
 from coursepackages.layout import DEMO_MODULE_FILE as DEMO_MODULE_FILE
@@ -83,3 +85,10 @@ def docker_catalogue(docker_module: int) -> int:
     question_bank_load(module_id=docker_module, directory=DEMO_BANK_DIR)
     assessments_load(module_id=docker_module, path=DEMO_ASSESSMENTS_FILE)
     return docker_module
+
+
+@pytest.fixture
+def instructor_client(client: Client, instructor: User) -> Client:
+    """A browser session logged in as the instructor (the authoring pages' user)."""
+    client.force_login(instructor)
+    return client

@@ -60,12 +60,6 @@ def _try(client: Client, spec: dict[str, Any], answer: str, **extra: str) -> Any
     return client.post(reverse("authoring:question_try"), data, HTTP_X_REQUESTED_WITH="fetch")
 
 
-@pytest.fixture
-def instructor_client(client: Client, instructor: User) -> Client:
-    client.force_login(instructor)
-    return client
-
-
 def _state() -> tuple[int, int, int]:
     return Question.objects.count(), QuestionVersion.objects.count(), Attempt.objects.count()
 

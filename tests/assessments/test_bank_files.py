@@ -8,12 +8,8 @@ fails here too, and every worked example of every item is graded through its que
 every parameter combination.
 """
 
-import ast
-import itertools
 import re
-import shlex
 from collections import Counter
-from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +29,19 @@ from assessments.services.bank_policy import (
 )
 from coursepackages.layout import DEMO_BANK_DIR
 from graders import docker_cli, dockerfile_parser, dockerfile_rules
+from tests.assessments.bank_checks import (
+    COMMON_OPTIONAL,
+    COMMON_REQUIRED,
+    NON_SPEC_FIELDS,
+    PLACEHOLDER,
+    TYPE_CHECKS,
+    TYPE_FIELDS,
+    check_numeric_variant,
+    is_number,
+    nonempty_text,
+    strings_in,
+    variants,
+)
 
 BANK = DEMO_BANK_DIR
 OBJECTIVES_FILE = BANK / "objectives.yaml"
@@ -55,73 +64,11 @@ MIN_TYPES_PER_SECTION = 4
 MIN_TYPES_OVERALL = 7
 MIN_PARAMETERISED = 3
 
-COMMON_REQUIRED = (
-    "key",
-    "section",
-    "objectives",
-    "type",
-    "points",
-    "difficulty",
-    "tags",
-    "prompt",
-    "feedback",
-)
-COMMON_OPTIONAL = ("parameters", "exam_only")
-# Fields the database keeps in columns; the rest of an item is its spec.
-NON_SPEC_FIELDS = frozenset(
-    {"key", "section", "objectives", "type", "points", "difficulty", "tags", "exam_only"}
-)
-TYPE_FIELDS: dict[str, tuple[set[str], set[str]]] = {
-    # type: (required fields, optional fields)
-    "single_choice": ({"options"}, {"shuffle"}),
-    "multiple_response": ({"options"}, {"penalty", "shuffle"}),
-    "true_false": ({"answer", "feedback_true", "feedback_false"}, set()),
-    "short_text": ({"answers", "examples"}, {"case_sensitive"}),
-    "docker_command": ({"answers", "examples"}, {"neutral_flags", "wrong_flags"}),
-    "numeric": ({"answers"}, {"unit", "examples"}),
-    "ordering": ({"items"}, set()),
-    "matching": ({"pairs"}, {"distractors"}),
-    "dockerfile": (
-        {"starter", "rules", "examples"},
-        {
-            "dockerignore_starter",
-            "secret_values",
-            "secret_files",
-            "tag_credit",
-            "required_rules",
-            "required_packages",
-        },
-    ),
-}
-# The rule ids of graders.dockerfile_rules (the registry the dockerfile type validates against).
-# The brief named them differently (pinned-base-image, non-root-user, healthcheck, exec-form-cmd,
-# chained-run-cleanup, no-build-tools-in-final-stage, no-secrets, copy-not-add); the engine only
-# accepts the ids below, so the bank uses these.
-DOCKERFILE_RULE_IDS = {
-    "base-image-tag-pinned",
-    "base-image-digest-pinned",
-    "final-stage-non-root-user",
-    "final-stage-healthcheck",
-    "exec-form-cmd-entrypoint",
-    "dependencies-before-source",
-    "apt-get-chained-with-cleanup",
-    "final-stage-without-build-tools",
-    "no-secrets-in-env-or-arg",
-    "no-env-file-copied",
-    "no-remote-add",
-    "copy-instead-of-add",
-    "start-command-declared",
-    "final-stage-copies-from-earlier-stage",
-    "final-stage-installs-packages",
-}
 # Where each kind of item belongs (docker_command mainly in 2, 5 and 7; dockerfile in 3, 4 and 6).
 DOCKER_COMMAND_SECTIONS = {2, 4, 5, 6, 7}
 DOCKERFILE_SECTIONS = {3, 4, 6}
 
 KEY_PATTERN = re.compile(r"^s(\d)-[a-z0-9][a-z0-9-]*$")
-PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
-EXPRESSION_PREFIX = "="
-PARAMETER_COMBINATION_LIMIT = 2000
 
 
 def _bank_files() -> list[Path]:
@@ -160,25 +107,6 @@ DOCKER_COMMANDS = _of_types("docker_command")
 DOCKERFILES = _of_types("dockerfile")
 SINGLE_CHOICES = _of_types("single_choice")
 WITH_EXAMPLES = [(n, q) for n, q in QUESTIONS if q.get("examples")]
-
-
-def _strings(value: object) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
-    elif isinstance(value, Mapping):
-        for item in value.values():
-            yield from _strings(item)
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _nonempty_text(value: object) -> bool:
-    return isinstance(value, str) and bool(value.strip())
 
 
 # --- files -----------------------------------------------------------------------------------
@@ -248,21 +176,21 @@ def test_common_fields(number: int, question: dict[str, Any]) -> None:
     assert all(1 <= o <= OBJECTIVE_COUNT for o in positions)
     assert set(slugs) <= SUPPLEMENT_SLUGS
     assert len(set(objectives)) == len(objectives)
-    assert _is_number(question["points"])
+    assert is_number(question["points"])
     assert question["points"] > 0
-    assert _is_number(question["difficulty"])
+    assert is_number(question["difficulty"])
     assert 0 <= question["difficulty"] <= 1
     assert isinstance(question["tags"], list)
     assert question["tags"]
-    assert all(_nonempty_text(tag) for tag in question["tags"])
-    assert _nonempty_text(question["prompt"])
+    assert all(nonempty_text(tag) for tag in question["tags"])
+    assert nonempty_text(question["prompt"])
     assert question["type"] in TYPE_FIELDS
 
 
 @pytest.mark.parametrize(("number", "question"), QUESTIONS, ids=QUESTION_IDS)
 def test_feedback_cites_its_section(number: int, question: dict[str, Any]) -> None:
     feedback = question["feedback"]
-    assert _nonempty_text(feedback)
+    assert nonempty_text(feedback)
     title = SECTIONS[number][1]
     assert f"Section {number}: {title}" in " ".join(feedback.split())
     cited = {int(n) for n in re.findall(r"\bSection (\d+)\b", feedback)}
@@ -280,149 +208,6 @@ def test_no_unknown_fields(number: int, question: dict[str, Any]) -> None:
 # --- type-specific fields --------------------------------------------------------------------
 
 
-def _check_options(question: dict[str, Any]) -> list[dict[str, Any]]:
-    options = question["options"]
-    assert isinstance(options, list)
-    assert len(options) >= 2
-    for option in options:
-        assert set(option) == {"text", "correct", "feedback"}, option
-        assert _nonempty_text(option["text"])
-        assert isinstance(option["correct"], bool)
-        assert _nonempty_text(option["feedback"])
-    texts = [option["text"] for option in options]
-    assert len(set(texts)) == len(texts), "option texts must differ"
-    return options
-
-
-def _check_answer_list(question: dict[str, Any], fields: set[str]) -> list[dict[str, Any]]:
-    answers = question["answers"]
-    assert isinstance(answers, list)
-    assert answers
-    for answer in answers:
-        assert set(answer) <= fields, answer
-        fraction = answer.get("fraction", 1)
-        assert _is_number(fraction)
-        assert 0 <= fraction <= 1
-        assert _nonempty_text(answer.get("feedback")), f"answer without feedback: {answer}"
-    assert any(answer.get("fraction", 1) == 1 for answer in answers), "no full-credit answer"
-    return answers
-
-
-def _check_single_choice(question: dict[str, Any]) -> None:
-    options = _check_options(question)
-    assert sum(option["correct"] for option in options) == 1
-    if "shuffle" in question:
-        assert isinstance(question["shuffle"], bool)
-
-
-def _check_multiple_response(question: dict[str, Any]) -> None:
-    options = _check_options(question)
-    assert sum(option["correct"] for option in options) >= 1
-    assert any(not option["correct"] for option in options), "needs at least one distractor"
-    if "penalty" in question:
-        assert isinstance(question["penalty"], bool)
-
-
-def _check_true_false(question: dict[str, Any]) -> None:
-    assert isinstance(question["answer"], bool)
-    assert _nonempty_text(question["feedback_true"])
-    assert _nonempty_text(question["feedback_false"])
-
-
-def _check_short_text(question: dict[str, Any]) -> None:
-    answers = _check_answer_list(question, {"text", "regex", "fraction", "feedback"})
-    for answer in answers:
-        assert ("text" in answer) != ("regex" in answer), "an answer has text or regex, not both"
-        if "regex" in answer:
-            re.compile(answer["regex"])
-        else:
-            assert _nonempty_text(answer["text"])
-    if "case_sensitive" in question:
-        assert isinstance(question["case_sensitive"], bool)
-    # A full-credit text must not also be caught by a lower-scoring answer listed before it.
-    flags = 0 if question.get("case_sensitive") else re.IGNORECASE
-    for better in answers:
-        if "text" not in better:
-            continue
-        typed = " ".join(better["text"].split())
-        for other in answers:
-            if other is better or "regex" not in other:
-                continue
-            if re.fullmatch(other["regex"], typed, flags):
-                assert other.get("fraction", 1) >= better.get("fraction", 1), (typed, other)
-
-
-def _check_docker_command(question: dict[str, Any]) -> None:
-    answers = _check_answer_list(question, {"command", "fraction", "feedback"})
-    for answer in answers:
-        words = shlex.split(answer["command"])
-        assert words[0] == "docker", answer["command"]
-        assert len(words) >= 2
-
-
-def _check_numeric(question: dict[str, Any]) -> None:
-    answers = _check_answer_list(question, {"value", "tolerance", "fraction", "feedback"})
-    for answer in answers:
-        value = answer["value"]
-        assert _is_number(value) or (
-            isinstance(value, str) and value.strip().startswith(EXPRESSION_PREFIX)
-        ), value
-        assert _is_number(answer.get("tolerance", 0))
-        assert answer.get("tolerance", 0) >= 0
-    if "unit" in question:
-        assert _nonempty_text(question["unit"])
-
-
-def _check_ordering(question: dict[str, Any]) -> None:
-    items = question["items"]
-    assert isinstance(items, list)
-    assert len(items) >= 3
-    assert all(_nonempty_text(item) for item in items)
-    assert len(set(items)) == len(items)
-
-
-def _check_matching(question: dict[str, Any]) -> None:
-    pairs = question["pairs"]
-    assert isinstance(pairs, list)
-    assert len(pairs) >= 2
-    for pair in pairs:
-        assert set(pair) == {"left", "right"}
-        assert _nonempty_text(pair["left"])
-        assert _nonempty_text(pair["right"])
-    lefts = [pair["left"] for pair in pairs]
-    rights = [pair["right"] for pair in pairs]
-    assert len(set(lefts)) == len(lefts)
-    assert len(set(rights)) == len(rights), "each right must identify one left"
-    distractors = question.get("distractors", [])
-    assert isinstance(distractors, list)
-    assert all(_nonempty_text(item) for item in distractors)
-    assert not set(distractors) & set(rights)
-    assert len(set(distractors)) == len(distractors)
-
-
-def _check_dockerfile(question: dict[str, Any]) -> None:
-    assert _nonempty_text(question["starter"])
-    assert question["starter"].lstrip().upper().startswith(("FROM", "#", "ARG"))
-    rules = question["rules"]
-    assert isinstance(rules, list)
-    assert rules
-    assert len(set(rules)) == len(rules)
-    assert set(rules) <= DOCKERFILE_RULE_IDS, set(rules) - DOCKERFILE_RULE_IDS
-
-
-TYPE_CHECKS = {
-    "single_choice": _check_single_choice,
-    "multiple_response": _check_multiple_response,
-    "true_false": _check_true_false,
-    "short_text": _check_short_text,
-    "docker_command": _check_docker_command,
-    "numeric": _check_numeric,
-    "ordering": _check_ordering,
-    "matching": _check_matching,
-    "dockerfile": _check_dockerfile,
-}
-
-
 @pytest.mark.parametrize(("number", "question"), QUESTIONS, ids=QUESTION_IDS)
 def test_type_specific_fields(number: int, question: dict[str, Any]) -> None:
     TYPE_CHECKS[question["type"]](question)
@@ -431,94 +216,13 @@ def test_type_specific_fields(number: int, question: dict[str, Any]) -> None:
 # --- parameters ------------------------------------------------------------------------------
 
 
-def _parameter_values(definition: Mapping[str, Any]) -> list[Any]:
-    ((kind, values),) = definition.items()
-    if kind == "integer":
-        low, high = values
-        assert isinstance(low, int)
-        assert isinstance(high, int)
-        assert low <= high
-        # The ends and the middle are enough to exercise every variant's shape.
-        return sorted({low, (low + high) // 2, high})
-    assert kind == "choice", kind
-    assert isinstance(values, list)
-    assert values
-    assert all(isinstance(value, str) or _is_number(value) for value in values)
-    return list(values)
-
-
-def _evaluate(expression: str, names: Mapping[str, float]) -> float:
-    """The expression subset the format allows: numbers, parameters, + - * / ( ) and round()."""
-
-    def walk(node: ast.expr) -> float:
-        if isinstance(node, ast.Constant) and _is_number(node.value):
-            return float(node.value)
-        if isinstance(node, ast.Name):
-            assert node.id in names, f"unknown name {node.id!r} in {expression!r}"
-            return float(names[node.id])
-        if isinstance(node, ast.BinOp) and isinstance(
-            node.op, ast.Add | ast.Sub | ast.Mult | ast.Div
-        ):
-            left, right = walk(node.left), walk(node.right)
-            operations = {
-                ast.Add: left.__add__,
-                ast.Sub: left.__sub__,
-                ast.Mult: left.__mul__,
-                ast.Div: left.__truediv__,
-            }
-            return float(operations[type(node.op)](right))
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
-            operand = walk(node.operand)
-            return -operand if isinstance(node.op, ast.USub) else operand
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Name)
-            and node.func.id == "round"
-        ):
-            assert not node.keywords
-            assert 1 <= len(node.args) <= 2
-            arguments = [walk(argument) for argument in node.args]
-            return float(round(arguments[0], *(int(a) for a in arguments[1:])))
-        raise AssertionError(f"{ast.dump(node)} is not allowed in {expression!r}")
-
-    return walk(ast.parse(expression.strip(), mode="eval").body)
-
-
-def _substitute(value: Any, values: Mapping[str, Any]) -> Any:
-    if isinstance(value, str):
-        return PLACEHOLDER.sub(lambda match: str(values[match.group(1)]), value)
-    if isinstance(value, list):
-        return [_substitute(item, values) for item in value]
-    if isinstance(value, Mapping):
-        return {name: _substitute(item, values) for name, item in value.items()}
-    return value
-
-
-def _variants(question: dict[str, Any]) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
-    parameters = question.get("parameters") or {}
-    names = list(parameters)
-    choices = [_parameter_values(parameters[name]) for name in names]
-    combinations = itertools.islice(itertools.product(*choices), PARAMETER_COMBINATION_LIMIT)
-    for combination in combinations:
-        values = dict(zip(names, combination, strict=True))
-        body = {name: item for name, item in question.items() if name != "parameters"}
-        variant = _substitute(body, values)
-        for answer in variant.get("answers", []) if question["type"] == "numeric" else []:
-            if isinstance(answer["value"], str):
-                numbers = {
-                    name: float(value) for name, value in values.items() if _is_number(value)
-                }
-                answer["value"] = _evaluate(answer["value"].strip()[1:], numbers)
-        yield variant, values
-
-
 @pytest.mark.parametrize(("number", "question"), QUESTIONS, ids=QUESTION_IDS)
 def test_placeholders_name_parameters_and_parameters_are_shown(
     number: int, question: dict[str, Any]
 ) -> None:
     parameters = question.get("parameters") or {}
     assert isinstance(parameters, dict)
-    used = {name for text in _strings(question) for name in PLACEHOLDER.findall(text)}
+    used = {name for text in strings_in(question) for name in PLACEHOLDER.findall(text)}
     assert used <= set(parameters), f"placeholders without a parameter: {used - set(parameters)}"
     in_prompt = set(PLACEHOLDER.findall(question["prompt"]))
     assert set(parameters) <= in_prompt, "every parameter must appear in the prompt"
@@ -533,27 +237,12 @@ def test_placeholders_name_parameters_and_parameters_are_shown(
 
 @pytest.mark.parametrize(("number", "question"), QUESTIONS, ids=QUESTION_IDS)
 def test_every_variant_is_well_formed(number: int, question: dict[str, Any]) -> None:
-    for variant, values in _variants(question):
-        leftovers = [text for text in _strings(variant) if PLACEHOLDER.search(text)]
+    for variant, values in variants(question):
+        leftovers = [text for text in strings_in(variant) if PLACEHOLDER.search(text)]
         assert leftovers == [], values
         if question["type"] == "numeric":
-            _check_numeric_variant(variant, values)
+            check_numeric_variant(variant, values)
         TYPE_CHECKS[question["type"]](variant)
-
-
-def _check_numeric_variant(variant: dict[str, Any], values: Mapping[str, Any]) -> None:
-    """A full-credit range must not overlap a lower-scoring one, or the feedback would lie."""
-    answers = variant["answers"]
-    for answer in answers:
-        assert _is_number(answer["value"])
-    best = [answer for answer in answers if answer.get("fraction", 1) == 1]
-    others = [answer for answer in answers if answer.get("fraction", 1) < 1]
-    for good, bad in itertools.product(best, others):
-        good_low = good["value"] - good.get("tolerance", 0)
-        good_high = good["value"] + good.get("tolerance", 0)
-        bad_low = bad["value"] - bad.get("tolerance", 0)
-        bad_high = bad["value"] + bad.get("tolerance", 0)
-        assert good_high < bad_low or bad_high < good_low, (values, good, bad)
 
 
 # --- the project's own validators and graders ------------------------------------------------
@@ -586,7 +275,7 @@ def test_no_single_choice_key_gives_itself_away_by_its_length(
 
 @pytest.mark.parametrize(("number", "question"), DOCKER_COMMANDS, ids=_ids(DOCKER_COMMANDS))
 def test_docker_commands_parse_with_the_grader(number: int, question: dict[str, Any]) -> None:
-    for variant, values in _variants(question):
+    for variant, values in variants(question):
         for answer in variant["answers"]:
             try:
                 parsed = docker_cli.parse_command(answer["command"])
@@ -648,7 +337,7 @@ def _graded_examples() -> list[tuple[str, dict[str, Any], dict[str, Any], Exampl
     cases = []
     for _, question in WITH_EXAMPLES:
         spec = {name: value for name, value in question.items() if name not in NON_SPEC_FIELDS}
-        for _, values in _variants(question):
+        for _, values in variants(question):
             variant = apply_parameters(spec, values)  # what `instantiate` gives an attempt
             shown = ",".join(f"{name}={value}" for name, value in values.items())
             for example in examples_of(variant):
@@ -706,7 +395,7 @@ def test_supplementary_objectives_are_well_formed_and_used() -> None:
     for objective in SUPPLEMENTARY_OBJECTIVES:
         assert set(objective) == {"slug", "text", "taught_in"}
         assert re.fullmatch(r"[a-z0-9][a-z0-9-]*", objective["slug"])
-        assert _nonempty_text(objective["text"])
+        assert nonempty_text(objective["text"])
         assert set(objective["taught_in"]) <= section_slugs
     assert used == set(slugs)
 

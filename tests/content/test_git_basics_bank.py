@@ -1,6 +1,6 @@
 """Static checks of the Git Basics package (content/git-basics/): no database needed.
 
-The bank files meet every check the Docker bank meets (`tests/assessments/test_bank_files.py`:
+The bank files meet every check the Docker bank meets (`tests/assessments/bank_checks.py`:
 fields, type-specific shapes, variants), the engine's own validators and bank policy, and every
 worked example earns what it claims through its question type. The module text, the bank and the
 catalogue name the same sections, and the catalogue's pools can fill every blueprint.
@@ -18,18 +18,16 @@ from assessments.question_types import QUESTION_TYPES
 from assessments.question_types.examples import EXPECTED_FRACTION_TOLERANCE, examples_of
 from assessments.question_types.variants import apply_parameters, instantiate
 from assessments.services.bank_policy import bank_policy_errors
+from coursepackages.layout import DEMO_BANK_DIR as DOCKER_BANK
 from courses.importer import module_parse
-from tests.assessments.test_bank_files import (
-    BANK as DOCKER_BANK,
-)
-from tests.assessments.test_bank_files import (
+from tests.assessments.bank_checks import (
     COMMON_OPTIONAL,
     COMMON_REQUIRED,
     NON_SPEC_FIELDS,
     TYPE_CHECKS,
     TYPE_FIELDS,
-    _check_numeric_variant,
-    _variants,
+    check_numeric_variant,
+    variants,
 )
 from tests.content.git_basics import BANK, CATALOGUE, MODULE_FILE, full_credit_response
 
@@ -114,9 +112,9 @@ def test_common_fields_and_the_cited_section(number: int, question: dict[str, An
 def test_every_variant_meets_the_docker_bank_shape_checks(
     number: int, question: dict[str, Any]
 ) -> None:
-    for variant, values in _variants(question):
+    for variant, values in variants(question):
         if question["type"] == "numeric":
-            _check_numeric_variant(variant, values)
+            check_numeric_variant(variant, values)
         TYPE_CHECKS[question["type"]](variant)
 
 
@@ -135,7 +133,7 @@ def test_every_example_earns_what_it_claims_in_every_variant(
     number: int, question: dict[str, Any]
 ) -> None:
     question_type = QUESTION_TYPES[question["type"]]
-    for _, values in _variants(question):
+    for _, values in variants(question):
         variant = apply_parameters(_spec(question), values)
         for example in examples_of(variant):
             grade = question_type.grade(variant, example.answer)

@@ -7,8 +7,6 @@ from graders import rule_results as ids
 from graders.course_sections import CONTAINER_SECURITY, PRODUCTION_DOCKERFILES
 from graders.dockerfile_parser import DockerfileSyntaxError, parse_dockerfile
 from graders.dockerfile_rules import DOCKERFILE_RULES, RULE_IDS, run_all
-from graders.dockerignore import DockerignoreMatcher
-from graders.dockerignore_rules import dockerignore_rules
 from graders.rule_results import DEFAULT_OPTIONS, RuleResult
 from tests.graders import course_dockerfiles as course
 
@@ -408,66 +406,6 @@ def test_the_multiple_targets_example_has_no_healthcheck_in_its_production_stage
 
     assert not result.passed
     assert result.line == 19
-
-
-# --- .dockerignore --------------------------------------------------------------------------
-
-
-def test_the_course_dockerignore_passes_every_dockerignore_rule() -> None:
-    dockerfile = parse_dockerfile(course.SECTION_3_BASIC_STRUCTURE)
-
-    results = dockerignore_rules(course.SECTION_3_DOCKERIGNORE, dockerfile=dockerfile)
-
-    assert [result.passed for result in results] == [True, True, True]
-
-
-@pytest.mark.parametrize(
-    ("dockerignore_text", "failing_rule"),
-    [
-        ("node_modules\n.git\n", ids.DOCKERIGNORE_EXCLUDES_ENV),
-        ("node_modules\n.env\n", ids.DOCKERIGNORE_EXCLUDES_GIT),
-        (".git\n.env\n", ids.DOCKERIGNORE_EXCLUDES_DEPENDENCIES),
-        ("*\n!.env\n!src\n", ids.DOCKERIGNORE_EXCLUDES_ENV),
-        ("# .env\n.git\nnode_modules\n", ids.DOCKERIGNORE_EXCLUDES_ENV),
-    ],
-)
-def test_it_reports_each_missing_dockerignore_entry(
-    dockerignore_text: str, failing_rule: str
-) -> None:
-    results = dockerignore_rules(dockerignore_text)
-
-    failed = [result.rule_id for result in results if not result.passed]
-    assert failed == [failing_rule]
-
-
-def test_it_asks_python_projects_for_pycache_and_virtualenv_folders() -> None:
-    dockerfile = parse_dockerfile("FROM python:3.12-slim\nRUN pip install --no-cache-dir x\n")
-
-    only_pycache = dockerignore_rules(".env\n.git\n**/__pycache__\n", dockerfile=dockerfile)
-    both = dockerignore_rules(".env\n.git\n**/__pycache__\n.venv/\n", dockerfile=dockerfile)
-
-    assert not only_pycache[2].passed
-    assert ".venv" in only_pycache[2].message
-    assert both[2].passed
-
-
-@pytest.mark.parametrize(
-    ("pattern", "path", "excluded"),
-    [
-        ("node_modules", "node_modules/x/index.js", True),
-        ("/.git/", ".git/HEAD", True),
-        ("./.env", ".env", True),
-        (".env*", ".env", True),
-        ("**/.env", ".env", True),
-        ("*.pyc", "__pycache__/app.pyc", False),
-        ("**/*.pyc", "__pycache__/app.pyc", True),
-        ("src/*.js", "src/lib/a.js", False),
-    ],
-)
-def test_it_matches_dockerignore_patterns_like_docker(
-    pattern: str, path: str, excluded: bool
-) -> None:
-    assert DockerignoreMatcher(pattern).excludes(path) is excluded
 
 
 # --- run_all and the registry ---------------------------------------------------------------

@@ -20,6 +20,7 @@ from graders.dockerignore import (
         ("./.env", ".env", True),
         ("../.env", ".env", False),  # Go keeps a leading ..: it matches nothing
         (".env*", ".env.local", True),
+        (".env*", ".env", True),
         ("**/.env", ".env", True),
         ("**", "anything/at/all", True),
         ("*.pyc", "__pycache__/app.pyc", False),

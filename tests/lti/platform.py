@@ -370,82 +370,90 @@ class FakePlatform:
             raise SpecViolation(rule)
 
 
+class _PlatformHandler(BaseHTTPRequestHandler):
+    """The platform's HTTP endpoints; `_handler_for` binds one to its `platform`."""
+
+    platform: FakePlatform
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def _send(self, status: int, body: Any = None, headers: dict[str, str] | None = None):
+        payload = b"" if body is None else json.dumps(body).encode()
+        self.send_response(status)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        if payload:
+            self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def _body(self) -> bytes:
+        return self.rfile.read(int(self.headers.get("Content-Length") or 0))
+
+    def _authorised(self, scope: str) -> bool:
+        try:
+            scopes = self.platform.bearer_scopes(self.headers.get("Authorization", ""))
+        except jwt.PyJWTError:
+            self._send(401, {"error": "invalid token"})
+            return False
+        if scope not in scopes:
+            self._send(403, {"error": f"missing scope {scope}"})
+            return False
+        return True
+
+    def do_GET(self) -> None:
+        parts = urlsplit(self.path)
+        query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+        try:
+            if parts.path == "/jwks":
+                self._send(200, self.platform.conf().get_jwks())
+            elif parts.path == "/lineitems":
+                if self._authorised(LINEITEM_SCOPE):
+                    self._send(200, list(self.platform.lineitems.values()))
+            elif parts.path.endswith("/memberships"):
+                if self._authorised(MEMBERSHIP_SCOPE):
+                    body, next_url = self.platform.members_page(int(query.get("offset", 0)))
+                    links = {"Link": f'<{next_url}>; rel="next"'} if next_url else {}
+                    self._send(200, body, links)
+            else:
+                self._send(404, {"error": "not found"})
+        except SpecViolation as violation:
+            self._send(400, {"error": str(violation)})
+
+    def do_POST(self) -> None:
+        parts = urlsplit(self.path)
+        body = self._body()
+        try:
+            if parts.path == "/token":
+                form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
+                self._send(*self.platform.token(form))
+            elif parts.path == "/lineitems":
+                if self._authorised(LINEITEM_SCOPE):
+                    self._lineitem_create(json.loads(body))
+            elif parts.path.endswith("/scores"):
+                if self._authorised(SCORE_SCOPE):
+                    item_id = self.platform.url(parts.path.removesuffix("/scores"))
+                    content_type = self.headers.get("Content-Type", "")
+                    status = self.platform.score(item_id, content_type, body)
+                    self._send(status, {} if status >= 400 else None)
+            else:
+                self._send(404, {"error": "not found"})
+        except SpecViolation as violation:
+            self._send(400, {"error": str(violation)})
+
+    def _lineitem_create(self, wanted: dict[str, Any]) -> None:
+        item_id = self.platform.lineitem_create(
+            wanted.get("label", ""),
+            wanted.get("resourceLinkId", ""),
+            wanted.get("resourceId", ""),
+        )
+        self._send(201, self.platform.lineitems[item_id])
+
+
 def _handler_for(platform: FakePlatform) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-        def _send(self, status: int, body: Any = None, headers: dict[str, str] | None = None):
-            payload = b"" if body is None else json.dumps(body).encode()
-            self.send_response(status)
-            for name, value in (headers or {}).items():
-                self.send_header(name, value)
-            if payload:
-                self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-
-        def _body(self) -> bytes:
-            return self.rfile.read(int(self.headers.get("Content-Length") or 0))
-
-        def _authorised(self, scope: str) -> bool:
-            try:
-                scopes = platform.bearer_scopes(self.headers.get("Authorization", ""))
-            except jwt.PyJWTError:
-                self._send(401, {"error": "invalid token"})
-                return False
-            if scope not in scopes:
-                self._send(403, {"error": f"missing scope {scope}"})
-                return False
-            return True
-
-        def do_GET(self) -> None:
-            parts = urlsplit(self.path)
-            query = {k: v[0] for k, v in parse_qs(parts.query).items()}
-            try:
-                if parts.path == "/jwks":
-                    self._send(200, platform.conf().get_jwks())
-                elif parts.path == "/lineitems":
-                    if self._authorised(LINEITEM_SCOPE):
-                        self._send(200, list(platform.lineitems.values()))
-                elif parts.path.endswith("/memberships"):
-                    if self._authorised(MEMBERSHIP_SCOPE):
-                        body, next_url = platform.members_page(int(query.get("offset", 0)))
-                        links = {"Link": f'<{next_url}>; rel="next"'} if next_url else {}
-                        self._send(200, body, links)
-                else:
-                    self._send(404, {"error": "not found"})
-            except SpecViolation as violation:
-                self._send(400, {"error": str(violation)})
-
-        def do_POST(self) -> None:
-            parts = urlsplit(self.path)
-            body = self._body()
-            try:
-                if parts.path == "/token":
-                    form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
-                    self._send(*platform.token(form))
-                elif parts.path == "/lineitems":
-                    if self._authorised(LINEITEM_SCOPE):
-                        wanted = json.loads(body)
-                        item_id = platform.lineitem_create(
-                            wanted.get("label", ""),
-                            wanted.get("resourceLinkId", ""),
-                            wanted.get("resourceId", ""),
-                        )
-                        self._send(201, platform.lineitems[item_id])
-                elif parts.path.endswith("/scores"):
-                    if self._authorised(SCORE_SCOPE):
-                        item_id = platform.url(parts.path.removesuffix("/scores"))
-                        status = platform.score(item_id, self.headers.get("Content-Type", ""), body)
-                        self._send(status, {} if status >= 400 else None)
-                else:
-                    self._send(404, {"error": "not found"})
-            except SpecViolation as violation:
-                self._send(400, {"error": str(violation)})
-
-    return Handler
+    return type("Handler", (_PlatformHandler,), {"platform": platform})
 
 
 class PlatformServer:

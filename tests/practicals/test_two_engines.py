@@ -8,6 +8,7 @@ CI (`CI=true`). Bounded: a few minutes.
 """
 
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -87,11 +88,8 @@ def slow_reference(learner: User) -> bytes:
     ).encode()
 
 
-def test_an_engine_stopped_mid_batch_loses_nothing_and_charges_no_attempt(
-    engines: list[PrivateEngine], tmp_path: Path, sent: list[int]
-) -> None:
-    # given: the course and its tasks, a batch of submissions, a worker on each engine
-    course_package_sync_folder()
+def slow_batch() -> tuple[list[User], list[int]]:
+    """SUBMISSIONS learners, each with one slow-building submission of the reference solution."""
     learners = [
         User.objects.create_user(
             email=f"two-engines-{n}@example.org", password=None, role=Role.LEARNER
@@ -106,8 +104,14 @@ def test_an_engine_stopped_mid_batch_loses_nothing_and_charges_no_attempt(
         ).pk
         for learner in learners
     ]
-    engine_a, engine_b = engines
-    workers = [
+    return learners, ids
+
+
+def start_engine_workers(
+    engine_a: PrivateEngine, engine_b: PrivateEngine, tmp_path: Path
+) -> list[subprocess.Popen[bytes]]:
+    """A worker on each engine; engine a's also runs the beat."""
+    return [
         start_worker(
             "engine-a",
             tmp_path / "a",
@@ -118,6 +122,39 @@ def test_an_engine_stopped_mid_batch_loses_nothing_and_charges_no_attempt(
             "engine-b", tmp_path / "b", extra_env=FAST_RECOVERY | {"DOCKER_HOST": engine_b.url}
         ),
     ]
+
+
+def wait_for_batch_graded_and_engine_a_down(ids: list[int]) -> None:
+    """Every submission done, engine a reported down, engine b's janitor run."""
+    wait_for(
+        lambda: not Submission.objects.filter(pk__in=ids).exclude(status="done").exists(),
+        timeout=300,
+        what="every submission to be graded",
+    )
+    wait_for(
+        lambda: EngineHeartbeat.objects.filter(
+            worker__startswith="engine-a@", healthy=False
+        ).exists(),
+        timeout=30,
+        what="engine a's worker to report its engine down",
+    )
+    wait_for(
+        lambda: EngineHeartbeat.objects.filter(
+            worker__startswith="engine-b@", janitor_ran_at__isnull=False
+        ).exists(),
+        timeout=90,
+        what="engine b's worker to run the janitor on its engine",
+    )
+
+
+def test_an_engine_stopped_mid_batch_loses_nothing_and_charges_no_attempt(
+    engines: list[PrivateEngine], tmp_path: Path, sent: list[int]
+) -> None:
+    # given: the course and its tasks, a batch of submissions, a worker on each engine
+    course_package_sync_folder()
+    learners, ids = slow_batch()
+    engine_a, engine_b = engines
+    workers = start_engine_workers(engine_a, engine_b, tmp_path)
     try:
         send_grading(sent)
         building_on_a = Submission.objects.filter(
@@ -128,25 +165,7 @@ def test_an_engine_stopped_mid_batch_loses_nothing_and_charges_no_attempt(
         # when: engine a stops in the middle of that build
         interrupted = building_on_a.values_list("pk", flat=True).first()
         engine_a.stop()
-        wait_for(
-            lambda: not Submission.objects.filter(pk__in=ids).exclude(status="done").exists(),
-            timeout=300,
-            what="every submission to be graded",
-        )
-        wait_for(
-            lambda: EngineHeartbeat.objects.filter(
-                worker__startswith="engine-a@", healthy=False
-            ).exists(),
-            timeout=30,
-            what="engine a's worker to report its engine down",
-        )
-        wait_for(
-            lambda: EngineHeartbeat.objects.filter(
-                worker__startswith="engine-b@", janitor_ran_at__isnull=False
-            ).exists(),
-            timeout=90,
-            what="engine b's worker to run the janitor on its engine",
-        )
+        wait_for_batch_graded_and_engine_a_down(ids)
         readiness = Client().get("/readyz")
     finally:
         for worker in workers:
