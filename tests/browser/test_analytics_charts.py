@@ -2,6 +2,7 @@
 link to their page, every chart has its table, and a screenshot is kept as a test artifact."""
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from pytest_django.live_server_helper import LiveServer
 from accounts.models import Role, User
 from assessments.services import demo_attempts
 from assessments.services.demo_attempts import demo_attempts_seed
+from tests.course_staff import staff_of_every_course
 
 from .conftest import PASSWORD, WAIT_MS, log_in
 
@@ -37,13 +39,16 @@ def desktop_page(browser: Browser) -> Page:
 
 
 @pytest.fixture
-def browser_instructor(transactional_db: None) -> User:
-    return User.objects.create_user(
+def browser_instructor(transactional_db: None) -> Iterator[User]:
+    """An instructor who is staff of the course (of every course the test builds)."""
+    user = User.objects.create_user(
         email="grace@example.org",
         password=PASSWORD,
         display_name="Grace Hopper",
         role=Role.INSTRUCTOR,
     )
+    with staff_of_every_course(user):
+        yield user
 
 
 def test_an_instructor_reads_the_final_exam_statistics_with_charts(

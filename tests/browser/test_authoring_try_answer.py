@@ -1,6 +1,8 @@
 """An instructor tries answers in a real browser: the question page lists the worked examples
 and grades a typed answer in place; the editor grades one against the unsaved draft."""
 
+from collections.abc import Iterator
+
 import pytest
 from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
@@ -10,6 +12,7 @@ from assessments.models import Question, QuestionVersion
 from assessments.services.bank import question_bank_load
 from coursepackages.layout import DEMO_BANK_DIR
 from courses.services import module_import
+from tests.course_staff import staff_of_every_course
 
 from .conftest import DEMO_MODULE, PASSWORD, WAIT_MS, log_in
 
@@ -34,10 +37,13 @@ def desktop_page(browser: Browser) -> Page:
 
 
 @pytest.fixture
-def author(transactional_db: None) -> User:
-    return User.objects.create_user(
+def author(transactional_db: None) -> Iterator[User]:
+    """An instructor who is staff of the course (of every course the test builds)."""
+    user = User.objects.create_user(
         email="ada@example.org", password=PASSWORD, display_name="Ada", role=Role.INSTRUCTOR
     )
+    with staff_of_every_course(user):
+        yield user
 
 
 def test_an_instructor_tries_answers_on_the_question_page_and_in_the_editor(
