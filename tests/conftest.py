@@ -17,6 +17,8 @@ PASSWORD = "correct-horse-battery-staple"
 SERIAL_GROUPS = ("docker", "browser")
 
 
+# tryfirst: xdist's own hook writes each item's group into its node id, so ours must run before.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         for group in SERIAL_GROUPS:
