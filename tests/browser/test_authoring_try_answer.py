@@ -10,11 +10,11 @@ from pytest_django.live_server_helper import LiveServer
 from accounts.models import Role, User
 from assessments.models import Question, QuestionVersion
 from assessments.services.bank import question_bank_load
-from coursepackages.layout import DEMO_BANK_DIR
+from coursepackages.layout import DEMO_BANK_DIR, DEMO_MODULE_FILE
 from courses.services import module_import
 from tests.course_staff import staff_of_every_course
 
-from .conftest import DEMO_MODULE, PASSWORD, WAIT_MS, log_in
+from .conftest import PASSWORD, WAIT_MS, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 
@@ -22,7 +22,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 @pytest.fixture
 def bank(transactional_db: None) -> int:
     summary = module_import(
-        source=DEMO_MODULE.read_bytes(), course_slug="docker-basics", source_name=DEMO_MODULE.name
+        source=DEMO_MODULE_FILE.read_bytes(),
+        course_slug="docker-basics",
+        source_name=DEMO_MODULE_FILE.name,
     )
     assert summary.module_id is not None
     question_bank_load(module_id=summary.module_id, directory=DEMO_BANK_DIR)
