@@ -1,7 +1,7 @@
 """The bundled contexts and the loader that serves only them."""
 
+import hashlib
 import socket
-from pathlib import Path
 
 import pytest
 from official_vector import FIXTURES_DIR, VECTOR_FILES, OfficialVector
@@ -21,12 +21,23 @@ from certificates.credentials.document_loader import (
     VC_V2_CONTEXT_URL,
 )
 
-# The workplace's shared/ folder, where the official files came from, sits beside the checkout on
-# the machines the project is developed on. A clone elsewhere (CI's among them) may not have it:
-# then there is nothing to compare against, and the drift check is skipped with that reason.
-SHARED_OPENBADGES = (
-    Path(__file__).resolve().parents[2] / ".." / "shared" / "fixtures" / "openbadges"
-).resolve()
+# SHA-256 of the official files, as the workplace received them (shared/fixtures/openbadges:
+# 1EdTech's context and the W3C eddsa-rdfc-2022 test vector). The local copies must stay
+# byte-identical to them. The hashes live here rather than a path to the shared folder, which a
+# clone elsewhere (CI's) does not have.
+OFFICIAL_SHA256 = {
+    "context-3.0.3.json": "ef2fa9c7846dce233cc166b43639027278be4ee44f00bb1d45c75de2dd0cd761",
+    "test-vector-document-canon.nq": (
+        "87f65a76d40146205e3b3e06cb0fbd153f97f9ce70372390f52566bb7f9e0773"
+    ),
+    "test-vector-keys.json": "2faca42e6ba24895ccbacc9f112f577436d9d4a234ddb9bde9937744804a4972",
+    "test-vector-proof-canon.nq": (
+        "d34009cea0dbc1ca941e09dc01c8c9d3e3ce3c5b853f67ee44698dcea10f5d19"
+    ),
+    "test-vector-signed-credential.json": (
+        "46c54cfd4379913d66a85618d5d62371062e43e8118ecc7961a806bfc2b5a9ad"
+    ),
+}
 
 
 @pytest.mark.parametrize("url", sorted(BUNDLED_CONTEXT_FILES))
@@ -117,11 +128,15 @@ def test_the_bundled_ob_context_is_the_3_0_3_fixture() -> None:
     assert bundled == (FIXTURES_DIR / "context-3.0.3.json").read_bytes()
 
 
-@pytest.mark.parametrize("name", [*VECTOR_FILES, "context-3.0.3.json"])
-def test_local_fixture_copies_match_shared(name: str) -> None:
-    if not SHARED_OPENBADGES.is_dir():
-        pytest.skip(f"no shared fixtures beside this checkout ({SHARED_OPENBADGES})")
-    assert (FIXTURES_DIR / name).read_bytes() == (SHARED_OPENBADGES / name).read_bytes()
+def test_every_official_file_has_its_hash_recorded() -> None:
+    assert set(OFFICIAL_SHA256) == {*VECTOR_FILES, "context-3.0.3.json"}
+
+
+@pytest.mark.parametrize("name", sorted(OFFICIAL_SHA256))
+def test_local_fixture_copies_are_the_official_files(name: str) -> None:
+    digest = hashlib.sha256((FIXTURES_DIR / name).read_bytes()).hexdigest()
+
+    assert digest == OFFICIAL_SHA256[name]
 
 
 def _blank_node_clique(size: int) -> dict[str, object]:
