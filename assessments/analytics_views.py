@@ -20,7 +20,7 @@ from assessments.selectors.analytics import (
     pooled_facility,
     question_statistics_by_version,
 )
-from assessments.selectors.portal import AssessmentNotFound, assessment_get_for_instructor
+from assessments.selectors.portal import assessment_get_for_instructor
 from assessments.selectors.statistics import (
     AssessmentStatistics,
     assessment_statistics_get,
@@ -80,10 +80,7 @@ def _selection(request: HttpRequest, default: AttemptSelection) -> AttemptSelect
 
 
 def _statistics_or_404(request: HttpRequest, slug: str) -> AssessmentStatistics:
-    try:
-        assessment = assessment_get_for_instructor(slug=slug)
-    except AssessmentNotFound:
-        raise Http404("No such assessment.") from None
+    assessment = assessment_get_for_instructor(slug=slug)
     selection = _selection(request, selection_default(assessment=assessment))
     return assessment_statistics_get(assessment=assessment, selection=selection)
 
@@ -181,10 +178,7 @@ def assessment_report_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def course_report(request: HttpRequest, course_slug: str, module_slug: str) -> HttpResponse:
-    try:
-        module = courses_api.module_get(course_slug=course_slug, module_slug=module_slug)
-    except courses_api.CourseContentNotFoundError:
-        raise Http404("No such module.") from None
+    module = courses_api.module_get(course_slug=course_slug, module_slug=module_slug)
     grid = mastery_grid_get(module=module)
     return render(
         request,

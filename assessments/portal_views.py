@@ -30,7 +30,6 @@ from assessments.portal_answers import answers_from_post, feedback_html, questio
 from assessments.portal_export import attempts_csv_rows
 from assessments.selectors import portal as portal_selectors
 from assessments.selectors.attempts import (
-    AttemptNotFound,
     ItemForSave,
     attempt_get_for_learner,
     attempt_list_for_learner,
@@ -61,20 +60,18 @@ RECENT_ATTEMPTS = 8
 STANDING_TEMPLATE = "certificates/_standing.html"
 
 
+# The getters below raise a NotFoundError, which is Django's Http404 (quayside/errors.py): a page
+# view lets it rise and answers the not-found page.
+
+
 def _attempt_or_404(request: HttpRequest, attempt_id: int) -> Attempt:
-    try:
-        return attempt_get_for_learner(attempt_id=attempt_id, learner=request_user(request))
-    except AttemptNotFound:
-        raise Http404("No such attempt.") from None
+    return attempt_get_for_learner(attempt_id=attempt_id, learner=request_user(request))
 
 
 def _standing_or_404(request: HttpRequest, slug: str) -> portal_selectors.AssessmentStanding:
-    try:
-        return portal_selectors.assessment_standing_for_learner(
-            slug=slug, learner=request_user(request), now=timezone.now()
-        )
-    except portal_selectors.AssessmentNotFound:
-        raise Http404("No such assessment.") from None
+    return portal_selectors.assessment_standing_for_learner(
+        slug=slug, learner=request_user(request), now=timezone.now()
+    )
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -286,12 +283,9 @@ def _attempt_post(
 
 
 def _question_or_404(request: HttpRequest, attempt_id: int, position: int) -> AttemptQuestion:
-    try:
-        return attempt_question_get_for_learner(
-            attempt_id=attempt_id, position=position, learner=request_user(request)
-        )
-    except AttemptNotFound:
-        raise Http404("No such question.") from None
+    return attempt_question_get_for_learner(
+        attempt_id=attempt_id, position=position, learner=request_user(request)
+    )
 
 
 def _acknowledgement(acknowledgement: SaveAcknowledgement) -> dict[str, Any]:
@@ -446,7 +440,4 @@ def instructor_attempts_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _instructor_assessment_or_404(slug: str) -> Assessment:
-    try:
-        return portal_selectors.assessment_get_for_instructor(slug=slug)
-    except portal_selectors.AssessmentNotFound:
-        raise Http404("No such assessment.") from None
+    return portal_selectors.assessment_get_for_instructor(slug=slug)

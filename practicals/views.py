@@ -6,7 +6,7 @@ a 404), services in `services.submissions` do the writes.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -31,19 +31,13 @@ INSTRUCTOR_PAGE_SIZE = 200
 
 
 def _task_or_404(slug: str) -> PracticalTask:
-    try:
-        return selectors.task_get_published(slug=slug)
-    except selectors.PracticalTaskNotFoundError:
-        raise Http404("No such practical task.") from None
+    return selectors.task_get_published(slug=slug)
 
 
 def _submission_or_404(request: HttpRequest, submission_id: int) -> Submission:
-    try:
-        return selectors.submission_get_for_viewer(
-            submission_id=submission_id, user=request_user(request)
-        )
-    except selectors.SubmissionNotFoundError:
-        raise Http404("No such submission.") from None
+    return selectors.submission_get_for_viewer(
+        submission_id=submission_id, user=request_user(request)
+    )
 
 
 @login_required
@@ -176,10 +170,7 @@ def submission_status(request: HttpRequest, submission_id: int) -> JsonResponse:
 @instructor_required
 @require_GET
 def instructor_submissions(request: HttpRequest, slug: str) -> HttpResponse:
-    try:
-        task = selectors.task_get_for_instructor(slug=slug, user=request_user(request))
-    except selectors.PracticalTaskNotFoundError:
-        raise Http404("No such practical task.") from None
+    task = selectors.task_get_for_instructor(slug=slug, user=request_user(request))
     submissions = selectors.submission_list_for_task(task=task)[:INSTRUCTOR_PAGE_SIZE]
     return render(
         request,
@@ -192,10 +183,7 @@ def instructor_submissions(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def instructor_regrade_submission(request: HttpRequest, submission_id: int) -> HttpResponse:
     user = request_user(request)
-    try:
-        submission = selectors.submission_get_for_instructor(submission_id=submission_id, user=user)
-    except selectors.SubmissionNotFoundError:
-        raise Http404("No such submission.") from None
+    submission = selectors.submission_get_for_instructor(submission_id=submission_id, user=user)
     try:
         submission_regrade(submission=submission, instructor=user)
         messages.success(request, f"Submission {submission.pk} is queued for regrading.")
@@ -208,10 +196,7 @@ def instructor_regrade_submission(request: HttpRequest, submission_id: int) -> H
 @require_POST
 def instructor_regrade_task(request: HttpRequest, slug: str) -> HttpResponse:
     user = request_user(request)
-    try:
-        task = selectors.task_get_for_instructor(slug=slug, user=user)
-    except selectors.PracticalTaskNotFoundError:
-        raise Http404("No such practical task.") from None
+    task = selectors.task_get_for_instructor(slug=slug, user=user)
     queued = task_submissions_regrade(task=task, instructor=user)
     messages.success(request, f"{len(queued)} submissions are queued for regrading.")
     return redirect("practicals:instructor_submissions", slug=task.slug)

@@ -11,10 +11,12 @@ from tests.service_guard import missing_services, service_missing
 
 PASSWORD = "correct-horse-battery-staple"
 
-# Tests on the Docker engine or in Chromium run one after another on one xdist worker each: they
-# are heavy on a 2-core machine, and a grading's time budget must not depend on how many of its
-# neighbours happen to build at the same moment. Everything else spreads over the workers.
-SERIAL_GROUPS = ("docker", "browser")
+# scripts/test runs every test on xdist workers with `--dist loadgroup`: Docker and browser tests
+# share the workers with the rest, as gradings share a real engine with other gradings (their
+# verdicts must not depend on load). Only tests that start Docker engines of their own run one
+# after another, on one worker: two private engines with their base images at once would take
+# the disk and CPU of this 2-core machine for minutes.
+SERIAL_GROUPS = ("engines",)
 
 
 # tryfirst: xdist's own hook writes each item's group into its node id, so ours must run before.

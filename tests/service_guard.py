@@ -1,9 +1,9 @@
 """The one place that decides whether a test's real services are there.
 
-A test says what it needs with a marker (`postgres`, `redis`, `docker`, `browser`, `engines`);
-`tests/conftest.py` asks `missing_service` before the test's fixtures are set up. On a developer's
-machine a test whose service is missing is skipped; in CI (`CI=true`) it FAILS, so these
-integration tests never silently stop running where they are meant to run.
+A test says what it needs with a marker (`postgres`, `redis`, `docker`, `browser`, `engines`,
+`gvisor`); `tests/conftest.py` asks `missing_service` before the test's fixtures are set up. On a
+developer's machine a test whose service is missing is skipped; in CI (`CI=true`) it FAILS, so
+these integration tests never silently stop running where they are meant to run.
 """
 
 import functools
@@ -79,6 +79,13 @@ def _engines() -> str | None:
     return None
 
 
+@functools.cache
+def _gvisor() -> str | None:
+    if shutil.which("runsc") is None:
+        return "gVisor's runsc is not installed (scripts/ensure-docker installs it)"
+    return None
+
+
 # Marker name -> probe returning why the service is missing (None: it is there). Probes run at
 # most once per process (each xdist worker probes for itself).
 PROBES: dict[str, Callable[[], str | None]] = {
@@ -87,6 +94,7 @@ PROBES: dict[str, Callable[[], str | None]] = {
     "docker": _docker,
     "browser": _browser,
     "engines": _engines,
+    "gvisor": _gvisor,
 }
 
 

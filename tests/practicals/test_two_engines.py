@@ -30,7 +30,6 @@ from tests.practicals.worker_processes import (
     wait_for,
 )
 from tests.private_services import PrivateEngine, ServiceStartError
-from tests.service_guard import service_missing
 
 pytestmark = [
     pytest.mark.docker,
@@ -74,7 +73,7 @@ def engines(services: None) -> Iterator[list[PrivateEngine]]:
                 engine.start()
                 engine.ensure_base_images()
             except ServiceStartError as error:
-                service_missing(f"a private Docker engine did not start: {error}")
+                pytest.fail(f"a private Docker engine did not start: {error}", pytrace=False)
         yield started
     finally:
         for engine in started:

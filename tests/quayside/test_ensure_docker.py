@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from tests.private_services import PrivateEngine, ServiceStartError
-from tests.service_guard import service_missing
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "ensure-docker"
@@ -62,10 +61,9 @@ def engine_root() -> Iterator[Path]:
 
 @pytest.mark.docker
 @pytest.mark.engines
+@pytest.mark.gvisor
 def test_the_gvisor_and_userns_configuration_starts_a_real_engine(engine_root: Path) -> None:
     # given: what the script would write for both profiles
-    if shutil.which("runsc") is None:
-        service_missing("gVisor's runsc is not installed (scripts/ensure-docker installs it)")
     _, config = dry_run(QUAYSIDE_DOCKER_RUNSC="1", QUAYSIDE_DOCKER_USERNS="1")
     config_file = engine_root / "dockerd.json"
     config_file.write_text(json.dumps(config))
