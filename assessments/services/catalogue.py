@@ -7,6 +7,7 @@ of its pool (the exam pool for the final exam, the others for quizzes and practi
 on every draw, naming each slot that falls short; a refused file writes nothing.
 """
 
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -15,6 +16,7 @@ from typing import Any
 
 import yaml
 from django.db import transaction
+from django.db.models import Q
 
 from assessments.models import Assessment, AssessmentKind, AssessmentSlot
 from assessments.question_types import QUESTION_TYPES
@@ -67,6 +69,58 @@ class _Planned:
     slug: str
     defaults: dict[str, Any]
     slots: list[dict[str, Any]]
+    # How problems name it: the catalogue's own name (`quiz-<section>` for a section quiz).
+    label: str
+
+
+SECTION_QUIZ_PREFIX = "quiz-"
+# Assessment.slug's max_length: a derived slug is cut to it.
+ASSESSMENT_SLUG_MAX_LENGTH = Assessment._meta.get_field("slug").max_length or 120
+
+
+# Room kept at the end of a cut slug for a "-N" suffix (the query for taken ones looks past it).
+_NUMBER_ROOM = 4
+
+
+def _cut(slug: str) -> str:
+    return slug[:ASSESSMENT_SLUG_MAX_LENGTH].rstrip("-")
+
+
+def section_quiz_slug(*, section: courses_api.SectionData) -> str:
+    """The slug of a section's quiz. Slugs are unique across courses, and section slugs come from
+    headings, so two courses may both have a "Docker Architecture" section:
+
+    - a quiz the section already has keeps its slug (re-syncs never rename it);
+    - else `quiz-<section>` if no assessment holds it;
+    - else `quiz-<course>-<section>`, then that with `-2`, `-3`... (cut to the column's length).
+    """
+    existing = (
+        Assessment.objects.filter(
+            section_id=section.id, module_id=section.module_id, kind=AssessmentKind.SECTION_QUIZ
+        )
+        .order_by("pk")
+        .values_list("slug", flat=True)
+        .first()
+    )
+    if existing is not None:
+        return existing
+    short = _cut(f"{SECTION_QUIZ_PREFIX}{section.slug}")
+    namespaced = _cut(f"{SECTION_QUIZ_PREFIX}{section.course_slug}-{section.slug}")
+    stem = namespaced[: ASSESSMENT_SLUG_MAX_LENGTH - _NUMBER_ROOM]
+    taken = set(
+        Assessment.objects.filter(Q(slug=short) | Q(slug__startswith=stem)).values_list(
+            "slug", flat=True
+        )
+    )
+    for candidate in (short, namespaced):
+        if candidate not in taken:
+            return candidate
+    for number in itertools.count(2):
+        suffix = f"-{number}"
+        candidate = _cut(namespaced[: ASSESSMENT_SLUG_MAX_LENGTH - len(suffix)]) + suffix
+        if candidate not in taken:
+            return candidate
+    raise AssertionError("unreachable: the numbers never run out")
 
 
 def _settings(entry: Mapping[str, Any]) -> dict[str, Any]:
@@ -139,7 +193,7 @@ def _plan(catalogue: Mapping[str, Any], *, module_id: int) -> list[_Planned]:
     ]
     planned: list[_Planned] = []
     for section in sections:
-        where = f"quiz-{section.slug}"
+        where = f"{SECTION_QUIZ_PREFIX}{section.slug}"
         try:
             slots = _blueprint(
                 quiz_blueprints.get(section.slug), where=where, sections=slugs, section=section.slug
@@ -154,7 +208,7 @@ def _plan(catalogue: Mapping[str, Any], *, module_id: int) -> list[_Planned]:
             "section_id": section.id,
             **_settings(quiz),
         }
-        planned.append(_Planned(where, defaults, slots))
+        planned.append(_Planned(section_quiz_slug(section=section), defaults, slots, label=where))
     for kind, entry in (
         (AssessmentKind.FINAL_EXAM, catalogue["final_exam"]),
         (AssessmentKind.PRACTICE, catalogue["practice"]),
@@ -165,10 +219,12 @@ def _plan(catalogue: Mapping[str, Any], *, module_id: int) -> list[_Planned]:
             problems += error.problems
             continue
         defaults = {"title": entry["title"], "kind": kind, "module_id": module_id}
-        planned.append(_Planned(entry["slug"], defaults | _settings(entry), slots))
+        planned.append(
+            _Planned(entry["slug"], defaults | _settings(entry), slots, label=entry["slug"])
+        )
     for plan in planned:
         problems += [
-            f"{plan.slug}: {problem}"
+            f"{plan.label}: {problem}"
             for problem in blueprint_shortfalls(
                 assessment=Assessment(kind=plan.defaults["kind"]),
                 slots=[

@@ -230,11 +230,41 @@ def test_a_package_cannot_claim_another_courses_questions_assessments_or_program
     )
     assert not Course.objects.filter(slug="other-course").exists()
 
-    # and with its own keys it still may not take the first course's assessment slugs
+    # and with its own keys it still may not take the first course's exam slug (an author's name)
     replace_in(other / FIRST_BANK_FILE, f"{SKELETON_SLUG}-s1-example", "other-course-s1-example")
+    replace_in(other / "assessments.yaml", "other-course-final-exam", f"{SKELETON_SLUG}-final-exam")
     with pytest.raises(PackageInvalid) as refused:
         course_package_sync_folder(path=other)
-    assert str(refused.value.problems[0]).startswith(
-        "assessments.yaml:9: quiz-the-first-idea: the slug belongs to an assessment of another"
+    assert any(
+        f"{SKELETON_SLUG}-final-exam: the slug belongs to an assessment of another" in str(problem)
+        for problem in refused.value.problems
+    ), refused.value.problems
+    assert Assessment.objects.get(slug=f"{SKELETON_SLUG}-final-exam").module.course.slug == (
+        SKELETON_SLUG
     )
-    assert Assessment.objects.get(slug="quiz-the-first-idea").module.course.slug == SKELETON_SLUG
+
+
+def test_two_courses_with_a_section_of_the_same_title_each_get_their_own_quiz(
+    skeleton: Path, tmp_path: Path
+) -> None:
+    # given one course synced, and another whose sections have the same titles
+    from coursepackages.skeleton import course_skeleton_write
+
+    course_package_sync_folder(path=skeleton)
+    other = course_skeleton_write(root=tmp_path / "other", slug="other-course").root
+
+    # when the other is synced, twice
+    course_package_sync_folder(path=other)
+    again = _sync_command(str(other))
+
+    # then the first keeps its quiz, the other's quiz is named for its course, and a re-sync
+    # renames nothing
+    first = Assessment.objects.get(slug="quiz-the-first-idea")
+    second = Assessment.objects.get(slug="quiz-other-course-the-first-idea")
+    assert first.module.course.slug == SKELETON_SLUG
+    assert second.module.course.slug == "other-course"
+    assert first.section is not None
+    assert second.section is not None
+    assert first.section.title == second.section.title
+    assert "changes: none" in again
+    assert Assessment.objects.filter(module__course__slug="other-course").count() == 4
