@@ -24,7 +24,7 @@ def _data(section: Section) -> courses_api.SectionData:
 
 def _section(course_slug: str, slug: str) -> Section:
     module = ModuleFactory(course=CourseFactory(slug=course_slug))
-    return SectionFactory(module=module, slug=slug)
+    return Section.objects.get(pk=SectionFactory(module=module, slug=slug).pk)
 
 
 def _quiz(slug: str, section: Section) -> Assessment:
