@@ -24,7 +24,7 @@ def _data(section: Section) -> courses_api.SectionData:
 
 def _section(course_slug: str, slug: str) -> Section:
     module = ModuleFactory(course=CourseFactory(slug=course_slug))
-    return Section.objects.get(pk=SectionFactory(module=module, slug=slug).pk)
+    return SectionFactory(module=module, slug=slug)
 
 
 def _quiz(slug: str, section: Section) -> Assessment:
