@@ -95,11 +95,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     courses = courses_api.course_list_for_learner(learner=learner)
     course_slug = request.GET.get("course") or None
-    module_ids = None
-    if course_slug is not None:
-        module_ids = courses_api.module_ids_of_course(course_slug=course_slug)
-        if module_ids is None:
-            raise Http404("No such course.")
+    module_ids = courses_api.course_filter_scope(course_slug=course_slug)
     recent = attempt_list_for_learner(learner=learner, module_ids=module_ids)[:RECENT_ATTEMPTS]
     return render(
         request,

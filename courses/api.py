@@ -427,6 +427,17 @@ def module_ids_of_course(*, course_slug: str) -> frozenset[int] | None:
     return frozenset(Module.objects.filter(course__slug=course_slug).values_list("pk", flat=True))
 
 
+def course_filter_scope(*, course_slug: str | None) -> frozenset[int] | None:
+    """A page's `?course=<slug>` filter as a module scope (quayside.scope): None (every course)
+    when no course is asked for; raises CourseContentNotFoundError for an unknown course."""
+    if not course_slug:
+        return None
+    module_ids = module_ids_of_course(course_slug=course_slug)
+    if module_ids is None:
+        raise CourseContentNotFoundError(f"No course {course_slug!r}.")
+    return module_ids
+
+
 def course_id_for(*, course_slug: str) -> int | None:
     return Course.objects.filter(slug=course_slug).values_list("pk", flat=True).first()
 

@@ -46,8 +46,8 @@ def task_list_published(*, module_ids: ModuleScope = None) -> QuerySet[Practical
     return (
         PracticalTask.objects.filter(in_scope("module_id", module_ids))
         .filter(is_published=True, current_version__isnull=False)
-        .select_related("current_version", "module")
-        .order_by("slug")
+        .select_related("current_version", "module__course")
+        .order_by("module__course__title", "module__course__slug", "slug")
     )
 
 

@@ -43,7 +43,15 @@ def _submission_or_404(request: HttpRequest, submission_id: int) -> Submission:
 @login_required
 @require_GET
 def task_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "practicals/task_list.html", {"tasks": selectors.task_list_published()})
+    """Every published task, by course; in one course with `?course=<slug>`."""
+    course_slug = request.GET.get("course") or None
+    module_ids = courses_api.course_filter_scope(course_slug=course_slug)
+    tasks = selectors.task_list_published(module_ids=module_ids)
+    return render(
+        request,
+        "practicals/task_list.html",
+        {"tasks": tasks, "course_slug": course_slug},
+    )
 
 
 def _task_page(
