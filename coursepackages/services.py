@@ -216,16 +216,21 @@ def _task_problem(run: _Run, message: str) -> None:
 
 
 def _tasks_sync(run: _Run, module_id: int) -> None:
+    """Load the package's tasks; the module's tasks it no longer holds are unpublished."""
     directory = run.root / TASKS_DIR
-    if not directory.is_dir():
-        return
-    try:
-        outcomes = practicals_api.practical_tasks_load(root=directory, module_id=module_id)
-    except practicals_api.TaskDefinitionError as error:
-        _task_problem(run, str(error))
-        return
+    outcomes = []
+    if directory.is_dir():
+        try:
+            outcomes = practicals_api.practical_tasks_load(root=directory, module_id=module_id)
+        except practicals_api.TaskDefinitionError as error:
+            _task_problem(run, str(error))
+            return
     for outcome in outcomes:
         run.diff.add("tasks", str(outcome.action), [f"{outcome.slug} v{outcome.version}"])
+    retired = practicals_api.practical_tasks_retire_missing(
+        module_id=module_id, slugs=[outcome.slug for outcome in outcomes]
+    )
+    run.diff.add("tasks", RETIRED, retired)
 
 
 def _certification_sync(run: _Run, module_id: int, module_slug: str) -> None:

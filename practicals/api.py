@@ -11,6 +11,9 @@ from practicals.selectors import engine_health_list
 
 # Re-exported: a course package's sync loads its tasks through this door.
 from practicals.services.practical_tasks import practical_tasks_load as practical_tasks_load
+from practicals.services.practical_tasks import (
+    practical_tasks_retire_missing as practical_tasks_retire_missing,
+)
 from practicals.task_definitions import TaskDefinitionError as TaskDefinitionError
 
 

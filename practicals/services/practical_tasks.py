@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
 from courses import api as courses_api
 from practicals.models import PracticalTask, PracticalTaskVersion
@@ -21,6 +22,8 @@ from quayside.models_sync import fields_update_changed
 class LoadAction(enum.StrEnum):
     CREATED = "created"
     NEW_VERSION = "new version"
+    # Same spec, but the task row changed: its title, or published again after a retirement.
+    UPDATED = "updated"
     UNCHANGED = "unchanged"
 
 
@@ -39,6 +42,19 @@ def practical_tasks_load(*, root: Path, module_id: int) -> list[TaskLoadOutcome]
             practical_task_load(definition=definition, module_id=module_id)
             for definition in definitions
         ]
+
+
+def practical_tasks_retire_missing(*, module_id: int, slugs: list[str]) -> list[str]:
+    """Unpublish the module's tasks a course package no longer describes; idempotent.
+
+    Unpublished, never deleted: submissions and their grading runs stay, and a task that comes
+    back into the package is published again by `practical_task_load`."""
+    missing = PracticalTask.objects.filter(module_id=module_id, is_published=True).exclude(
+        slug__in=slugs
+    )
+    retired = sorted(missing.values_list("slug", flat=True))
+    missing.update(is_published=False, updated_at=timezone.now())
+    return retired
 
 
 @transaction.atomic
@@ -61,11 +77,15 @@ def practical_task_load(*, definition: TaskDefinition, module_id: int) -> TaskLo
         raise TaskDefinitionError(
             f"Task {definition.slug} belongs to another module; rename the task to move it."
         )
-    fields_update_changed(row=task, values={"title": definition.title})
+    # A task its package describes is published (again, if a sync had retired it).
+    row_changed = fields_update_changed(
+        row=task, values={"title": definition.title, "is_published": True}
+    )
     task.sections.set(section_ids)
     current = task.current_version
     if current is not None and current.spec_sha256 == definition.spec_sha256:
-        return TaskLoadOutcome(definition.slug, LoadAction.UNCHANGED, current.number)
+        action = LoadAction.UPDATED if row_changed else LoadAction.UNCHANGED
+        return TaskLoadOutcome(definition.slug, action, current.number)
     number = (current.number if current is not None else 0) + 1
     latest = task.versions.order_by("-number").values_list("number", flat=True).first()
     number = max(number, (latest or 0) + 1)

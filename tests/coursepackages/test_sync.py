@@ -163,18 +163,28 @@ def test_items_gone_from_the_package_are_retired_not_deleted(skeleton: Path) -> 
     course_package_sync_folder(path=skeleton)
     assert Question.objects.filter(status=QuestionStatus.READY).count() == 5
 
-    # when the extra question and the certification file leave the package
+    # when the extra question, the certification file and the task leave the package
     bank_file.write_text(bank_file.read_text().rsplit("- key: ", 1)[0])
     (skeleton / CERTIFICATION_FILE).unlink()
+    (task_folder,) = (skeleton / TASKS_DIR).iterdir()
+    kept_task = task_folder.rename(skeleton.parent / "kept-task")
     outcome = course_package_sync_folder(path=skeleton)
 
-    # then both are retired (kept for the evidence that points at them)
+    # then all three are retired (kept for the evidence that points at them)
     assert outcome.diff.names("questions", "retired") == [f"{SKELETON_SLUG}-s1-extra"]
     assert outcome.diff.names("certification programs", "retired") == [f"{SKELETON_SLUG}-certified"]
+    assert outcome.diff.names("tasks", "retired") == [task_folder.name]
     assert Question.objects.get(key=f"{SKELETON_SLUG}-s1-extra").status == QuestionStatus.RETIRED
     assert CertificationProgram.objects.get().is_active is False
+    assert PracticalTask.objects.get(slug=task_folder.name).is_published is False
     # and a third sync has nothing left to retire
     assert not course_package_sync_folder(path=skeleton).diff.changed
+
+    # when the task comes back, it is published again, at the version it had
+    kept_task.rename(task_folder)
+    back = course_package_sync_folder(path=skeleton)
+    assert back.diff.names("tasks", "updated") == [f"{task_folder.name} v1"]
+    assert PracticalTask.objects.get(slug=task_folder.name).is_published is True
 
 
 def test_the_package_staff_list_becomes_the_course_staff(skeleton: Path) -> None:
