@@ -4,7 +4,7 @@ from django.http import HttpRequest
 
 from lms.models import ServiceAccount, WebhookDelivery, WebhookSubscription
 from lms.tasks import send_webhook
-from lms.webhooks import webhook_delivery_replay
+from quayside import outbox
 from quayside.enqueue import enqueue_after_commit
 
 
@@ -30,7 +30,7 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
 def replay(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
     replayed = 0
     for delivery_id in queryset.values_list("pk", flat=True):
-        if webhook_delivery_replay(delivery_id=delivery_id):
+        if outbox.delivery_resend(WebhookDelivery, delivery_id=delivery_id):
             enqueue_after_commit(send_webhook, delivery_id)
             replayed += 1
     modeladmin.message_user(request, f"{replayed} delivery(ies) queued again.", messages.SUCCESS)

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+from quayside import outbox
+
 # SHA-256 in hex; tokens are 256-bit random strings, so a fast hash is enough to store them.
 TOKEN_HASH_LENGTH = 64
 # The first characters of a token, kept so an administrator can tell tokens apart.
@@ -86,14 +88,21 @@ class WebhookSubscription(models.Model):
 
 
 class WebhookDeliveryStatus(models.TextChoices):
-    PENDING = "pending", "Waiting to be sent"
-    SENDING = "sending", "Being sent"
+    PENDING = outbox.PENDING, "Waiting to be sent"
+    SENDING = outbox.SENDING, "Being sent"
     DELIVERED = "delivered", "Accepted by the receiver"
-    FAILED = "failed", "Refused, or retries exhausted"
+    FAILED = outbox.FAILED, "Refused, or retries exhausted"
 
 
-class WebhookDelivery(models.Model):
-    """One event for one subscription, and the log of delivering it. Its id is the message id."""
+class WebhookDelivery(outbox.Delivery):
+    """One event for one subscription, and the log of delivering it. Its id is the message id.
+
+    Sent, retried, replayed and swept by the outbox rule (`quayside.outbox`).
+    """
+
+    done_status = WebhookDeliveryStatus.DELIVERED
+    done_at_field = "delivered_at"
+    resends_field = "replays"
 
     subscription = models.ForeignKey(
         WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries"
@@ -103,19 +112,9 @@ class WebhookDelivery(models.Model):
     # What happened, once: (event type, subject) so an announcement heard twice is sent once.
     event_key = models.CharField(max_length=200)
     payload = models.TextField()
-    status = models.CharField(
-        max_length=16,
-        choices=WebhookDeliveryStatus.choices,
-        default=WebhookDeliveryStatus.PENDING,
-    )
-    tries = models.PositiveSmallIntegerField(default=0)
+    status = outbox.status_field(WebhookDeliveryStatus)
     replays = models.PositiveSmallIntegerField(default=0)
-    next_try_at = models.DateTimeField(null=True, blank=True)
-    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -128,7 +127,7 @@ class WebhookDelivery(models.Model):
                 name="lms_webhook_delivery_status_valid",
             ),
         ]
-        indexes = [models.Index(fields=["status", "next_try_at"])]
+        indexes = [outbox.due_index()]
 
     def __str__(self) -> str:
         return f"{self.event_type} {self.message_id}"

@@ -2,11 +2,9 @@
 
 Grading announcements arrive inside the grading transaction, certificate ones after theirs
 committed (see `quayside.announcements`); each becomes webhook deliveries (rows first) whose
-messages are sent after the commit. A failure is logged, never raised into the request that
-graded or certified.
+messages are sent after the commit. A reaction that fails is rolled back alone and logged by the
+announcements module, never raised into the request that graded or certified.
 """
-
-import logging
 
 from django.utils import timezone
 
@@ -18,8 +16,6 @@ from lms.webhooks import Subject, webhook_deliveries_record
 from practicals.api import submission_owner, task_module_id
 from quayside.announcements import Topic, subscribe
 from quayside.enqueue import enqueue_after_commit
-
-logger = logging.getLogger(__name__)
 
 
 def subscribe_all() -> None:
@@ -101,12 +97,9 @@ def _announce(
 ) -> None:
     if module_id is None:
         return
-    try:
-        created = webhook_deliveries_record(
-            event=event,
-            subject=Subject(learner_id=learner_id, module_id=module_id, key=key, data=data),
-        )
-        for delivery_id in created:
-            enqueue_after_commit(send_webhook, delivery_id)
-    except Exception:  # the grade or certificate is committed: never fail its request
-        logger.exception("recording %s webhooks for learner %s failed", event, learner_id)
+    created = webhook_deliveries_record(
+        event=event,
+        subject=Subject(learner_id=learner_id, module_id=module_id, key=key, data=data),
+    )
+    for delivery_id in created:
+        enqueue_after_commit(send_webhook, delivery_id)

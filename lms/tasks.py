@@ -3,7 +3,9 @@
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from lms.webhooks import webhook_deliveries_due, webhook_delivery_send
+from lms.models import WebhookDelivery
+from lms.webhooks import webhook_delivery_send
+from quayside import outbox
 from quayside.enqueue import send_now
 
 SEND_SOFT_TIME_LIMIT_SECONDS = 60
@@ -42,7 +44,7 @@ def send_webhook(delivery_id: int) -> None:
 )
 def sweep_webhook_deliveries() -> int:
     """Enqueue deliveries whose message was lost (a broker outage) or whose worker died."""
-    due = webhook_deliveries_due()
+    due = outbox.deliveries_due(WebhookDelivery)
     for delivery_id in due:
         send_now(send_webhook, delivery_id)
     return len(due)

@@ -18,14 +18,13 @@ import logging
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Final
 from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
 from django.utils import timezone
 from standardwebhooks import Webhook
 
@@ -34,21 +33,15 @@ from lms.models import (
     ExternalLearnerId,
     ServiceAccount,
     WebhookDelivery,
-    WebhookDeliveryStatus,
     WebhookEvent,
     WebhookSubscription,
 )
+from quayside import outbox
 
 logger = logging.getLogger(__name__)
 
 SECRET_PREFIX: Final = "whsec_"  # noqa: S105 - the scheme's prefix, not a secret
 SECRET_BYTES: Final = 32
-MAX_TRIES: Final = 8
-FIRST_BACKOFF_SECONDS: Final = 30
-MAX_BACKOFF_SECONDS: Final = 3600
-STUCK_AFTER: Final = timedelta(minutes=5)
-SWEEP_BATCH: Final = 200
-ERROR_TEXT_LIMIT: Final = 2000
 # Receivers answer quickly and do the work later; a slow one is treated as down.
 USER_AGENT: Final = "Quayside-Webhooks/1"
 
@@ -71,10 +64,6 @@ class Subject:
 class IssuedSubscription:
     subscription: WebhookSubscription
     secret: str
-
-
-def backoff_seconds(tries: int) -> int:
-    return int(min(FIRST_BACKOFF_SECONDS * 2 ** max(tries - 1, 0), MAX_BACKOFF_SECONDS))
 
 
 def _check_url(url: str) -> None:
@@ -168,15 +157,12 @@ def signed_headers(*, secret: str, message_id: str, sent_at: datetime, body: str
 def webhook_delivery_send(*, delivery_id: int, now: datetime | None = None) -> int | None:
     """POST one delivery; returns seconds until a retry, or None when done (or not pending).
 
-    Claimed by a conditional update (pending -> sending), so it is never sent twice at once.
-    2xx is delivered; anything else is retried with backoff up to MAX_TRIES, then failed.
+    Claimed, retried and failed by the outbox rule (`quayside.outbox`), so it is never sent twice
+    at once. 2xx is delivered; any other answer, or none, counts as transient (receivers may
+    be down or redeploying, and Standard Webhooks senders retry them all) until MAX_TRIES.
     """
     now = now or timezone.now()
-    claimed = WebhookDelivery.objects.filter(
-        pk=delivery_id, status=WebhookDeliveryStatus.PENDING
-    ).update(status=WebhookDeliveryStatus.SENDING, tries=F("tries") + 1, updated_at=now)
-    if not claimed:
-        logger.info("webhook delivery %s is not pending (done, sending or deleted)", delivery_id)
+    if not outbox.delivery_claim(WebhookDelivery, delivery_id=delivery_id, now=now):
         return None
     delivery = WebhookDelivery.objects.select_related("subscription").get(pk=delivery_id)
     subscription = delivery.subscription
@@ -199,54 +185,10 @@ def webhook_delivery_send(*, delivery_id: int, now: datetime | None = None) -> i
         error = "" if response.ok else f"HTTP {code}: {response.text[:500]}"
     except requests.RequestException as exc:
         error = f"{type(exc).__name__}: {exc}"
-    if not error:
-        WebhookDelivery.objects.filter(pk=delivery.pk).update(
-            status=WebhookDeliveryStatus.DELIVERED,
-            delivered_at=now,
-            last_status_code=code,
-            last_error="",
-            next_try_at=None,
-            updated_at=now,
+    if error:
+        return outbox.delivery_failed(
+            delivery, error=error, status_code=code, transient=True, now=now
         )
-        logger.info("webhook %s delivered to %s", delivery.message_id, subscription.url)
-        return None
-    retry = delivery.tries < MAX_TRIES
-    delay = backoff_seconds(delivery.tries) if retry else None
-    WebhookDelivery.objects.filter(pk=delivery.pk).update(
-        status=WebhookDeliveryStatus.PENDING if retry else WebhookDeliveryStatus.FAILED,
-        last_status_code=code,
-        last_error=error[:ERROR_TEXT_LIMIT],
-        next_try_at=now + timedelta(seconds=delay) if delay is not None else None,
-        updated_at=now,
-    )
-    logger.warning("webhook %s try %s failed: %s", delivery.message_id, delivery.tries, error)
-    return delay
-
-
-def webhook_delivery_replay(*, delivery_id: int) -> bool:
-    """Send a delivered or failed message again, same id and body (receivers deduplicate)."""
-    return bool(
-        WebhookDelivery.objects.filter(
-            pk=delivery_id,
-            status__in=[WebhookDeliveryStatus.DELIVERED, WebhookDeliveryStatus.FAILED],
-        ).update(
-            status=WebhookDeliveryStatus.PENDING,
-            replays=F("replays") + 1,
-            tries=0,
-            next_try_at=timezone.now(),
-            updated_at=timezone.now(),
-        )
-    )
-
-
-def webhook_deliveries_due(*, now: datetime | None = None) -> list[int]:
-    """Deliveries whose task was lost: pending past their next try, or sending for too long."""
-    now = now or timezone.now()
-    stale = now - STUCK_AFTER
-    WebhookDelivery.objects.filter(
-        status=WebhookDeliveryStatus.SENDING, updated_at__lt=stale
-    ).update(status=WebhookDeliveryStatus.PENDING, next_try_at=now, updated_at=now)
-    due = WebhookDelivery.objects.filter(status=WebhookDeliveryStatus.PENDING).filter(
-        Q(next_try_at__isnull=True) | Q(next_try_at__lt=stale)
-    )
-    return list(due.order_by("next_try_at").values_list("pk", flat=True)[:SWEEP_BATCH])
+    outbox.delivery_done(WebhookDelivery, delivery_id=delivery.pk, status_code=code, now=now)
+    logger.info("webhook %s delivered to %s", delivery.message_id, subscription.url)
+    return None

@@ -8,12 +8,12 @@ delivery whose task message was lost (a broker outage) is picked up again by the
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Final
 
 import requests
 from django.db import IntegrityError, transaction
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from lti_tool.models import LtiMembership
 from pylti1p3.exception import LtiException, LtiServiceException
@@ -23,30 +23,18 @@ from pylti1p3.lineitem import LineItem
 from lti.content import SCORE_MAXIMUM, Result, target_get
 from lti.models import DeliveryStatus, GradeDelivery, LtiLink
 from lti.platform_services import ags_for
+from quayside import outbox
 
 logger = logging.getLogger(__name__)
 
-MAX_TRIES: Final = 8
-# 30 s, 1 min, 2 min, ... capped at an hour: a platform down for a maintenance window recovers.
-FIRST_BACKOFF_SECONDS: Final = 30
-MAX_BACKOFF_SECONDS: Final = 3600
-# A delivery "sending" for longer than this lost its worker; one "pending" past its next try
-# for longer than this lost its task message. The sweeper re-enqueues both.
-STUCK_AFTER: Final = timedelta(minutes=5)
-SWEEP_BATCH: Final = 200
 # HTTP statuses after which trying again can help.
 TRANSIENT_STATUSES: Final = frozenset({408, 425, 429, 500, 502, 503, 504})
-ERROR_TEXT_LIMIT: Final = 2000
 
 
 @dataclass(frozen=True)
 class SendOutcome:
     status: DeliveryStatus
     retry_in_seconds: int | None = None
-
-
-def backoff_seconds(tries: int) -> int:
-    return int(min(FIRST_BACKOFF_SECONDS * 2 ** max(tries - 1, 0), MAX_BACKOFF_SECONDS))
 
 
 def grade_deliveries_record(*, kind: str, slug: str, learner_id: int, result: Result) -> list[int]:
@@ -98,15 +86,12 @@ def grade_deliveries_record(*, kind: str, slug: str, learner_id: int, result: Re
 def grade_delivery_send(*, delivery_id: int, now: datetime | None = None) -> SendOutcome | None:
     """Send one delivery's score to the platform; None when it was not waiting to be sent.
 
-    Claimed with a conditional update (pending -> sending), so two workers never send it twice.
-    Transient failures (network, 429, 5xx) go back to pending with a backoff until MAX_TRIES;
-    anything else, or the last try, marks it failed with the platform's answer kept.
+    Claimed, retried and failed by the outbox rule (`quayside.outbox`), so two workers never send
+    it twice. Transient failures (network, 429, 5xx) are tried again until MAX_TRIES; anything
+    else fails it at once, with the platform's answer kept.
     """
     now = now or timezone.now()
-    claimed = GradeDelivery.objects.filter(pk=delivery_id, status=DeliveryStatus.PENDING).update(
-        status=DeliveryStatus.SENDING, tries=F("tries") + 1, updated_at=now
-    )
-    if not claimed:
+    if not outbox.delivery_claim(GradeDelivery, delivery_id=delivery_id, now=now):
         return None
     delivery = GradeDelivery.objects.select_related(
         "link__resource_link__context__deployment__registration"
@@ -120,14 +105,7 @@ def grade_delivery_send(*, delivery_id: int, now: datetime | None = None) -> Sen
         return _failed(delivery, f"{type(error).__name__}: {error}", None, transient=True, now=now)
     except LtiException as error:
         return _failed(delivery, str(error), None, transient=False, now=now)
-    GradeDelivery.objects.filter(pk=delivery.pk).update(
-        status=DeliveryStatus.SENT,
-        sent_at=now,
-        last_status_code=None,
-        last_error="",
-        next_try_at=None,
-        updated_at=now,
-    )
+    outbox.delivery_done(GradeDelivery, delivery_id=delivery.pk, status_code=None, now=now)
     logger.info("grade delivery %s sent (try %s)", delivery.pk, delivery.tries)
     return SendOutcome(status=DeliveryStatus.SENT)
 
@@ -181,45 +159,9 @@ def _lineitem_create(link: LtiLink) -> str:
 def _failed(
     delivery: GradeDelivery, error: str, code: int | None, *, transient: bool, now: datetime
 ) -> SendOutcome:
-    retry = transient and delivery.tries < MAX_TRIES
-    delay = backoff_seconds(delivery.tries) if retry else None
-    status = DeliveryStatus.PENDING if retry else DeliveryStatus.FAILED
-    GradeDelivery.objects.filter(pk=delivery.pk).update(
-        status=status,
-        last_status_code=code,
-        last_error=error[:ERROR_TEXT_LIMIT],
-        next_try_at=now + timedelta(seconds=delay) if delay is not None else None,
-        updated_at=now,
+    delay = outbox.delivery_failed(
+        delivery, error=error, status_code=code, transient=transient, now=now
     )
-    logger.warning(
-        "grade delivery %s try %s failed (%s): %s", delivery.pk, delivery.tries, code, error
-    )
-    return SendOutcome(status=status, retry_in_seconds=delay)
-
-
-@transaction.atomic
-def grade_delivery_resend(*, delivery_id: int) -> bool:
-    """Queue a delivery again at an instructor's request (sent or failed); True if queued."""
-    resent = GradeDelivery.objects.filter(
-        pk=delivery_id, status__in=[DeliveryStatus.SENT, DeliveryStatus.FAILED]
-    ).update(
-        status=DeliveryStatus.PENDING,
-        resends=F("resends") + 1,
-        tries=0,
-        next_try_at=timezone.now(),
-        updated_at=timezone.now(),
-    )
-    return bool(resent)
-
-
-def grade_deliveries_due(*, now: datetime | None = None) -> list[int]:
-    """Deliveries whose task was lost: pending past their next try, or sending for too long."""
-    now = now or timezone.now()
-    stale = now - STUCK_AFTER
-    GradeDelivery.objects.filter(status=DeliveryStatus.SENDING, updated_at__lt=stale).update(
-        status=DeliveryStatus.PENDING, next_try_at=now, updated_at=now
-    )
-    due = GradeDelivery.objects.filter(status=DeliveryStatus.PENDING).filter(
-        Q(next_try_at__isnull=True) | Q(next_try_at__lt=stale)
-    )
-    return list(due.order_by("next_try_at").values_list("pk", flat=True)[:SWEEP_BATCH])
+    if delay is None:
+        return SendOutcome(status=DeliveryStatus.FAILED)
+    return SendOutcome(status=DeliveryStatus.PENDING, retry_in_seconds=delay)

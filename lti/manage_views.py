@@ -9,9 +9,10 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.api import instructor_required
 from courses.api import course_ids_for_staff
 from lti import roster
-from lti.grades import grade_delivery_resend
+from lti.models import GradeDelivery
 from lti.selectors import context_list, delivery_list, delivery_list_recent, link_list
 from lti.tasks import send_grade
+from quayside import outbox
 from quayside.enqueue import enqueue_after_commit
 
 
@@ -34,7 +35,7 @@ def links(request: HttpRequest) -> HttpResponse:
 def delivery_resend(request: HttpRequest, delivery_id: int) -> HttpResponse:
     deliveries = delivery_list(course_ids=course_ids_for_staff(request.user))
     delivery = get_object_or_404(deliveries, pk=delivery_id)
-    if grade_delivery_resend(delivery_id=delivery.pk):
+    if outbox.delivery_resend(GradeDelivery, delivery_id=delivery.pk):
         enqueue_after_commit(send_grade, delivery.pk)
         messages.success(request, f"Grade delivery {delivery.pk} queued again.")
     else:

@@ -7,6 +7,8 @@ django-lti's (`lti_tool`); these models hang Quayside's meaning off them.
 from django.conf import settings
 from django.db import models
 
+from quayside import outbox
+
 # Long enough for any LMS's service URLs (Canvas line item URLs run to ~150 characters).
 SERVICE_URL_MAX_LENGTH = 500
 RESULT_VERSION_MAX_LENGTH = 200
@@ -77,17 +79,22 @@ class UsedLaunchNonce(models.Model):
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", "Waiting to be sent"
-    SENDING = "sending", "Being sent"
+    PENDING = outbox.PENDING, "Waiting to be sent"
+    SENDING = outbox.SENDING, "Being sent"
     SENT = "sent", "Accepted by the LMS"
-    FAILED = "failed", "Refused, or retries exhausted"
+    FAILED = outbox.FAILED, "Refused, or retries exhausted"
 
 
-class GradeDelivery(models.Model):
+class GradeDelivery(outbox.Delivery):
     """One score for one learner on one placement, and the log of sending it (AGS).
 
     Unique per (link, learner, result version): hearing of the same result twice sends it once.
+    Sent, retried, resent and swept by the outbox rule (`quayside.outbox`).
     """
+
+    done_status = DeliveryStatus.SENT
+    done_at_field = "sent_at"
+    resends_field = "resends"
 
     link = models.ForeignKey(LtiLink, on_delete=models.CASCADE, related_name="deliveries")
     learner = models.ForeignKey(
@@ -103,17 +110,9 @@ class GradeDelivery(models.Model):
     comment = models.CharField(max_length=500, blank=True)
     # When the result was reached (the AGS timestamp): a platform ignores older scores.
     result_at = models.DateTimeField()
-    status = models.CharField(
-        max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
-    )
-    tries = models.PositiveSmallIntegerField(default=0)
+    status = outbox.status_field(DeliveryStatus)
     resends = models.PositiveSmallIntegerField(default=0)
-    next_try_at = models.DateTimeField(null=True, blank=True)
-    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -132,7 +131,7 @@ class GradeDelivery(models.Model):
                 name="lti_delivery_score_range",
             ),
         ]
-        indexes = [models.Index(fields=["status", "next_try_at"])]
+        indexes = [outbox.due_index()]
 
     def __str__(self) -> str:
         return f"{self.link} for {self.learner_id}: {self.score_given}/{self.score_maximum}"

@@ -2,11 +2,10 @@
 
 Grading announcements arrive inside the grading transaction, certificate ones after theirs
 committed (see `quayside.announcements`). A reaction records the learner's new result as grade
-deliveries (rows first) whose messages are sent after the commit; a failure here is logged and
-never reaches the grading request or the other subscribers.
+deliveries (rows first) whose messages are sent after the commit. A reaction that fails is rolled
+back alone and logged by the announcements module, and never reaches the grading request or the
+other subscribers.
 """
-
-import logging
 
 from assessments.api import attempt_owner
 from lti.content import certificate_result, result_for_learner
@@ -16,8 +15,6 @@ from lti.tasks import send_grade
 from practicals.api import submission_owner
 from quayside.announcements import Topic, subscribe
 from quayside.enqueue import enqueue_after_commit
-
-logger = logging.getLogger(__name__)
 
 
 def subscribe_all() -> None:
@@ -41,42 +38,29 @@ def on_submission_graded(submission_id: int) -> None:
 
 
 def on_certificate_changed(certificate_id: int) -> None:
-    try:
-        found = certificate_result(certificate_id=certificate_id)
-        if found is None:
-            return
-        slug, learner_id, result = found
-        if not LtiLink.objects.filter(
-            target_kind=TargetKind.CERTIFICATION_PROGRAM, target_slug=slug
-        ).exists():
-            return
-        _enqueue(
-            grade_deliveries_record(
-                kind=TargetKind.CERTIFICATION_PROGRAM,
-                slug=slug,
-                learner_id=learner_id,
-                result=result,
-            )
+    found = certificate_result(certificate_id=certificate_id)
+    if found is None:
+        return
+    slug, learner_id, result = found
+    if not LtiLink.objects.filter(
+        target_kind=TargetKind.CERTIFICATION_PROGRAM, target_slug=slug
+    ).exists():
+        return
+    _enqueue(
+        grade_deliveries_record(
+            kind=TargetKind.CERTIFICATION_PROGRAM, slug=slug, learner_id=learner_id, result=result
         )
-    except Exception:  # the certificate is committed: never fail its request
-        logger.exception("recording LTI grades for certificate %s failed", certificate_id)
+    )
 
 
 def results_record(*, kind: str, slug: str, learner_id: int) -> None:
     """Record (and enqueue) the learner's current result on every placement of the target."""
-    try:
-        if not LtiLink.objects.filter(target_kind=kind, target_slug=slug).exists():
-            return
-        result = result_for_learner(kind=kind, slug=slug, learner_id=learner_id)
-        if result is None:
-            return  # nothing the review policy lets the learner (or a gradebook) see yet
-        _enqueue(
-            grade_deliveries_record(kind=kind, slug=slug, learner_id=learner_id, result=result)
-        )
-    except Exception:  # the grade is committed: never fail its request
-        logger.exception(
-            "recording LTI grades for %s %s, learner %s failed", kind, slug, learner_id
-        )
+    if not LtiLink.objects.filter(target_kind=kind, target_slug=slug).exists():
+        return
+    result = result_for_learner(kind=kind, slug=slug, learner_id=learner_id)
+    if result is None:
+        return  # nothing the review policy lets the learner (or a gradebook) see yet
+    _enqueue(grade_deliveries_record(kind=kind, slug=slug, learner_id=learner_id, result=result))
 
 
 def _enqueue(delivery_ids: list[int]) -> None:

@@ -5,9 +5,11 @@ from typing import Any
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from lti.grades import grade_deliveries_due, grade_delivery_send
+from lti.grades import grade_delivery_send
+from lti.models import GradeDelivery
 from lti.protocol import used_nonces_forget
 from lti.roster import links_results_refresh
+from quayside import outbox
 from quayside.enqueue import send_now
 
 # One score POST (plus a token request and perhaps a line item) within the HTTP timeout each.
@@ -55,7 +57,7 @@ def send_grade(self: Any, delivery_id: int) -> str | None:
 def sweep_grade_deliveries() -> int:
     """Enqueue deliveries whose message was lost; forget spent launch nonces that expired."""
     used_nonces_forget()
-    due = grade_deliveries_due()
+    due = outbox.deliveries_due(GradeDelivery)
     for delivery_id in due:
         send_now(send_grade, delivery_id)
     return len(due)

@@ -8,11 +8,16 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
+from assessments.models import Attempt, AttemptStatus
+from assessments.services.attempts import attempt_start, attempt_submit
 from certificates import subscriptions as certificate_subscriptions
+from certificates.models import Certificate, CertificationProgram, PendingEvaluation
+from certificates.services.issuance import certificate_issue_manual
 from lms import subscriptions as lms_subscriptions
 from lti import subscriptions as lti_subscriptions
 from quayside import announcements
 from quayside.announcements import Subscriber, Topic
+from tests.factories import ModuleFactory, SectionFactory, assessment_build, question_build
 
 
 @pytest.fixture
@@ -153,3 +158,70 @@ def test_an_after_commit_announcement_is_dropped_with_a_rolled_back_transaction(
 
     assert callbacks == []
     assert heard == []
+
+
+def _broken(**kwargs: object) -> None:
+    raise RuntimeError("reaction broken")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_lms_and_lti_reactions_failing_leave_the_grade_and_the_certificates_reaction(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, learner: User
+) -> None:
+    # given: the webhook and LTI reactions to a graded attempt fail (no handler of their own)
+    monkeypatch.setattr(lms_subscriptions, "attempt_owner", _broken)
+    monkeypatch.setattr(lti_subscriptions, "attempt_owner", _broken)
+    section = SectionFactory(module=ModuleFactory())
+    question = question_build(
+        section=section,
+        question_type="true_false",
+        spec={
+            "prompt": "Containers share the host's kernel.",
+            "answer": True,
+            "feedback": "Section 1: Containers vs Virtual Machines.",
+        },
+    )
+    attempt = attempt_start(
+        learner=learner, assessment=assessment_build(section=section, questions=[question])
+    )
+
+    # when the attempt is graded (the service publishes inside its transaction)
+    with caplog.at_level(logging.ERROR, logger="quayside.announcements"):
+        attempt_submit(attempt=attempt)
+
+    # then: the grade and the certificates app's reaction committed; each failure was logged
+    assert Attempt.objects.get(pk=attempt.pk).status == AttemptStatus.SUBMITTED
+    assert PendingEvaluation.objects.filter(learner=learner).exists()
+    assert f"lms.subscriptions.on_attempt_graded failed for {attempt.pk}" in caplog.text
+    assert f"lti.subscriptions.on_attempt_graded failed for {attempt.pk}" in caplog.text
+
+
+@pytest.mark.django_db
+def test_the_lms_and_lti_reactions_failing_after_a_certificate_commits_are_logged(
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    django_capture_on_commit_callbacks,
+    settings,
+    tmp_path,
+    learner: User,
+    instructor: User,
+) -> None:
+    settings.CERTIFICATE_KEY_DIR = tmp_path / "keys"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    monkeypatch.setattr(lms_subscriptions, "certificate_change_get", _broken)
+    monkeypatch.setattr(lti_subscriptions, "certificate_result", _broken)
+    program = CertificationProgram.objects.create(
+        slug="docker", title="Docker", module=ModuleFactory(), description="D.", final_exam_slug="x"
+    )
+
+    with (
+        caplog.at_level(logging.ERROR, logger="quayside.announcements"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        certificate = certificate_issue_manual(
+            program=program, learner=learner, instructor=instructor, reason="Proven at work."
+        )
+
+    assert Certificate.objects.filter(pk=certificate.pk).exists()
+    assert f"lms.subscriptions.on_certificate_issued failed for {certificate.pk}" in caplog.text
+    assert f"lti.subscriptions.on_certificate_changed failed for {certificate.pk}" in caplog.text

@@ -10,7 +10,15 @@ from quayside.celery import app
 
 # Nothing has this id: the sequences of a fresh test database never reach it.
 GONE_ID = 987_654_321
-OUR_APPS = ("accounts.", "assessments.", "certificates.", "courses.", "lms.", "practicals.")
+OUR_APPS = (
+    "accounts.",
+    "assessments.",
+    "certificates.",
+    "courses.",
+    "lms.",
+    "lti.",
+    "practicals.",
+)
 
 
 def _tasks_taking_an_id() -> list[str]:
@@ -30,6 +38,8 @@ def test_the_tasks_that_take_ids_are_all_found():
     assert {
         "certificates.evaluate_learner",
         "certificates.render_pdf",
+        "lms.send_webhook",
+        "lti.send_grade",
         "practicals.grade_submission",
     } <= set(ID_TASKS)
 
