@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from tests.api.conftest import MARKER, NUMERIC_ANSWER
+from tests.question_examples import ALL_SECRETS, secrets_found
 
 # Set only when the feedback policy allows it.
 GRADE_KEYS = frozenset(
@@ -31,6 +31,7 @@ def leaks(payload: Any, path: str = "$") -> list[str]:
     elif isinstance(payload, list):
         for index, value in enumerate(payload):
             found += leaks(value, f"{path}[{index}]")
-    elif isinstance(payload, str) and (MARKER in payload.lower() or str(NUMERIC_ANSWER) in payload):
+    elif isinstance(payload, str) and secrets_found(payload, ALL_SECRETS):
+        # an answer-side string of any catalogue example: an answer, a number, a feedback text
         found.append(path)
     return found

@@ -3,12 +3,12 @@
 from decimal import Decimal
 
 from assessments.models import FeedbackPolicy
-from tests.api.conftest import QUESTION_TYPE_NAMES, right_answer
+from tests.question_examples import TYPE_NAMES, right_response
 
 
 def test_a_learner_takes_an_assessment_through_the_api_alone(api, make_question, make_assessment):
     # given one question of every type, feedback after submission
-    make_assessment([make_question(name) for name in QUESTION_TYPE_NAMES], slug="every-type")
+    make_assessment([make_question(name) for name in TYPE_NAMES], slug="every-type")
 
     # when the learner finds the assessment, starts, answers everything and submits
     listed = api.get("/api/v1/assessments/", {"kind": "section_quiz"})
@@ -18,7 +18,7 @@ def test_a_learner_takes_an_assessment_through_the_api_alone(api, make_question,
     saves = [
         api.put(
             f"/api/v1/attempts/{attempt['id']}/answers/{item['position']}/",
-            {"response": right_answer(item["type"])},
+            {"response": right_response(item["type"])},
             format="json",
         )
         for item in attempt["items"]
@@ -31,14 +31,14 @@ def test_a_learner_takes_an_assessment_through_the_api_alone(api, make_question,
     # then
     assert listed.status_code == 200
     assert started.status_code == 201
-    assert [item["type"] for item in attempt["items"]] == QUESTION_TYPE_NAMES
-    assert [save.status_code for save in saves] == [200] * len(QUESTION_TYPE_NAMES)
+    assert [item["type"] for item in attempt["items"]] == TYPE_NAMES
+    assert [save.status_code for save in saves] == [200] * len(TYPE_NAMES)
     assert submitted.status_code == 200
     assert submitted.json()["percent"] == 100.0
     assert result.json()["passed"] is True
     assert all(item["fraction"] == 1.0 for item in result.json()["items"])
     assert progress.json()["sections"][0]["percent"] == 100
-    assert progress.json()["objectives"][0]["points"] == float(Decimal(len(QUESTION_TYPE_NAMES)))
+    assert progress.json()["objectives"][0]["points"] == float(Decimal(len(TYPE_NAMES)))
     assert standing.json()["standing"] == {
         "attempts_used": 1,
         "attempts_left": None,
@@ -80,12 +80,14 @@ def test_assessments_filter_by_kind_and_section(api, quiz, section):
 
 
 def test_an_immediate_feedback_check_returns_the_grade(api, make_question, make_assessment):
-    make_assessment([make_question("numeric")], slug="practice", policy=FeedbackPolicy.IMMEDIATE)
+    make_assessment(
+        [make_question("numeric")], slug="practice", feedback_policy=FeedbackPolicy.IMMEDIATE
+    )
     attempt = api.post("/api/v1/assessments/practice/attempts/").json()
 
     checked = api.post(
         f"/api/v1/attempts/{attempt['id']}/answers/1/check/",
-        {"response": right_answer("numeric")},
+        {"response": right_response("numeric")},
         format="json",
     )
 

@@ -12,7 +12,7 @@ from assessments.models import Assessment, Attempt, AttemptStatus
 from certificates import tasks as certificate_tasks
 from certificates.models import PendingEvaluation
 from certificates.services.evaluations import certification_evaluations_sweep
-from tests.api.conftest import right_answer
+from tests.question_examples import right_response
 
 # Real commits, so the after-commit hooks run inside the request as in production.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -30,7 +30,7 @@ def test_an_attempt_submitted_while_the_broker_is_down_is_graded_and_its_evaluat
     for item in attempt["items"]:
         api.put(
             f"/api/v1/attempts/{attempt['id']}/answers/{item['position']}/",
-            {"response": right_answer(item["type"])},
+            {"response": right_response(item["type"])},
             format="json",
         )
     monkeypatch.setattr(certificate_tasks.evaluate_learner_certifications, "delay", refuse)

@@ -6,7 +6,7 @@ import time_machine
 from django.utils import timezone
 
 from assessments.models import Attempt, AttemptStatus, FinalisedBy
-from tests.api.conftest import right_answer
+from tests.question_examples import right_response
 
 
 def test_the_same_start_key_returns_the_same_attempt_even_after_submission(api, quiz):
@@ -43,7 +43,7 @@ def test_submitting_twice_returns_the_same_result(api, quiz):
     attempt = api.post(f"/api/v1/assessments/{quiz.slug}/attempts/").json()
     api.put(
         f"/api/v1/attempts/{attempt['id']}/answers/1/",
-        {"response": right_answer("single_choice")},
+        {"response": right_response("single_choice")},
         format="json",
     )
 
@@ -60,14 +60,14 @@ def test_an_answer_after_the_deadline_is_refused_and_the_attempt_submitted(api, 
         attempt = api.post(f"/api/v1/assessments/{quiz.slug}/attempts/").json()
         api.put(
             f"/api/v1/attempts/{attempt['id']}/answers/1/",
-            {"response": right_answer("single_choice")},
+            {"response": right_response("single_choice")},
             format="json",
         )
         traveller.shift(timedelta(seconds=quiz.time_limit_seconds + 1))
 
         late = api.put(
             f"/api/v1/attempts/{attempt['id']}/answers/2/",
-            {"response": right_answer("single_choice")},
+            {"response": right_response("single_choice")},
             format="json",
         )
         result = api.get(f"/api/v1/attempts/{attempt['id']}/result/")

@@ -9,8 +9,8 @@ import time_machine
 from django.utils import timezone
 
 from assessments.models import FeedbackPolicy
-from tests.api.conftest import QUESTION_TYPE_NAMES, right_answer
 from tests.api.leak_scan import leaks
+from tests.question_examples import ALL_SECRETS, TYPE_NAMES, right_response
 
 POLICIES = [FeedbackPolicy.IMMEDIATE, FeedbackPolicy.AFTER_SUBMISSION, FeedbackPolicy.AFTER_CLOSE]
 OPEN_FOR = timedelta(days=1)
@@ -24,7 +24,7 @@ def attempt_at(api, make_question, make_assessment):
         make_assessment(
             [make_question(question_type)],
             slug="leak-check",
-            policy=policy,
+            feedback_policy=policy,
             closes_at=timezone.now() + OPEN_FOR,
         )
         response = api.post("/api/v1/assessments/leak-check/attempts/")
@@ -35,7 +35,7 @@ def attempt_at(api, make_question, make_assessment):
 
 
 @pytest.mark.parametrize("policy", POLICIES)
-@pytest.mark.parametrize("question_type", QUESTION_TYPE_NAMES)
+@pytest.mark.parametrize("question_type", TYPE_NAMES)
 def test_nothing_is_revealed_before_the_policy_allows_it(api, attempt_at, question_type, policy):
     # given a fresh attempt
     started = attempt_at(question_type, policy)
@@ -44,11 +44,11 @@ def test_nothing_is_revealed_before_the_policy_allows_it(api, attempt_at, questi
     # when the learner answers correctly (checking it where feedback is immediate), reads the
     # attempt, submits and asks for the result
     saved = api.put(
-        f"{attempt_url}answers/1/", {"response": right_answer(question_type)}, format="json"
+        f"{attempt_url}answers/1/", {"response": right_response(question_type)}, format="json"
     )
     before_check = api.get(attempt_url)
     checked = api.post(
-        f"{attempt_url}answers/1/check/", {"response": right_answer(question_type)}, format="json"
+        f"{attempt_url}answers/1/check/", {"response": right_response(question_type)}, format="json"
     )
     during = api.get(attempt_url)
     submitted = api.post(f"{attempt_url}submit/")
@@ -79,12 +79,12 @@ def test_nothing_is_revealed_before_the_policy_allows_it(api, attempt_at, questi
         assert leaks(result.json()) != []  # the scanner sees what is now allowed
 
 
-@pytest.mark.parametrize("question_type", QUESTION_TYPE_NAMES)
+@pytest.mark.parametrize("question_type", TYPE_NAMES)
 def test_after_close_feedback_appears_once_the_assessment_closes(api, attempt_at, question_type):
     started = attempt_at(question_type, FeedbackPolicy.AFTER_CLOSE)
     api.put(
         f"/api/v1/attempts/{started['id']}/answers/1/",
-        {"response": right_answer(question_type)},
+        {"response": right_response(question_type)},
         format="json",
     )
     api.post(f"/api/v1/attempts/{started['id']}/submit/")
@@ -98,11 +98,18 @@ def test_after_close_feedback_appears_once_the_assessment_closes(api, attempt_at
     assert progress.json()["sections"][0]["percent"] == 100
 
 
+def test_the_scanner_finds_every_answer_side_string_wherever_it_sits() -> None:
+    for secret in ALL_SECRETS:
+        planted = {"items": [{"view": {"hint": f"Remember: {secret}"}, "response": secret}]}
+
+        assert leaks(planted) == ["$.items[0].view.hint"], secret
+
+
 def test_hidden_grades_do_not_reach_progress_or_the_assessment_standing(api, attempt_at):
     started = attempt_at("single_choice", FeedbackPolicy.AFTER_CLOSE)
     api.put(
         f"/api/v1/attempts/{started['id']}/answers/1/",
-        {"response": right_answer("single_choice")},
+        {"response": right_response("single_choice")},
         format="json",
     )
     api.post(f"/api/v1/attempts/{started['id']}/submit/")

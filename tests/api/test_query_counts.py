@@ -1,7 +1,7 @@
 """The hot path: an answer save is authentication, one narrow read and one conditional write."""
 
 from assessments.models import FeedbackPolicy
-from tests.api.conftest import right_answer
+from tests.question_examples import right_response
 
 
 def test_an_answer_save_takes_three_queries(api, quiz, django_assert_num_queries):
@@ -11,7 +11,7 @@ def test_an_answer_save_takes_three_queries(api, quiz, django_assert_num_queries
     with django_assert_num_queries(3):
         response = api.put(
             f"/api/v1/attempts/{attempt['id']}/answers/1/",
-            {"response": right_answer("single_choice")},
+            {"response": right_response("single_choice")},
             format="json",
         )
 
@@ -21,14 +21,14 @@ def test_an_answer_save_takes_three_queries(api, quiz, django_assert_num_queries
 def test_an_immediate_feedback_check_takes_four_queries(
     api, make_question, make_assessment, django_assert_num_queries
 ):
-    make_assessment([make_question("matching")], slug="p", policy=FeedbackPolicy.IMMEDIATE)
+    make_assessment([make_question("matching")], slug="p", feedback_policy=FeedbackPolicy.IMMEDIATE)
     attempt = api.post("/api/v1/assessments/p/attempts/").json()
 
     # token, the frozen question, the conditional update, the graded question read back
     with django_assert_num_queries(4):
         response = api.post(
             f"/api/v1/attempts/{attempt['id']}/answers/1/check/",
-            {"response": right_answer("matching")},
+            {"response": right_response("matching")},
             format="json",
         )
 
@@ -69,7 +69,7 @@ def test_a_service_account_save_takes_five_queries(
     with django_assert_num_queries(5):
         response = client.put(
             f"/api/v1/attempts/{attempt['id']}/answers/1/",
-            {"response": right_answer("single_choice")},
+            {"response": right_response("single_choice")},
             format="json",
         )
 

@@ -14,6 +14,7 @@ from courses import api as courses_api
 from courses.models import Section
 from courses.services import module_import_file
 from tests.factories import SectionFactory, question_build
+from tests.question_examples import spec_of
 
 __all__ = ["DEMO_COURSE_SLUG", "DEMO_MODULE_FILE"]
 
@@ -37,20 +38,10 @@ def docker_sections(docker_module: int) -> dict[int, int]:
     }
 
 
-def choice_spec(prompt: str = "Which port does the web service publish?") -> dict[str, Any]:
-    return {
-        "prompt": prompt,
-        "options": [
-            {"text": "8080", "correct": True, "feedback": "Yes: -p 8080:80."},
-            {"text": "80", "correct": False, "feedback": "That is the container's port."},
-        ],
-        "feedback": "See Section 5: Docker Networking Basics.",
-    }
-
-
 @pytest.fixture
 def make_question(db: None) -> QuestionMaker:
-    """Creates a question through the service (so it has version 1), in a fresh section."""
+    """Creates a question through the service (so it has version 1), in a fresh section; its spec
+    is the catalogue example of its type (tests/question_examples.py) unless one is given."""
     counter = iter(range(1, 10_000))
 
     def make(
@@ -66,7 +57,7 @@ def make_question(db: None) -> QuestionMaker:
         return question_build(
             section=Section.objects.get(pk=section_id) if section_id else SectionFactory(),
             question_type=question_type,
-            spec=spec or choice_spec(),
+            spec=spec or spec_of(question_type),
             key=key or f"question-{next(counter)}",
             status=status,
             provenance=provenance,

@@ -42,6 +42,7 @@ from assessments.services.attempts import (
 )
 from assessments.services.questions import QuestionContent, question_create, question_revise
 from tests.factories import ModuleFactory, SectionFactory
+from tests.question_examples import spec_of
 
 POOL_SIZE = 8
 DRAWN = 3
@@ -50,16 +51,10 @@ TIME_LIMIT = 600
 LOCK_WAIT_SECONDS = 10
 
 
-def choice_spec(number: int) -> dict:
-    return {
-        "prompt": f"Which port does service {number} use?",
-        "options": [
-            {"text": f"{8000 + number}", "correct": True, "feedback": "Yes."},
-            {"text": f"{9000 + number}", "correct": False, "feedback": "No."},
-            {"text": f"{7000 + number}", "correct": False, "feedback": "No."},
-        ],
-        "feedback": "See Section 5: Docker Networking Basics.",
-    }
+def pool_spec(number: int) -> dict:
+    """The single-choice example, made question `number` of the pool by its prompt."""
+    spec = spec_of("single_choice")
+    return spec | {"prompt": f"{spec['prompt']} (pool question {number})"}
 
 
 @pytest.fixture
@@ -73,7 +68,7 @@ def pool(section):
         question_create(
             key=f"port-{number}",
             section_id=section.pk,
-            content=QuestionContent(type="single_choice", spec=choice_spec(number)),
+            content=QuestionContent(type="single_choice", spec=pool_spec(number)),
             provenance=Provenance.AUTHORED,
             status=QuestionStatus.READY,
         )

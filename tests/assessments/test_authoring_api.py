@@ -11,7 +11,8 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from assessments.models import Question, QuestionStatus
-from tests.assessments.conftest import QuestionMaker, choice_spec
+from tests.assessments.conftest import QuestionMaker
+from tests.question_examples import spec_of
 
 FIXTURES = Path(__file__).resolve().parent / "interchange" / "fixtures"
 
@@ -36,7 +37,7 @@ def _payload(section_id: int, **changes: Any) -> dict[str, Any]:
         "key": "web-port",
         "section": section_id,
         "type": "single_choice",
-        "spec": choice_spec(),
+        "spec": spec_of("single_choice"),
         "tags": ["networking"],
     } | changes
 
@@ -84,7 +85,7 @@ def test_the_list_filters_by_section_type_status_and_tag(
 
     assert response.status_code == 200
     assert [item["key"] for item in response.json()["results"]] == ["wanted"]
-    assert response.json()["results"][0]["current_version"]["spec"] == choice_spec()
+    assert response.json()["results"][0]["current_version"]["spec"] == spec_of("single_choice")
 
 
 def test_the_list_takes_a_fixed_number_of_queries(
@@ -111,7 +112,7 @@ def test_create_then_revise_then_list_versions(
     assert body["tags"] == ["networking"]
     detail_url = reverse("api-question-detail", kwargs={"question_id": body["id"]})
     # revise with new content: version 2
-    spec = choice_spec("Which host port?")
+    spec = spec_of("single_choice") | {"prompt": "Which base image line pins its release?"}
     revised = api.put(
         detail_url, _payload(docker_sections[5], spec=spec, change_note="host"), format="json"
     )
@@ -125,7 +126,7 @@ def test_create_then_revise_then_list_versions(
     results = versions.json()["results"]
     assert [version["number"] for version in results] == [2, 1]
     assert results[0]["change_note"] == "host"
-    assert results[1]["spec"] == choice_spec()
+    assert results[1]["spec"] == spec_of("single_choice")
 
 
 def test_create_refuses_an_invalid_spec_with_every_problem(

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from assessments.models import Question
 from assessments.services.interchange import CATEGORY_TO_SECTION, FORMAT_GIFT, questions_import
-from tests.assessments.conftest import QuestionMaker, choice_spec
+from tests.assessments.conftest import QuestionMaker
 
 FIXTURES = Path(__file__).resolve().parent / "interchange" / "fixtures"
 
@@ -93,7 +93,7 @@ def test_a_broken_file_on_the_import_page_writes_nothing(
 def test_the_export_page_downloads_a_file_that_imports_again(
     instructor_client: Client, docker_sections: dict[int, int], make_question: QuestionMaker
 ) -> None:
-    original = make_question(key="web-port", section_id=docker_sections[5], spec=choice_spec())
+    original = make_question(key="web-port", section_id=docker_sections[5])
 
     response = instructor_client.get(
         reverse("authoring:question_export"), {"format": "gift", "status": "ready"}

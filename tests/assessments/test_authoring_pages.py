@@ -4,6 +4,7 @@ The import and export pages are tested in test_authoring_interchange_pages.py.
 """
 
 import pytest
+import yaml
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
@@ -12,18 +13,12 @@ from assessments.models import Provenance, Question, QuestionStatus
 from assessments.services.bank import question_bank_load
 from coursepackages.layout import DEMO_BANK_DIR
 from tests.assessments.conftest import QuestionMaker
+from tests.question_examples import QUESTION_EXAMPLES, secrets_found
 
-SPEC_YAML = """\
-prompt: Which port does the web service publish?
-options:
-  - text: "8080"
-    correct: true
-    feedback: "Yes: -p 8080:80."
-  - text: "80"
-    correct: false
-    feedback: That is the container's port.
-feedback: See Section 5, Docker Networking Basics.
-"""
+CHOICE = QUESTION_EXAMPLES["single_choice"]
+SPEC_YAML = yaml.safe_dump(CHOICE.spec(), sort_keys=False)
+EDITED_PROMPT = "Which base image line names one release?"
+EDITED_YAML = yaml.safe_dump(CHOICE.spec() | {"prompt": EDITED_PROMPT}, sort_keys=False)
 GET_PAGES = [
     "authoring:question_list",
     "authoring:question_new",
@@ -166,9 +161,9 @@ def test_create_detail_edit_diff_and_history(
     # detail
     detail = instructor_client.get(response["Location"])
     assert detail.status_code == 200
-    assert b"Which port does the web service publish?" in detail.content
+    assert CHOICE.spec()["prompt"] in detail.content.decode()
     # edit: a new version
-    edited_yaml = SPEC_YAML.replace("Which port", "Which host port")
+    edited_yaml = EDITED_YAML
     response = instructor_client.post(
         reverse("authoring:question_edit", args=[question.pk]),
         _form(docker_sections[5], spec=edited_yaml, change_note="say host"),
@@ -184,8 +179,8 @@ def test_create_detail_edit_diff_and_history(
     # diff
     diff = instructor_client.get(reverse("authoring:question_diff", args=[question.pk]))
     lines = [line.strip() for line in diff.context["diff_lines"]]
-    assert "-prompt: Which port does the web service publish?" in lines
-    assert "+prompt: Which host port does the web service publish?" in lines
+    assert f"-prompt: {CHOICE.spec()['prompt']}" in lines
+    assert f"+prompt: {EDITED_PROMPT}" in lines
     # history
     history = instructor_client.get(reverse("authoring:question_detail", args=[question.pk]))
     assert [version.number for version in history.context["versions"]] == [2, 1]
@@ -231,10 +226,11 @@ def test_the_preview_renders_the_learner_view_without_answer_keys(
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Which port does the web service publish?" in html
+    assert CHOICE.spec()["prompt"] in html
     assert 'type="radio"' in html
-    for secret in ("correct", "Yes: -p 8080:80.", "container&#x27;s port", "Section 5"):
-        assert secret not in html
+    assert "correct" not in html
+    assert secrets_found(html, CHOICE.secrets) == []
+    assert CHOICE.codeword not in html
 
 
 def test_the_preview_shows_the_shuffled_order_an_attempt_would_show(
@@ -290,7 +286,7 @@ def test_approving_from_the_queue_makes_the_draft_ready(
 def test_edit_then_approve_saves_a_version_and_makes_the_draft_ready(
     instructor_client: Client, draft: Question
 ) -> None:
-    edited = SPEC_YAML.replace("Which port", "Which host port")
+    edited = EDITED_YAML
 
     instructor_client.post(
         reverse("authoring:question_edit", args=[draft.pk]),
@@ -301,7 +297,7 @@ def test_edit_then_approve_saves_a_version_and_makes_the_draft_ready(
     assert draft.status == QuestionStatus.READY
     assert draft.current_version is not None
     assert draft.current_version.number == 2
-    assert draft.current_version.spec["prompt"].startswith("Which host port")
+    assert draft.current_version.spec["prompt"] == EDITED_PROMPT
 
 
 def test_rejecting_needs_a_reason_and_retires_the_draft(

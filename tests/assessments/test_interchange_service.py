@@ -18,6 +18,7 @@ from assessments.services.interchange import (
     questions_import,
 )
 from assessments.services.questions import QuestionContent, question_create
+from tests.question_examples import QUESTION_EXAMPLES, QuestionExample, spec_of
 
 FIXTURES = Path(__file__).resolve().parent / "interchange" / "fixtures"
 SECTION_5 = "See Section 5: Docker Networking Basics."
@@ -195,80 +196,29 @@ def test_importing_twice_creates_distinct_keys(docker_sections: dict[int, int]) 
     assert len(set(first.created) | set(second.created)) == 8
 
 
-ROUND_TRIP_SPECS: dict[str, dict[str, Any]] = {
-    "single_choice": {
-        "prompt": "Which flag publishes a port?",
-        "options": [
-            {"text": "`-p`", "correct": True, "feedback": "Yes: `-p 8080:80`."},
-            {"text": "`-v`", "correct": False, "feedback": "That mounts a volume."},
-        ],
-        "feedback": SECTION_5,
-    },
-    "multiple_response": {
-        "prompt": "Which are network drivers?",
-        "options": [
-            {"text": "bridge", "correct": True, "feedback": "Default."},
-            {"text": "host", "correct": True, "feedback": "No isolation."},
-            {"text": "overlay2", "correct": False, "feedback": "A storage driver."},
-        ],
-        "penalty": True,
-        "feedback": SECTION_5,
-    },
-    "true_false": {
-        "prompt": "Containers on one user-defined bridge resolve each other by name.",
-        "answer": True,
-        "feedback_true": "Right.",
-        "feedback_false": "They do, through Docker's DNS.",
-        "feedback": SECTION_5,
-    },
-    "short_text": {
-        "prompt": "Name the default network driver.",
-        "answers": [{"text": "bridge", "fraction": 1.0, "feedback": "Yes."}],
-        "case_sensitive": False,
-        "feedback": SECTION_5,
-    },
-    "docker_command": {
-        "prompt": "List the networks.",
-        "answers": [{"command": "docker network ls", "fraction": 1.0, "feedback": "Yes."}],
-        "feedback": SECTION_5,
-    },
-    "numeric": {
-        "prompt": "Which host port does `-p 8080:80` publish?",
-        "answers": [{"value": 8080.0, "tolerance": 0.0, "fraction": 1.0, "feedback": "Yes."}],
-        "feedback": SECTION_5,
-    },
-    "matching": {
-        "prompt": "Match the driver to its use.",
-        "pairs": [
-            {"left": "bridge", "right": "One host"},
-            {"left": "overlay", "right": "Many hosts"},
-        ],
-        "distractors": ["No network"],
-        "feedback": SECTION_5,
-    },
-    "ordering": {
-        "prompt": "Order the steps.",
-        "items": ["docker network create app", "docker run --network app api"],
-        "feedback": SECTION_5,
-    },
-}
+TRAVELLING = [e for e in QUESTION_EXAMPLES.values() if e.in_moodle_formats]
+STAYING = [e for e in QUESTION_EXAMPLES.values() if not e.in_moodle_formats]
+
+
+def _create(example: QuestionExample, section_id: int, **changes: Any) -> Question:
+    return question_create(
+        key=f"net-{example.question_type.replace('_', '-')}",
+        section_id=section_id,
+        content=QuestionContent(
+            type=example.question_type, spec=example.spec() | changes, points=2.0
+        ),
+        provenance=Provenance.AUTHORED,
+        status=QuestionStatus.READY,
+        tags=["networking"],
+    )
 
 
 @pytest.mark.parametrize("file_format", [FORMAT_GIFT, FORMAT_MOODLE_XML])
 def test_export_then_import_keeps_every_supported_field(
     docker_sections: dict[int, int], file_format: str
 ) -> None:
-    # given one question of every type both formats carry, in section 5
-    for question_type, spec in ROUND_TRIP_SPECS.items():
-        question_create(
-            key=f"net-{question_type.replace('_', '-')}",
-            section_id=docker_sections[5],
-            content=QuestionContent(type=question_type, spec=spec, points=2.0),
-            provenance=Provenance.AUTHORED,
-            status=QuestionStatus.READY,
-            tags=["networking"],
-        )
-    originals = list(Question.objects.all())
+    # given the example of every type both formats carry, in section 5
+    originals = [_create(example, docker_sections[5]) for example in TRAVELLING]
     # when
     exported = questions_export(questions=originals, file_format=file_format)
     outcome = questions_import(
@@ -293,19 +243,29 @@ def test_export_then_import_keeps_every_supported_field(
         assert "networking" in copy.tags.values_list("name", flat=True)
 
 
+@pytest.mark.parametrize("file_format", [FORMAT_GIFT, FORMAT_MOODLE_XML])
+def test_the_examples_marked_as_staying_home_are_refused_by_export(
+    docker_sections: dict[int, int], file_format: str
+) -> None:
+    questions = [_create(example, docker_sections[5]) for example in STAYING]
+
+    with pytest.raises(ExportError) as raised:
+        questions_export(questions=questions, file_format=file_format)
+
+    assert {problem.name for problem in raised.value.problems} == {q.key for q in questions}
+    assert {problem.message for problem in raised.value.problems} <= {
+        "GIFT has no equivalent question type",
+        "Moodle has no equivalent question type",
+    }
+
+
 def test_moodle_xml_keeps_a_numeric_unit(docker_sections: dict[int, int]) -> None:
-    spec = dict(ROUND_TRIP_SPECS["numeric"]) | {"unit": "MB"}
-    question = question_create(
-        key="size-mb",
-        section_id=docker_sections[5],
-        content=QuestionContent(type="numeric", spec=spec),
-        provenance=Provenance.AUTHORED,
-    )
+    question = _create(QUESTION_EXAMPLES["numeric"], docker_sections[5], unit="MB")
 
     exported = questions_export(questions=[question], file_format=FORMAT_MOODLE_XML)
     _import("unit.xml", section_id=docker_sections[5], data=exported)
 
-    assert _by_name("size-mb")[1]["unit"] == "MB"
+    assert _by_name(question.key)[1]["unit"] == "MB"
 
 
 def test_export_reports_what_a_format_cannot_hold_instead_of_losing_it(
@@ -353,12 +313,8 @@ def test_worked_examples_stay_behind_on_export_and_do_not_break_it(
     docker_sections: dict[int, int], file_format: str
 ) -> None:
     """Moodle has no place for worked examples; they are tests of the key, not content."""
-    spec = dict(ROUND_TRIP_SPECS["docker_command"]) | {
-        "examples": {
-            "accept": [ROUND_TRIP_SPECS["docker_command"]["answers"][0]["command"]],
-            "reject": ["docker ps"],
-        }
-    }
+    spec = spec_of("docker_command")
+    spec["examples"] = {"accept": [spec["answers"][0]["command"]], "reject": ["docker ps"]}
     question = question_create(
         key="with-examples",
         section_id=docker_sections[5],

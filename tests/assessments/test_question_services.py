@@ -14,32 +14,39 @@ from assessments.services.questions import (
     questions_bulk_status_set,
     questions_bulk_tag,
 )
-from tests.assessments.conftest import QuestionMaker, choice_spec
+from tests.assessments.conftest import QuestionMaker
 from tests.factories import LearningObjectiveFactory
+from tests.question_examples import spec_of
+
+
+def choice(prompt: str | None = None) -> dict[str, object]:
+    """The single-choice example, with another prompt if one is given."""
+    spec = spec_of("single_choice")
+    return spec | {"prompt": prompt} if prompt else spec
 
 
 def test_a_new_question_has_version_one_as_its_current_version(
     make_question: QuestionMaker,
 ) -> None:
-    question = make_question(spec=choice_spec())
+    question = make_question(spec=choice())
 
     version = QuestionVersion.objects.get(question=question)
     assert version.number == 1
     assert question.current_version == version
-    assert version.spec == choice_spec()
+    assert version.spec == choice()
 
 
 def test_an_edit_makes_version_two_and_keeps_version_one_unchanged(
     make_question: QuestionMaker, instructor: User
 ) -> None:
     # given
-    question = make_question(spec=choice_spec("Old prompt?"))
+    question = make_question(spec=choice("Old prompt?"))
     first = question.current_version
     assert first is not None
     # when
     second = question_revise(
         question=question,
-        content=QuestionContent(type="single_choice", spec=choice_spec("New prompt?")),
+        content=QuestionContent(type="single_choice", spec=choice("New prompt?")),
         author=instructor,
         note="clearer wording",
     )
@@ -56,10 +63,10 @@ def test_an_edit_makes_version_two_and_keeps_version_one_unchanged(
 
 
 def test_an_unchanged_edit_makes_no_version(make_question: QuestionMaker) -> None:
-    question = make_question(spec=choice_spec())
+    question = make_question(spec=choice())
 
     revised = question_revise(
-        question=question, content=QuestionContent(type="single_choice", spec=choice_spec())
+        question=question, content=QuestionContent(type="single_choice", spec=choice())
     )
 
     assert revised is None
@@ -76,11 +83,11 @@ def test_an_unchanged_edit_makes_no_version(make_question: QuestionMaker) -> Non
 def test_changing_points_or_difficulty_makes_a_new_version(
     make_question: QuestionMaker, change: dict[str, float]
 ) -> None:
-    question = make_question(spec=choice_spec())
+    question = make_question(spec=choice())
 
     revised = question_revise(
         question=question,
-        content=QuestionContent(type="single_choice", spec=choice_spec(), **change),  # type: ignore[arg-type]
+        content=QuestionContent(type="single_choice", spec=choice(), **change),  # type: ignore[arg-type]
     )
 
     assert revised is not None
@@ -90,14 +97,12 @@ def test_changing_points_or_difficulty_makes_a_new_version(
 def test_changing_the_objectives_makes_a_new_version_linked_to_them(
     make_question: QuestionMaker,
 ) -> None:
-    question = make_question(spec=choice_spec())
+    question = make_question(spec=choice())
     objective = LearningObjectiveFactory()
 
     revised = question_revise(
         question=question,
-        content=QuestionContent(
-            type="single_choice", spec=choice_spec(), objective_ids=(objective.pk,)
-        ),
+        content=QuestionContent(type="single_choice", spec=choice(), objective_ids=(objective.pk,)),
     )
 
     assert revised is not None
@@ -109,11 +114,11 @@ def test_a_version_shown_in_an_attempt_stays_as_it_was_after_an_edit(
     make_question: QuestionMaker,
 ) -> None:
     # given version 1 has been shown to a learner
-    question = make_question(spec=choice_spec("Shown?"))
+    question = make_question(spec=choice("Shown?"))
     QuestionVersion.objects.filter(question=question).update(first_shown_at="2026-01-01T00:00Z")
     # when
     question_revise(
-        question=question, content=QuestionContent(type="single_choice", spec=choice_spec("Edit?"))
+        question=question, content=QuestionContent(type="single_choice", spec=choice("Edit?"))
     )
     # then
     shown = question.versions.get(number=1)
@@ -122,12 +127,12 @@ def test_a_version_shown_in_an_attempt_stays_as_it_was_after_an_edit(
 
 
 def test_successive_edits_get_consecutive_numbers(make_question: QuestionMaker) -> None:
-    question = make_question(spec=choice_spec("v1?"))
+    question = make_question(spec=choice("v1?"))
 
     for number in range(2, 5):
         question_revise(
             question=question,
-            content=QuestionContent(type="single_choice", spec=choice_spec(f"v{number}?")),
+            content=QuestionContent(type="single_choice", spec=choice(f"v{number}?")),
         )
 
     assert list(question.versions.values_list("number", flat=True)) == [1, 2, 3, 4]
@@ -139,7 +144,7 @@ def test_successive_edits_get_consecutive_numbers(make_question: QuestionMaker) 
 def test_an_invalid_edit_is_refused_with_every_problem_and_writes_nothing(
     make_question: QuestionMaker,
 ) -> None:
-    question = make_question(spec=choice_spec())
+    question = make_question(spec=choice())
     broken = {"prompt": "", "options": [{"text": "only", "correct": False}], "corect": True}
 
     with pytest.raises(QuestionSpecError) as raised:
@@ -200,12 +205,12 @@ def test_approving_a_draft_makes_it_ready_and_records_the_reviewer(
 def test_approving_with_edits_makes_a_new_version_then_ready(
     make_question: QuestionMaker, instructor: User
 ) -> None:
-    draft = make_question(status=QuestionStatus.DRAFT, spec=choice_spec("Draft wording?"))
+    draft = make_question(status=QuestionStatus.DRAFT, spec=choice("Draft wording?"))
 
     approved = draft_approve(
         question=draft,
         reviewer=instructor,
-        content=QuestionContent(type="single_choice", spec=choice_spec("Reviewed wording?")),
+        content=QuestionContent(type="single_choice", spec=choice("Reviewed wording?")),
     )
 
     assert approved.status == QuestionStatus.READY

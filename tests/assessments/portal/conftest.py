@@ -1,4 +1,5 @@
-"""Builders for portal tests: a section, ready questions of any type, an assessment over them."""
+"""Builders for portal tests: a section, the example question of any type, an assessment over
+them."""
 
 from collections.abc import Callable
 from datetime import timedelta
@@ -17,8 +18,7 @@ from assessments.models import (
 from assessments.services.attempts import attempt_start
 from courses.models import Section
 from tests.factories import SectionFactory, assessment_build, question_build
-
-from .portal_examples import EXAMPLES
+from tests.question_examples import spec_of
 
 type QuestionMaker = Callable[..., Question]
 type AssessmentMaker = Callable[..., Assessment]
@@ -31,12 +31,11 @@ def section(db: None) -> Section:
 
 @pytest.fixture
 def make_question(section: Section) -> QuestionMaker:
-    def make(question_type: str, *, key: str = "", in_section: Section | None = None) -> Question:
+    """The catalogue example of a type (tests/question_examples.py), ready, in the section."""
+
+    def make(question_type: str, *, in_section: Section | None = None) -> Question:
         return question_build(
-            section=in_section or section,
-            question_type=question_type,
-            spec=EXAMPLES[question_type]().spec,
-            key=key or f"portal-{question_type.replace('_', '-')}-{Question.objects.count()}",
+            section=in_section or section, question_type=question_type, spec=spec_of(question_type)
         )
 
     return make
@@ -47,12 +46,7 @@ def make_assessment(section: Section) -> AssessmentMaker:
     def make(
         questions: list[Question], *, in_section: Section | None = None, **settings: Any
     ) -> Assessment:
-        values: dict[str, Any] = {
-            "slug": f"portal-quiz-{Assessment.objects.count() + 1}",
-            "title": "Dockerfile quiz",
-            **settings,
-        }
-        return assessment_build(section=in_section or section, questions=questions, **values)
+        return assessment_build(section=in_section or section, questions=questions, **settings)
 
     return make
 

@@ -14,12 +14,14 @@ from assessments.services.attempts import attempt_submit
 from assessments.services.questions import QuestionContent, question_create
 from courses.models import LearningObjective, Section
 from tests.factories import LearningObjectiveFactory, SectionFactory
+from tests.question_examples import spec_of
 
 from .conftest import AssessmentMaker, later, started
-from .portal_examples import EXAMPLES
 
-RIGHT = option_id("FROM node:18.17.1-alpine3.18")
-WRONG = option_id("FROM node:latest")
+CHOICE = spec_of("single_choice")
+# The single-choice example answered right, and wrong (its second option)
+RIGHT = option_id(CHOICE["options"][0]["text"])
+WRONG = option_id(CHOICE["options"][1]["text"])
 
 
 def _question(section: Section, objectives: list[LearningObjective]) -> Question:
@@ -28,7 +30,7 @@ def _question(section: Section, objectives: list[LearningObjective]) -> Question
         section_id=section.pk,
         content=QuestionContent(
             type="single_choice",
-            spec=EXAMPLES["single_choice"]().spec,
+            spec=spec_of("single_choice"),
             objective_ids=tuple(objective.pk for objective in objectives),
         ),
         provenance=Provenance.AUTHORED,

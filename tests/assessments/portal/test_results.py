@@ -10,12 +10,15 @@ from assessments.api import assessment_result_for_learner
 from assessments.models import Assessment, FeedbackPolicy, GradingMethod
 from assessments.question_types import option_id
 from courses.models import Section
+from tests.question_examples import QUESTION_EXAMPLES, TYPE_NAMES, spec_of
 
 from .conftest import AssessmentMaker, QuestionMaker, client_for, later, started
-from .portal_examples import EXAMPLES, GENERAL_FEEDBACK
 
-RIGHT = option_id("FROM node:18.17.1-alpine3.18")
-WRONG = option_id("FROM node:latest")
+CHOICE = spec_of("single_choice")
+# The single-choice example answered right, and wrong (its second option)
+RIGHT = option_id(CHOICE["options"][0]["text"])
+WRONG = option_id(CHOICE["options"][1]["text"])
+QUOKKA = QUESTION_EXAMPLES["single_choice"].codeword
 
 
 def _take(client: Client, assessment: Assessment, learner: User, answers: dict[str, str]) -> int:
@@ -53,9 +56,10 @@ def test_after_submission_the_result_shows_score_review_and_sections_to_review(
     assert "1 of 2" in html
     assert "(50%)" in html
     assert "Not passed" in html
-    assert "Quokka pin" in html  # the chosen option's feedback
-    assert "Platypus kernel no" in html
-    assert GENERAL_FEEDBACK in html
+    assert CHOICE["options"][0]["feedback"] in html  # the chosen option's feedback
+    assert spec_of("true_false")["feedback_false"] in html
+    assert CHOICE["feedback"] in html
+    assert spec_of("true_false")["feedback"] in html
     assert f'href="{_section_url(section)}"' in html
     assert f"Section {section.position}: {section.title}" in html
 
@@ -88,7 +92,7 @@ def test_after_close_the_result_waits_for_the_close_then_shows_everything(
     # then the submission is acknowledged, but no score, review or feedback
     assert "Your score is released after the assessment closes" in before
     assert "Score:" not in before
-    assert "Quokka" not in before
+    assert QUOKKA not in before
     assert "Sections to review" not in before
 
     # and after the close, all of it
@@ -96,7 +100,7 @@ def test_after_close_the_result_waits_for_the_close_then_shows_everything(
         after = _result(client, attempt_id)
     assert "Score:" in after
     assert "(0%)" in after
-    assert "Quokka moves" in after
+    assert CHOICE["options"][1]["feedback"] in after
 
 
 def test_immediate_feedback_follows_each_checked_answer_during_the_attempt(
@@ -116,13 +120,13 @@ def test_immediate_feedback_follows_each_checked_answer_during_the_attempt(
 
     # then the save says nothing of the grade, and the check's acknowledgement carries it
     assert "feedback_html" not in saved
-    assert "Quokka moves" in ack["feedback_html"]
+    assert CHOICE["options"][1]["feedback"] in ack["feedback_html"]
     assert "Incorrect" in ack["feedback_html"]
     # and the page shows it under the answered question only
     page = client.get(reverse("portal:attempt", args=[attempt.pk])).content.decode()
     first, second = page.split('id="question-2"')
-    assert "Quokka moves" in first
-    assert "Echidna" not in second
+    assert CHOICE["options"][1]["feedback"] in first
+    assert QUESTION_EXAMPLES["short_text"].codeword not in second
     assert "Incorrect" not in second
 
 
@@ -143,8 +147,8 @@ def test_review_flags_hide_responses_feedback_and_general_feedback(
     assert "(100%)" in html
     assert "Question 1" in html
     assert "checked" not in html
-    assert "Quokka" not in html
-    assert GENERAL_FEEDBACK not in html
+    assert QUOKKA not in html  # in the option feedback and the general feedback
+    assert CHOICE["feedback"] not in html
 
 
 def test_review_with_every_flag_on_shows_the_learners_own_answer(
@@ -154,7 +158,7 @@ def test_review_with_every_flag_on_shows_the_learners_own_answer(
     html = _result(client, _take(client, one_question_quiz, learner, {"q1": WRONG}))
 
     assert f'value="{WRONG}" checked disabled' in " ".join(html.split())
-    assert "Quokka moves" in html
+    assert CHOICE["options"][1]["feedback"] in html
 
 
 def test_the_dashboard_shows_results_mastery_and_links_to_weak_sections(
@@ -240,17 +244,17 @@ def test_an_example_answer_gets_full_credit_through_the_portal(
     make_question: QuestionMaker, make_assessment: AssessmentMaker, learner: User
 ) -> None:
     # given one question of every type, answered right through the form post
-    quiz = make_assessment([make_question(name) for name in EXAMPLES])
+    quiz = make_assessment([make_question(name) for name in TYPE_NAMES])
     client = client_for(learner)
     answers = {}
-    for position, name in enumerate(EXAMPLES, start=1):
-        answers |= EXAMPLES[name]().post_for(f"q{position}")
+    for position, name in enumerate(TYPE_NAMES, start=1):
+        answers |= QUESTION_EXAMPLES[name].post_for(f"q{position}")
 
     # when the attempt is submitted
     html = _result(client, _take(client, quiz, learner, answers))
 
     # then every question earned full credit
-    assert f"{len(EXAMPLES)} of {len(EXAMPLES)}" in html
+    assert f"{len(TYPE_NAMES)} of {len(TYPE_NAMES)}" in html
     assert "(100%)" in html
 
 

@@ -17,9 +17,9 @@ from assessments.models import (
 )
 from assessments.services.questions import QuestionContent, question_create
 from courses.models import Section
+from tests.question_examples import QUESTION_EXAMPLES, spec_of
 
 from .conftest import AssessmentMaker, QuestionMaker, client_for, started
-from .portal_examples import EXAMPLES
 
 # Session, user, the item with its attempt and version, the conditional UPDATE; room for two more.
 SAVE_QUERY_BUDGET = 6
@@ -133,13 +133,18 @@ def test_the_form_post_saves_every_answer_on_the_page_and_skips_blank_ones(
     # when the learner (without JavaScript) answers two and presses Save
     response = client.post(
         reverse("portal:attempt", args=[attempt.pk]),
-        {**EXAMPLES["single_choice"]().post_for("q1"), "q2": "", "q3": "12", "action": "save"},
+        {
+            **QUESTION_EXAMPLES["single_choice"].post_for("q1"),
+            "q2": "",
+            "q3": "12",
+            "action": "save",
+        },
     )
 
     # then both answers are saved, the blank one stays unanswered, and the page comes back
     assert response.url == reverse("portal:attempt", args=[attempt.pk])
     responses = dict(attempt.questions.values_list("position", "response"))
-    assert responses[1] == EXAMPLES["single_choice"]().right_post[""]
+    assert responses[1] == QUESTION_EXAMPLES["single_choice"].right_response()
     assert responses[2] is None
     assert responses[3] == 12
     html = client.get(response.url).content.decode()
@@ -331,7 +336,7 @@ def test_question_markdown_is_rendered_as_sanitised_html(
     make_assessment: AssessmentMaker, section: Section, learner: User
 ) -> None:
     # given a question whose prompt holds Markdown and a script tag
-    spec = EXAMPLES["true_false"]().spec | {
+    spec = spec_of("true_false") | {
         "prompt": "Does `docker run` start a **new** container? <script>alert(1)</script>"
     }
     question = question_create(

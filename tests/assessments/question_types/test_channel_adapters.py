@@ -23,8 +23,7 @@ from assessments.services.questions import (
     question_answer_try,
     question_content_validate,
 )
-
-from .examples import EXAMPLES, RIGHT_RESPONSES
+from tests.question_examples import right_response, spec_of
 
 ADAPTERS = ("response_from_form", "spec_from_interchange", "interchange_fields")
 FIELD = "q1"
@@ -88,12 +87,20 @@ def test_every_type_implements_every_channel_adapter(type_name: str) -> None:
     assert type_name in question_type.template
 
 
-@pytest.mark.parametrize("type_name", sorted(QUESTION_TYPES))
-def test_the_form_a_type_renders_posts_back_the_response_it_shows(type_name: str) -> None:
+# Every type's example, and a numeric one with a unit typed after the number.
+FORM_CASES = [(name, {}, right_response(name)) for name in sorted(QUESTION_TYPES)] + [
+    ("numeric", {"unit": "MB"}, f"{right_response('numeric')} MB")
+]
+
+
+@pytest.mark.parametrize(("type_name", "changes", "raw"), FORM_CASES)
+def test_the_form_a_type_renders_posts_back_the_response_it_shows(
+    type_name: str, changes: dict[str, Any], raw: object
+) -> None:
     # given a learner's saved (normalised) response
     question_type = QUESTION_TYPES[type_name]
-    spec = EXAMPLES[type_name]()
-    saved = question_type.normalise_response(spec, RIGHT_RESPONSES[type_name])
+    spec = spec_of(type_name) | changes
+    saved = question_type.normalise_response(spec, raw)
 
     # when the portal renders the question with it, and the browser posts the form back
     html = question_render_for_learner(

@@ -1,32 +1,52 @@
 """single_choice, multiple_response and true_false: grading, responses and spec errors."""
 
+from typing import Any
+
 import pytest
 
 from assessments.question_types import QUESTION_TYPES, ResponseError, option_id
-
-from .examples import multiple_response, single_choice, true_false
+from tests.question_examples import spec_of
 
 SINGLE = QUESTION_TYPES["single_choice"]
 MULTIPLE = QUESTION_TYPES["multiple_response"]
 TRUE_FALSE = QUESTION_TYPES["true_false"]
 
 
+def single_choice() -> dict[str, Any]:
+    """Options: FROM node:18.17.1-alpine3.18 (correct), FROM node:latest, FROM node."""
+    return spec_of("single_choice")
+
+
+def multiple_response() -> dict[str, Any]:
+    """Options: RUN and COPY (correct), ENV and LABEL; wrong picks cost credit (penalty)."""
+    return spec_of("multiple_response")
+
+
+def true_false() -> dict[str, Any]:
+    """The answer is true."""
+    return spec_of("true_false")
+
+
 def test_single_choice_gives_full_credit_for_the_correct_option() -> None:
-    grade = SINGLE.grade(single_choice(), option_id("FROM node:18.17.1-alpine3.18"))
+    spec = single_choice()
+
+    grade = SINGLE.grade(spec, option_id("FROM node:18.17.1-alpine3.18"))
 
     assert grade.fraction == 1
     assert grade.correct
-    assert grade.parts[0].feedback == "A pinned tag always names the same release."
+    assert grade.parts[0].feedback == spec["options"][0]["feedback"]
     assert grade.explanation == "Correct."
 
 
 def test_single_choice_gives_nothing_for_a_wrong_option_with_its_feedback() -> None:
-    grade = SINGLE.grade(single_choice(), option_id("FROM node:latest"))
+    spec = single_choice()
+
+    grade = SINGLE.grade(spec, option_id("FROM node:latest"))
 
     assert grade.fraction == 0
     assert not grade.correct
     assert grade.parts[0].label == "FROM node:latest"
-    assert grade.parts[0].feedback == "latest moves on release."
+    assert grade.parts[0].feedback == spec["options"][1]["feedback"]
 
 
 @pytest.mark.parametrize(
@@ -163,10 +183,12 @@ def test_true_false_grades_the_verdict(raw: object, fraction: float) -> None:
 
 
 def test_true_false_shows_the_feedback_for_the_chosen_verdict() -> None:
-    grade = TRUE_FALSE.grade(true_false(), False)
+    spec = true_false()
+
+    grade = TRUE_FALSE.grade(spec, False)
 
     assert grade.parts[0].label == "False"
-    assert grade.parts[0].feedback == "Virtual machines bring their own kernel; containers do not."
+    assert grade.parts[0].feedback == spec["feedback_false"]
 
 
 @pytest.mark.parametrize(

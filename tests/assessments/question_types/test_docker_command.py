@@ -1,12 +1,18 @@
 """docker_command: compared by meaning through graders.docker_cli."""
 
+from typing import Any
+
 import pytest
 
 from assessments.question_types import QUESTION_TYPES, ResponseError
-
-from .examples import docker_command
+from tests.question_examples import spec_of
 
 DOCKER_COMMAND = QUESTION_TYPES["docker_command"]
+
+
+def docker_command() -> dict[str, Any]:
+    """`docker ps -a` earns 1, `docker ps -a --no-trunc` 0.5."""
+    return spec_of("docker_command")
 
 
 @pytest.mark.parametrize(
@@ -14,11 +20,13 @@ DOCKER_COMMAND = QUESTION_TYPES["docker_command"]
     ["docker ps -a", "docker ps --all", "docker container ls --all", "docker container list -a"],
 )
 def test_equivalent_commands_get_full_credit(given: str) -> None:
-    grade = DOCKER_COMMAND.grade(docker_command(), given)
+    spec = docker_command()
+
+    grade = DOCKER_COMMAND.grade(spec, given)
 
     assert grade.fraction == 1
     assert grade.correct
-    assert grade.parts[0].feedback == "All containers, any state."
+    assert grade.parts[0].feedback == spec["answers"][0]["feedback"]
 
 
 def test_a_missing_flag_scores_zero_and_names_the_flag() -> None:
@@ -38,10 +46,12 @@ def test_an_extra_flag_is_named() -> None:
 
 
 def test_a_partial_answer_gives_its_fraction_and_feedback() -> None:
-    grade = DOCKER_COMMAND.grade(docker_command(), "docker container ls --no-trunc -a")
+    spec = docker_command()
+
+    grade = DOCKER_COMMAND.grade(spec, "docker container ls --no-trunc -a")
 
     assert grade.fraction == 0.5
-    assert grade.parts[0].feedback == "Works, but the full ids are noise here."
+    assert grade.parts[0].feedback == spec["answers"][1]["feedback"]
     assert "--no-trunc" in grade.explanation
 
 

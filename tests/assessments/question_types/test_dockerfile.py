@@ -1,12 +1,20 @@
 """dockerfile: the share of the listed graders.dockerfile_rules that pass."""
 
+from typing import Any
+
 import pytest
 
 from assessments.question_types import QUESTION_TYPES, ResponseError
-
-from .examples import GOOD_DOCKERFILE, dockerfile
+from tests.question_examples import right_response, spec_of
 
 DOCKERFILE = QUESTION_TYPES["dockerfile"]
+# Passes every rule of the example: a pinned node image, a non-root user, an exec-form CMD.
+GOOD_DOCKERFILE = right_response("dockerfile")
+
+
+def dockerfile() -> dict[str, Any]:
+    """Rules: base-image-tag-pinned, final-stage-non-root-user, exec-form-cmd-entrypoint."""
+    return spec_of("dockerfile")
 
 
 def test_a_dockerfile_passing_every_listed_rule_gets_full_credit() -> None:

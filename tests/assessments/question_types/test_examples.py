@@ -11,16 +11,18 @@ from assessments.question_types.examples import (
     example_checks,
     quote_answer,
 )
-from tests.assessments.question_types import examples as specs
+from tests.question_examples import spec_of
 
 DOCKER_COMMAND = QUESTION_TYPES["docker_command"]
 SHORT_TEXT = QUESTION_TYPES["short_text"]
+# A general feedback that cites its section, as every spec's must.
+FEEDBACK = spec_of("docker_command")["feedback"]
 
 
 def _command_spec(**examples: Any) -> dict[str, Any]:
     return {
         "prompt": "List all containers.",
-        "feedback": specs.GENERAL_FEEDBACK,
+        "feedback": FEEDBACK,
         "answers": [
             {"command": "docker ps -a", "fraction": 1},
             {"command": "docker ps", "fraction": 0.5},
@@ -109,7 +111,7 @@ def test_examples_are_not_graded_against_an_invalid_key() -> None:
 
 
 def test_choice_types_take_no_examples() -> None:
-    spec = {**specs.single_choice(), "examples": {"accept": ["x"]}}
+    spec = {**spec_of("single_choice"), "examples": {"accept": ["x"]}}
 
     assert QUESTION_TYPES["single_choice"].validate_spec(spec) == ["examples: unknown field"]
 
@@ -118,7 +120,7 @@ def test_parameterised_examples_are_checked_in_each_variant_and_reported_once() 
     # given a key that depends on the drawn name and an example that forgets the placeholder
     spec = {
         "prompt": "Remove the container {{name}}.",
-        "feedback": specs.GENERAL_FEEDBACK,
+        "feedback": FEEDBACK,
         "parameters": {"name": {"choice": ["web", "api", "db"]}},
         "answers": [{"command": "docker rm {{name}}"}],
         "examples": {"accept": ["docker rm {{name}}", "docker rm web"], "reject": ["docker rm"]},
@@ -134,7 +136,7 @@ def test_parameterised_examples_are_checked_in_each_variant_and_reported_once() 
 def test_validation_grades_a_bounded_number_of_variants() -> None:
     spec = {
         "prompt": "Show the last {{lines}} lines of web's log.",
-        "feedback": specs.GENERAL_FEEDBACK,
+        "feedback": FEEDBACK,
         "parameters": {"lines": {"integer": [1, 1000]}},
         "answers": [{"command": "docker logs --tail {{lines}} web"}],
         "examples": {"accept": ["docker logs --tail {{lines}} web"], "reject": []},
@@ -156,7 +158,7 @@ def test_validation_grades_a_bounded_number_of_variants() -> None:
 
 
 def test_example_checks_report_fraction_and_agreement_for_each_example() -> None:
-    spec = specs.short_text()
+    spec = spec_of("short_text")
     answer = spec["answers"][0]["text"]
     spec["examples"] = {"accept": [answer, f"`{answer}`."], "reject": ["nothing like it"]}
 
@@ -170,8 +172,8 @@ def test_example_checks_report_fraction_and_agreement_for_each_example() -> None
 
 
 def test_numeric_and_dockerfile_types_take_examples_too() -> None:
-    numeric = {**specs.numeric(), "examples": {"accept": [], "reject": ["not a number"]}}
-    dockerfile = specs.dockerfile()
+    numeric = {**spec_of("numeric"), "examples": {"accept": [], "reject": ["not a number"]}}
+    dockerfile = spec_of("dockerfile")
     dockerfile["examples"] = {"accept": [], "reject": [dockerfile["starter"]]}
 
     assert "not a valid answer" in QUESTION_TYPES["numeric"].validate_spec(numeric)[0]

@@ -7,8 +7,7 @@ from typing import Any
 import pytest
 
 from assessments.question_types import QUESTION_TYPES, SpecError, instantiate, option_id
-
-from .examples import ANSWER_STRINGS, EXAMPLES
+from tests.question_examples import QUESTION_EXAMPLES, secrets_found, spec_of
 
 # Keys that only the answer side of a spec has; none may appear anywhere in a view.
 ANSWER_KEYS = frozenset(
@@ -49,7 +48,7 @@ def _walk(node: Any) -> Iterator[tuple[str | None, Any]]:
 
 def _views(type_name: str) -> Iterator[dict[str, Any]]:
     question_type = QUESTION_TYPES[type_name]
-    spec, _ = instantiate(EXAMPLES[type_name](), 0)
+    spec, _ = instantiate(spec_of(type_name), 0)
     yield question_type.learner_view(spec, option_order=None)
     for seed in SEEDS:
         order = question_type.draw_option_order(spec, seed)
@@ -65,20 +64,19 @@ def test_the_learner_view_never_contains_an_answer_key(type_name: str) -> None:
 
 @pytest.mark.parametrize("type_name", sorted(QUESTION_TYPES))
 def test_the_learner_view_never_contains_an_answer_value(type_name: str) -> None:
-    assert set(EXAMPLES) == set(QUESTION_TYPES) == set(ANSWER_STRINGS)
+    secrets = QUESTION_EXAMPLES[type_name].secrets
     for view in _views(type_name):
         shown = [value for _, value in _walk(view) if isinstance(value, str)]
         shown += [key for key, _ in _walk(view) if key is not None]
-        for secret in ANSWER_STRINGS[type_name]:
-            leaks = [text for text in shown if secret in text]
-            assert not leaks, f"{secret!r} leaks in {leaks}"
+        leaks = {text: secrets_found(text, secrets) for text in shown}
+        assert not any(leaks.values()), leaks
         values = [value for _, value in _walk(view)]
         assert not any(isinstance(value, bool | int | float) for value in values), values
 
 
 @pytest.mark.parametrize("type_name", sorted(QUESTION_TYPES))
 def test_the_learner_view_is_json_with_type_and_prompt(type_name: str) -> None:
-    spec, _ = instantiate(EXAMPLES[type_name](), 0)
+    spec, _ = instantiate(spec_of(type_name), 0)
 
     view = QUESTION_TYPES[type_name].learner_view(spec, option_order=None)
 
@@ -90,7 +88,7 @@ def test_the_learner_view_is_json_with_type_and_prompt(type_name: str) -> None:
 @pytest.mark.parametrize("type_name", ["single_choice", "multiple_response"])
 def test_options_are_shown_in_the_frozen_order_with_ids_from_their_text(type_name: str) -> None:
     question_type = QUESTION_TYPES[type_name]
-    spec = EXAMPLES[type_name]()
+    spec = spec_of(type_name)
     order = list(reversed(range(question_type.option_count(spec))))
 
     view = question_type.learner_view(spec, option_order=order)
@@ -101,7 +99,7 @@ def test_options_are_shown_in_the_frozen_order_with_ids_from_their_text(type_nam
 
 def test_shuffle_false_keeps_the_authoring_order() -> None:
     question_type = QUESTION_TYPES["single_choice"]
-    spec = EXAMPLES["single_choice"]() | {"shuffle": False}
+    spec = spec_of("single_choice") | {"shuffle": False}
 
     view = question_type.learner_view(spec, option_order=[2, 1, 0])
 
@@ -112,7 +110,7 @@ def test_shuffle_false_keeps_the_authoring_order() -> None:
 @pytest.mark.parametrize("type_name", ["ordering", "matching"])
 def test_order_revealing_types_never_show_the_authoring_order(type_name: str) -> None:
     question_type = QUESTION_TYPES[type_name]
-    spec = EXAMPLES[type_name]()
+    spec = spec_of(type_name)
     authoring = question_type.option_texts(spec)
     field = "items" if type_name == "ordering" else "choices"
 
@@ -123,7 +121,7 @@ def test_order_revealing_types_never_show_the_authoring_order(type_name: str) ->
 
 def test_two_item_ordering_is_shown_reversed() -> None:
     question_type = QUESTION_TYPES["ordering"]
-    spec = EXAMPLES["ordering"]() | {"items": ["docker build", "docker run"]}
+    spec = spec_of("ordering") | {"items": ["docker build", "docker run"]}
 
     orders = {tuple(question_type.draw_option_order(spec, seed) or []) for seed in SEEDS}
 
@@ -131,22 +129,34 @@ def test_two_item_ordering_is_shown_reversed() -> None:
 
 
 def test_matching_shows_lefts_in_order_and_every_choice_once() -> None:
-    spec = EXAMPLES["matching"]()
-    spec["pairs"].append({"left": "--detach", "right": "run in the background"})
+    # given a second left that shares its right with the first
+    spec = spec_of("matching")
+    first = spec["pairs"][0]
+    spec["pairs"].append({"left": f"{first['left']}-again", "right": first["right"]})
 
     view = QUESTION_TYPES["matching"].learner_view(spec, option_order=None)
 
-    assert [left["text"] for left in view["lefts"]] == ["-d", "-p", "-v", "--detach"]
-    assert sorted(choice["text"] for choice in view["choices"]) == [
-        "mount a volume",
-        "publish a port",
-        "run in the background",
-        "set the hostname",
-    ]
+    assert [left["text"] for left in view["lefts"]] == [pair["left"] for pair in spec["pairs"]]
+    assert sorted(choice["text"] for choice in view["choices"]) == sorted(
+        {pair["right"] for pair in spec["pairs"]} | set(spec["distractors"])
+    )
+    assert len(view["choices"]) == len(spec["pairs"]) - 1 + len(spec["distractors"])
+
+
+def test_a_regex_answer_never_shows_in_the_learner_view() -> None:
+    # given the short-text example with a regex answer beside its texts
+    spec = spec_of("short_text")
+    regex = {"regex": r"RUN\s+cd\s+\S+", "fraction": 0.25, "feedback": "Echidna cd lasts one RUN."}
+    spec["answers"].append(regex)
+
+    view = QUESTION_TYPES["short_text"].learner_view(spec)
+
+    shown = [value for _, value in _walk(view) if isinstance(value, str)]
+    assert not [text for text in shown if regex["regex"] in text or "Echidna" in text]
 
 
 def test_dockerfile_view_shows_the_starter() -> None:
-    spec = EXAMPLES["dockerfile"]()
+    spec = spec_of("dockerfile")
 
     view = QUESTION_TYPES["dockerfile"].learner_view(spec)
 
@@ -154,21 +164,19 @@ def test_dockerfile_view_shows_the_starter() -> None:
 
 
 def test_numeric_view_shows_the_unit() -> None:
-    view = QUESTION_TYPES["numeric"].learner_view(EXAMPLES["numeric"]())
+    view = QUESTION_TYPES["numeric"].learner_view(spec_of("numeric") | {"unit": "MB"})
 
-    assert view["unit"] == "%"
+    assert view["unit"] == "MB"
 
 
 @pytest.mark.parametrize("order", [[0, 1], [0, 1, 1], [0, 1, 2, 3], [-1, 0, 1]])
 def test_an_option_order_that_is_not_a_permutation_is_refused(order: list[int]) -> None:
     with pytest.raises(ValueError, match="permutation"):
-        QUESTION_TYPES["single_choice"].learner_view(
-            EXAMPLES["single_choice"](), option_order=order
-        )
+        QUESTION_TYPES["single_choice"].learner_view(spec_of("single_choice"), option_order=order)
 
 
 def test_a_spec_with_parameters_must_be_instantiated_first() -> None:
-    spec = EXAMPLES["short_text"]() | {"parameters": {"n": {"integer": [1, 3]}}}
+    spec = spec_of("short_text") | {"parameters": {"n": {"integer": [1, 3]}}}
 
     with pytest.raises(SpecError, match="instantiate"):
         QUESTION_TYPES["short_text"].learner_view(spec)

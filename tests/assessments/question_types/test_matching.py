@@ -1,12 +1,18 @@
 """matching: credit for each left matched to its right."""
 
+from typing import Any
+
 import pytest
 
 from assessments.question_types import QUESTION_TYPES, ResponseError, option_id
-
-from .examples import matching
+from tests.question_examples import spec_of
 
 MATCHING = QUESTION_TYPES["matching"]
+
+
+def matching() -> dict[str, Any]:
+    """Pairs -d, -p and -v with what each does, and one distractor."""
+    return spec_of("matching")
 
 
 def _answer(**chosen: str) -> dict[str, str]:

@@ -1,15 +1,23 @@
 """numeric: value ± tolerance, best fraction, units and expressions."""
 
+from typing import Any
+
 import pytest
 
 from assessments.question_types import QUESTION_TYPES, ResponseError
-
-from .examples import numeric
+from tests.question_examples import spec_of
 
 NUMERIC = QUESTION_TYPES["numeric"]
 
 
-@pytest.mark.parametrize("raw", [75, 75.0, "75", "74.5", "75.5", " 75 %", "7.5e1"])
+def numeric() -> dict[str, Any]:
+    """4242.5 ± 0.0625 earns 1, 4.2425 (gigabytes) 0.5, 3958.5 nothing; no unit."""
+    return spec_of("numeric")
+
+
+@pytest.mark.parametrize(
+    "raw", [4242.5, "4242.5", "4242.4375", "4242.5625", " 4242.5 ", "4.2425e3", 4242.5 + 1e-9]
+)
 def test_it_gives_full_credit_within_the_tolerance(raw: object) -> None:
     grade = NUMERIC.grade(numeric(), raw)
 
@@ -17,14 +25,24 @@ def test_it_gives_full_credit_within_the_tolerance(raw: object) -> None:
     assert grade.correct
 
 
+def test_a_unit_after_the_number_is_accepted_but_not_alone() -> None:
+    spec = numeric() | {"unit": "MB"}
+
+    assert NUMERIC.grade(spec, " 4242.5 MB").fraction == 1
+    with pytest.raises(ResponseError, match="Type a number"):
+        NUMERIC.normalise_response(spec, "MB")
+
+
 def test_a_partial_answer_gives_its_fraction_and_feedback() -> None:
-    grade = NUMERIC.grade(numeric(), "0.755")
+    spec = numeric()
+
+    grade = NUMERIC.grade(spec, "4.2425")
 
     assert grade.fraction == 0.5
-    assert grade.parts[0].feedback == "As a percentage."
+    assert grade.parts[0].feedback == spec["answers"][1]["feedback"]
 
 
-@pytest.mark.parametrize("raw", [75.51, 76, -75, 25])
+@pytest.mark.parametrize("raw", [4242.57, 4243, -4242.5, 3958.5])
 def test_outside_every_full_credit_range_scores_zero(raw: float) -> None:
     assert NUMERIC.grade(numeric(), raw).fraction == 0
 
@@ -38,23 +56,22 @@ def test_an_exact_answer_survives_float_arithmetic() -> None:
 
 def test_an_unparameterised_expression_is_evaluated() -> None:
     spec = numeric()
-    spec["answers"][0]["value"] = "= (800 - 200) / 800 * 100"
+    spec["answers"][0]["value"] = "= 4100.5 + 142"
 
     assert NUMERIC.validate_spec(spec) == []
-    assert NUMERIC.grade(spec, 75).fraction == 1
+    assert NUMERIC.grade(spec, 4242.5).fraction == 1
 
 
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
         ("", "Type a number"),
-        ("%", "Type a number"),
         ("seventy", "not a number"),
-        ("75,0", "not a number"),
+        ("4242,5", "not a number"),
         ("nan", "finite"),
         (float("inf"), "finite"),
         (True, "must be a number"),
-        ([75], "must be a number"),
+        ([4242.5], "must be a number"),
     ],
 )
 def test_it_rejects_malformed_responses(raw: object, message: str) -> None:

@@ -1,12 +1,20 @@
 """ordering: credit for adjacent pairs kept in the right order."""
 
+from typing import Any
+
 import pytest
 
 from assessments.question_types import QUESTION_TYPES, ResponseError, option_id
-
-from .examples import ordering
+from tests.question_examples import spec_of
 
 ORDERING = QUESTION_TYPES["ordering"]
+
+
+def ordering() -> dict[str, Any]:
+    """The four lines of a multi-stage Dockerfile, in their right order."""
+    return spec_of("ordering")
+
+
 ITEMS = ordering()["items"]
 
 

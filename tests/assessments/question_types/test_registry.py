@@ -12,8 +12,7 @@ from assessments.question_types import (
     instantiate,
     question_type_get,
 )
-
-from .examples import EXAMPLES, RIGHT_RESPONSES
+from tests.question_examples import right_response, spec_of
 
 EXPECTED_TYPES = {
     "single_choice",
@@ -41,9 +40,9 @@ def test_an_unknown_type_name_is_a_spec_error() -> None:
 
 @pytest.mark.parametrize("type_name", sorted(EXPECTED_TYPES))
 def test_the_right_response_gets_full_credit(type_name: str) -> None:
-    spec, _ = instantiate(EXAMPLES[type_name](), 0)
+    spec, _ = instantiate(spec_of(type_name), 0)
 
-    grade = QUESTION_TYPES[type_name].grade(spec, RIGHT_RESPONSES[type_name])
+    grade = QUESTION_TYPES[type_name].grade(spec, right_response(type_name))
 
     assert grade == Grade(1.0, True, grade.parts, grade.explanation)
     assert grade.explanation.startswith("Correct.")
@@ -53,18 +52,18 @@ def test_the_right_response_gets_full_credit(type_name: str) -> None:
 @pytest.mark.parametrize("type_name", sorted(EXPECTED_TYPES))
 def test_normalising_is_idempotent(type_name: str) -> None:
     question_type = QUESTION_TYPES[type_name]
-    spec = EXAMPLES[type_name]()
+    spec = spec_of(type_name)
 
-    once = question_type.normalise_response(spec, RIGHT_RESPONSES[type_name])
+    once = question_type.normalise_response(spec, right_response(type_name))
 
     assert question_type.normalise_response(spec, once) == once
-    assert question_type.grade(spec, once) == question_type.grade(spec, RIGHT_RESPONSES[type_name])
+    assert question_type.grade(spec, once) == question_type.grade(spec, right_response(type_name))
 
 
 @pytest.mark.parametrize("type_name", sorted(EXPECTED_TYPES))
 def test_draw_option_order_is_a_reproducible_permutation(type_name: str) -> None:
     question_type = QUESTION_TYPES[type_name]
-    spec = EXAMPLES[type_name]()
+    spec = spec_of(type_name)
     count = question_type.option_count(spec)
 
     orders = [question_type.draw_option_order(spec, seed) for seed in range(20)]

@@ -1,21 +1,38 @@
 """short_text: exact texts and whole-answer regexes, best fraction wins."""
 
+from typing import Any
+
 import pytest
 
 from assessments.question_types import QUESTION_TYPES, ResponseError
-
-from .examples import short_text
+from tests.question_examples import spec_of
 
 SHORT_TEXT = QUESTION_TYPES["short_text"]
+CD_FEEDBACK = "cd lasts one RUN."
+
+
+def short_text() -> dict[str, Any]:
+    """WORKDIR earns 1 and VOLUME 0, whatever the case."""
+    return spec_of("short_text")
+
+
+def with_regex() -> dict[str, Any]:
+    """The example with a whole-answer regex worth 0.25 between its two answers."""
+    spec = short_text()
+    regex = {"regex": r"RUN\s+cd\s+\S+", "fraction": 0.25, "feedback": CD_FEEDBACK}
+    spec["answers"].insert(1, regex)
+    return spec
 
 
 @pytest.mark.parametrize("raw", ["WORKDIR", "workdir", "  WorkDir  "])
 def test_it_accepts_the_answer_whatever_the_case_and_spaces(raw: str) -> None:
-    grade = SHORT_TEXT.grade(short_text(), raw)
+    spec = short_text()
+
+    grade = SHORT_TEXT.grade(spec, raw)
 
     assert grade.fraction == 1
     assert grade.correct
-    assert grade.parts[0].feedback == "Yes, and it creates it if needed."
+    assert grade.parts[0].feedback == spec["answers"][0]["feedback"]
 
 
 def test_case_sensitive_answers_must_match_exactly() -> None:
@@ -26,16 +43,16 @@ def test_case_sensitive_answers_must_match_exactly() -> None:
 
 
 def test_a_regex_answer_gives_its_partial_fraction() -> None:
-    grade = SHORT_TEXT.grade(short_text(), "run   cd /app")
+    grade = SHORT_TEXT.grade(with_regex(), "run   cd /app")
 
     assert grade.fraction == 0.25
     assert not grade.correct
-    assert grade.parts[0].feedback == "cd lasts one RUN."
+    assert grade.parts[0].feedback == CD_FEEDBACK
     assert grade.explanation == "Partly correct (25%)."
 
 
 def test_a_regex_must_match_the_whole_answer() -> None:
-    assert SHORT_TEXT.grade(short_text(), "RUN cd /app && make").fraction == 0
+    assert SHORT_TEXT.grade(with_regex(), "RUN cd /app && make").fraction == 0
 
 
 def test_inner_spaces_are_collapsed_before_comparing() -> None:
@@ -60,10 +77,12 @@ def test_an_unmatched_answer_scores_zero() -> None:
 
 
 def test_a_fraction_zero_answer_shows_its_feedback() -> None:
-    grade = SHORT_TEXT.grade(short_text(), "volume")
+    spec = short_text()
+
+    grade = SHORT_TEXT.grade(spec, "volume")
 
     assert grade.fraction == 0
-    assert grade.parts[0].feedback == "That declares a mount point."
+    assert grade.parts[0].feedback == spec["answers"][1]["feedback"]
 
 
 @pytest.mark.parametrize(
@@ -134,7 +153,7 @@ def test_stripping_keeps_case_sensitivity_per_question() -> None:
 
 
 def test_regex_answers_see_the_stripped_response() -> None:
-    assert SHORT_TEXT.grade(short_text(), "`RUN cd /app`.").fraction == 0.25
+    assert SHORT_TEXT.grade(with_regex(), "`RUN cd /app`.").fraction == 0.25
 
 
 @pytest.mark.parametrize("raw", ["``", '""', " . ", "`.`"])

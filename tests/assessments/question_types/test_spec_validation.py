@@ -5,20 +5,19 @@ from typing import Any
 import pytest
 
 from assessments.question_types import QUESTION_TYPES
-
-from .examples import EXAMPLES, single_choice
+from tests.question_examples import spec_of
 
 SINGLE = QUESTION_TYPES["single_choice"]
 
 
 @pytest.mark.parametrize("type_name", sorted(QUESTION_TYPES))
 def test_every_example_is_valid(type_name: str) -> None:
-    assert QUESTION_TYPES[type_name].validate_spec(EXAMPLES[type_name]()) == []
+    assert QUESTION_TYPES[type_name].validate_spec(spec_of(type_name)) == []
 
 
 @pytest.mark.parametrize("type_name", sorted(QUESTION_TYPES))
 def test_every_type_requires_prompt_and_feedback(type_name: str) -> None:
-    spec = EXAMPLES[type_name]()
+    spec = spec_of(type_name)
     del spec["prompt"], spec["feedback"]
 
     errors = QUESTION_TYPES[type_name].validate_spec(spec)
@@ -44,7 +43,7 @@ def test_every_type_refuses_a_spec_that_is_not_a_mapping(type_name: str) -> None
 
 
 def test_a_bank_item_with_all_common_fields_is_valid() -> None:
-    spec = single_choice() | {
+    spec = spec_of("single_choice") | {
         "key": "s3-pin-base-tag",
         "section": "writing-production-ready-dockerfiles",
         "objectives": [3],
@@ -76,13 +75,13 @@ def test_a_bank_item_with_all_common_fields_is_valid() -> None:
     ],
 )
 def test_common_field_errors(change: dict[str, Any], error: str) -> None:
-    errors = SINGLE.validate_spec(single_choice() | change)
+    errors = SINGLE.validate_spec(spec_of("single_choice") | change)
 
     assert any(found.startswith(error) for found in errors), errors
 
 
 def test_every_problem_is_reported_at_once() -> None:
-    spec = single_choice() | {"feedback": "no citation", "shuffle": 1, "extra": True}
+    spec = spec_of("single_choice") | {"feedback": "no citation", "shuffle": 1, "extra": True}
     spec["options"][0]["correct"] = "yes"
 
     errors = SINGLE.validate_spec(spec)

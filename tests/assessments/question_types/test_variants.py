@@ -6,8 +6,7 @@ import pytest
 
 from assessments.question_types import QUESTION_TYPES, SpecError, instantiate
 from assessments.question_types.expressions import ExpressionError, evaluate
-
-from .examples import numeric
+from tests.question_examples import spec_of
 
 SEEDS = range(50)
 
@@ -31,7 +30,7 @@ def _publish_question() -> dict[str, Any]:
 
 
 def _shrink_question() -> dict[str, Any]:
-    return numeric() | {
+    return spec_of("numeric") | {
         "prompt": "An image shrank from {{before}} MB to {{after}} MB. By how many percent?",
         "parameters": {"before": {"integer": [400, 900]}, "after": {"integer": [100, 300]}},
         "answers": [{"value": "= round((before - after) / before * 100, 1)", "tolerance": 0.1}],
@@ -168,7 +167,7 @@ def test_invalid_parameters_are_reported(parameters: object, error: str) -> None
 
 
 def test_a_spec_without_parameters_comes_back_as_an_equal_copy() -> None:
-    spec = numeric()
+    spec = spec_of("numeric")
 
     variant, values = instantiate(spec, 5)
 
