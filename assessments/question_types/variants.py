@@ -94,6 +94,8 @@ def _choice_errors(values: object, where: str) -> list[str]:
 
 def draw_parameters(parameters: Mapping[str, Any], seed: int) -> dict[str, ParameterValue]:
     """The value of every parameter for `seed`, drawn in the order they are listed."""
+    if isinstance(parameters, Mapping) and not parameters:
+        return {}  # a question without variants (most): nothing to draw or check
     errors = parameter_errors(parameters)
     if errors:
         raise SpecError("; ".join(errors))
@@ -165,6 +167,8 @@ def _substitute_text(
         shown = str(values[name])
         return re.escape(shown) if in_regex else shown
 
+    if "{{" not in text:  # most strings: no placeholder to look for (every attempt start)
+        return text
     return PLACEHOLDER_PATTERN.sub(replacement, text)
 
 
