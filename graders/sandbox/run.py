@@ -44,6 +44,8 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+# How many fresh containers a check gets when the engine fails their start (see run_command).
+START_ATTEMPTS = 2
 
 KIB = 1024
 MIB = 1024 * KIB
@@ -170,6 +172,34 @@ def hardened_options(
     return options
 
 
+def _created_and_started(
+    client: docker.DockerClient,
+    image: str,
+    command: Sequence[str],
+    *,
+    environment: dict[str, str],
+    options: dict[str, Any],
+) -> Container:
+    """A new container, started. The engine sometimes fails a start on its side under load
+    (500 "cannot start a stopped process" from containerd): that container never ran the
+    command, so it is removed and a fresh one started, up to START_ATTEMPTS times. Any other
+    refusal, or the last one, rises (an InfrastructureError by the pipeline's mapping)."""
+    for attempt in range(1, START_ATTEMPTS + 1):
+        container = client.containers.create(
+            image, list(command), environment=environment, **options
+        )
+        try:
+            container.start()
+        except docker.errors.APIError as error:
+            _remove(container)
+            if not error.is_server_error() or attempt == START_ATTEMPTS:
+                raise
+            logger.warning("engine failed to start a check container (%s); retrying", error)
+            continue
+        return container
+    raise AssertionError("unreachable: the last attempt returns or raises")
+
+
 def run_command(
     client: docker.DockerClient,
     image: str,
@@ -185,14 +215,11 @@ def run_command(
     return its exit code and capped output. The container is always removed."""
     limits = limits or RunLimits()
     started = time.monotonic()
-    container = client.containers.create(
-        image,
-        list(command),
-        environment=dict(environment or {}),
-        **hardened_options(job_id=job_id, limits=limits, network=network, user=user),
+    options = hardened_options(job_id=job_id, limits=limits, network=network, user=user)
+    container = _created_and_started(
+        client, image, command, environment=dict(environment or {}), options=options
     )
     try:
-        container.start()
         exit_code = _wait(container, limits.wall_clock_seconds)
         if exit_code is None:
             _kill(container)

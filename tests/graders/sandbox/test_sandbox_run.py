@@ -2,11 +2,14 @@ from datetime import timedelta
 
 import docker
 import pytest
+import requests
+from docker.models.containers import Container
 
 from graders.sandbox.cgroups import BUILD_CGROUP_NAME
 from graders.sandbox.images import BUSYBOX, PYTHON
 from graders.sandbox.labels import JOB_LABEL, job_labels
 from graders.sandbox.run import (
+    START_ATTEMPTS,
     HealthCheck,
     HealthStatus,
     RunLimits,
@@ -231,3 +234,50 @@ def test_the_janitor_removes_build_step_containers_a_crashed_build_left(
     # then
     with pytest.raises(docker.errors.NotFound):
         step.reload()
+
+
+def _failing_starts(monkeypatch: pytest.MonkeyPatch, failures: int) -> list[str]:
+    """Container.start fails on the engine's side (as containerd does under load) `failures`
+    times, then starts for real; returns the ids of the containers whose start failed."""
+    real_start = Container.start
+    failed: list[str] = []
+
+    def start(self: Container, **kwargs: object) -> None:
+        if len(failed) < failures:
+            failed.append(self.id)
+            response = requests.Response()
+            response.status_code = 500
+            raise docker.errors.APIError(
+                "500 Server Error", response, "cannot start a stopped process: unknown"
+            )
+        real_start(self, **kwargs)
+
+    monkeypatch.setattr(Container, "start", start)
+    return failed
+
+
+def test_a_start_the_engine_fails_is_retried_in_a_fresh_container(
+    docker_client: docker.DockerClient, job_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    failed = _failing_starts(monkeypatch, failures=START_ATTEMPTS - 1)
+
+    result = run_command(docker_client, BUSYBOX.reference, ["echo", "ran"], job_id=job_id)
+
+    assert result.exit_code == 0
+    assert result.stdout.strip() == "ran"
+    assert len(failed) == START_ATTEMPTS - 1
+    leftovers = docker_client.containers.list(all=True, filters={"label": f"{JOB_LABEL}={job_id}"})
+    assert leftovers == []
+
+
+def test_a_start_that_keeps_failing_rises_and_leaves_nothing(
+    docker_client: docker.DockerClient, job_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    failed = _failing_starts(monkeypatch, failures=START_ATTEMPTS)
+
+    with pytest.raises(docker.errors.APIError, match="cannot start a stopped process"):
+        run_command(docker_client, BUSYBOX.reference, ["echo", "ran"], job_id=job_id)
+
+    assert len(failed) == START_ATTEMPTS
+    leftovers = docker_client.containers.list(all=True, filters={"label": f"{JOB_LABEL}={job_id}"})
+    assert leftovers == []
