@@ -31,6 +31,7 @@ from docker.models.images import Image
 
 from graders.errors import InfrastructureError
 from graders.sandbox.context import ContextRejectedError, build_context
+from graders.sandbox.listing import images_present
 from graders.sandbox.prescreen import SCRATCH, instructions
 
 logger = logging.getLogger(__name__)
@@ -79,7 +80,7 @@ class TaskImageCache:
         """
         key = content_key(client, files, dockerfile)
         with self._lock:
-            found = client.images.list(filters={"label": f"{CACHE_LABEL}={key}"})
+            found = images_present(client, filters={"label": f"{CACHE_LABEL}={key}"})
             built = not found
             image_id = _build(client, name, key, files, dockerfile) if built else str(found[0].id)
             self._last_used[key] = time.time()
@@ -89,7 +90,7 @@ class TaskImageCache:
 
     def evict(self, client: docker.DockerClient, *, keep: str | None = None) -> list[str]:
         """Remove least recently used cache images until the total fits; returns their keys."""
-        images = client.images.list(filters={"label": CACHE_LABEL})
+        images = images_present(client, filters={"label": CACHE_LABEL})
         total = sum(int(image.attrs["Size"]) for image in images)
         removed: list[str] = []
 

@@ -38,6 +38,7 @@ from graders.sandbox.labels import (
     job_filter,
     job_labels,
 )
+from graders.sandbox.listing import images_present
 
 logger = logging.getLogger(__name__)
 
@@ -233,7 +234,7 @@ def _remove_images(
     ours: Callable[[dict[str, str] | None], bool] = _every_job,
 ) -> int:
     removed = 0
-    for image in client.images.list(filters=filters):
+    for image in images_present(client, filters=filters):
         if not _is_old(image.attrs, cutoff) or not ours(image.labels):
             continue
         if is_cache_entry(image.tags):
