@@ -22,6 +22,7 @@ from graders.sandbox.images import (
     ensure_base_images,
 )
 from graders.sandbox.labels import JOB_LABEL
+from graders.sandbox.listing import images_present
 from graders.sandbox.scope import remove_job_resources
 
 
@@ -67,7 +68,8 @@ def leftovers_of_jobs_starting_with(
     client: docker.DockerClient, prefix: str, *, build_cache_aside: bool = False
 ) -> dict[str, list[str]]:
     """What is still labelled with a job id starting with `prefix` (when a test cannot know the
-    whole id); `build_cache_aside` leaves out images handed over to the build cache."""
+    whole id); `build_cache_aside` leaves out images handed over to the build cache. Other jobs'
+    objects vanish while this lists them (they grade at the same time): those are skipped."""
 
     def ours(labels: dict[str, str] | None) -> bool:
         return (labels or {}).get(JOB_LABEL, "").startswith(prefix)
@@ -75,14 +77,16 @@ def leftovers_of_jobs_starting_with(
     selector = {"label": JOB_LABEL}
     return {
         "containers": [
-            c.short_id for c in client.containers.list(all=True, filters=selector) if ours(c.labels)
+            c.short_id
+            for c in client.containers.list(all=True, filters=selector, ignore_removed=True)
+            if ours(c.labels)
         ],
         "networks": [
             n.name or "" for n in client.networks.list(filters=selector) if ours(n.attrs["Labels"])
         ],
         "images": [
             i.short_id
-            for i in client.images.list(filters=selector)
+            for i in images_present(client, filters=selector)
             if ours(i.labels) and not (build_cache_aside and is_cache_entry(i.tags))
         ],
     }
