@@ -140,16 +140,20 @@ class LearnerBuildCache:
             ]
 
     def _ranked(self, client: docker.DockerClient, listed: list["_Listed"]) -> list[CacheEntry]:
-        ranked = [
-            CacheEntry(
-                tag=tag,
-                image_id=image_id,
-                created=created,
-                own_bytes=self._layers_of(client, image_id).size,
-                last_used=max(float(created), self._last_used.get(tag, 0.0)),
+        ranked = []
+        for tag, image_id, created in listed:
+            layers = self._layers_of(client, image_id)
+            if layers is None:
+                continue  # evicted meanwhile by another worker on this engine
+            ranked.append(
+                CacheEntry(
+                    tag=tag,
+                    image_id=image_id,
+                    created=created,
+                    own_bytes=layers.size,
+                    last_used=max(float(created), self._last_used.get(tag, 0.0)),
+                )
             )
-            for tag, image_id, created in listed
-        ]
         return sorted(ranked, key=lambda entry: (entry.last_used, entry.tag))
 
     def _evict(self, client: docker.DockerClient, entries: list[CacheEntry]) -> list[str]:
@@ -173,13 +177,19 @@ class LearnerBuildCache:
     ) -> None:
         now = time.time()
         for tag, image_id, _ in listed:
-            if reused and self._layers_of(client, image_id).short_ids & reused:
+            layers = self._layers_of(client, image_id) if reused else None
+            if layers is not None and layers.short_ids & reused:
                 self._last_used[tag] = now
 
-    def _layers_of(self, client: docker.DockerClient, image_id: str) -> "_OwnLayers":
+    def _layers_of(self, client: docker.DockerClient, image_id: str) -> "_OwnLayers | None":
+        """The image's own layers; None when it is gone (other workers share the engine, and
+        evict entries between this worker's listing and its look at one)."""
         known = self._layers.get(image_id)
         if known is None:
-            known = _layers_above_base(client.api.history(image_id))
+            try:
+                known = _layers_above_base(client.api.history(image_id))
+            except docker.errors.ImageNotFound:
+                return None
             self._layers[image_id] = known
         return known
 

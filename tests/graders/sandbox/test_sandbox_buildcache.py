@@ -6,6 +6,7 @@ from collections.abc import Iterator
 import docker
 import pytest
 
+from graders.sandbox import buildcache
 from graders.sandbox.build import BuildLimits, BuildOutcome, BuildStatus, build_image
 from graders.sandbox.buildcache import (
     CACHE_REPOSITORY,
@@ -321,3 +322,27 @@ def test_own_bytes_stop_at_the_base_image() -> None:
 
     assert own.size == 217
     assert own.short_ids == {"c", "b", "o"}
+
+
+def test_an_entry_another_worker_evicts_meanwhile_is_skipped(
+    docker_client: docker.DockerClient,
+    cache: LearnerBuildCache,
+    job_ids: list[str],
+    scope: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given: the engine lists an entry that another worker evicts before this one looks at it
+    gone = (f"{CACHE_REPOSITORY}:{scope}gone-0", "sha256:" + "0" * 64, 1)
+    real_listed = buildcache._listed
+    monkeypatch.setattr(
+        buildcache, "_listed", lambda client, own: [*real_listed(client, own), gone]
+    )
+
+    # when: a graded build is handed over (its reused layers are marked, then it evicts)
+    _, _, tags = build_and_retain(
+        docker_client, cache, job_ids[0], STAMPED, **{"greeting.txt": b"hi"}
+    )
+
+    # then: the hand-over went through, and the vanished entry is simply not there
+    assert tags == [f"{CACHE_REPOSITORY}:{job_ids[0]}-0"]
+    assert [entry.tag for entry in cache.entries(docker_client)] == tags
