@@ -24,7 +24,9 @@ pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("base_images")]
 
 ALLOWED = DEFAULT_CATALOG.references()
 MIB = 1024 * 1024
-# The RUN output differs on every run, so a reused layer shows as an unchanged stamp.
+# The RUN output differs on every run, so a reused layer shows as an unchanged stamp. Every test
+# COPYs content of its own (its scope in greeting.txt): tests grading beside it on the same engine
+# must never share its layers, or a layer it expects gone is kept by their images.
 STAMPED = "FROM busybox:1.35\nCOPY greeting.txt /\nRUN cat /proc/sys/kernel/random/uuid > /stamp\n"
 
 
@@ -90,16 +92,16 @@ def image_exists(client: docker.DockerClient, image_id: str) -> bool:
 
 
 def test_a_rebuild_reuses_the_layers_of_a_graded_build(
-    docker_client: docker.DockerClient, cache: LearnerBuildCache, job_ids: list[str]
+    docker_client: docker.DockerClient, cache: LearnerBuildCache, job_ids: list[str], scope: str
 ) -> None:
     # given: a graded build handed over to the cache
     first, first_stamp, tags = build_and_retain(
-        docker_client, cache, job_ids[0], STAMPED, **{"greeting.txt": b"hi"}
+        docker_client, cache, job_ids[0], STAMPED, **{"greeting.txt": f"{scope}hi".encode()}
     )
 
     # when: another job builds the same files
     second, second_stamp, _ = build_and_retain(
-        docker_client, cache, job_ids[1], STAMPED, **{"greeting.txt": b"hi"}
+        docker_client, cache, job_ids[1], STAMPED, **{"greeting.txt": f"{scope}hi".encode()}
     )
 
     # then: the RUN step was not run again, and the job kept nothing but the cache entry
@@ -114,16 +116,16 @@ def test_a_rebuild_reuses_the_layers_of_a_graded_build(
 
 
 def test_a_changed_file_is_built_afresh(
-    docker_client: docker.DockerClient, cache: LearnerBuildCache, job_ids: list[str]
+    docker_client: docker.DockerClient, cache: LearnerBuildCache, job_ids: list[str], scope: str
 ) -> None:
     # given
     _, first_stamp, _ = build_and_retain(
-        docker_client, cache, job_ids[0], STAMPED, **{"greeting.txt": b"hi"}
+        docker_client, cache, job_ids[0], STAMPED, **{"greeting.txt": f"{scope}hi".encode()}
     )
 
     # when: the COPY'd file changes (same instruction text)
     _, second_stamp, _ = build_and_retain(
-        docker_client, cache, job_ids[1], STAMPED, **{"greeting.txt": b"hello"}
+        docker_client, cache, job_ids[1], STAMPED, **{"greeting.txt": f"{scope}hello".encode()}
     )
 
     # then
@@ -131,11 +133,11 @@ def test_a_changed_file_is_built_afresh(
 
 
 def test_clearing_the_cache_removes_its_layers(
-    docker_client: docker.DockerClient, cache: LearnerBuildCache, job_ids: list[str]
+    docker_client: docker.DockerClient, cache: LearnerBuildCache, job_ids: list[str], scope: str
 ) -> None:
     # given
     outcome, _, _ = build_and_retain(
-        docker_client, cache, job_ids[0], STAMPED, **{"greeting.txt": b"hi"}
+        docker_client, cache, job_ids[0], STAMPED, **{"greeting.txt": f"{scope}hi".encode()}
     )
     created = {
         image_id
@@ -164,7 +166,7 @@ def test_the_oldest_entries_go_first_when_a_bound_is_reached(
     try:
         # when
         outcomes = [
-            build_and_retain(docker_client, cache, job, dockerfile, n=str(number).encode())
+            build_and_retain(docker_client, cache, job, dockerfile, n=f"{scope}{number}".encode())
             for number, job in enumerate(job_ids)
         ]
 
@@ -192,12 +194,14 @@ def test_an_entry_whose_layers_a_build_reused_is_evicted_last(
     try:
         for number, job in enumerate(job_ids[:2]):
             build_and_retain(
-                docker_client, cache, job, STAMPED, **{"greeting.txt": bytes([number])}
+                docker_client, cache, job, STAMPED, **{"greeting.txt": f"{scope}{number}".encode()}
             )
 
         # when: a third build reuses the first entry's layers, and the cache may keep two
         cache.max_entries = 2
-        build_and_retain(docker_client, cache, job_ids[2], STAMPED, **{"greeting.txt": bytes([0])})
+        build_and_retain(
+            docker_client, cache, job_ids[2], STAMPED, **{"greeting.txt": f"{scope}0".encode()}
+        )
 
         # then: the second entry, used least recently, is the one evicted
         assert sorted(entry.tag for entry in cache.entries(docker_client)) == sorted(
@@ -215,7 +219,7 @@ def test_the_entry_count_is_bounded_too(
     try:
         for number, job in enumerate(job_ids[:2]):
             build_and_retain(
-                docker_client, cache, job, STAMPED, **{"greeting.txt": bytes([number])}
+                docker_client, cache, job, STAMPED, **{"greeting.txt": f"{scope}{number}".encode()}
             )
 
         assert [entry.tag for entry in cache.entries(docker_client)] == [
@@ -278,11 +282,11 @@ def test_a_failed_build_with_the_cache_on_leaves_no_step_images(
 
 
 def test_the_job_scope_leaves_a_cache_entry_alone(
-    docker_client: docker.DockerClient, cache: LearnerBuildCache, job_ids: list[str]
+    docker_client: docker.DockerClient, cache: LearnerBuildCache, job_ids: list[str], scope: str
 ) -> None:
     # given
     outcome, _, _ = build_and_retain(
-        docker_client, cache, job_ids[0], STAMPED, **{"greeting.txt": b"hi"}
+        docker_client, cache, job_ids[0], STAMPED, **{"greeting.txt": f"{scope}hi".encode()}
     )
     assert outcome.image_id is not None
 
@@ -340,7 +344,7 @@ def test_an_entry_another_worker_evicts_meanwhile_is_skipped(
 
     # when: a graded build is handed over (its reused layers are marked, then it evicts)
     _, _, tags = build_and_retain(
-        docker_client, cache, job_ids[0], STAMPED, **{"greeting.txt": b"hi"}
+        docker_client, cache, job_ids[0], STAMPED, **{"greeting.txt": f"{scope}hi".encode()}
     )
 
     # then: the hand-over went through, and the vanished entry is simply not there
