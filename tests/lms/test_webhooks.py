@@ -2,10 +2,8 @@
 
 import io
 import json
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -22,6 +20,7 @@ from lms.subscriptions import on_attempt_graded, on_certificate_revoked
 from lms.webhooks import WebhookError, webhook_subscribe
 from quayside.celery import app as celery_app
 from tests.factories import CourseFactory, ModuleFactory
+from tests.local_http import serving_posts
 
 pytestmark = pytest.mark.django_db
 
@@ -53,28 +52,12 @@ class Receiver:
 @pytest.fixture
 def receiver() -> Iterator[Receiver]:
     state = Receiver()
-
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            status = state.receive(body, {k.lower(): v for k, v in self.headers.items()})
-            self.send_response(status)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.url = f"http://127.0.0.1:{server.server_address[1]}/hooks"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
-    yield state
+    with serving_posts(lambda path, body, headers: (state.receive(body, headers), b"")) as url:
+        state.url = f"{url}/hooks"
+        yield state
     celery_app.conf.task_always_eager = eager
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.fixture

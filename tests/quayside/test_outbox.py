@@ -3,12 +3,10 @@ webhooks (`lms.WebhookDelivery`, sent by `webhook_delivery_send`) and the LTI gr
 (`lti.GradeDelivery`, sent by `grade_delivery_send`). Every test runs once per channel, against a
 local receiver: the webhook endpoint, or the platform's token and score endpoints."""
 
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +25,7 @@ from lti.models import GradeDelivery, LtiLink, TargetKind
 from lti.tasks import sweep_grade_deliveries
 from quayside import outbox
 from quayside.celery import app as celery_app
+from tests.local_http import serving_posts
 
 pytestmark = pytest.mark.django_db
 
@@ -54,27 +53,9 @@ class Receiver:
 @pytest.fixture
 def receiver() -> Iterator[Receiver]:
     state = Receiver()
-
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-        def do_POST(self) -> None:
-            self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            status, body = state.answer(self.path)
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield state
-    server.shutdown()
-    server.server_close()
+    with serving_posts(lambda path, body, headers: state.answer(path)) as url:
+        state.url = url
+        yield state
 
 
 @dataclass(frozen=True)
