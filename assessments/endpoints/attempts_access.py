@@ -38,13 +38,18 @@ def scope_of(request: Request) -> LearnerScope:
     return learner_scope(request)
 
 
-def assessment_get_for_scope(*, scope: LearnerScope, slug: str) -> Assessment:
-    """A published assessment in the scope's courses; raises AssessmentNotFound otherwise."""
-    assessment = (
-        Assessment.objects.select_related("module__course", "section")
-        .filter(in_scope("module_id", scope.module_ids), slug=slug, is_published=True)
-        .first()
+def assessment_get_for_scope(
+    *, scope: LearnerScope, slug: str, with_place: bool = False
+) -> Assessment:
+    """A published assessment in the scope's courses; raises AssessmentNotFound otherwise.
+    `with_place` also loads its module, course and section (for showing where it is)."""
+    assessments = Assessment.objects.filter(
+        in_scope("module_id", scope.module_ids), slug=slug, is_published=True
     )
+    if with_place:
+        assessments = assessments.select_related("module__course", "section")
+    # The slug is unique: no ordering needed.
+    assessment = next(iter(assessments), None)
     if assessment is None:
         raise AssessmentNotFound(f"No published assessment {slug!r}.")
     return assessment

@@ -172,7 +172,7 @@ class AssessmentDetail(LearnerApiView):
     )
     def get(self, request: Request, slug: str) -> Response:
         scope = scope_of(request)
-        assessment = assessment_get_for_scope(scope=scope, slug=slug)
+        assessment = assessment_get_for_scope(scope=scope, slug=slug, with_place=True)
         standing = assessment_standing_for_learner(
             slug=assessment.slug, learner=scope.learner, now=timezone.now()
         )

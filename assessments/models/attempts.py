@@ -1,10 +1,14 @@
 """Assessments (quizzes, the final exam) and learners' attempts at them."""
 
 from datetime import datetime, timedelta
+from functools import cached_property
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from assessments.question_types.variants import instantiate
 
 
 class AssessmentKind(models.TextChoices):
@@ -352,3 +356,10 @@ class AttemptQuestion(models.Model):
 
     def __str__(self) -> str:
         return f"attempt {self.attempt_id} question {self.position}"
+
+    @cached_property
+    def variant(self) -> dict[str, Any]:
+        """The question as this learner sees it: its version's spec instantiated with the frozen
+        seed (versions are immutable, so it is computed once per loaded row)."""
+        variant, _ = instantiate(self.question_version.spec, self.seed)
+        return variant

@@ -25,7 +25,7 @@ from assessments.models import (
     GradingMethod,
     exam_pool_withholds,
 )
-from assessments.question_types import QUESTION_TYPES, instantiate
+from assessments.question_types import QUESTION_TYPES
 from quayside.errors import NotFoundError
 from quayside.scope import ModuleScope, in_scope
 
@@ -255,7 +255,7 @@ def item_for_learner(*, attempt: Attempt, item: AttemptQuestion, now: datetime) 
             checked=item.checked_at is not None,
             withheld=True,
         )
-    variant, _ = instantiate(version.spec, item.seed)
+    variant = item.variant
     view = QUESTION_TYPES[version.type].learner_view(variant, option_order=item.option_order)
     assessment = attempt.assessment
     shows_response = (

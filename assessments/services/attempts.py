@@ -27,7 +27,7 @@ from assessments.models import (
     LearnerOverride,
     QuestionVersion,
 )
-from assessments.question_types import QUESTION_TYPES, instantiate
+from assessments.question_types import QUESTION_TYPES
 from assessments.services.draw import BlueprintUnfillable, DrawnQuestion, questions_draw
 from courses import api as courses_api
 from courses.api import EnrolmentSource
@@ -142,22 +142,18 @@ def _frozen_questions(
     frozen = []
     for position, question in enumerate(drawn, start=1):
         version = question.version
-        seed = rng.getrandbits(SEED_BITS)
-        variant, _ = instantiate(version.spec, seed)
-        order = QUESTION_TYPES[version.type].draw_option_order(
-            variant, seed, shuffle_options=attempt.assessment.shuffle_options
+        item = AttemptQuestion(
+            attempt=attempt,
+            position=position,
+            question_version=version,
+            slot_position=question.slot_position,
+            seed=rng.getrandbits(SEED_BITS),
+            max_points=version.points,
         )
-        frozen.append(
-            AttemptQuestion(
-                attempt=attempt,
-                position=position,
-                question_version=version,
-                slot_position=question.slot_position,
-                seed=seed,
-                option_order=order,
-                max_points=version.points,
-            )
+        item.option_order = QUESTION_TYPES[version.type].draw_option_order(
+            item.variant, item.seed, shuffle_options=attempt.assessment.shuffle_options
         )
+        frozen.append(item)
     return frozen
 
 
@@ -197,7 +193,11 @@ def attempt_start(
         return current
     if not assessment.is_published or not assessment.is_open(now):
         raise AssessmentUnavailable("This assessment is not open now.")
-    override = LearnerOverride.objects.filter(assessment=assessment, learner=learner).first()
+    # At most one per learner and assessment (a unique pair): no ordering needed.
+    override = next(
+        iter(LearnerOverride.objects.filter(assessment_id=assessment.pk, learner_id=learner.pk)),
+        None,
+    )
     _allowance_check(assessment, learner, attempts, override, now)
     # Draws need variety, not secrecy: the seed itself comes from the OS generator.
     rng = random.Random(secrets.randbits(64))  # noqa: S311
@@ -348,10 +348,11 @@ def _grade_fields(item: AttemptQuestion, response: Any) -> dict[str, Any]:
             "points": Decimal("0.000"),
             "feedback": {"correct": False, "explanation": "Not answered.", "parts": []},
         }
-    version = item.question_version
-    variant, _ = instantiate(version.spec, item.seed)
     return answer_grade_fields(
-        question_type=version.type, variant=variant, max_points=item.max_points, response=response
+        question_type=item.question_version.type,
+        variant=item.variant,
+        max_points=item.max_points,
+        response=response,
     )
 
 

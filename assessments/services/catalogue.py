@@ -252,6 +252,9 @@ def _upsert(plan: _Planned, summary: CatalogueSummary) -> None:
             AssessmentSlot(assessment=assessment, position=position, **slot)
             for position, slot in enumerate(plan.slots, start=1)
         )
+        # A new blueprint is a change of the assessment: its updated_at keys the drawing plans
+        # that processes keep (assessments.services.draw), so the next start draws by it.
+        assessment.save(update_fields=["updated_at"])
     if not created:
         (summary.updated if changed or current != plan.slots else summary.unchanged).append(
             plan.slug

@@ -7,8 +7,12 @@ assessment: the final exam draws only exam-only questions, every other assessmen
 """
 
 import random
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import QuerySet
@@ -24,6 +28,16 @@ from assessments.models import (
 # (question id, current version id): pools are drawn on ids, and only the drawn versions' specs
 # are loaded, since a pool holds many questions and an attempt draws few of them.
 type PoolEntry = tuple[int, int]
+
+# A process reuses an assessment's drawing plan (its slots and pools) for this many seconds, so an
+# exam start reads only the versions it draws. Each drawn question is checked against the bank in
+# that same read, and the attempt is drawn again from a fresh plan if any has changed since: a
+# plan never shows a question that is no longer ready, current or in the right pool. A question
+# that became ready since is drawn once the plan expires. A new blueprint (a catalogue load saves
+# the assessment) takes effect at once: the assessment's updated_at is part of the plan's key.
+DRAW_PLAN_SECONDS = 30.0
+# How many assessments' plans a process keeps (least recently used dropped first).
+DRAW_PLAN_ENTRIES = 256
 
 
 class BlueprintUnfillable(Exception):
@@ -167,24 +181,82 @@ class DrawnQuestion:
     version: QuestionVersion
 
 
-def questions_draw(
-    *, assessment: Assessment, previous: set[int], rng: random.Random
-) -> list[DrawnQuestion]:
-    """One question version per drawn place, slot by slot. Avoids the previous attempt's questions
-    when a pool has enough others, and never draws a question twice in one attempt. Raises
-    BlueprintUnfillable when a pool has run short (the bank changed since the catalogue load).
+@dataclass(frozen=True)
+class DrawPlan:
+    """What drawing an assessment reads before it draws: its slots, their pools and its fixed
+    questions. `cacheable` when every slot's pool is checkable in the versions read (section,
+    type and points: no objective or tag filters)."""
 
-    Three queries: the slots, every pool, the drawn versions (only what freezing needs).
-    """
-    slots = list(assessment.slots.select_related("question").order_by("position"))
+    slots: list[AssessmentSlot]
+    pools: dict[SlotSignature, list[PoolEntry]]
+    fixed: dict[int, Question]
+    cacheable: bool
+    read_at: float
+
+
+_plans: OrderedDict[tuple[int, datetime | None], DrawPlan] = OrderedDict()
+_plans_lock = threading.Lock()  # gthread workers share a process
+
+
+def _plan_read(assessment: Assessment) -> DrawPlan:
+    slots = list(AssessmentSlot.objects.filter(assessment_id=assessment.pk).order_by("position"))
     if not slots:
         raise BlueprintUnfillable("This assessment has no questions yet.")
     pools = blueprint_pools(assessment=assessment, slots=slots)
+    # Fixed questions are rare (the catalogue's blueprints draw): read only when there are some.
+    fixed = Question.objects.in_bulk(
+        [slot.question_id for slot in slots if slot.question_id is not None]
+    )
+    return DrawPlan(
+        slots=slots,
+        pools=pools,
+        fixed=fixed,
+        cacheable=all(s.objective_id is None and not s.tags for s in pools),
+        read_at=time.monotonic(),
+    )
+
+
+def _plan(assessment: Assessment) -> tuple[DrawPlan, bool]:
+    """The assessment's drawing plan, and whether it was read now: the process's own if younger
+    than DRAW_PLAN_SECONDS, else read now (two queries, three with fixed questions)."""
+    key = (assessment.pk, assessment.updated_at)
+    with _plans_lock:
+        plan = _plans.get(key)
+        if plan is not None and time.monotonic() - plan.read_at < DRAW_PLAN_SECONDS:
+            _plans.move_to_end(key)
+            return plan, False
+    return _plan_read_and_keep(assessment), True
+
+
+def _plan_read_and_keep(assessment: Assessment) -> DrawPlan:
+    plan = _plan_read(assessment)
+    key = (assessment.pk, assessment.updated_at)
+    with _plans_lock:
+        if plan.cacheable:
+            _plans[key] = plan
+            _plans.move_to_end(key)
+            while len(_plans) > DRAW_PLAN_ENTRIES:
+                _plans.popitem(last=False)
+        else:
+            _plans.pop(key, None)
+    return plan
+
+
+def draw_plans_forget() -> None:
+    """Drop every drawing plan this process holds (tests; a process that changed the bank)."""
+    with _plans_lock:
+        _plans.clear()
+
+
+def _draw_ids(
+    assessment: Assessment, plan: DrawPlan, previous: set[int], rng: random.Random
+) -> list[tuple[int, int]]:
+    """(slot position, version id) of every drawn place, slot by slot."""
     drawn: list[tuple[int, int]] = []
     used: set[int] = set()
-    for slot in slots:
-        if slot.question is not None:
-            question = slot.question
+    for slot in plan.slots:
+        if slot.question_id is not None:
+            question = plan.fixed[slot.question_id]
             if (
                 question.current_version_id is None
                 or question.status != QuestionStatus.READY
@@ -196,7 +268,7 @@ def questions_draw(
             drawn.append((slot.position, question.current_version_id))
             used.add(question.pk)
             continue
-        pool = [entry for entry in pools[SlotSignature.of(slot)] if entry[0] not in used]
+        pool = [entry for entry in plan.pools[SlotSignature.of(slot)] if entry[0] not in used]
         if len(pool) < slot.draw_count:
             raise BlueprintUnfillable(
                 f"Slot {slot.position} draws {slot.draw_count} questions "
@@ -209,8 +281,37 @@ def questions_draw(
         for question_id, version_id in (fresh + stale)[: slot.draw_count]:
             drawn.append((slot.position, version_id))
             used.add(question_id)
-    # What freezing and the learner's first view need: versions are immutable, and the question's
-    # pool and section come along so the new attempt is shown without another query.
+    return drawn
+
+
+def _still_drawable(
+    assessment: Assessment, slot: AssessmentSlot, version: QuestionVersion | None
+) -> bool:
+    """Whether a version drawn from a plan is still its question's ready, current version, in
+    this assessment's pool and in the slot's section."""
+    if version is None:
+        return False
+    question = version.question
+    return (
+        question.status == QuestionStatus.READY
+        and question.current_version_id == version.pk
+        and question.exam_only == assessment.draws_exam_pool
+        and (
+            slot.question_id is not None
+            or not slot.pool_section_id
+            or question.section_id == slot.pool_section_id
+        )
+    )
+
+
+def _drawn_versions(
+    assessment: Assessment, plan: DrawPlan, previous: set[int], rng: random.Random, *, check: bool
+) -> list[DrawnQuestion] | None:
+    """The plan's draw with its versions; with `check`, None if a drawn question has changed
+    since the plan was read. One query."""
+    drawn = _draw_ids(assessment, plan, previous, rng)
+    # What freezing and the learner's first view need (versions are immutable), and the
+    # question's state, so the plan is checked without another query.
     versions = (
         QuestionVersion.objects.select_related("question")
         .only(
@@ -220,7 +321,39 @@ def questions_draw(
             "first_shown_at",
             "question__exam_only",
             "question__section_id",
+            "question__status",
+            "question__current_version_id",
         )
         .in_bulk([version_id for _, version_id in drawn])
     )
+    slots = {slot.position: slot for slot in plan.slots}
+    if check and not all(
+        _still_drawable(assessment, slots[position], versions.get(version_id))
+        for position, version_id in drawn
+    ):
+        return None
     return [DrawnQuestion(position, versions[version_id]) for position, version_id in drawn]
+
+
+def questions_draw(
+    *, assessment: Assessment, previous: set[int], rng: random.Random
+) -> list[DrawnQuestion]:
+    """One question version per drawn place, slot by slot. Avoids the previous attempt's questions
+    when a pool has enough others, and never draws a question twice in one attempt. Raises
+    BlueprintUnfillable when a pool has run short (the bank changed since the catalogue load).
+
+    One query with a plan in hand (DRAW_PLAN_SECONDS): the drawn versions, with their questions'
+    state to check the plan against. A plan that fails (a changed question, a pool or fixed
+    question it holds as short) is read again and the attempt drawn again from it.
+    """
+    plan, read_now = _plan(assessment)
+    if not read_now:
+        try:
+            drawn = _drawn_versions(assessment, plan, previous, rng, check=True)
+        except BlueprintUnfillable:
+            drawn = None
+        if drawn is not None:
+            return drawn
+        plan = _plan_read_and_keep(assessment)
+    # A plan read in this request is as current as the draw itself: no check.
+    return _drawn_versions(assessment, plan, previous, rng, check=False) or []

@@ -43,10 +43,11 @@ def test_a_start_of_the_exam_takes_a_fixed_number_of_queries(
     first = api.post(f"/api/v1/assessments/{quiz.slug}/attempts/").json()
     api.post(f"/api/v1/attempts/{first['id']}/submit/")
 
-    # token, assessment; attempts so far, override, cycle, previous questions; slots, versions;
-    # the attempt and its questions inserted (in a transaction): the new attempt is then shown
-    # without reading its questions back
-    with django_assert_num_queries(12):
+    # token, assessment; attempts so far, override, cycle, previous questions; the drawn versions
+    # (the slots and pools are the process's drawing plan, read by the first start); the attempt
+    # and its questions inserted (in a transaction): the new attempt is then shown without
+    # reading its questions back
+    with django_assert_num_queries(11):
         response = api.post(f"/api/v1/assessments/{quiz.slug}/attempts/")
 
     assert response.status_code == 201
