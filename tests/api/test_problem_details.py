@@ -3,7 +3,8 @@
 import pytest
 from rest_framework.settings import api_settings
 from rest_framework.test import APIClient
-from rest_framework.throttling import ScopedRateThrottle, UserRateThrottle
+
+from quayside.throttling import ApiRateThrottle
 
 PROBLEM_FIELDS = {"type", "title", "status", "detail", "instance", "code"}
 
@@ -94,9 +95,8 @@ def test_a_bad_token_is_an_authentication_problem(db):
 @pytest.fixture
 def strict_rates(monkeypatch):
     rates = {**api_settings.DEFAULT_THROTTLE_RATES, "user": "3/min", "attempt_transition": "2/min"}
-    # The throttles read their rates at class level when first imported.
-    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", rates)
-    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", rates)
+    # The throttle reads its rates at class level when first imported.
+    monkeypatch.setattr(ApiRateThrottle, "THROTTLE_RATES", rates)
 
 
 def test_too_many_requests_are_throttled_with_retry_after(api, strict_rates):
@@ -110,7 +110,8 @@ def test_too_many_requests_are_throttled_with_retry_after(api, strict_rates):
 
 
 def test_starting_and_submitting_have_a_stricter_rate(api, quiz, strict_rates, monkeypatch):
-    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {**api_settings.DEFAULT_THROTTLE_RATES})
+    rates = {**api_settings.DEFAULT_THROTTLE_RATES, "attempt_transition": "2/min"}
+    monkeypatch.setattr(ApiRateThrottle, "THROTTLE_RATES", rates)
     url = f"/api/v1/assessments/{quiz.slug}/attempts/"
 
     statuses = [api.post(url).status_code for _ in range(3)]

@@ -8,18 +8,18 @@ import yaml
 from django.test import RequestFactory
 from rest_framework.settings import api_settings
 from rest_framework.test import APIClient
-from rest_framework.throttling import AnonRateThrottle
 
 from quayside.client_address import client_address
+from quayside.throttling import ApiRateThrottle
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
 def strict_anonymous_rate(monkeypatch: pytest.MonkeyPatch) -> int:
-    # The throttles read their rates at class level when first imported.
+    # The throttle reads its rates at class level when first imported.
     monkeypatch.setattr(
-        AnonRateThrottle, "THROTTLE_RATES", {**api_settings.DEFAULT_THROTTLE_RATES, "anon": "3/min"}
+        ApiRateThrottle, "THROTTLE_RATES", {**api_settings.DEFAULT_THROTTLE_RATES, "anon": "3/min"}
     )
     return 3
 

@@ -124,7 +124,7 @@ def test_celery_keeps_jobs_from_being_lost():
 @pytest.mark.parametrize(
     ("url", "backend"),
     [
-        ("redis://127.0.0.1:6379/3", "django.core.cache.backends.redis.RedisCache"),
+        ("redis://127.0.0.1:6379/3", "quayside.cache.RedisCache"),
         ("file:///tmp/quayside-cache", "django.core.cache.backends.filebased.FileBasedCache"),
         ("locmem://", "django.core.cache.backends.locmem.LocMemCache"),
     ],
