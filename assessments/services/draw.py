@@ -38,6 +38,9 @@ type PoolEntry = tuple[int, int]
 DRAW_PLAN_SECONDS = 30.0
 # How many assessments' plans a process keeps (least recently used dropped first).
 DRAW_PLAN_ENTRIES = 256
+# How many draws one start makes at most: a kept plan's, then from plans read now, whose draws
+# fail only while the bank is being changed under them.
+DRAW_TRIES = 3
 
 
 class BlueprintUnfillable(Exception):
@@ -242,12 +245,6 @@ def _plan_read_and_keep(assessment: Assessment) -> DrawPlan:
     return plan
 
 
-def draw_plans_forget() -> None:
-    """Drop every drawing plan this process holds (tests; a process that changed the bank)."""
-    with _plans_lock:
-        _plans.clear()
-
-
 def _draw_ids(
     assessment: Assessment, plan: DrawPlan, previous: set[int], rng: random.Random
 ) -> list[tuple[int, int]]:
@@ -305,10 +302,10 @@ def _still_drawable(
 
 
 def _drawn_versions(
-    assessment: Assessment, plan: DrawPlan, previous: set[int], rng: random.Random, *, check: bool
+    assessment: Assessment, plan: DrawPlan, previous: set[int], rng: random.Random
 ) -> list[DrawnQuestion] | None:
-    """The plan's draw with its versions; with `check`, None if a drawn question has changed
-    since the plan was read. One query."""
+    """The plan's draw with its versions (one query); None if a drawn question is no longer
+    drawable (`_still_drawable`): the bank has changed since the plan was read."""
     drawn = _draw_ids(assessment, plan, previous, rng)
     # What freezing and the learner's first view need (versions are immutable), and the
     # question's state, so the plan is checked without another query.
@@ -327,7 +324,7 @@ def _drawn_versions(
         .in_bulk([version_id for _, version_id in drawn])
     )
     slots = {slot.position: slot for slot in plan.slots}
-    if check and not all(
+    if not all(
         _still_drawable(assessment, slots[position], versions.get(version_id))
         for position, version_id in drawn
     ):
@@ -343,17 +340,20 @@ def questions_draw(
     BlueprintUnfillable when a pool has run short (the bank changed since the catalogue load).
 
     One query with a plan in hand (DRAW_PLAN_SECONDS): the drawn versions, with their questions'
-    state to check the plan against. A plan that fails (a changed question, a pool or fixed
-    question it holds as short) is read again and the attempt drawn again from it.
+    state to check the draw against. A draw from a kept plan that fails (a changed question, a
+    pool or fixed question the plan holds as short) is made again from a plan read now; one from
+    a plan read now fails only if the bank changes meanwhile, DRAW_TRIES times at most.
     """
     plan, read_now = _plan(assessment)
-    if not read_now:
+    for again in range(DRAW_TRIES):
+        if again:
+            plan, read_now = _plan_read_and_keep(assessment), True
         try:
-            drawn = _drawn_versions(assessment, plan, previous, rng, check=True)
+            drawn = _drawn_versions(assessment, plan, previous, rng)
         except BlueprintUnfillable:
+            if read_now:
+                raise
             drawn = None
         if drawn is not None:
             return drawn
-        plan = _plan_read_and_keep(assessment)
-    # A plan read in this request is as current as the draw itself: no check.
-    return _drawn_versions(assessment, plan, previous, rng, check=False) or []
+    raise BlueprintUnfillable("The question bank changed during the draw: start again.")

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import User
 from assessments.models import Assessment, AssessmentKind, AssessmentSlot, Question, QuestionStatus
 from assessments.services import draw
-from assessments.services.attempts import attempt_start
+from assessments.services.attempts import PoolTooSmall, attempt_start
 from assessments.services.catalogue import assessments_load
 from assessments.services.questions import (
     QuestionContent,
@@ -168,3 +168,43 @@ def _one_fewer_exam_question(catalogue: str) -> str:
     return (
         head + f"slug: {EXAM_SLUG}" + exam.replace("count: 2}", "count: 1}") + "\npractice:" + tail
     )
+
+
+def _reads_slots(quiz: Assessment) -> bool:
+    with CaptureQueriesContext(connection) as start:
+        attempt_start(learner=UserFactory(), assessment=quiz)
+    return any('"assessments_assessmentslot"' in query["sql"] for query in start.captured_queries)
+
+
+def test_a_process_keeps_the_plans_of_draw_plan_entries_assessments(
+    make_question, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given room for two plans, and three quizzes started in turn
+    monkeypatch.setattr(draw, "DRAW_PLAN_ENTRIES", 2)
+    quizzes = []
+    for _ in range(3):
+        question = make_question()
+        make_question(section_id=question.section_id)
+        quizzes.append(_quiz(question.section, draw_count=2))
+    for quiz in quizzes:
+        assert _reads_slots(quiz)
+
+    # then the least recently used plan was dropped, the last two are kept
+    assert [_reads_slots(quiz) for quiz in reversed(quizzes)] == [False, False, True]
+
+
+def test_a_draw_that_keeps_failing_its_check_gives_up_after_draw_tries(
+    pool: list[Question], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a quiz whose every draw fails its check (the bank changing under each one)
+    quiz = _quiz(pool[0].section, draw_count=2)
+    monkeypatch.setattr(draw, "_still_drawable", lambda *args: False)
+
+    # when a learner starts it
+    with CaptureQueriesContext(connection) as start, pytest.raises(PoolTooSmall, match="changed"):
+        attempt_start(learner=UserFactory(), assessment=quiz)
+
+    # then it drew DRAW_TRIES times, each from a plan read for it
+    sql = [query["sql"] for query in start.captured_queries]
+    assert len([text for text in sql if '"spec"' in text]) == draw.DRAW_TRIES
+    assert len([text for text in sql if '"assessments_assessmentslot"' in text]) == draw.DRAW_TRIES
