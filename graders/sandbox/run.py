@@ -175,18 +175,22 @@ def hardened_options(
 def _created_and_started(
     client: docker.DockerClient,
     image: str,
-    command: Sequence[str],
+    command: Sequence[str] | None,
     *,
     environment: dict[str, str],
     options: dict[str, Any],
 ) -> Container:
-    """A new container, started. The engine sometimes fails a start on its side under load
-    (500 "cannot start a stopped process" from containerd): that container never ran the
-    command, so it is removed and a fresh one started, up to START_ATTEMPTS times. Any other
-    refusal, or the last one, rises (an InfrastructureError by the pipeline's mapping)."""
+    """A new container (a check's or a service's), started. The engine sometimes fails a start
+    on its side under load (500 "cannot start a stopped process" from containerd): that
+    container never ran anything, so it is removed and a fresh one started, up to START_ATTEMPTS
+    times. Any other refusal, or the last one, rises (an InfrastructureError by the pipeline's
+    mapping)."""
     for attempt in range(1, START_ATTEMPTS + 1):
         container = client.containers.create(
-            image, list(command), environment=environment, **options
+            image,
+            list(command) if command is not None else None,
+            environment=environment,
+            **options,
         )
         try:
             container.start()
@@ -194,7 +198,7 @@ def _created_and_started(
             _remove(container)
             if not error.is_server_error() or attempt == START_ATTEMPTS:
                 raise
-            logger.warning("engine failed to start a check container (%s); retrying", error)
+            logger.warning("engine failed to start a container (%s); retrying", error)
             continue
         return container
     raise AssertionError("unreachable: the last attempt returns or raises")
@@ -292,6 +296,7 @@ def start_service(
     """Start a long-running hardened container reachable as `name` on the job's `network`.
 
     The caller removes it (normally by leaving `job_scope`). No port is published on the host.
+    A start the engine fails on its side is made again in a fresh container, as for checks.
     """
     limits = limits or RunLimits()
     if not SERVICE_NAME.fullmatch(name) or network == NETWORK_NONE:
@@ -302,20 +307,11 @@ def start_service(
     options["cgroup_parent"] = service_cgroup_parent(job_id, name)
     if healthcheck is not None:
         options["healthcheck"] = healthcheck.as_docker()
-    container = client.containers.create(
-        image,
-        list(command) if command is not None else None,
-        name=f"quayside-{checked_job_id(job_id)}-{name}",
-        hostname=name,
-        environment=dict(environment or {}),
-        **options,
+    options["name"] = f"quayside-{checked_job_id(job_id)}-{name}"
+    options["hostname"] = name
+    return _created_and_started(
+        client, image, command, environment=dict(environment or {}), options=options
     )
-    try:
-        container.start()
-    except docker.errors.APIError:
-        _remove(container)
-        raise
-    return container
 
 
 def wait_healthy(container: Container, timeout: float) -> HealthReport:

@@ -281,3 +281,28 @@ def test_a_start_that_keeps_failing_rises_and_leaves_nothing(
     assert len(failed) == START_ATTEMPTS
     leftovers = docker_client.containers.list(all=True, filters={"label": f"{JOB_LABEL}={job_id}"})
     assert leftovers == []
+
+
+def test_a_service_start_the_engine_fails_is_retried_under_the_same_name(
+    docker_client: docker.DockerClient, job_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    failed = _failing_starts(monkeypatch, failures=START_ATTEMPTS - 1)
+
+    with job_scope(docker_client, job_id) as scope:
+        network = scope.network()
+        service = start_service(
+            docker_client,
+            PYTHON.reference,
+            job_id=job_id,
+            name="web",
+            network=network.name,
+            command=SERVE_FILES,
+            healthcheck=HTTP_HEALTHCHECK,
+            user="65534:65534",
+        )
+        health = wait_healthy(service, timeout=20)
+
+        assert len(failed) == START_ATTEMPTS - 1
+        assert health.status == HealthStatus.HEALTHY
+        assert service.name == f"quayside-{job_id}-web"
+        assert service.id not in failed
