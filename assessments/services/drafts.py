@@ -26,6 +26,7 @@ def _source_blocks(module_id: int) -> list[SourceBlock]:
             section_id=block.section_id,
             section_position=block.section_position,
             section_title=block.section_title,
+            module_id=module_id,
         )
         for block in courses_api.content_blocks_for_module(module_id=module_id)
     ]

@@ -1,10 +1,14 @@
 """Draft questions generated from the real Docker module's content blocks (no language model)."""
 
+import hashlib
+import importlib
+import json
 import re
 from collections import Counter
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
 
 from accounts.models import User
@@ -13,9 +17,11 @@ from assessments.models import Provenance, Question, QuestionStatus
 from assessments.services.drafts import drafts_generate
 from assessments.services.questions import QuestionContent, draft_approve, draft_reject
 from courses import api as courses_api
+from courses.services import module_import_file
 from graders.docker_cli import commands_equivalent, parse_command
 from graders.dockerfile_parser import DockerfileSyntaxError
 from graders.dockerfile_rules import run_all
+from tests.assessments.conftest import DEMO_MODULE_FILE
 
 FENCE = re.compile(r"^```\w*\n(?P<code>.*)\n```$", re.DOTALL)
 NEUTRAL_BASE = "FROM debian:12.5\n"
@@ -156,6 +162,7 @@ def test_a_pair_whose_good_side_is_only_a_comment_gives_no_draft() -> None:
         section_id=6,
         section_position=6,
         section_title="Container Security Best Practices",
+        module_id=1,
     )
 
     assert drafts_from_blocks([block]) == []
@@ -255,3 +262,46 @@ def test_the_command_reports_new_then_known_drafts(
     total = Question.objects.count()
     assert first.startswith(f"Drafts: {total} new (command-explain: ")
     assert second == f"Drafts: 0 new (none), {total} generated before."
+
+
+def test_another_course_with_the_same_text_gets_drafts_of_its_own(generated: int) -> None:
+    # given the module's drafts, generated in its course
+    first = Question.objects.filter(section__module_id=generated).count()
+
+    # when the same module text is imported into a second course and its drafts generated
+    other = module_import_file(path=DEMO_MODULE_FILE, course_slug="docker-basics-again")
+    assert other.module_id is not None
+    assert other.module_id != generated
+    summary = drafts_generate(module_id=other.module_id)
+
+    # then the second course gets every draft, and the first keeps its own
+    assert summary.already_known == 0
+    assert Question.objects.filter(section__module_id=other.module_id).count() == first
+    assert Question.objects.filter(section__module_id=generated).count() == first
+
+
+def test_the_migration_rekeys_drafts_stored_before_keys_named_their_module(
+    generated: int,
+) -> None:
+    # given drafts stored under the earlier key (a hash of generator, type and spec only)
+    for question in Question.objects.filter(dedupe_key__isnull=False):
+        first = question.versions.order_by("number").first()
+        assert first is not None
+        canonical = json.dumps(
+            {
+                "generator": question.provenance_detail["generator"],
+                "type": first.type,
+                "spec": first.spec,
+            },
+            sort_keys=True,
+            ensure_ascii=False,
+        )
+        question.dedupe_key = hashlib.sha256(canonical.encode()).hexdigest()
+        question.save(update_fields=["dedupe_key"])
+
+    # when the migration runs
+    migration = importlib.import_module("assessments.migrations.0003_draft_dedupe_keys_per_module")
+    migration._rekey(django_apps, None)
+
+    # then a new run in the module knows every draft again
+    assert drafts_generate(module_id=generated).created == []
