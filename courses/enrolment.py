@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
 
 from courses.access import user_may_edit_course
 from courses.models import Course, Enrolment, EnrolmentSource, Module
@@ -62,12 +63,15 @@ def enrolment_for_module(*, learner_id: int, module_id: int, source: EnrolmentSo
     attempt). Nothing happens when they are enrolled already."""
     table = Enrolment._meta.db_table
     module_table = Module._meta.db_table
+    # The time as the backend stores it (PostgreSQL and the embedded SQLite alike; SQLite has no
+    # NOW()). Both read INSERT ... SELECT ... WHERE ... ON CONFLICT DO NOTHING.
+    created_at = connection.ops.adapt_datetimefield_value(timezone.now())
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (course_id, learner_id, source, created_at) "  # noqa: S608
-            f"SELECT course_id, %s, %s, NOW() FROM {module_table} WHERE id = %s "
+            f"SELECT course_id, %s, %s, %s FROM {module_table} WHERE id = %s "
             "ON CONFLICT (course_id, learner_id) DO NOTHING",
-            [learner_id, source.value, module_id],
+            [learner_id, source.value, created_at, module_id],
         )
 
 
