@@ -18,7 +18,7 @@ from django.core.cache import cache as default_cache
 from django.core.exceptions import ImproperlyConfigured
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
-from rest_framework.throttling import BaseThrottle
+from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
 if TYPE_CHECKING:  # rest_framework.views imports this module (DEFAULT_THROTTLE_CLASSES)
     from rest_framework.views import APIView
@@ -60,7 +60,9 @@ class ApiRateThrottle(BaseThrottle):
         if scope not in self.THROTTLE_RATES:
             raise ImproperlyConfigured(f"No throttle rate set for scope {scope!r}.")
         rate = self.THROTTLE_RATES[scope]
-        return _Limit(f"throttle_{scope}_{ident}", *_parsed(rate)) if rate else None
+        # DRF's own key format, so counters carry over from its throttle classes.
+        key = SimpleRateThrottle.cache_format % {"scope": scope, "ident": ident}
+        return _Limit(key, *_parsed(rate)) if rate else None
 
     def _limits(self, request: Request, view: "APIView") -> list[_Limit]:
         """The request's rates: the user's or the client address's, and the view's scope."""

@@ -111,6 +111,20 @@ def test_a_memory_hog_is_oom_killed(docker_client: docker.DockerClient, job_id: 
     assert result.exit_code == 137
 
 
+def _web_service(client: docker.DockerClient, job_id: str, network: str) -> Container:
+    """The file-serving service "web" on the job's network, as an unprivileged user."""
+    return start_service(
+        client,
+        PYTHON.reference,
+        job_id=job_id,
+        name="web",
+        network=network,
+        command=SERVE_FILES,
+        healthcheck=HTTP_HEALTHCHECK,
+        user="65534:65534",
+    )
+
+
 def test_an_http_probe_reaches_a_service_on_the_internal_network(
     docker_client: docker.DockerClient, job_id: str
 ) -> None:
@@ -118,16 +132,7 @@ def test_an_http_probe_reaches_a_service_on_the_internal_network(
         # given
         network = scope.network()
         assert network.attrs["Internal"] is True
-        service = start_service(
-            docker_client,
-            PYTHON.reference,
-            job_id=job_id,
-            name="web",
-            network=network.name,
-            command=SERVE_FILES,
-            healthcheck=HTTP_HEALTHCHECK,
-            user="65534:65534",
-        )
+        service = _web_service(docker_client, job_id, network.name)
         assert service.attrs["HostConfig"]["PortBindings"] in (None, {})
 
         # when
@@ -290,16 +295,7 @@ def test_a_service_start_the_engine_fails_is_retried_under_the_same_name(
 
     with job_scope(docker_client, job_id) as scope:
         network = scope.network()
-        service = start_service(
-            docker_client,
-            PYTHON.reference,
-            job_id=job_id,
-            name="web",
-            network=network.name,
-            command=SERVE_FILES,
-            healthcheck=HTTP_HEALTHCHECK,
-            user="65534:65534",
-        )
+        service = _web_service(docker_client, job_id, network.name)
         health = wait_healthy(service, timeout=20)
 
         assert len(failed) == START_ATTEMPTS - 1
